@@ -1,0 +1,13 @@
+import type { Client } from '@temporalio/client';
+import type { Config } from '../config.js';
+import type { Orm } from '../db/orm.js';
+import type { OpenAIGateway } from '../openai/gateway.js';
+
+/** What activities need from the outside world; handed to the activity factories by the worker. */
+export interface ActivityDeps {
+  config: Config;
+  orm: Orm;
+  openai: OpenAIGateway;
+  /** For activities that start or signal other workflows (signal-with-start of the lead workflow). */
+  temporal: Client;
+}

@@ -1,0 +1,15 @@
+// All activities, built from their dependencies (never from globals).
+import type { ActivityDeps } from './deps.js';
+import { createCallAnalysisActivities } from './call-analysis.js';
+import { createLeadAnalysisActivities } from './lead-analysis.js';
+import { createScoringActivities } from './scoring.js';
+
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createCallAnalysisActivities(deps),
+    ...createLeadAnalysisActivities(deps),
+    ...createScoringActivities(deps),
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

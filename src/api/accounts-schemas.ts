@@ -1,0 +1,41 @@
+// Shapes shared by the account routes (CONTRACT §3 "Accounts").
+import { Type, type Static } from 'typebox';
+import type { IUser } from '../domain/accounts/user.entity.js';
+
+export const Uuid = Type.String({ format: 'uuid' });
+export const Email = Type.String({ format: 'email', maxLength: 320 });
+export const Password = Type.String({ minLength: 8, maxLength: 200 });
+export const Name = Type.String({ minLength: 1, maxLength: 100 });
+export const RoleSchema = Type.Union([Type.Literal('user'), Type.Literal('admin')]);
+
+export const UserSchema = Type.Object({
+  id: Uuid,
+  email: Type.String(),
+  firstName: Type.Union([Type.String(), Type.Null()]),
+  lastName: Type.Union([Type.String(), Type.Null()]),
+  role: RoleSchema,
+  organizationId: Uuid,
+});
+export type UserDto = Static<typeof UserSchema>;
+
+export const OrganizationSchema = Type.Object({ id: Uuid, name: Type.String() });
+
+export const ErrorSchema = Type.Object({
+  statusCode: Type.Integer(),
+  error: Type.String(),
+  message: Type.String(),
+  details: Type.Optional(Type.Record(Type.String(), Type.String())),
+});
+
+export function toUserDto(user: IUser): UserDto {
+  return {
+    id: user.id,
+    email: user.email,
+    firstName: user.firstName ?? null,
+    lastName: user.lastName ?? null,
+    role: user.role,
+    organizationId: user.organization,
+  };
+}
+
+export const normalizeEmail = (email: string) => email.trim().toLowerCase();

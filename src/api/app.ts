@@ -1,0 +1,68 @@
+// buildApp(deps): the whole HTTP API as one Fastify instance, every domain an encapsulated plugin under /api.
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { randomUUID } from 'node:crypto';
+import type { Client, Connection } from '@temporalio/client';
+import type { Config } from '../config.js';
+import type { Orm } from '../db/orm.js';
+import type { OpenAIGateway } from '../openai/gateway.js';
+import errors from './plugins/errors.js';
+import auth from './plugins/auth.js';
+import docs from './plugins/swagger.js';
+import healthRoutes from './health/routes.js';
+import authRoutes from './auth/routes.js';
+import adminRoutes from './admin/routes.js';
+import promptRoutes from './prompts/routes.js';
+import preferencesRoutes from './preferences/routes.js';
+import webhookRoutes from './webhooks/routes.js';
+import callRoutes from './calls/routes.js';
+import leadRoutes from './leads/routes.js';
+import scoringRoutes from './scoring/routes.js';
+
+export interface AppDeps {
+  config: Config;
+  orm: Orm;
+  temporal: { client: Client; connection: Connection };
+  openai: OpenAIGateway;
+  /** Login attempts per IP and email per minute (default 10). */
+  loginRateLimit?: number;
+}
+
+export async function buildApp(deps: AppDeps, options: { logger?: FastifyServerOptions['logger'] } = {}) {
+  const app = Fastify({
+    logger: options.logger ?? { level: deps.config.logLevel, redact: ['req.headers.authorization', 'req.headers["x-callsense-signature"]'] },
+    genReqId: (req) => (req.headers['x-request-id'] as string | undefined)?.slice(0, 100) || randomUUID(),
+    requestIdHeader: false,
+    bodyLimit: 1024 * 1024,
+    ajv: {
+      // One rule for unknown fields everywhere: schemas say additionalProperties: false, and those are rejected (400).
+      customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true },
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(errors);
+  await app.register(docs);
+  await app.register(rateLimit, { global: false });
+  await app.register(auth, { config: deps.config, orm: deps.orm });
+
+  await app.register(async (api) => {
+    await api.register(healthRoutes, deps);
+    await api.register(authRoutes, { ...deps, prefix: '/auth' });
+    await api.register(adminRoutes, { ...deps, prefix: '/admin' });
+    await api.register(promptRoutes, { ...deps, prefix: '/openai-prompts' });
+    await api.register(preferencesRoutes, { ...deps, prefix: '/ai' });
+    await api.register(scoringRoutes, deps);
+    await api.register(webhookRoutes, { ...deps, prefix: '/webhooks' });
+    await api.register(callRoutes, { ...deps, prefix: '/calls' });
+    await api.register(leadRoutes, { ...deps, prefix: '/leads' });
+  }, { prefix: '/api' });
+
+  return app;
+}
+
+export type App = Awaited<ReturnType<typeof buildApp>>;

@@ -1,0 +1,80 @@
+// JWT authentication (HS256 only) and the per-request, tenant-scoped EntityManager.
+// Claims: sub (user id), org (organization id), role, exp. The user must still exist in that organization.
+import fp from 'fastify-plugin';
+import fastifyJwt from '@fastify/jwt';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Config } from '../../config.js';
+import type { Orm } from '../../db/orm.js';
+import { User, type Role } from '../../domain/accounts/user.entity.js';
+import { tenantEm } from '../../domain/tenancy/tenant-em.js';
+import { forbidden, unauthorized } from './errors.js';
+
+export interface AuthContext {
+  userId: string;
+  organizationId: string;
+  role: Role;
+  email: string;
+}
+
+export interface TokenClaims {
+  sub: string;
+  org: string;
+  role: Role;
+}
+
+declare module '@fastify/jwt' {
+  interface FastifyJWT {
+    payload: TokenClaims;
+    user: TokenClaims;
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    authenticate: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+    requireAdmin: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+    signToken: (claims: TokenClaims) => string;
+  }
+  interface FastifyRequest {
+    auth: AuthContext;
+    /** Scoped to the caller's organization (and, for a `user`, to their own rows). Set by `authenticate`. */
+    em: EntityManager;
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export default fp(async function auth(app: FastifyInstance, opts: { config: Config; orm: Orm }) {
+  await app.register(fastifyJwt, {
+    secret: opts.config.jwt.secret,
+    sign: { algorithm: 'HS256', expiresIn: opts.config.jwt.expiresIn },
+    verify: { algorithms: ['HS256'] },
+  });
+  app.decorateRequest('auth', null as unknown as AuthContext);
+  app.decorateRequest('em', null as unknown as EntityManager);
+  app.decorate('signToken', (claims: TokenClaims) => app.jwt.sign({ sub: claims.sub, org: claims.org, role: claims.role }));
+
+  app.decorate('authenticate', async (request: FastifyRequest) => {
+    let claims: TokenClaims;
+    try {
+      claims = await request.jwtVerify<TokenClaims>();
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? '';
+      throw unauthorized(code === 'FST_JWT_AUTHORIZATION_TOKEN_EXPIRED' ? 'The token has expired' : code === 'FST_JWT_NO_AUTHORIZATION_IN_HEADER' ? 'Missing Authorization: Bearer <token> header' : 'Invalid token');
+    }
+    if (typeof claims.sub !== 'string' || !UUID.test(claims.sub) || typeof claims.org !== 'string' || !UUID.test(claims.org) || (claims.role !== 'user' && claims.role !== 'admin') || typeof (claims as { exp?: unknown }).exp !== 'number') {
+      throw unauthorized('Invalid token');
+    }
+    // The database, not the token, is the authority on whether the user exists and what role they hold.
+    const orgEm = tenantEm(opts.orm.em, claims.org);
+    const user = await orgEm.findOne(User, { id: claims.sub });
+    if (!user) throw unauthorized('Invalid token');
+    request.auth = { userId: user.id, organizationId: user.organization, role: user.role, email: user.email };
+    request.em = tenantEm(opts.orm.em, user.organization, { userId: user.id, role: user.role });
+  });
+
+  app.decorate('requireAdmin', async (request: FastifyRequest) => {
+    if (request.auth?.role !== 'admin') throw forbidden();
+  });
+}, { name: 'auth' });

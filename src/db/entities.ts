@@ -1,0 +1,10 @@
+// Every entity the ORM knows, in one list for the config and for migration generation.
+import { Organization } from '../domain/accounts/organization.entity.js';
+import { User } from '../domain/accounts/user.entity.js';
+import { PromptChange } from '../domain/prompts/prompt-change.entity.js';
+import { UserAIPreferences } from '../domain/preferences/user-ai-preferences.entity.js';
+import { Lead } from '../domain/leads/lead.entity.js';
+import { Call } from '../domain/calls/call.entity.js';
+import { LeadScoringModel } from '../domain/scoring/lead-scoring-model.entity.js';
+
+export const entities = [Organization, User, PromptChange, UserAIPreferences, Lead, Call, LeadScoringModel];

@@ -1,0 +1,6 @@
+// Committed migrations, oldest first. `npm run migration:create -- <name>` writes new ones beside this file.
+import { Migration20261124050413_initial } from './Migration20261124050413_initial.js';
+
+export const migrationsList = [
+  { name: 'Migration20261124050413_initial', class: Migration20261124050413_initial },
+];

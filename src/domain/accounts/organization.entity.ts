@@ -1,0 +1,18 @@
+import { randomUUID } from 'node:crypto';
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { tenantFilter } from '../tenancy/filters.js';
+
+export const Organization = defineEntity({
+  name: 'Organization',
+  tableName: 'organizations',
+  filters: { tenant: tenantFilter('id') },
+  properties: {
+    id: p.uuid().primary().onCreate(() => randomUUID()),
+    name: p.string().length(200),
+    // HMAC key for signed webhooks; never serialized into API responses except by the admin route.
+    webhookSecret: p.string().length(128).hidden(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+  },
+});
+
+export type IOrganization = InferEntity<typeof Organization>;

@@ -1,0 +1,43 @@
+import { randomUUID } from 'node:crypto';
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { tenantFilter, visibilityFilter } from '../tenancy/filters.js';
+import { Organization } from '../accounts/organization.entity.js';
+import { User } from '../accounts/user.entity.js';
+import { Lead, PROMPT_SOURCES } from '../leads/lead.entity.js';
+
+export const CALL_STATUSES = ['queued', 'analyzing', 'analyzed', 'failed'] as const;
+export type CallStatus = (typeof CALL_STATUSES)[number];
+
+export const Call = defineEntity({
+  name: 'Call',
+  tableName: 'calls',
+  filters: { tenant: tenantFilter('organization'), visibility: visibilityFilter('user') },
+  // The provider's call id is unique per organization: a second delivery finds the first row.
+  uniques: [{ properties: ['organization', 'callId'] }],
+  indexes: [{ properties: ['lead', 'status'] }, { properties: ['organization', 'user', 'createdAt'] }],
+  properties: {
+    id: p.uuid().primary().onCreate(() => randomUUID()),
+    organization: () => p.manyToOne(Organization).mapToPk().deleteRule('cascade').index(),
+    callId: p.string().length(255),
+    lead: () => p.manyToOne(Lead).mapToPk().deleteRule('cascade'),
+    user: () => p.manyToOne(User).mapToPk().deleteRule('cascade'),
+    transcript: p.text(),
+    startedAt: p.datetime().nullable(),
+    durationSeconds: p.double().nullable(),
+    metadata: p.json<Record<string, unknown>>().nullable(),
+    status: p.enum(CALL_STATUSES).default('queued'),
+    analysis: p.json<Record<string, unknown>>().nullable(),
+    promptId: p.string().length(255).nullable(),
+    promptSource: p.enum(PROMPT_SOURCES).nullable(),
+    promptVersion: p.string().length(64).nullable(),
+    model: p.string().length(128).nullable(),
+    workflowId: p.string().length(600),
+    error: p.text().nullable(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    analyzedAt: p.datetime().nullable(),
+    // When this call's analysis was folded into the lead's complete analysis (null: not yet).
+    foldedAt: p.datetime().nullable(),
+  },
+});
+
+export type ICall = InferEntity<typeof Call>;

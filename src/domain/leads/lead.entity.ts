@@ -1,0 +1,41 @@
+import { randomUUID } from 'node:crypto';
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { tenantFilter, visibilityFilter } from '../tenancy/filters.js';
+import { Organization } from '../accounts/organization.entity.js';
+import { User } from '../accounts/user.entity.js';
+
+export const LEAD_STATUSES = ['NEW', 'CONTACTED', 'QUALIFIED', 'WON', 'LOST'] as const;
+export type LeadStatus = (typeof LEAD_STATUSES)[number];
+export const PROMPT_SOURCES = ['user', 'system'] as const;
+export type PromptSource = (typeof PROMPT_SOURCES)[number];
+
+export const Lead = defineEntity({
+  name: 'Lead',
+  tableName: 'leads',
+  filters: { tenant: tenantFilter('organization'), visibility: visibilityFilter('assignedTo') },
+  uniques: [{ properties: ['organization', 'externalId'] }],
+  indexes: [{ properties: ['organization', 'assignedTo', 'status'] }],
+  properties: {
+    id: p.uuid().primary().onCreate(() => randomUUID()),
+    organization: () => p.manyToOne(Organization).mapToPk().deleteRule('cascade').index(),
+    externalId: p.string().length(255),
+    name: p.string().length(255).nullable(),
+    phone: p.string().length(64).nullable(),
+    email: p.string().length(320).nullable(),
+    status: p.enum(LEAD_STATUSES).default('NEW'),
+    assignedTo: () => p.manyToOne(User).mapToPk().nullable().deleteRule('set null'),
+    score: p.double().nullable(),
+    scoreModelVersion: p.integer().nullable(),
+    completeAnalysis: p.json<Record<string, unknown>>().nullable(),
+    completeAnalysisPromptId: p.string().length(255).nullable(),
+    completeAnalysisPromptSource: p.enum(PROMPT_SOURCES).nullable(),
+    completeAnalysisPromptVersion: p.string().length(64).nullable(),
+    completeAnalysisModel: p.string().length(128).nullable(),
+    completeAnalysisAt: p.datetime().nullable(),
+    callCount: p.integer().default(0),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+  },
+});
+
+export type ILead = InferEntity<typeof Lead>;

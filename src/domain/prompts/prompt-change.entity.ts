@@ -1,0 +1,28 @@
+import { randomUUID } from 'node:crypto';
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { tenantFilter } from '../tenancy/filters.js';
+import { Organization } from '../accounts/organization.entity.js';
+import { User } from '../accounts/user.entity.js';
+
+export const PROMPT_FIELDS = ['openai_individual_prompt_id', 'openai_complete_prompt_id'] as const;
+export type PromptField = (typeof PROMPT_FIELDS)[number];
+
+/** One row per change of a user's prompt id, whoever made it (self, admin, bulk, revert). */
+export const PromptChange = defineEntity({
+  name: 'PromptChange',
+  tableName: 'prompt_changes',
+  filters: { tenant: tenantFilter('organization') },
+  indexes: [{ properties: ['targetUser', 'changedAt'] }],
+  properties: {
+    id: p.uuid().primary().onCreate(() => randomUUID()),
+    organization: () => p.manyToOne(Organization).mapToPk().deleteRule('cascade').index(),
+    targetUser: () => p.manyToOne(User).deleteRule('cascade'),
+    actor: () => p.manyToOne(User).deleteRule('cascade'),
+    field: p.enum(PROMPT_FIELDS),
+    oldValue: p.string().length(255).nullable(),
+    newValue: p.string().length(255).nullable(),
+    changedAt: p.datetime().onCreate(() => new Date()),
+  },
+});
+
+export type IPromptChange = InferEntity<typeof PromptChange>;

@@ -1,0 +1,27 @@
+// Webhook signatures (CONTRACT §3): `sha256=<hex HMAC-SHA256 of "<timestamp>.<raw body>">`, keyed with the
+// organization's webhook secret, accepted within WEBHOOK_TOLERANCE_SECONDS of now.
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+export function signWebhook(secret: string, timestamp: number | string, rawBody: string | Buffer): string {
+  return `sha256=${createHmac('sha256', secret).update(`${timestamp}.`).update(rawBody).digest('hex')}`;
+}
+
+export type SignatureProblem = 'missing' | 'malformed' | 'stale' | 'mismatch';
+
+export function checkWebhookSignature(input: {
+  secret: string;
+  rawBody: string | Buffer;
+  timestampHeader: string | undefined;
+  signatureHeader: string | undefined;
+  toleranceSeconds: number;
+  nowSeconds?: number;
+}): SignatureProblem | null {
+  const { timestampHeader, signatureHeader } = input;
+  if (!timestampHeader || !signatureHeader) return 'missing';
+  if (!/^\d{1,12}$/.test(timestampHeader) || !/^sha256=[0-9a-f]{64}$/i.test(signatureHeader)) return 'malformed';
+  const now = input.nowSeconds ?? Math.floor(Date.now() / 1000);
+  if (Math.abs(now - Number(timestampHeader)) > input.toleranceSeconds) return 'stale';
+  const expected = Buffer.from(signWebhook(input.secret, timestampHeader, input.rawBody).slice(7), 'hex');
+  const actual = Buffer.from(signatureHeader.slice(7), 'hex');
+  return expected.length === actual.length && timingSafeEqual(expected, actual) ? null : 'mismatch';
+}

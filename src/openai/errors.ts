@@ -1,0 +1,67 @@
+// What can go wrong when running a stored prompt, in terms the pipeline and the API act on.
+// `retryable` drives Temporal's retry policy; PromptNotFound switches to the system prompt instead.
+
+export class OpenAIRequestError extends Error {
+  constructor(
+    message: string,
+    readonly kind: 'not_configured' | 'prompt_not_found' | 'rate_limited' | 'unavailable' | 'unauthorized' | 'bad_request' | 'invalid_output',
+    readonly retryable: boolean,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class OpenAINotConfiguredError extends OpenAIRequestError {
+  constructor() {
+    super('OpenAI is not configured: set OPENAI_API_KEY (or OPENAI_BASE_URL for a compatible server)', 'not_configured', false);
+  }
+}
+
+export class PromptNotFoundError extends OpenAIRequestError {
+  constructor(message: string) {
+    super(message, 'prompt_not_found', false);
+  }
+}
+
+export class RateLimitedError extends OpenAIRequestError {
+  constructor(message: string, retryAfterMs: number | undefined) {
+    super(message, 'rate_limited', true, retryAfterMs);
+  }
+}
+
+export class OpenAIUnavailableError extends OpenAIRequestError {
+  constructor(message: string) {
+    super(message, 'unavailable', true);
+  }
+}
+
+export class OpenAIUnauthorizedError extends OpenAIRequestError {
+  constructor(message: string) {
+    super(message, 'unauthorized', false);
+  }
+}
+
+export class OpenAIBadRequestError extends OpenAIRequestError {
+  constructor(message: string) {
+    super(message, 'bad_request', false);
+  }
+}
+
+export class InvalidOutputError extends OpenAIRequestError {
+  constructor(message: string) {
+    super(message, 'invalid_output', false);
+  }
+}
+
+/** Parses `Retry-After` (seconds or an HTTP date) or `retry-after-ms` into milliseconds. */
+export function retryAfterMs(headers: Headers | undefined, now = Date.now()): number | undefined {
+  const ms = headers?.get('retry-after-ms');
+  if (ms && Number.isFinite(Number(ms))) return Math.max(0, Number(ms));
+  const value = headers?.get('retry-after');
+  if (!value) return undefined;
+  if (/^\d+(\.\d+)?$/.test(value.trim())) return Math.round(Number(value) * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}

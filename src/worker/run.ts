@@ -1,0 +1,42 @@
+// Starts a worker process's parts from a config: ORM, OpenAI gateway, Temporal connections, the schedule.
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import type { Config } from '../config.js';
+import { createOrm, type Orm } from '../db/orm.js';
+import { createOpenAIGateway } from '../openai/gateway.js';
+import { createWorker } from './worker.js';
+import { ensureScoringSchedule } from './schedule.js';
+
+export interface RunningWorker {
+  worker: Worker;
+  run: Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startWorker(config: Config, addresses: { databaseUrl: string; temporalAddress: string }, options: { orm?: Orm; workflowBundlePath?: string | undefined } = {}): Promise<RunningWorker> {
+  const orm = options.orm ?? (await createOrm(addresses.databaseUrl));
+  const connection = await NativeConnection.connect({ address: addresses.temporalAddress });
+  const clientConnection = await Connection.connect({ address: addresses.temporalAddress });
+  const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
+  await ensureScoringSchedule(client, config);
+  const worker = await createWorker({
+    connection,
+    config,
+    orm,
+    openai: createOpenAIGateway(config.openai),
+    temporal: client,
+    workflowBundlePath: options.workflowBundlePath ?? process.env.WORKFLOW_BUNDLE_PATH,
+  });
+  const run = worker.run();
+  return {
+    worker,
+    run,
+    async stop() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await run.catch(() => undefined);
+      await connection.close();
+      await clientConnection.close();
+      if (!options.orm) await orm.close();
+    },
+  };
+}

@@ -1,0 +1,34 @@
+// Builds the Temporal worker: the workflow bundle plus activities made from their dependencies.
+import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities } from '../activities/index.js';
+import type { ActivityDeps } from '../activities/deps.js';
+
+/** The workflows' entry point: compiled `.js` next to this file, or the `.ts` source under tsx. */
+export function workflowsPath(): string {
+  const js = fileURLToPath(new URL('../workflows/index.js', import.meta.url));
+  return existsSync(js) ? js : fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+}
+
+export interface WorkerSetup extends ActivityDeps {
+  connection: NativeConnection;
+  /** A prebuilt bundle (WORKFLOW_BUNDLE_PATH), to skip bundling at start-up (tests build it once per run). */
+  workflowBundlePath?: string | undefined;
+  overrides?: Partial<WorkerOptions>;
+}
+
+export async function createWorker(setup: WorkerSetup): Promise<Worker> {
+  const { connection, workflowBundlePath, overrides, ...deps } = setup;
+  return Worker.create({
+    connection,
+    namespace: deps.config.temporal.namespace,
+    taskQueue: deps.config.temporal.taskQueue,
+    ...(workflowBundlePath ? { workflowBundle: { codePath: workflowBundlePath } } : { workflowsPath: workflowsPath() }),
+    activities: createActivities(deps),
+    // Every run of a tenant carries its ids; give the worker room for bursts without hogging 2 cores.
+    maxConcurrentActivityTaskExecutions: 50,
+    shutdownGraceTime: '10 seconds',
+    ...overrides,
+  });
+}

@@ -1,0 +1,2 @@
+// TODO(scoring issue): weeklyScoringWorkflow and userScoringWorkflow.
+export {};

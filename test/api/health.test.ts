@@ -1,0 +1,36 @@
+import t from 'tap';
+import { startStack } from '../support/harness.js';
+
+t.test('health, readiness and docs', async (t) => {
+  const stack = await startStack(t, { worker: false });
+
+  const health = await stack.app.inject({ method: 'GET', url: '/api/healthz' });
+  t.equal(health.statusCode, 200);
+  t.same(health.json(), { status: 'ok' });
+  t.ok(health.headers['x-request-id'], 'every response carries its request id');
+
+  const ready = await stack.app.inject({ method: 'GET', url: '/api/readyz' });
+  t.equal(ready.statusCode, 200, ready.body);
+  t.same(ready.json().checks, { postgres: 'ok', temporal: 'ok' });
+
+  const docs = await stack.app.inject({ method: 'GET', url: '/api/docs/json' });
+  t.equal(docs.statusCode, 200);
+  t.equal(docs.json().openapi, '3.1.0');
+  t.ok(docs.json().paths['/api/healthz'], 'the OpenAPI document is generated from the routes');
+
+  const ui = await stack.app.inject({ method: 'GET', url: '/api/docs' });
+  t.ok([200, 302].includes(ui.statusCode), 'Swagger UI is served');
+
+  const missing = await stack.app.inject({ method: 'GET', url: '/api/nope' });
+  t.equal(missing.statusCode, 404);
+  t.match(missing.json(), { statusCode: 404, error: 'Not Found', message: /nope/ });
+});
+
+t.test('readiness names what is down', async (t) => {
+  const stack = await startStack(t, { worker: false });
+  await stack.temporal.connection.close();
+  const res = await stack.app.inject({ method: 'GET', url: '/api/readyz' });
+  t.equal(res.statusCode, 503);
+  t.match(res.json(), { statusCode: 503, message: /Temporal/ });
+  t.equal(res.json().checks.postgres, 'ok');
+});

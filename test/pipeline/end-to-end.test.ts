@@ -1,0 +1,52 @@
+// The whole chain on real services: a signed webhook (HTTP) starts callAnalysisWorkflow on the Temporal
+// server, its activities call the local OpenAI server and write to PostgreSQL, the lead workflow folds it.
+import t from 'tap';
+import { Call } from '../../src/domain/calls/call.entity.js';
+import { Lead } from '../../src/domain/leads/lead.entity.js';
+import { tenantEm } from '../../src/domain/tenancy/tenant-em.js';
+import { SYSTEM_COMPLETE_PROMPT, SYSTEM_INDIVIDUAL_PROMPT, startStack, waitFor } from '../support/harness.js';
+import { addUser, deliverCall, signup, webhookSecretOf } from '../support/api.js';
+
+t.test('webhook → Temporal → OpenAI → PostgreSQL', async (t) => {
+  const stack = await startStack(t);
+  const admin = await signup(stack.app);
+  const rep = await addUser(stack.app, admin);
+  const secret = await webhookSecretOf(stack.app, admin);
+
+  const res = await deliverCall(stack.app, admin.organization.id, secret, {
+    callId: 'prov-call-1',
+    userId: rep.user.id,
+    lead: { externalId: 'crm-42', name: 'Ada Lovelace' },
+    transcript: [{ role: 'agent', content: 'Hello, are you interested?' }, { role: 'lead', content: 'Yes, great product' }],
+    durationSeconds: 120,
+  });
+  t.equal(res.statusCode, 202, res.body);
+  const { id, workflowId, duplicate } = res.json();
+  t.equal(workflowId, `call:${admin.organization.id}:prov-call-1`);
+  t.equal(duplicate, false);
+
+  const em = () => tenantEm(stack.orm.em, admin.organization.id);
+  const call = await waitFor(async () => {
+    const row = await em().findOne(Call, { id });
+    return row?.status === 'analyzed' ? row : null;
+  }, { what: 'the call to be analysed' });
+  t.equal(call.promptId, SYSTEM_INDIVIDUAL_PROMPT);
+  t.equal(call.promptSource, 'system');
+  t.equal(call.model, 'gpt-system-individual');
+  t.equal(call.promptVersion, '1');
+  t.match(call.analysis, { sentiment: 'positive' });
+  t.equal(stack.fake.requests.find((r) => r.promptId === SYSTEM_INDIVIDUAL_PROMPT)?.input, 'agent: Hello, are you interested?\nlead: Yes, great product', 'turns become role: content lines');
+
+  const lead = await waitFor(async () => {
+    const row = await em().findOne(Lead, { id: call.lead });
+    return row?.completeAnalysis ? row : null;
+  }, { what: 'the complete lead analysis' });
+  t.equal(lead.completeAnalysisPromptId, SYSTEM_COMPLETE_PROMPT);
+  t.equal(lead.assignedTo, rep.user.id, 'a new lead is assigned to the call\'s user');
+
+  const history = await stack.temporal.client.workflow.getHandle(workflowId).fetchHistory();
+  const scheduled = history.events?.filter((e) => e.activityTaskScheduledEventAttributes).map((e) => e.activityTaskScheduledEventAttributes!.activityType!.name);
+  t.same(scheduled, ['beginCallAnalysis', 'extractCallAnalysis', 'completeCallAnalysis', 'notifyLeadWorkflow'], 'the workflow history shows each step');
+  const description = await stack.temporal.client.workflow.getHandle(workflowId).describe();
+  t.equal(description.typedSearchAttributes.get({ name: 'OrganizationId', type: 'KEYWORD' } as never), admin.organization.id);
+});

@@ -1,0 +1,137 @@
+// Per-test-file stack on the run's real services (see test/run.ts): a database cloned from the migrated
+// template, the local OpenAI-compatible server, the API built in-process, and a worker on a task queue of
+// this file's own (so parallel test files never take each other's tasks).
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Test } from 'tap';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { loadConfig, type Config } from '../../src/config.js';
+import { createOrm, type Orm } from '../../src/db/orm.js';
+import { buildApp, type App } from '../../src/api/app.js';
+import { createOpenAIGateway } from '../../src/openai/gateway.js';
+import { connectTemporal, type TemporalHandle } from '../../src/temporal/client.js';
+import { startWorker, type RunningWorker } from '../../src/worker/run.js';
+import { cloneTemplateDatabase } from './databases.js';
+import { startFakeOpenAI, type FakeOpenAI } from './fake-openai.js';
+
+// Worker lifecycle chatter drowns test output; warnings and errors still show.
+Runtime.install({ logger: new DefaultLogger('WARN') });
+
+export const SYSTEM_INDIVIDUAL_PROMPT = 'pmpt_system_individual';
+export const SYSTEM_COMPLETE_PROMPT = 'pmpt_system_complete';
+
+export interface Stack {
+  config: Config;
+  env: Record<string, string>;
+  orm: Orm;
+  app: App;
+  fake: FakeOpenAI;
+  temporal: TemporalHandle;
+  databaseUrl: string;
+  temporalAddress: string;
+  worker: RunningWorker | undefined;
+  startWorker(): Promise<RunningWorker>;
+  stopWorker(): Promise<void>;
+}
+
+export interface StackOptions {
+  /** Start an in-process worker (default true). */
+  worker?: boolean;
+  /** Extra or overriding environment variables (CONTRACT §1 names). */
+  env?: Record<string, string | undefined>;
+  loginRateLimit?: number;
+}
+
+function requiredEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the tests with \`npm test\` (test/run.ts sets up the services)`);
+  return value;
+}
+
+let databaseCounter = 0;
+
+export async function startStack(t: Test, options: StackOptions = {}): Promise<Stack> {
+  const serverUrl = requiredEnv('CALLSENSE_TEST_DB_SERVER_URL');
+  const template = requiredEnv('CALLSENSE_TEST_DB_TEMPLATE');
+  const runId = requiredEnv('CALLSENSE_TEST_RUN_ID');
+  const temporalAddress = requiredEnv('CALLSENSE_TEST_TEMPORAL_ADDRESS');
+
+  const database = await cloneTemplateDatabase(serverUrl, template, `callsense_test_${runId}_${process.pid}_${++databaseCounter}`);
+  const fake = await startFakeOpenAI();
+  fake.definePrompt(SYSTEM_INDIVIDUAL_PROMPT, { model: 'gpt-system-individual' });
+  fake.definePrompt(SYSTEM_COMPLETE_PROMPT, { model: 'gpt-system-complete' });
+
+  const env: Record<string, string> = {
+    NODE_ENV: 'test',
+    DATABASE_URL: database.url,
+    TEMPORAL_ADDRESS: temporalAddress,
+    TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`,
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    OPENAI_API_KEY: 'sk-test-key',
+    OPENAI_BASE_URL: fake.baseURL,
+    OPENAI_INDIVIDUAL_PROMPT_ID: SYSTEM_INDIVIDUAL_PROMPT,
+    OPENAI_COMPLETE_PROMPT_ID: SYSTEM_COMPLETE_PROMPT,
+    OPENAI_TIMEOUT_MS: '10000',
+    LOG_LEVEL: 'silent',
+  };
+  for (const [key, value] of Object.entries(options.env ?? {})) {
+    if (value === undefined) delete env[key];
+    else env[key] = value;
+  }
+  const config = loadConfig(env, { dotenv: false });
+  const orm = await createOrm(database.url, { pool: { min: 0, max: 8 } });
+  const temporal = await connectTemporal(temporalAddress, config.temporal.namespace);
+  const app = await buildApp(
+    { config, orm, temporal, openai: createOpenAIGateway(config.openai), ...(options.loginRateLimit ? { loginRateLimit: options.loginRateLimit } : {}) },
+    { logger: false },
+  );
+  await app.ready();
+
+  const stack: Stack = {
+    config,
+    env,
+    orm,
+    app,
+    fake,
+    temporal,
+    databaseUrl: database.url,
+    temporalAddress,
+    worker: undefined,
+    async startWorker() {
+      if (stack.worker) return stack.worker;
+      stack.worker = await startWorker(config, { databaseUrl: database.url, temporalAddress }, { orm });
+      return stack.worker;
+    },
+    async stopWorker() {
+      const worker = stack.worker;
+      stack.worker = undefined;
+      await worker?.stop();
+    },
+  };
+  if (options.worker !== false) await stack.startWorker();
+
+  t.teardown(async () => {
+    await stack.stopWorker();
+    await app.close();
+    await temporal.close();
+    await orm.close();
+    await fake.close();
+    await database.drop();
+  });
+  return stack;
+}
+
+/** Polls `check` until it returns a truthy value (then returns it) or the time is up (then throws). */
+export async function waitFor<T>(check: () => Promise<T> | T, options: { timeoutMs?: number; intervalMs?: number; what?: string } = {}): Promise<NonNullable<T>> {
+  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value as NonNullable<T>;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${options.what ?? 'condition'}${last ? `: ${(last as Error).message}` : ''}`);
+    await new Promise((r) => setTimeout(r, options.intervalMs ?? 100));
+  }
+}
