@@ -1,4 +1,6 @@
 // The one place where the environment is read (CONTRACT.md §1). Everything else receives a Config.
+import { existsSync, readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
 import { envSchema } from 'env-schema';
 import { Type, type Static } from 'typebox';
 
@@ -55,9 +57,16 @@ export interface Config {
 
 export class ConfigError extends Error {}
 
+function readDotenv(path = '.env'): Record<string, string> {
+  return existsSync(path) ? parseEnv(readFileSync(path, 'utf8')) as Record<string, string> : {};
+}
+
 /** Reads and validates the environment (and `.env` when present). */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { dotenv?: boolean } = {}): Config {
-  const raw = envSchema<Env>({ schema: EnvSchema, data: env, dotenv: options.dotenv ?? env === process.env });
+  // The real environment wins over `.env`; an empty variable (`OPENAI_BASE_URL=`) means "not set".
+  const merged = { ...((options.dotenv ?? env === process.env) ? readDotenv() : {}), ...env };
+  const data = Object.fromEntries(Object.entries(merged).filter(([, value]) => value !== undefined && value !== ''));
+  const raw = envSchema<Env>({ schema: EnvSchema, data, env: false, dotenv: false });
   if (!raw.JWT_SECRET && raw.NODE_ENV === 'production') {
     throw new ConfigError('JWT_SECRET is required when NODE_ENV=production');
   }

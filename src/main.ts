@@ -1,14 +1,24 @@
 // `npm start`: the whole system on one machine. Starts what the configuration does not point at
 // (embedded PostgreSQL, Temporal dev server with its Web UI), migrates, then runs worker and API.
 import closeWithGrace from 'close-with-grace';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadConfig } from './config.js';
 import { createOrm } from './db/orm.js';
 import { migrateUp } from './db/migrate.js';
 import { startServices } from './platform/services.js';
 import { startWorker } from './worker/run.js';
 import { startApi } from './api/server.js';
+import { DEMO_ADMIN_EMAIL, DEMO_PASSWORD, DemoSeeder } from './db/seeders/demo-seeder.js';
+import type { Orm } from './db/orm.js';
+
+async function seedDemoData(orm: Orm) {
+  await orm.seeder.seed(DemoSeeder);
+  return { email: DEMO_ADMIN_EMAIL, password: DEMO_PASSWORD };
+}
 
 const config = loadConfig();
+// Keep the console readable: the worker's start-up chatter (bundle stats) stays below WARN.
+Runtime.install({ logger: new DefaultLogger(config.logLevel === 'debug' ? 'DEBUG' : 'WARN') });
 const services = await startServices(config);
 const stops: (() => Promise<void>)[] = [services.stop];
 closeWithGrace({ delay: 20_000 }, async ({ err, signal }) => {
@@ -22,6 +32,9 @@ stops.push(() => orm.close());
 const applied = await migrateUp(orm);
 if (applied.length) console.log(`Applied migrations: ${applied.join(', ')}`);
 
+// The embedded database is a playground: give it demo accounts to log in with.
+const demo = config.databaseUrl ? undefined : await seedDemoData(orm);
+
 const worker = await startWorker(config, services, { orm });
 stops.push(worker.stop);
 const api = await startApi(config, services, { orm });
@@ -34,4 +47,4 @@ CallSense is running
   API docs     ${api.url}/api/docs
   Temporal UI  ${temporalUi}
   Temporal     ${services.temporalAddress} (namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue})
-Press Ctrl-C to stop.`);
+${demo ? `  Demo login   ${demo.email} / ${demo.password} (POST /api/auth/login)\n` : ''}Press Ctrl-C to stop.`);

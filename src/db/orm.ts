@@ -17,6 +17,7 @@ export function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}
       path: 'src/db/migrations',
       emit: 'ts',
       snapshot: false,
+      silent: true, // callers report what was applied
       transactional: true,
       allOrNothing: true,
     },

@@ -6,6 +6,7 @@ import { createOrm, type Orm } from '../db/orm.js';
 import { createOpenAIGateway } from '../openai/gateway.js';
 import { createWorker } from './worker.js';
 import { ensureScoringSchedule } from './schedule.js';
+import { ensureSearchAttributes } from '../temporal/ensure-search-attributes.js';
 
 export interface RunningWorker {
   worker: Worker;
@@ -18,6 +19,10 @@ export async function startWorker(config: Config, addresses: { databaseUrl: stri
   const connection = await NativeConnection.connect({ address: addresses.temporalAddress });
   const clientConnection = await Connection.connect({ address: addresses.temporalAddress });
   const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
+  // Any Temporal server (compose, cloud, dev) gets the contract's search attributes; a server that
+  // forbids operator calls must have them registered by its operator.
+  await ensureSearchAttributes(clientConnection, config.temporal.namespace).catch((error: Error) =>
+    console.warn(`Could not register search attributes (${error.message}); register OrganizationId, UserId, LeadId as Keyword`));
   await ensureScoringSchedule(client, config);
   const worker = await createWorker({
     connection,

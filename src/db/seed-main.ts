@@ -1,0 +1,16 @@
+// `npm run seed`: demo data (see seeders/demo-seeder.ts) in DATABASE_URL or the embedded default.
+import { loadConfig } from '../config.js';
+import { defaultServiceAddresses } from '../platform/services.js';
+import { createOrm } from './orm.js';
+import { migrateUp } from './migrate.js';
+import { DEMO_ADMIN_EMAIL, DEMO_PASSWORD, DEMO_REP_EMAIL, DemoSeeder } from './seeders/demo-seeder.js';
+
+const config = loadConfig();
+const orm = await createOrm(defaultServiceAddresses(config).databaseUrl);
+try {
+  await migrateUp(orm);
+  await orm.seeder.seed(DemoSeeder);
+  console.log(`Demo data ready. Log in as ${DEMO_ADMIN_EMAIL} or ${DEMO_REP_EMAIL}, password "${DEMO_PASSWORD}".`);
+} finally {
+  await orm.close();
+}
