@@ -10,6 +10,8 @@ export interface EmbeddedPostgresHandle {
   urlFor(database: string): string;
   createDatabase(name: string): Promise<void>;
   stop(): Promise<void>;
+  /** Starts it again after `stop` (same data directory). */
+  start(): Promise<void>;
 }
 
 const USER = 'postgres';
@@ -47,5 +49,6 @@ export async function startEmbeddedPostgres(options: { dir: string; port: number
       }
     },
     stop: () => pg.stop(),
+    start: () => pg.start(),
   };
 }

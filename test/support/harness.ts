@@ -39,6 +39,10 @@ export interface StackOptions {
   /** Extra or overriding environment variables (CONTRACT §1 names). */
   env?: Record<string, string | undefined>;
   loginRateLimit?: number;
+  /** Use this Temporal server instead of the run's (durability tests restart their own). */
+  temporalAddress?: string;
+  /** Use this (already migrated) database instead of a clone of the run's template. */
+  databaseUrl?: string;
 }
 
 function requiredEnv(name: string): string {
@@ -53,9 +57,11 @@ export async function startStack(t: Test, options: StackOptions = {}): Promise<S
   const serverUrl = requiredEnv('CALLSENSE_TEST_DB_SERVER_URL');
   const template = requiredEnv('CALLSENSE_TEST_DB_TEMPLATE');
   const runId = requiredEnv('CALLSENSE_TEST_RUN_ID');
-  const temporalAddress = requiredEnv('CALLSENSE_TEST_TEMPORAL_ADDRESS');
+  const temporalAddress = options.temporalAddress ?? requiredEnv('CALLSENSE_TEST_TEMPORAL_ADDRESS');
 
-  const database = await cloneTemplateDatabase(serverUrl, template, `callsense_test_${runId}_${process.pid}_${++databaseCounter}`);
+  const database = options.databaseUrl
+    ? { url: options.databaseUrl, drop: async () => undefined }
+    : await cloneTemplateDatabase(serverUrl, template, `callsense_test_${runId}_${process.pid}_${++databaseCounter}`);
   const fake = await startFakeOpenAI();
   fake.definePrompt(SYSTEM_INDIVIDUAL_PROMPT, { model: 'gpt-system-individual' });
   fake.definePrompt(SYSTEM_COMPLETE_PROMPT, { model: 'gpt-system-complete' });
