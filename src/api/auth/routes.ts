@@ -48,6 +48,8 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
       rateLimit: {
         max: deps.loginRateLimit ?? 10,
         timeWindow: '1 minute',
+        // The key reads the body's email, so count once the body is parsed (the default onRequest sees no body).
+        hook: 'preValidation',
         keyGenerator: (request) => `${request.ip}:${normalizeEmail(String((request.body as { email?: unknown } | undefined)?.email ?? ''))}`,
       },
     },

@@ -1,7 +1,37 @@
+// GET|PUT /ai/preferences (CONTRACT §3 "AI personalization"): the caller's own preferences.
+import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppDeps } from '../app.js';
+import { INSIGHTS_FREQUENCIES } from '../../domain/preferences/user-ai-preferences.entity.js';
+import { getPreferences, savePreferences } from '../../domain/preferences/preferences.js';
+import { ErrorSchema } from '../accounts-schemas.js';
+import { NullableString } from '../prompts/schemas.js';
 
-// TODO: routes of CONTRACT §3 for this domain.
-const routes: FastifyPluginAsyncTypebox<AppDeps> = async (_app, _deps) => {};
+const fields = {
+  chatbotTone: Type.String({ minLength: 1, maxLength: 100 }),
+  autoSuggestActions: Type.Boolean(),
+  enableProactive: Type.Boolean(),
+  preferredContactTime: NullableString({ minLength: 1, maxLength: 100 }),
+  aiInsightsFrequency: Type.Enum(INSIGHTS_FREQUENCIES),
+  customInstructions: NullableString({ maxLength: 4000 }),
+};
+const Preferences = Type.Object(fields);
+// The options go on Partial itself: it builds a new object schema and drops those of its argument.
+const PreferencesPatch = Type.Partial(Type.Object(fields), { additionalProperties: false });
+
+const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app) => {
+  app.addHook('onRequest', app.authenticate);
+  const secured = { tags: ['preferences'], security: [{ bearerAuth: [] }] };
+
+  app.get('/preferences', { schema: { ...secured, response: { 200: Preferences, 401: ErrorSchema } } }, async (request) => {
+    return getPreferences(request.em, request.auth.userId);
+  });
+
+  app.put('/preferences', {
+    schema: { ...secured, body: PreferencesPatch, response: { 200: Preferences, 400: ErrorSchema, 401: ErrorSchema } },
+  }, async (request) => {
+    return savePreferences(request.em, { organizationId: request.auth.organizationId, userId: request.auth.userId }, request.body);
+  });
+};
 
 export default routes;

@@ -1,0 +1,73 @@
+// Shapes of CONTRACT §3 "Prompt configuration". Prompt ids are checked by the handlers, not here, so a 400
+// can name every failing field (format and live check alike) as `details: { <field>: "<why>" }`.
+import { Type } from 'typebox';
+
+/**
+ * A request field that is a string or null. Not Type.Union([String, Null]): the app's Ajv coerces types, and
+ * in an anyOf the String branch would turn null into "" before the Null branch is tried. With one `type`
+ * list, Ajv coerces only when the value matches none of the types, so null stays null.
+ */
+export const NullableString = (options: { minLength?: number; maxLength?: number } = {}) =>
+  Type.Unsafe<string | null>({ type: ['string', 'null'], ...options });
+
+// Generous bound: anything longer is no prompt id, and a 400 for it is fine.
+const PromptIdInput = Type.String({ maxLength: 1000 });
+const NullablePromptId = NullableString({ maxLength: 1000 });
+const Nullable = Type.Union([Type.String(), Type.Null()]);
+
+export const PromptPatchBody = Type.Object({
+  openai_individual_prompt_id: Type.Optional(NullablePromptId),
+  openai_complete_prompt_id: Type.Optional(NullablePromptId),
+}, { additionalProperties: false });
+
+export const BulkPromptBody = Type.Object({
+  userIds: Type.Array(Type.String({ maxLength: 100 }), { minItems: 1, maxItems: 500 }),
+  openai_individual_prompt_id: Type.Optional(NullablePromptId),
+  openai_complete_prompt_id: Type.Optional(NullablePromptId),
+}, { additionalProperties: false });
+
+export const PromptSettings = Type.Object({
+  openai_individual_prompt_id: Nullable,
+  openai_complete_prompt_id: Nullable,
+  system_defaults: Type.Object({ individual: Nullable, complete: Nullable }),
+});
+
+export const PromptHistory = Type.Array(Type.Object({
+  id: Type.String(),
+  field: Type.Union([Type.Literal('openai_individual_prompt_id'), Type.Literal('openai_complete_prompt_id')]),
+  oldValue: Nullable,
+  newValue: Nullable,
+  changedBy: Type.Object({ id: Type.String(), email: Type.String() }),
+  changedAt: Type.String({ format: 'date-time' }),
+}));
+
+export const ValidateBody = Type.Object({ promptId: PromptIdInput }, { additionalProperties: false });
+
+export const Validation = Type.Object({
+  valid: Type.Boolean(),
+  error: Type.Optional(Type.String()),
+  details: Type.Optional(Type.Object({ model: Type.String(), temperature: Type.Union([Type.Number(), Type.Null()]) })),
+});
+
+export const RevertBody = Type.Object({ historyId: Type.String({ maxLength: 100 }) }, { additionalProperties: false });
+
+const Turn = Type.Object({ role: Type.String({ minLength: 1, maxLength: 50 }), content: Type.String({ maxLength: 100_000 }) }, { additionalProperties: false });
+
+export const PreviewBody = Type.Object({
+  promptId: PromptIdInput,
+  // The same transcript forms a call webhook accepts.
+  transcript: Type.Union([Type.String({ minLength: 1, maxLength: 500_000 }), Type.Array(Turn, { minItems: 1, maxItems: 5000 })]),
+}, { additionalProperties: false });
+
+export const Preview = Type.Object({
+  output: Type.Object({}, { additionalProperties: true }),
+  model: Type.String(),
+  promptId: Type.String(),
+  usage: Type.Union([Type.Object({ inputTokens: Type.Integer(), outputTokens: Type.Integer(), totalTokens: Type.Integer() }), Type.Null()]),
+});
+
+export const BulkResult = Type.Object({
+  results: Type.Array(Type.Object({ userId: Type.String(), ok: Type.Boolean(), error: Type.Optional(Type.String()) })),
+});
+
+export const UserIdParams = Type.Object({ userId: Type.String() });

@@ -1,0 +1,67 @@
+// A user's prompt ids and their history: every change, whoever makes it, goes through applyPromptPatch.
+import { LockMode } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { User, type IUser } from '../accounts/user.entity.js';
+import { PROMPT_FIELDS, PromptChange, type PromptField } from './prompt-change.entity.js';
+import type { SystemPromptDefaults } from './prompt-resolver.js';
+
+export type PromptPatch = Partial<Record<PromptField, string | null>>;
+
+export interface PromptSettingsView {
+  openai_individual_prompt_id: string | null;
+  openai_complete_prompt_id: string | null;
+  system_defaults: SystemPromptDefaults;
+}
+
+const column = { openai_individual_prompt_id: 'openaiIndividualPromptId', openai_complete_prompt_id: 'openaiCompletePromptId' } as const;
+
+export function promptSettingsView(user: IUser, defaults: SystemPromptDefaults): PromptSettingsView {
+  return {
+    openai_individual_prompt_id: user.openaiIndividualPromptId ?? null,
+    openai_complete_prompt_id: user.openaiCompletePromptId ?? null,
+    system_defaults: defaults,
+  };
+}
+
+/**
+ * Applies `patch` to the user and records one PromptChange per field that really changes, in one transaction.
+ * The row lock serializes concurrent changes, so each history row's oldValue is what it replaced.
+ * `em` is tenant-scoped: a user of another organization is simply not found (null).
+ */
+export async function applyPromptPatch(em: EntityManager, input: { userId: string; actorId: string; patch: PromptPatch }): Promise<IUser | null> {
+  return em.transactional(async (tx) => {
+    const user = await tx.findOne(User, { id: input.userId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+    if (!user) return null;
+    const changedAt = new Date();
+    for (const field of PROMPT_FIELDS) {
+      const next = input.patch[field];
+      const current = user[column[field]] ?? null;
+      if (next === undefined || next === current) continue;
+      user[column[field]] = next;
+      tx.create(PromptChange, { organization: user.organization, targetUser: user.id, actor: input.actorId, field, oldValue: current, newValue: next, changedAt });
+    }
+    return user;
+  });
+}
+
+export interface PromptChangeView {
+  id: string;
+  field: PromptField;
+  oldValue: string | null;
+  newValue: string | null;
+  changedBy: { id: string; email: string };
+  changedAt: string;
+}
+
+/** The user's prompt history, newest first. */
+export async function promptHistory(em: EntityManager, userId: string): Promise<PromptChangeView[]> {
+  const changes = await em.find(PromptChange, { targetUser: userId }, { populate: ['actor'], orderBy: { changedAt: 'desc', field: 'asc' } });
+  return changes.map((change) => ({
+    id: change.id,
+    field: change.field,
+    oldValue: change.oldValue ?? null,
+    newValue: change.newValue ?? null,
+    changedBy: { id: change.actor.id, email: change.actor.email },
+    changedAt: change.changedAt.toISOString(),
+  }));
+}
