@@ -25,6 +25,8 @@ const EnvSchema = Type.Object({
   SCORING_SCHEDULE_TIMEZONE: Type.String({ default: 'UTC' }),
   WEBHOOK_TOLERANCE_SECONDS: Type.Integer({ default: 300, minimum: 1 }),
   SCORING_MIN_LEADS_PER_CLASS: Type.Integer({ default: 20, minimum: 1 }),
+  // Not in the contract: a worker pool that must not own the weekly schedule (extra pools, tests) sets false.
+  SCORING_SCHEDULE_ENABLED: Type.Boolean({ default: true }),
   LOG_LEVEL: Type.String({ default: 'info' }),
   // Not in the contract: where `npm start` keeps its embedded services' data.
   CALLSENSE_DATA_DIR: Type.String({ default: '.data' }),
@@ -48,7 +50,7 @@ export interface Config {
     completePromptId: string | undefined;
     timeoutMs: number;
   };
-  scoring: { scheduleCron: string; scheduleTimezone: string; minLeadsPerClass: number };
+  scoring: { scheduleCron: string; scheduleTimezone: string; minLeadsPerClass: number; scheduleEnabled: boolean };
   webhookToleranceSeconds: number;
   logLevel: string;
   dataDir: string;
@@ -97,6 +99,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { dote
       scheduleCron: raw.SCORING_SCHEDULE_CRON,
       scheduleTimezone: raw.SCORING_SCHEDULE_TIMEZONE,
       minLeadsPerClass: raw.SCORING_MIN_LEADS_PER_CLASS,
+      scheduleEnabled: raw.SCORING_SCHEDULE_ENABLED,
     },
     webhookToleranceSeconds: raw.WEBHOOK_TOLERANCE_SECONDS,
     logLevel: raw.LOG_LEVEL,

@@ -12,7 +12,7 @@ t.test('contract defaults', async (t) => {
   t.equal(config.jwt.expiresIn, '1h');
   t.ok(config.jwt.isDevelopmentSecret, 'a development secret, flagged so the API warns');
   t.equal(config.openai.timeoutMs, 60000);
-  t.same(config.scoring, { scheduleCron: '0 3 * * 0', scheduleTimezone: 'UTC', minLeadsPerClass: 20 });
+  t.same(config.scoring, { scheduleCron: '0 3 * * 0', scheduleTimezone: 'UTC', minLeadsPerClass: 20, scheduleEnabled: true });
   t.equal(config.webhookToleranceSeconds, 300);
 });
 

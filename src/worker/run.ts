@@ -14,7 +14,7 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
-export async function startWorker(config: Config, addresses: { databaseUrl: string; temporalAddress: string }, options: { orm?: Orm; workflowBundlePath?: string | undefined } = {}): Promise<RunningWorker> {
+export async function startWorker(config: Config, addresses: { databaseUrl: string; temporalAddress: string }, options: { orm?: Orm; workflowBundlePath?: string | undefined; ensureSchedule?: boolean } = {}): Promise<RunningWorker> {
   const orm = options.orm ?? (await createOrm(addresses.databaseUrl));
   const connection = await NativeConnection.connect({ address: addresses.temporalAddress });
   const clientConnection = await Connection.connect({ address: addresses.temporalAddress });
@@ -23,7 +23,8 @@ export async function startWorker(config: Config, addresses: { databaseUrl: stri
   // forbids operator calls must have them registered by its operator.
   await ensureSearchAttributes(clientConnection, config.temporal.namespace).catch((error: Error) =>
     console.warn(`Could not register search attributes (${error.message}); register OrganizationId, UserId, LeadId as Keyword`));
-  await ensureScoringSchedule(client, config);
+  // The schedule is one per namespace: test workers on their own task queues pass false.
+  if (options.ensureSchedule ?? config.scoring.scheduleEnabled) await ensureScoringSchedule(client, config);
   const worker = await createWorker({
     connection,
     config,

@@ -78,6 +78,8 @@ export async function startStack(t: Test, options: StackOptions = {}): Promise<S
     OPENAI_COMPLETE_PROMPT_ID: SYSTEM_COMPLETE_PROMPT,
     OPENAI_TIMEOUT_MS: '10000',
     LOG_LEVEL: 'silent',
+    // The schedule is one per namespace; only the test about it turns this on.
+    SCORING_SCHEDULE_ENABLED: 'false',
   };
   for (const [key, value] of Object.entries(options.env ?? {})) {
     if (value === undefined) delete env[key];
