@@ -1,6 +1,49 @@
+// Activities of the scoring workflows: train one user's model, and page through who has outcomes to learn from.
+import { Lead } from '../domain/leads/lead.entity.js';
+import { tenantEm } from '../domain/tenancy/tenant-em.js';
+import { trainUserModel, type TrainingOutcome } from '../domain/scoring/train-user-model.js';
 import type { ActivityDeps } from './deps.js';
 
-// TODO(scoring issue): optimizeScoringWeights and the pair listing for the weekly run.
-export function createScoringActivities(_deps: ActivityDeps) {
-  return {};
+export interface ScoringPair {
+  organizationId: string;
+  userId: string;
 }
+
+export interface ScoringPairsPage {
+  pairs: ScoringPair[];
+  /** Pass as `afterKey` for the next page; null after the last one. */
+  next: ScoringPair | null;
+}
+
+export function createScoringActivities({ orm, config }: ActivityDeps) {
+  return {
+    /** Trains the user's model from their WON/LOST leads in this organization (see trainUserModel). */
+    async optimizeScoringWeights({ organizationId, userId }: ScoringPair): Promise<TrainingOutcome> {
+      return trainUserModel(tenantEm(orm.em, organizationId), { organizationId, userId, minLeadsPerClass: config.scoring.minLeadsPerClass });
+    },
+
+    /**
+     * Distinct (organization, assigned user) pairs with WON/LOST leads, in key order after `afterKey`.
+     * Cross-tenant on purpose (the weekly run covers every organization), so the tenant filters are
+     * switched off explicitly; `organizationId` narrows it to one organization (the admin's manual run).
+     */
+    async listScoringPairs({ afterKey, limit, organizationId }: { afterKey?: ScoringPair | null; limit: number; organizationId?: string }): Promise<ScoringPairsPage> {
+      const qb = orm.em.fork().createQueryBuilder(Lead, 'l')
+        .select(['l.organization', 'l.assignedTo'], true)
+        .where({
+          status: { $in: ['WON', 'LOST'] },
+          assignedTo: { $ne: null },
+          ...(organizationId ? { organization: organizationId } : {}),
+          ...(afterKey ? { $or: [{ organization: { $gt: afterKey.organizationId } }, { organization: afterKey.organizationId, assignedTo: { $gt: afterKey.userId } }] } : {}),
+        })
+        .orderBy([{ organization: 'asc' }, { assignedTo: 'asc' }])
+        .limit(limit);
+      await qb.applyFilters(false);
+      const rows = await qb.execute<{ organization: string; assignedTo: string }[]>('all', true);
+      const pairs = rows.map((row) => ({ organizationId: row.organization, userId: row.assignedTo }));
+      return { pairs, next: pairs.length === limit ? pairs[pairs.length - 1]! : null };
+    },
+  };
+}
+
+export type ScoringActivities = ReturnType<typeof createScoringActivities>;

@@ -1,5 +1,29 @@
-import type { Client } from '@temporalio/client';
+// The `lead-scoring-weekly` schedule (CONTRACT §4), created or brought up to date at every worker start,
+// so changing SCORING_SCHEDULE_CRON / _TIMEZONE and restarting is all an operator does.
+import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptionsAction, type ScheduleSpec } from '@temporalio/client';
 import type { Config } from '../config.js';
+import { SCORING_SCHEDULE_ID } from '../temporal/ids.js';
 
-/** TODO(scoring issue): create or update the `lead-scoring-weekly` schedule, idempotently. */
-export async function ensureScoringSchedule(_client: Client, _config: Config): Promise<void> {}
+/** A weekly job whose slot was missed (server down) still runs if the server is back within a day. */
+export const SCORING_CATCHUP_WINDOW = '1 day';
+
+export async function ensureScoringSchedule(client: Client, config: Config): Promise<void> {
+  const spec: ScheduleSpec = { cronExpressions: [config.scoring.scheduleCron], timezone: config.scoring.scheduleTimezone };
+  const action: ScheduleOptionsAction = {
+    type: 'startWorkflow',
+    workflowType: 'weeklyScoringWorkflow',
+    // Temporal appends the scheduled time, so every run has its own id.
+    workflowId: SCORING_SCHEDULE_ID,
+    taskQueue: config.temporal.taskQueue,
+    args: [{}],
+  };
+  // SKIP: a run still going a week later (a huge backlog) is not doubled up.
+  const policies = { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: SCORING_CATCHUP_WINDOW };
+  try {
+    await client.schedule.create({ scheduleId: SCORING_SCHEDULE_ID, spec, action, policies });
+  } catch (error) {
+    if (!(error instanceof ScheduleAlreadyRunning)) throw error;
+    // Another worker got there first, or this is a restart: update in place (pause state and notes are kept).
+    await client.schedule.getHandle(SCORING_SCHEDULE_ID).update((previous) => ({ ...previous, spec, action, policies }));
+  }
+}

@@ -1,0 +1,65 @@
+// GET /ai/scoring/model, POST /ai/scoring/optimize, POST /admin/scoring/run (CONTRACT §3) on real services.
+import t from 'tap';
+import { FEATURE_NAMES } from '../../src/domain/scoring/features.js';
+import { runDateOf } from '../../src/temporal/ids.js';
+import { startStack } from '../support/harness.js';
+import { addUser, bearer, signup } from '../support/api.js';
+import { insertLeads, outcomeLeads } from './seed.js';
+
+t.test('scoring routes', async (t) => {
+  const stack = await startStack(t, { env: { SCORING_MIN_LEADS_PER_CLASS: '3' } });
+  const admin = await signup(stack.app);
+  const rep = await addUser(stack.app, admin);
+  const colleague = await addUser(stack.app, admin);
+  const otherAdmin = await signup(stack.app);
+  const org = admin.organization.id;
+  const today = runDateOf(new Date());
+  const call = (method: 'GET' | 'POST', url: string, token?: string) => stack.app.inject({ method, url: `/api${url}`, ...(token ? { headers: bearer(token) } : {}) });
+  await insertLeads(stack.orm, org, rep.user.id, outcomeLeads(6, 6, 21, (won) => ({ sentiment: won ? 'positive' : 'negative' })));
+  await insertLeads(stack.orm, org, colleague.user.id, outcomeLeads(4, 4, 22, (won) => ({ budget: won })));
+
+  t.equal((await call('GET', '/ai/scoring/model')).statusCode, 401, 'a token is required');
+  t.equal((await call('POST', '/ai/scoring/optimize')).statusCode, 401);
+  const before = await call('GET', '/ai/scoring/model', rep.token);
+  t.equal(before.statusCode, 404, 'no model before the first training');
+  t.match(before.json(), { statusCode: 404, error: 'Not Found', message: String });
+
+  const started = await call('POST', '/ai/scoring/optimize', rep.token);
+  t.equal(started.statusCode, 202, started.body);
+  const { workflowId } = started.json();
+  t.equal(workflowId, `scoring:${org}:${rep.user.id}:${today}`, 'the contract id');
+  const again = await call('POST', '/ai/scoring/optimize', rep.token);
+  t.equal(again.json().workflowId, workflowId, 'a second click gets the same workflow id');
+  const handle = stack.temporal.client.workflow.getHandle(workflowId);
+  t.match(await handle.result(), { status: 'trained', activated: true });
+  const description = await handle.describe();
+  t.equal(description.typedSearchAttributes.get({ name: 'OrganizationId', type: 'KEYWORD' } as never), org);
+  t.equal(description.typedSearchAttributes.get({ name: 'UserId', type: 'KEYWORD' } as never), rep.user.id);
+
+  const model = await call('GET', '/ai/scoring/model', rep.token);
+  t.equal(model.statusCode, 200, model.body);
+  const body = model.json();
+  t.match(body, { version: Number, accuracy: Number, auc: Number, trainingDataCount: Number, lastTrainedAt: String });
+  t.ok(body.version >= 1);
+  t.same(Object.keys(body.factors).sort(), [...FEATURE_NAMES].sort(), 'one named weight per feature');
+  t.ok(body.factors.sentiment > 0, 'positive sentiment raises the score for this user');
+  t.ok(body.trainingDataCount > 0 && body.trainingDataCount < 12, 'the training set excludes the holdout');
+  t.ok(Math.abs(Date.parse(body.lastTrainedAt) - Date.now()) < 120_000);
+  t.same(Object.keys(body).sort(), ['accuracy', 'auc', 'factors', 'lastTrainedAt', 'trainingDataCount', 'version']);
+
+  t.equal((await call('GET', '/ai/scoring/model', colleague.token)).statusCode, 404, 'the model is the caller\'s own');
+  t.equal((await call('GET', '/ai/scoring/model', admin.token)).statusCode, 404, 'an admin sees their own model, not a user\'s');
+  t.equal((await call('GET', '/ai/scoring/model', otherAdmin.token)).statusCode, 404, 'nor another organization\'s');
+
+  const forbidden = await call('POST', '/admin/scoring/run', rep.token);
+  t.equal(forbidden.statusCode, 403, 'a user cannot run the organization');
+  t.match(forbidden.json(), { statusCode: 403, error: 'Forbidden' });
+  const run = await call('POST', '/admin/scoring/run', admin.token);
+  t.equal(run.statusCode, 202, run.body);
+  t.equal(run.json().workflowId, `scoring-run:${org}:${today}`);
+  const runHandle = stack.temporal.client.workflow.getHandle(run.json().workflowId);
+  t.match(await runHandle.result(), { users: 2, trained: 2, failed: 0 }, 'both users of this organization, no one else');
+  t.equal((await runHandle.describe()).typedSearchAttributes.get({ name: 'OrganizationId', type: 'KEYWORD' } as never), org);
+  t.equal((await call('GET', '/ai/scoring/model', colleague.token)).statusCode, 200, 'the colleague has a model now');
+  t.equal((await call('GET', '/ai/scoring/model', otherAdmin.token)).statusCode, 404, 'the other organization was not run');
+});
