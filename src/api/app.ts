@@ -25,7 +25,7 @@ export interface AppDeps {
   orm: Orm;
   temporal: { client: Client; connection: Connection };
   openai: OpenAIGateway;
-  /** Login attempts per IP and email per minute (default 10). */
+  /** Login attempts per IP and email per minute (default 30: slows guessing, never a real user). */
   loginRateLimit?: number;
 }
 

@@ -4,6 +4,7 @@ import { createOrm, type Orm } from '../db/orm.js';
 import { createOpenAIGateway } from '../openai/gateway.js';
 import { connectTemporal } from '../temporal/client.js';
 import { buildApp, type App } from './app.js';
+import { ensureSearchAttributes } from '../temporal/ensure-search-attributes.js';
 
 export interface RunningApi {
   app: App;
@@ -14,6 +15,8 @@ export interface RunningApi {
 export async function startApi(config: Config, addresses: { databaseUrl: string; temporalAddress: string }, options: { orm?: Orm } = {}): Promise<RunningApi> {
   const orm = options.orm ?? (await createOrm(addresses.databaseUrl));
   const temporal = await connectTemporal(addresses.temporalAddress, config.temporal.namespace);
+  // The API starts workflows with search attributes: make sure they exist even before any worker ran.
+  await ensureSearchAttributes(temporal.connection, config.temporal.namespace).catch(() => undefined);
   const app = await buildApp({ config, orm, temporal, openai: createOpenAIGateway(config.openai) });
   if (config.jwt.isDevelopmentSecret) app.log.warn('JWT_SECRET is not set: using the development secret (never in production)');
   await app.listen({ host: config.host, port: config.port });

@@ -194,6 +194,9 @@ t.test('revert restores the old value and is recorded', async (t) => {
   t.equal(toDefault.json()[IND], null, 'a null old value restores the system default');
   t.equal(stack.fake.count(), before, 'without an OpenAI call');
   t.equal((await dbChanges(stack, rep)).length, 4);
+  const again = await me.post('/my-prompts/revert', { historyId: first!.id });
+  t.equal(again.statusCode, 200);
+  t.equal((await dbChanges(stack, rep)).length, 5, 'a revert is recorded even when it restores the current value');
 
   // An old value that no longer works is refused, and nothing changes.
   const em = tenantEm(stack.orm.em, rep.organization.id);
@@ -203,7 +206,7 @@ t.test('revert restores the old value and is recorded', async (t) => {
   t.equal(refused.statusCode, 400);
   t.same(refused.json().details, { [COMP]: "Prompt with id 'pmpt_retired' not found." });
   t.equal((await dbUser(stack, rep)).openaiCompletePromptId, null);
-  t.equal((await dbChanges(stack, rep)).length, 5, 'no row for the refused revert');
+  t.equal((await dbChanges(stack, rep)).length, 6, 'no row for the refused revert');
 
   const colleague = await addUser(stack.app, admin);
   await client(stack.app, colleague).put('/my-prompts', { [COMP]: 'pmpt_beta' });

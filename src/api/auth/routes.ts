@@ -46,7 +46,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
   app.post('/login', {
     config: {
       rateLimit: {
-        max: deps.loginRateLimit ?? 10,
+        max: deps.loginRateLimit ?? 30,
         timeWindow: '1 minute',
         // The key reads the body's email, so count once the body is parsed (the default onRequest sees no body).
         hook: 'preValidation',

@@ -2,7 +2,8 @@
 import { STATUS_CODES } from 'node:http';
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { NotFoundError, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { ConnectionException, DriverException, NotFoundError, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { ServiceError } from '@temporalio/client';
 
 export class HttpError extends Error {
   constructor(readonly statusCode: number, message: string, readonly details?: Record<string, string>) {
@@ -51,6 +52,15 @@ export default fp(async function errors(app: FastifyInstance) {
     }
     if (error instanceof NotFoundError) {
       return reply.status(404).send(errorBody(404, 'Resource not found'));
+    }
+    // SQLSTATE class 22 (data exception: out-of-range dates, NUL bytes, bad UUID text…) is the caller's input.
+    if (error instanceof DriverException && /^22/.test(String((error as { sqlState?: unknown }).sqlState ?? ''))) {
+      return reply.status(400).send(errorBody(400, 'A value in the request cannot be stored (out of range or malformed)'));
+    }
+    if (error instanceof ConnectionException || error instanceof ServiceError) {
+      request.log.error({ err: error }, 'a backing service is unavailable');
+      const what = error instanceof ServiceError ? 'Temporal' : 'PostgreSQL';
+      return reply.status(503).send(errorBody(503, `${what} is unavailable right now; try again shortly`));
     }
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
     if (status >= 500) {

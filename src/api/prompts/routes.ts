@@ -59,9 +59,9 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
     return user;
   }
 
-  async function savePatch(request: FastifyRequest, userId: string, patch: PromptPatch) {
+  async function savePatch(request: FastifyRequest, userId: string, patch: PromptPatch, recordUnchanged = false) {
     await checkPatch(patch);
-    const user = await applyPromptPatch(request.em, { userId, actorId: request.auth.userId, patch });
+    const user = await applyPromptPatch(request.em, { userId, actorId: request.auth.userId, patch, recordUnchanged });
     if (!user) throw notFound('User');
     return promptSettingsView(user, defaults);
   }
@@ -86,7 +86,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
     const { historyId } = request.body;
     const entry = UUID.test(historyId) ? await request.em.findOne(PromptChange, { id: historyId, targetUser: request.auth.userId }) : null;
     if (!entry) throw notFound('History entry');
-    return savePatch(request, request.auth.userId, { [entry.field]: entry.oldValue ?? null });
+    return savePatch(request, request.auth.userId, { [entry.field]: entry.oldValue ?? null }, true);
   });
 
   app.post('/preview', { schema: { ...secured, body: PreviewBody, response: { 200: Preview, ...errors, 502: ErrorSchema, 503: ErrorSchema } } }, async (request) => {

@@ -28,7 +28,7 @@ export function promptSettingsView(user: IUser, defaults: SystemPromptDefaults):
  * The row lock serializes concurrent changes, so each history row's oldValue is what it replaced.
  * `em` is tenant-scoped: a user of another organization is simply not found (null).
  */
-export async function applyPromptPatch(em: EntityManager, input: { userId: string; actorId: string; patch: PromptPatch }): Promise<IUser | null> {
+export async function applyPromptPatch(em: EntityManager, input: { userId: string; actorId: string; patch: PromptPatch; recordUnchanged?: boolean }): Promise<IUser | null> {
   return em.transactional(async (tx) => {
     const user = await tx.findOne(User, { id: input.userId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
     if (!user) return null;
@@ -36,7 +36,8 @@ export async function applyPromptPatch(em: EntityManager, input: { userId: strin
     for (const field of PROMPT_FIELDS) {
       const next = input.patch[field];
       const current = user[column[field]] ?? null;
-      if (next === undefined || next === current) continue;
+      // A revert is always recorded (CONTRACT: "recorded as a new change"), even when it restores the current value.
+      if (next === undefined || (next === current && !input.recordUnchanged)) continue;
       user[column[field]] = next;
       tx.create(PromptChange, { organization: user.organization, targetUser: user.id, actor: input.actorId, field, oldValue: current, newValue: next, changedAt });
     }
