@@ -8,6 +8,7 @@ import { parseJsonObject } from '../openai/gateway.js';
 import { leadWorkflowId } from '../temporal/ids.js';
 import { tenantSearchAttributes } from '../temporal/search-attributes.js';
 import { asActivity } from './failures.js';
+import { heartbeating } from './heartbeat.js';
 import type { ActivityDeps } from './deps.js';
 
 export interface CallRef {
@@ -39,12 +40,12 @@ export function createCallAnalysisActivities({ orm, openai, config, temporal }: 
 
     /** Runs the stored prompt on the call's transcript; the output must be a JSON object. */
     async extractCallAnalysis({ organizationId, callRowId, promptId }: CallRef & { promptId: string }): Promise<ExtractionResult> {
-      return asActivity(async () => {
+      return asActivity(() => heartbeating(async (signal) => {
         const em = tenantEm(orm.em, organizationId);
         const call = await em.findOneOrFail(Call, { id: callRowId }, { fields: ['id', 'transcript'] });
-        const result = await openai.runPrompt({ promptId, input: call.transcript });
+        const result = await openai.runPrompt({ promptId, input: call.transcript, signal });
         return { analysis: parseJsonObject(result.outputText), model: result.model, promptVersion: result.promptVersion };
-      });
+      }));
     },
 
     async completeCallAnalysis(input: CallRef & ExtractionResult & { prompt: ResolvedPrompt }): Promise<void> {

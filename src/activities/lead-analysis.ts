@@ -8,6 +8,7 @@ import { buildCompleteAnalysisInput } from '../domain/leads/complete-analysis-in
 import { scoreLeadWithActiveModel } from '../domain/scoring/score-lead.js';
 import { parseJsonObject } from '../openai/gateway.js';
 import { asActivity } from './failures.js';
+import { heartbeating } from './heartbeat.js';
 import type { ActivityDeps } from './deps.js';
 
 export interface LeadRef {
@@ -37,13 +38,13 @@ export function createLeadAnalysisActivities({ orm, openai, config }: ActivityDe
      * folded in the same transaction that stores the new analysis, so a retry after a crash finds nothing to do.
      */
     async foldLeadAnalysis({ organizationId, leadId, prompt }: LeadRef & { prompt: ResolvedPrompt }): Promise<{ folded: number; remaining: number; inputBytes: number }> {
-      return asActivity(async () => {
+      return asActivity(() => heartbeating(async (signal) => {
         const em = tenantEm(orm.em, organizationId);
         const lead = await em.findOneOrFail(Lead, { id: leadId });
         const calls = await em.find(Call, unfolded(leadId), { orderBy: { analyzedAt: 'asc', id: 'asc' }, limit: MAX_CALLS_PER_FOLD });
         if (calls.length === 0) return { folded: 0, remaining: 0, inputBytes: 0 };
         const input = JSON.stringify(buildCompleteAnalysisInput(lead, calls));
-        const result = await openai.runPrompt({ promptId: prompt.promptId, input });
+        const result = await openai.runPrompt({ promptId: prompt.promptId, input, signal });
         const analysis = parseJsonObject(result.outputText);
         await em.transactional(async (tx) => {
           const marked = await tx.nativeUpdate(Call, { id: { $in: calls.map((c) => c.id) }, foldedAt: null }, { foldedAt: new Date() });
@@ -60,7 +61,7 @@ export function createLeadAnalysisActivities({ orm, openai, config }: ActivityDe
         });
         const remaining = await em.count(Call, unfolded(leadId));
         return { folded: calls.length, remaining, inputBytes: Buffer.byteLength(input) };
-      });
+      }));
     },
 
     /** Scores the lead with its user's active model (a WON/LOST lead keeps its last score). */

@@ -19,6 +19,8 @@ export interface PromptRun {
   input: string;
   maxOutputTokens?: number;
   store?: boolean;
+  /** Aborts the request (a cancelled or timed-out activity stops waiting for OpenAI). */
+  signal?: AbortSignal;
 }
 
 export interface PromptResult {
@@ -53,7 +55,7 @@ export function createOpenAIGateway(config: Config['openai']): OpenAIGateway {
           input: run.input,
           ...(run.maxOutputTokens ? { max_output_tokens: run.maxOutputTokens } : {}),
           ...(run.store !== undefined ? { store: run.store } : {}),
-        });
+        }, run.signal ? { signal: run.signal } : undefined);
         return {
           outputText: response.output_text,
           model: response.model,

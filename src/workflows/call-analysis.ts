@@ -31,6 +31,8 @@ export async function callAnalysisWorkflow(input: CallAnalysisInput): Promise<Ca
   // The OpenAI SDK does not retry: this policy does, per prompt candidate.
   const { extractCallAnalysis } = proxyActivities<CallAnalysisActivities>({
     startToCloseTimeout: '3 minutes',
+    // The activity heartbeats while it waits for OpenAI: a dead worker's attempt is retried within seconds.
+    heartbeatTimeout: '10 seconds',
     retry: {
       initialInterval: input.retry?.initialIntervalMs ?? 1000,
       backoffCoefficient: 2,

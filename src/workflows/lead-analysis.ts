@@ -33,6 +33,8 @@ export async function leadAnalysisWorkflow(input: LeadAnalysisInput): Promise<{ 
   const idleMs = input.idleMs ?? 10 * 60_000;
   const { foldLeadAnalysis } = proxyActivities<LeadAnalysisActivities>({
     startToCloseTimeout: '3 minutes',
+    // The activity heartbeats while it waits for OpenAI: a dead worker's attempt is retried within seconds.
+    heartbeatTimeout: '10 seconds',
     retry: {
       initialInterval: input.retry?.initialIntervalMs ?? 1000,
       backoffCoefficient: 2,

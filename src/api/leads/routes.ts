@@ -1,7 +1,58 @@
+// GET /leads, GET /leads/:id, PATCH /leads/:id (CONTRACT §3). Visibility is the request's EntityManager's:
+// its tenant filter keeps other organizations out, its visibility filter narrows a `user` to their leads.
+import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AppDeps } from '../app.js';
+import { Lead } from '../../domain/leads/lead.entity.js';
+import { ErrorSchema } from '../accounts-schemas.js';
+import { isUuid } from '../json-schemas.js';
+import { PageQuery, findPage, pageOf } from '../pagination.js';
+import { notFound } from '../plugins/errors.js';
+import { LeadSchema, LeadStatusSchema, toLeadDto } from './schemas.js';
 
-// TODO: routes of CONTRACT §3 for this domain.
-const routes: FastifyPluginAsyncTypebox<AppDeps> = async (_app, _deps) => {};
+async function findVisibleLead(em: EntityManager, id: string) {
+  const lead = isUuid(id) ? await em.findOne(Lead, { id }) : null;
+  if (!lead) throw notFound('Lead');
+  return lead;
+}
+
+const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app) => {
+  app.addHook('onRequest', app.authenticate);
+  const secured = { tags: ['leads'], security: [{ bearerAuth: [] }] };
+  const LeadParams = Type.Object({ id: Type.String() });
+
+  app.get('/', {
+    schema: {
+      ...secured,
+      summary: 'Leads, newest first (a user sees the leads assigned to them, an admin the organization\'s)',
+      querystring: Type.Object({ status: Type.Optional(LeadStatusSchema), ...PageQuery }, { additionalProperties: false }),
+      response: { 200: pageOf(LeadSchema), 400: ErrorSchema, 401: ErrorSchema },
+    },
+  }, async (request) => {
+    const { status, limit, cursor } = request.query;
+    return findPage(request.em, Lead, status ? { status } : {}, { limit, cursor }, toLeadDto);
+  });
+
+  app.get('/:id', {
+    schema: { ...secured, summary: 'One lead and its complete analysis', params: LeadParams, response: { 200: LeadSchema, 401: ErrorSchema, 404: ErrorSchema } },
+  }, async (request) => toLeadDto(await findVisibleLead(request.em, request.params.id)));
+
+  app.patch('/:id', {
+    schema: {
+      ...secured,
+      summary: 'Move a lead through the sales funnel',
+      params: LeadParams,
+      body: Type.Object({ status: LeadStatusSchema }, { additionalProperties: false }),
+      response: { 200: LeadSchema, 400: ErrorSchema, 401: ErrorSchema, 404: ErrorSchema },
+    },
+  }, async (request) => {
+    const lead = await findVisibleLead(request.em, request.params.id);
+    // Only the changed columns are written, so a concurrent fold's complete analysis is never overwritten.
+    lead.status = request.body.status;
+    await request.em.flush();
+    return toLeadDto(lead);
+  });
+};
 
 export default routes;

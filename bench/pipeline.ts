@@ -1,0 +1,172 @@
+// `npm run bench:pipeline`: calls end to end (signed webhook → callAnalysisWorkflow → OpenAI → PostgreSQL →
+// leadAnalysisWorkflow fold) with an instant and with a 2-second model, against a bare workflow of two
+// trivial activities on the same Temporal server and worker settings; then the complete-analysis input
+// size for call #2 and call #50 of one lead (it must not grow with the number of calls).
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { leadWorkflowId } from '../src/temporal/ids.js';
+import { tenantSearchAttributes } from '../src/temporal/search-attributes.js';
+import { Call } from '../src/domain/calls/call.entity.js';
+import { tenantEm } from '../src/domain/tenancy/tenant-em.js';
+import { deliverCall } from '../test/support/api.js';
+import { bareActivities } from './bare-activities.js';
+import { SYSTEM_COMPLETE_PROMPT, SYSTEM_INDIVIDUAL_PROMPT, createBenchTenant, fixed, inParallel, startBenchStack, type BenchStack } from './support.js';
+
+const CALLS = 200;
+const LEADS = 40;
+const IN_FLIGHT = 20; // concurrent deliveries / starts
+const GROWTH_CALLS = 50;
+const MODEL_LATENCIES = [0, 2000];
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const seconds = (since: number) => (performance.now() - since) / 1000;
+const transcript = (i: number) => `agent: Thanks for taking my call, this is call ${i}.\nlead: ${'We are interested in the annual plan, tell me more about onboarding. '.repeat(6)}`;
+
+interface Summary { calls: number; interest: number; sentiments: string[]; summary: string }
+
+/** A complete analysis like a model writes one: a summary of bounded size, however many calls it covers. */
+function boundedCompleteRespond(input: string): string {
+  const document = JSON.parse(input) as { lead: { name: string | null }; previousCompleteAnalysis: Summary | null; newCallAnalyses: { analysis: { sentiment: string; interestLevel: number; summary: string } }[] };
+  const previous = document.previousCompleteAnalysis ?? { calls: 0, interest: 0, sentiments: [] };
+  const added = document.newCallAnalyses.map((c) => c.analysis);
+  const calls = previous.calls + added.length;
+  const interest = (previous.interest * previous.calls + added.reduce((sum, a) => sum + a.interestLevel, 0)) / calls;
+  return JSON.stringify({
+    calls,
+    interest: Math.round(interest * 10) / 10,
+    sentiments: [...previous.sentiments, ...added.map((a) => a.sentiment)].slice(-5),
+    summary: `${document.lead.name ?? 'The lead'} across ${calls} calls; latest: ${added.at(-1)?.summary ?? ''}`.slice(0, 300),
+  });
+}
+
+function usePromptLatency(stack: BenchStack, delayMs: number) {
+  stack.fake.definePrompt(SYSTEM_INDIVIDUAL_PROMPT, { delayMs });
+  stack.fake.definePrompt(SYSTEM_COMPLETE_PROMPT, { delayMs, respond: boundedCompleteRespond });
+}
+
+async function progress(stack: BenchStack, organizationId: string) {
+  const [row] = await stack.orm.em.getConnection().execute<{ finished: number; failed: number; folded: number }[]>(
+    `select count(*) filter (where status in ('analyzed', 'failed'))::int as finished, count(*) filter (where status = 'failed')::int as failed,
+            count(*) filter (where folded_at is not null)::int as folded
+       from calls where organization_id = ?`, [organizationId]);
+  return row!;
+}
+
+/** Workflows/s of the baseline: CALLS bare workflows started IN_FLIGHT at a time, until all complete. */
+async function runBare(stack: BenchStack, taskQueue: string, delayMs: number): Promise<number> {
+  const started = performance.now();
+  const handles: Promise<void>[] = [];
+  await inParallel(CALLS, IN_FLIGHT, async () => {
+    const handle = await stack.temporal.client.workflow.start('bareWorkflow', { workflowId: `bare-${randomUUID()}`, taskQueue, args: [delayMs] });
+    handles.push(handle.result());
+  });
+  await Promise.all(handles);
+  return CALLS / seconds(started);
+}
+
+/** Calls/s end to end: CALLS signed webhooks on LEADS leads, until every call is analysed (and folded). */
+async function runPipeline(stack: BenchStack, delayMs: number) {
+  usePromptLatency(stack, delayMs);
+  const tenant = await createBenchTenant(stack.app);
+  const started = performance.now();
+  await inParallel(CALLS, IN_FLIGHT, async (i) => {
+    const res = await deliverCall(stack.app, tenant.organizationId, tenant.secret, {
+      callId: `pipe-${i}`, userId: tenant.rep.user.id, lead: { externalId: `lead-${i % LEADS}`, name: `Lead ${i % LEADS}` }, transcript: transcript(i),
+    });
+    if (res.statusCode !== 202) throw new Error(`webhook answered ${res.statusCode}: ${res.body}`);
+  });
+  const accepted = seconds(started);
+  let state = await progress(stack, tenant.organizationId);
+  while (state.finished < CALLS) {
+    await sleep(50);
+    state = await progress(stack, tenant.organizationId);
+  }
+  const analysed = seconds(started);
+  while (state.folded < CALLS - state.failed) {
+    await sleep(100);
+    state = await progress(stack, tenant.organizationId);
+  }
+  return { rate: CALLS / analysed, accepted, analysed, folded: seconds(started), failed: state.failed };
+}
+
+/** Input bytes of each fold of one lead, one call at a time (a short debounce so each call is its own fold). */
+async function measureInputGrowth(stack: BenchStack) {
+  usePromptLatency(stack, 0);
+  const tenant = await createBenchTenant(stack.app);
+  const em = () => tenantEm(stack.orm.em, tenant.organizationId);
+  const deliverAndFold = async (i: number) => {
+    const res = await deliverCall(stack.app, tenant.organizationId, tenant.secret, {
+      callId: `grow-${i}`, userId: tenant.rep.user.id, lead: { externalId: 'growing', name: 'Ada Growth' }, transcript: transcript(i),
+    });
+    const { id } = res.json() as { id: string };
+    for (;;) {
+      const call = await em().findOne(Call, { id });
+      if (call?.foldedAt || call?.status === 'failed') return call;
+      await sleep(20);
+    }
+  };
+  const first = await deliverAndFold(1);
+  // Restart the (idle) lead workflow with a 50 ms debounce: fifty folds in seconds instead of minutes.
+  const workflowId = leadWorkflowId(tenant.organizationId, first.lead);
+  await stack.temporal.client.workflow.getHandle(workflowId).terminate('bench: restart with a short debounce');
+  await stack.temporal.client.workflow.start('leadAnalysisWorkflow', {
+    workflowId,
+    taskQueue: stack.config.temporal.taskQueue,
+    args: [{ organizationId: tenant.organizationId, leadId: first.lead, debounce: { quietMs: 50, maxWaitMs: 1000 } }],
+    typedSearchAttributes: tenantSearchAttributes({ organizationId: tenant.organizationId, userId: tenant.rep.user.id, leadId: first.lead }),
+  });
+  for (let i = 2; i <= GROWTH_CALLS; i++) await deliverAndFold(i);
+
+  const folds = stack.fake.requests
+    .filter((r) => r.promptId === SYSTEM_COMPLETE_PROMPT && typeof r.input === 'string' && r.input.includes(first.lead))
+    .map((r) => r.input as string);
+  // What the input would be without folding: every individual analysis so far, every time.
+  const allAnalyses: unknown[] = [];
+  const naive = folds.map((input) => {
+    const document = JSON.parse(input) as { newCallAnalyses: unknown[] };
+    allAnalyses.push(...document.newCallAnalyses);
+    return Buffer.byteLength(JSON.stringify({ ...document, previousCompleteAnalysis: null, newCallAnalyses: allAnalyses }));
+  });
+  return { folds: folds.map((input) => Buffer.byteLength(input)), naive };
+}
+
+const stack = await startBenchStack({ worker: true });
+const bareConnection = await NativeConnection.connect({ address: stack.temporalAddress });
+let bareWorker: Worker | undefined;
+let bareRun: Promise<void> | undefined;
+try {
+  const bareQueue = `bench-bare-${randomUUID()}`;
+  bareWorker = await Worker.create({
+    connection: bareConnection,
+    taskQueue: bareQueue,
+    workflowsPath: fileURLToPath(new URL('./bare-workflow.ts', import.meta.url)),
+    activities: bareActivities,
+    maxConcurrentActivityTaskExecutions: 50, // the pipeline worker's setting
+  });
+  bareRun = bareWorker.run();
+
+  const rows: Record<string, Record<string, string | number>> = {};
+  for (const delayMs of MODEL_LATENCIES) {
+    const label = delayMs ? `${delayMs / 1000} s model` : 'instant model';
+    const bare = await runBare(stack, bareQueue, delayMs);
+    const pipeline = await runPipeline(stack, delayMs);
+    rows[`bare workflow, ${label}`] = { 'per second': fixed(bare), 'vs bare': '1.00' };
+    rows[`pipeline, ${label}`] = {
+      'per second': fixed(pipeline.rate), 'vs bare': fixed(pipeline.rate / bare, 2),
+      'all accepted (s)': fixed(pipeline.accepted), 'all analysed (s)': fixed(pipeline.analysed), 'all folded (s)': fixed(pipeline.folded), failed: pipeline.failed,
+    };
+  }
+  const growth = await measureInputGrowth(stack);
+
+  console.log(`\nbench:pipeline — ${CALLS} calls on ${LEADS} leads, ${IN_FLIGHT} deliveries in flight, one worker (50 concurrent activities), Temporal at ${stack.temporalAddress}`);
+  console.table(rows);
+  const [second, fiftieth] = [growth.folds[1]!, growth.folds[GROWTH_CALLS - 1]!];
+  console.log(`complete-analysis input of one lead (${growth.folds.length} folds, one per call):`);
+  console.log(`  call #2: ${second} bytes; call #50: ${fiftieth} bytes → ${fixed(fiftieth / second, 2)}× (without folding, call #50 would send ${growth.naive[GROWTH_CALLS - 1]} bytes: ${fixed(growth.naive[GROWTH_CALLS - 1]! / second, 1)}×)`);
+} finally {
+  bareWorker?.shutdown();
+  await bareRun?.catch(() => undefined);
+  await bareConnection.close();
+  await stack.close();
+}

@@ -1,0 +1,127 @@
+// Setup for the hand-run benchmarks, like test/run.ts but for one process: a Temporal dev server on a free
+// port (or TEMPORAL_ADDRESS), a scratch database on TEST_DATABASE_URL's server (migrated, dropped at the
+// end), the local OpenAI server, and the API (plus, when asked, a worker) in-process. Loopback only.
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { loadConfig, type Config } from '../src/config.js';
+import { createOrm, type Orm } from '../src/db/orm.js';
+import { migrateUp } from '../src/db/migrate.js';
+import { buildApp, type App } from '../src/api/app.js';
+import { createOpenAIGateway } from '../src/openai/gateway.js';
+import { connectTemporal, type TemporalHandle } from '../src/temporal/client.js';
+import { startWorker } from '../src/worker/run.js';
+import { resolveTemporalCli } from '../src/platform/temporal-cli.js';
+import { startTemporalDevServer } from '../src/platform/temporal-dev-server.js';
+import { startFakeOpenAI, type FakeOpenAI } from '../test/support/fake-openai.js';
+import { freePort } from '../test/support/free-port.js';
+import { dropDatabase, withServer } from '../test/support/databases.js';
+import { addUser, signup, webhookSecretOf, type Account } from '../test/support/api.js';
+
+// Quiet: the bench prints its figures; the SDK's own chatter (and core's notes on terminated runs) would bury them.
+Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'WARN' } } } });
+
+export const SYSTEM_INDIVIDUAL_PROMPT = 'pmpt_bench_individual';
+export const SYSTEM_COMPLETE_PROMPT = 'pmpt_bench_complete';
+
+export interface BenchStack {
+  config: Config;
+  orm: Orm;
+  app: App;
+  fake: FakeOpenAI;
+  temporal: TemporalHandle;
+  temporalAddress: string;
+  close(): Promise<void>;
+}
+
+export interface BenchTenant {
+  admin: Account;
+  rep: Account;
+  secret: string;
+  organizationId: string;
+}
+
+const cleanups: (() => Promise<unknown>)[] = [];
+async function cleanup() {
+  for (const c of cleanups.reverse()) await c().catch((e) => console.error(`cleanup: ${(e as Error).message}`));
+  cleanups.length = 0;
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void cleanup().then(() => process.exit(130)));
+
+export async function startBenchStack(options: { worker: boolean }): Promise<BenchStack> {
+  try {
+    const scratch = await mkdtemp(join(tmpdir(), 'callsense-bench-'));
+    cleanups.push(() => rm(scratch, { recursive: true, force: true }));
+
+    let temporalAddress = process.env.TEMPORAL_ADDRESS;
+    if (!temporalAddress) {
+      const server = await startTemporalDevServer({ cli: await resolveTemporalCli(), port: await freePort(), namespace: 'default', logFile: join(scratch, 'temporal.log') });
+      cleanups.push(() => server.stop());
+      temporalAddress = server.address;
+    }
+
+    const serverUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+    const database = `callsense_bench_${Date.now().toString(36)}_${process.pid}`;
+    await withServer(serverUrl, (c) => c.query(`create database "${database}"`));
+    cleanups.push(() => withServer(serverUrl, (c) => dropDatabase(c, database)));
+    const databaseUrl = new URL(`/${database}`, serverUrl).toString();
+
+    const fake = await startFakeOpenAI();
+    cleanups.push(() => fake.close());
+    fake.definePrompt(SYSTEM_INDIVIDUAL_PROMPT);
+    fake.definePrompt(SYSTEM_COMPLETE_PROMPT);
+
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      DATABASE_URL: databaseUrl,
+      TEMPORAL_ADDRESS: temporalAddress,
+      TEMPORAL_TASK_QUEUE: `bench-${randomUUID()}`,
+      JWT_SECRET: randomUUID(),
+      OPENAI_BASE_URL: fake.baseURL,
+      OPENAI_INDIVIDUAL_PROMPT_ID: SYSTEM_INDIVIDUAL_PROMPT,
+      OPENAI_COMPLETE_PROMPT_ID: SYSTEM_COMPLETE_PROMPT,
+      OPENAI_TIMEOUT_MS: '30000',
+      LOG_LEVEL: 'warn',
+    }, { dotenv: false });
+    const orm = await createOrm(databaseUrl, { pool: { min: 0, max: 20 } });
+    cleanups.push(() => orm.close());
+    await migrateUp(orm);
+    const temporal = await connectTemporal(temporalAddress, config.temporal.namespace);
+    cleanups.push(() => temporal.close());
+    const app = await buildApp({ config, orm, temporal, openai: createOpenAIGateway(config.openai) }, { logger: false });
+    cleanups.push(() => app.close());
+    await app.ready();
+    if (options.worker) {
+      const worker = await startWorker(config, { databaseUrl, temporalAddress }, { orm, ensureSchedule: false });
+      cleanups.push(() => worker.stop());
+    }
+    return { config, orm, app, fake, temporal, temporalAddress, close: cleanup };
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+}
+
+export async function createBenchTenant(app: App): Promise<BenchTenant> {
+  const admin = await signup(app);
+  const rep = await addUser(app, admin);
+  return { admin, rep, secret: await webhookSecretOf(app, admin), organizationId: admin.organization.id };
+}
+
+/** The p-th percentile (0–100) of sorted-or-not samples. */
+export function percentile(samples: number[], p: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
+}
+
+/** Runs `task` for `count` items with at most `concurrency` at a time. */
+export async function inParallel(count: number, concurrency: number, task: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, async () => {
+    while (next < count) await task(next++);
+  }));
+}
+
+export const fixed = (value: number, digits = 1) => value.toFixed(digits);

@@ -1,0 +1,44 @@
+// The call as clients see it (CONTRACT §3 "GET /calls/:id"): ISO-8601 times, null where absent.
+import { Type, type Static } from 'typebox';
+import { CALL_STATUSES, type ICall } from '../../domain/calls/call.entity.js';
+import { Uuid } from '../accounts-schemas.js';
+import { IsoDateTime, JsonObject, Nullable, PromptSourceSchema } from '../json-schemas.js';
+
+export const CallStatusSchema = Type.Enum(CALL_STATUSES);
+
+export const CallSchema = Type.Object({
+  id: Uuid,
+  callId: Type.String(),
+  leadId: Uuid,
+  userId: Uuid,
+  status: CallStatusSchema,
+  analysis: Nullable(JsonObject),
+  promptId: Nullable(Type.String()),
+  promptSource: Nullable(PromptSourceSchema),
+  promptVersion: Nullable(Type.String()),
+  model: Nullable(Type.String()),
+  workflowId: Type.String(),
+  error: Nullable(Type.String()),
+  createdAt: IsoDateTime,
+  analyzedAt: Nullable(IsoDateTime),
+});
+export type CallDto = Static<typeof CallSchema>;
+
+export function toCallDto(call: ICall): CallDto {
+  return {
+    id: call.id,
+    callId: call.callId,
+    leadId: call.lead,
+    userId: call.user,
+    status: call.status,
+    analysis: call.analysis ?? null,
+    promptId: call.promptId ?? null,
+    promptSource: call.promptSource ?? null,
+    promptVersion: call.promptVersion ?? null,
+    model: call.model ?? null,
+    workflowId: call.workflowId,
+    error: call.error ?? null,
+    createdAt: call.createdAt.toISOString(),
+    analyzedAt: call.analyzedAt?.toISOString() ?? null,
+  };
+}

@@ -1,0 +1,43 @@
+// The lead as clients see it (CONTRACT §3 "GET /leads/:id"): ISO-8601 times, null where absent.
+import { Type, type Static } from 'typebox';
+import { LEAD_STATUSES, type ILead } from '../../domain/leads/lead.entity.js';
+import { Uuid } from '../accounts-schemas.js';
+import { IsoDateTime, JsonObject, Nullable, PromptSourceSchema } from '../json-schemas.js';
+
+export const LeadStatusSchema = Type.Enum(LEAD_STATUSES);
+
+export const LeadSchema = Type.Object({
+  id: Uuid,
+  externalId: Type.String(),
+  name: Nullable(Type.String()),
+  phone: Nullable(Type.String()),
+  email: Nullable(Type.String()),
+  status: LeadStatusSchema,
+  assignedToId: Nullable(Uuid),
+  score: Nullable(Type.Number()),
+  completeAnalysis: Nullable(JsonObject),
+  completeAnalysisPromptId: Nullable(Type.String()),
+  completeAnalysisPromptSource: Nullable(PromptSourceSchema),
+  callCount: Type.Integer(),
+  updatedAt: IsoDateTime,
+});
+export type LeadDto = Static<typeof LeadSchema>;
+
+export function toLeadDto(lead: ILead): LeadDto {
+  return {
+    id: lead.id,
+    externalId: lead.externalId,
+    name: lead.name ?? null,
+    phone: lead.phone ?? null,
+    email: lead.email ?? null,
+    status: lead.status,
+    assignedToId: lead.assignedTo ?? null,
+    // A double column: the ORM's type also allows a string, the value is a number.
+    score: lead.score == null ? null : Number(lead.score),
+    completeAnalysis: lead.completeAnalysis ?? null,
+    completeAnalysisPromptId: lead.completeAnalysisPromptId ?? null,
+    completeAnalysisPromptSource: lead.completeAnalysisPromptSource ?? null,
+    callCount: lead.callCount,
+    updatedAt: lead.updatedAt.toISOString(),
+  };
+}

@@ -1,0 +1,89 @@
+// Helpers for the call pipeline tests: a tenant with a rep, call payloads, waiting on call rows, reading
+// workflow histories, and a complete-analysis prompt that records which calls it has folded.
+import { randomUUID } from 'node:crypto';
+import type { temporal } from '@temporalio/proto';
+import { Call, type CallStatus, type ICall } from '../../src/domain/calls/call.entity.js';
+import { User } from '../../src/domain/accounts/user.entity.js';
+import { tenantEm } from '../../src/domain/tenancy/tenant-em.js';
+import { addUser, signup, webhookSecretOf, type Account } from './api.js';
+import { waitFor, type Stack } from './harness.js';
+
+export interface Tenant {
+  admin: Account;
+  rep: Account;
+  secret: string;
+  organizationId: string;
+  /** A fresh organization-wide EntityManager (what the worker sees). */
+  em: () => ReturnType<typeof tenantEm>;
+}
+
+export async function createTenant(stack: Stack): Promise<Tenant> {
+  const admin = await signup(stack.app);
+  const rep = await addUser(stack.app, admin);
+  const secret = await webhookSecretOf(stack.app, admin);
+  const organizationId = admin.organization.id;
+  return { admin, rep, secret, organizationId, em: () => tenantEm(stack.orm.em, organizationId) };
+}
+
+export function callPayload(userId: string, overrides: { callId?: string; leadExternalId?: string; transcript?: string } = {}) {
+  return {
+    callId: overrides.callId ?? `call-${randomUUID()}`,
+    userId,
+    lead: { externalId: overrides.leadExternalId ?? `lead-${randomUUID()}`, name: 'Grace Hopper' },
+    transcript: overrides.transcript ?? 'agent: Would this help your team?\nlead: Yes, I am interested',
+  };
+}
+
+/** Sets a user's own prompt ids directly (the prompt routes are another issue's). */
+export async function setUserPrompts(tenant: Tenant, userId: string, prompts: { individual?: string | null; complete?: string | null }) {
+  await tenant.em().nativeUpdate(User, { id: userId }, {
+    ...(prompts.individual !== undefined ? { openaiIndividualPromptId: prompts.individual } : {}),
+    ...(prompts.complete !== undefined ? { openaiCompletePromptId: prompts.complete } : {}),
+  });
+}
+
+export async function waitForCall(tenant: Tenant, id: string, statuses: CallStatus[] = ['analyzed', 'failed'], timeoutMs = 60_000): Promise<ICall> {
+  return waitFor(async () => {
+    const call = await tenant.em().findOne(Call, { id });
+    return call && statuses.includes(call.status) ? call : null;
+  }, { timeoutMs, intervalMs: 200, what: `call ${id} to be ${statuses.join(' or ')}` });
+}
+
+export async function rowCounts(stack: Stack): Promise<{ calls: number; leads: number }> {
+  const [row] = await stack.orm.em.getConnection().execute<{ calls: number; leads: number }[]>(
+    'select (select count(*)::int from calls) as calls, (select count(*)::int from leads) as leads',
+  );
+  return row!;
+}
+
+export async function historyOf(stack: Stack, workflowId: string): Promise<temporal.api.history.v1.IHistoryEvent[]> {
+  const history = await stack.temporal.client.workflow.getHandle(workflowId).fetchHistory();
+  return history.events ?? [];
+}
+
+/** Attempts of each started activity, in order: e.g. [['extractCallAnalysis', 3]]. */
+export function activityAttempts(events: temporal.api.history.v1.IHistoryEvent[]): [string, number][] {
+  const scheduled = new Map<string, string>();
+  const attempts: [string, number][] = [];
+  for (const event of events) {
+    if (event.activityTaskScheduledEventAttributes) scheduled.set(String(event.eventId), event.activityTaskScheduledEventAttributes.activityType?.name ?? '');
+    const started = event.activityTaskStartedEventAttributes;
+    if (started) attempts.push([scheduled.get(String(started.scheduledEventId)) ?? '', started.attempt ?? 0]);
+  }
+  return attempts;
+}
+
+export interface FoldRecord {
+  callIds: string[];
+  folds: number;
+}
+
+/**
+ * A `respond` for the complete-analysis prompt that keeps, in the complete analysis, the provider call ids
+ * it has folded: previous ones from `previousCompleteAnalysis`, new ones from `newCallAnalyses`.
+ */
+export function recordingCompleteRespond(input: string): string {
+  const document = JSON.parse(input) as { previousCompleteAnalysis: FoldRecord | null; newCallAnalyses: { callId: string }[] };
+  const previous = document.previousCompleteAnalysis ?? { callIds: [], folds: 0 };
+  return JSON.stringify({ callIds: [...previous.callIds, ...document.newCallAnalyses.map((c) => c.callId)], folds: previous.folds + 1 });
+}
