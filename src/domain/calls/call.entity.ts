@@ -19,7 +19,8 @@ export const Call = defineEntity({
     id: p.uuid().primary().onCreate(() => randomUUID()),
     organization: () => p.manyToOne(Organization).mapToPk().deleteRule('cascade').index(),
     callId: p.string().length(255),
-    lead: () => p.manyToOne(Lead).mapToPk().deleteRule('cascade'),
+    // A user's own call stays visible when its lead is assigned to someone else: no visibility filter on this join.
+    lead: () => p.manyToOne(Lead).mapToPk().deleteRule('cascade').filters({ visibility: false }),
     user: () => p.manyToOne(User).mapToPk().deleteRule('cascade'),
     transcript: p.text(),
     startedAt: p.datetime().nullable(),
