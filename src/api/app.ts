@@ -7,7 +7,9 @@ import type { Client, Connection } from '@temporalio/client';
 import type { Config } from '../config.js';
 import type { Orm } from '../db/orm.js';
 import type { OpenAIGateway } from '../openai/gateway.js';
-import errors from './plugins/errors.js';
+import { createValidatorCompiler } from './validation.js';
+import errors, { badRequest } from './plugins/errors.js';
+import { NUL_MESSAGE, containsNul } from './json-text.js';
 import auth from './plugins/auth.js';
 import docs from './plugins/swagger.js';
 import healthRoutes from './health/routes.js';
@@ -35,11 +37,19 @@ export async function buildApp(deps: AppDeps, options: { logger?: FastifyServerO
     genReqId: (req) => (req.headers['x-request-id'] as string | undefined)?.slice(0, 100) || randomUUID(),
     requestIdHeader: false,
     bodyLimit: 1024 * 1024,
-    ajv: {
-      // One rule for unknown fields everywhere: schemas say additionalProperties: false, and those are rejected (400).
-      customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true },
-    },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(createValidatorCompiler());
+  // Clients often send `Content-Type: application/json` on body-less POSTs (optimize, rotate): that is no error.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '') return done(null, undefined);
+    parseJson(request, body as string, (error, value) => {
+      if (error) return done(error);
+      if (containsNul(value)) return done(badRequest(NUL_MESSAGE));
+      done(null, value);
+    });
+  });
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);

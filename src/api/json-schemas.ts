@@ -3,6 +3,9 @@ import { Type, type TSchema } from 'typebox';
 import { PROMPT_SOURCES } from '../domain/leads/lead.entity.js';
 
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+/** A nullable string for request bodies: one `type: ['string', 'null']`, unambiguous for the validator. */
+export const NullableString = (options: { minLength?: number; maxLength?: number } = {}) =>
+  Type.Unsafe<string | null>({ type: ['string', 'null'], ...options });
 /** A stored analysis: any JSON object, serialized as is. */
 export const JsonObject = Type.Object({}, { additionalProperties: true });
 export const IsoDateTime = Type.String({ format: 'date-time' });

@@ -9,6 +9,7 @@ import type { Orm } from '../../db/orm.js';
 import { User, type Role } from '../../domain/accounts/user.entity.js';
 import { tenantEm } from '../../domain/tenancy/tenant-em.js';
 import { forbidden, unauthorized } from './errors.js';
+import { isUuid } from '../json-schemas.js';
 
 export interface AuthContext {
   userId: string;
@@ -43,7 +44,6 @@ declare module 'fastify' {
   }
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export default fp(async function auth(app: FastifyInstance, opts: { config: Config; orm: Orm }) {
   await app.register(fastifyJwt, {
@@ -63,7 +63,7 @@ export default fp(async function auth(app: FastifyInstance, opts: { config: Conf
       const code = (error as { code?: string }).code ?? '';
       throw unauthorized(code === 'FST_JWT_AUTHORIZATION_TOKEN_EXPIRED' ? 'The token has expired' : code === 'FST_JWT_NO_AUTHORIZATION_IN_HEADER' ? 'Missing Authorization: Bearer <token> header' : 'Invalid token');
     }
-    if (typeof claims.sub !== 'string' || !UUID.test(claims.sub) || typeof claims.org !== 'string' || !UUID.test(claims.org) || (claims.role !== 'user' && claims.role !== 'admin') || typeof (claims as { exp?: unknown }).exp !== 'number') {
+    if (typeof claims.sub !== 'string' || !isUuid(claims.sub) || typeof claims.org !== 'string' || !isUuid(claims.org) || (claims.role !== 'user' && claims.role !== 'admin') || typeof (claims as { exp?: unknown }).exp !== 'number') {
       throw unauthorized('Invalid token');
     }
     // The database, not the token, is the authority on whether the user exists and what role they hold.

@@ -54,7 +54,8 @@ export default fp(async function errors(app: FastifyInstance) {
       return reply.status(404).send(errorBody(404, 'Resource not found'));
     }
     // SQLSTATE class 22 (data exception: out-of-range dates, NUL bytes, bad UUID text…) is the caller's input.
-    if (error instanceof DriverException && /^22/.test(String((error as { sqlState?: unknown }).sqlState ?? ''))) {
+    const { code, sqlState } = error as { code?: unknown; sqlState?: unknown };
+    if (error instanceof DriverException && /^22/.test(String(sqlState ?? code ?? ''))) {
       return reply.status(400).send(errorBody(400, 'A value in the request cannot be stored (out of range or malformed)'));
     }
     if (error instanceof ConnectionException || error instanceof ServiceError) {

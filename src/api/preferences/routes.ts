@@ -5,7 +5,7 @@ import type { AppDeps } from '../app.js';
 import { INSIGHTS_FREQUENCIES } from '../../domain/preferences/user-ai-preferences.entity.js';
 import { getPreferences, savePreferences } from '../../domain/preferences/preferences.js';
 import { ErrorSchema } from '../accounts-schemas.js';
-import { NullableString } from '../prompts/schemas.js';
+import { NullableString } from '../json-schemas.js';
 
 const fields = {
   chatbotTone: Type.String({ minLength: 1, maxLength: 100 }),

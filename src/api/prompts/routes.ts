@@ -17,8 +17,8 @@ import { ErrorSchema } from '../accounts-schemas.js';
 import {
   BulkPromptBody, BulkResult, Preview, PreviewBody, PromptHistory, PromptPatchBody, PromptSettings, RevertBody, UserIdParams, Validation, ValidateBody,
 } from './schemas.js';
+import { isUuid } from '../json-schemas.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** What a failed preview run means for the caller: their prompt (400) or OpenAI being unusable right now (502/503). */
 function previewFailure(error: unknown): unknown {
@@ -54,7 +54,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
 
   /** A user of the caller's organization (the tenant filter hides the others: 404, as if they did not exist). */
   async function targetUser(request: FastifyRequest, userId: string) {
-    const user = UUID.test(userId) ? await request.em.findOne(User, { id: userId }) : null;
+    const user = isUuid(userId) ? await request.em.findOne(User, { id: userId }) : null;
     if (!user) throw notFound('User');
     return user;
   }
@@ -84,7 +84,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
 
   app.post('/my-prompts/revert', { schema: { ...secured, body: RevertBody, response: { 200: PromptSettings, ...errors } } }, async (request) => {
     const { historyId } = request.body;
-    const entry = UUID.test(historyId) ? await request.em.findOne(PromptChange, { id: historyId, targetUser: request.auth.userId }) : null;
+    const entry = isUuid(historyId) ? await request.em.findOne(PromptChange, { id: historyId, targetUser: request.auth.userId }) : null;
     if (!entry) throw notFound('History entry');
     return savePatch(request, request.auth.userId, { [entry.field]: entry.oldValue ?? null }, true);
   });
@@ -133,7 +133,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
     const results = [];
     for (const userId of userIds) {
       try {
-        const user = UUID.test(userId) ? await applyPromptPatch(request.em, { userId, actorId: request.auth.userId, patch }) : null;
+        const user = isUuid(userId) ? await applyPromptPatch(request.em, { userId, actorId: request.auth.userId, patch }) : null;
         results.push(user ? { userId, ok: true } : { userId, ok: false, error: 'User not found' });
       } catch (error) {
         request.log.error({ err: error, userId }, 'bulk prompt update failed for one user');

@@ -1,14 +1,7 @@
 // Shapes of CONTRACT §3 "Prompt configuration". Prompt ids are checked by the handlers, not here, so a 400
 // can name every failing field (format and live check alike) as `details: { <field>: "<why>" }`.
 import { Type } from 'typebox';
-
-/**
- * A request field that is a string or null. Not Type.Union([String, Null]): the app's Ajv coerces types, and
- * in an anyOf the String branch would turn null into "" before the Null branch is tried. With one `type`
- * list, Ajv coerces only when the value matches none of the types, so null stays null.
- */
-export const NullableString = (options: { minLength?: number; maxLength?: number } = {}) =>
-  Type.Unsafe<string | null>({ type: ['string', 'null'], ...options });
+import { NullableString } from '../json-schemas.js';
 
 // Generous bound: anything longer is no prompt id, and a 400 for it is fine.
 const PromptIdInput = Type.String({ maxLength: 1000 });

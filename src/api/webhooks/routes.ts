@@ -10,9 +10,11 @@ import { checkWebhookSignature } from '../../domain/webhooks/signature.js';
 import { ensureCallWorkflow, storeCall } from '../../domain/calls/intake.js';
 import { HttpError, badRequest, notFound, unauthorized, unprocessable } from '../plugins/errors.js';
 import { ErrorSchema } from '../accounts-schemas.js';
+import { NullableString, isUuid } from '../json-schemas.js';
+import { NUL_MESSAGE, containsNul } from '../json-text.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const INVALID_JSON = Symbol('invalid JSON');
+const NUL_TEXT = Symbol('NUL in text');
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -26,9 +28,10 @@ const CallBody = Type.Object({
   userId: Type.String({ minLength: 1, maxLength: 64 }),
   lead: Type.Object({
     externalId: Type.String({ minLength: 1, maxLength: 255 }),
-    name: Type.Optional(Type.String({ maxLength: 255 })),
-    phone: Type.Optional(Type.String({ maxLength: 64 })),
-    email: Type.Optional(Type.String({ maxLength: 320 })),
+    // Providers often send null for what they do not know: the same as leaving it out.
+    name: Type.Optional(NullableString({ maxLength: 255 })),
+    phone: Type.Optional(NullableString({ maxLength: 64 })),
+    email: Type.Optional(NullableString({ maxLength: 320 })),
   }, { additionalProperties: false }),
   transcript: Type.Union([Type.String({ minLength: 1, maxLength: 500_000 }), Type.Array(Turn, { minItems: 1, maxItems: 5000 })]),
   startedAt: Type.Optional(Type.String({ format: 'date-time' })),
@@ -39,10 +42,12 @@ type CallBodyT = Static<typeof CallBody>;
 
 const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
   // Keep the raw bytes: the signature covers them exactly. A JSON error waits until the signature is known good.
+  app.removeContentTypeParser('application/json'); // replaces the app's parser in this scope only
   app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: 2 * 1024 * 1024 }, (request, body, done) => {
     request.rawBody = body as Buffer;
     try {
-      done(null, JSON.parse((body as Buffer).toString('utf8')));
+      const value: unknown = JSON.parse((body as Buffer).toString('utf8'));
+      done(null, containsNul(value) ? NUL_TEXT : value);
     } catch {
       done(null, INVALID_JSON);
     }
@@ -62,7 +67,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
     },
     preValidation: async (request) => {
       const { organizationId } = request.params as { organizationId: string };
-      if (!UUID.test(organizationId)) throw notFound('Organization');
+      if (!isUuid(organizationId)) throw notFound('Organization');
       const org = await tenantEm(deps.orm.em, organizationId).findOne(Organization, { id: organizationId }, { fields: ['id', 'webhookSecret'] });
       if (!org) throw notFound('Organization');
       const problem = checkWebhookSignature({
@@ -77,12 +82,13 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
       if (problem === 'stale') throw unauthorized(`Webhook timestamp is outside the ${deps.config.webhookToleranceSeconds} s tolerance`);
       if (problem === 'mismatch') throw unauthorized('Webhook signature does not match');
       if ((request.body as unknown) === INVALID_JSON || request.rawBody === undefined) throw badRequest('The body must be a JSON object');
+      if ((request.body as unknown) === NUL_TEXT) throw badRequest(NUL_MESSAGE);
     },
   }, async (request, reply) => {
     const { organizationId } = request.params;
     const body = request.body as CallBodyT;
     const em = tenantEm(deps.orm.em, organizationId);
-    const user = UUID.test(body.userId) ? await em.findOne(User, { id: body.userId }, { fields: ['id', 'email'] }) : null;
+    const user = isUuid(body.userId) ? await em.findOne(User, { id: body.userId }, { fields: ['id', 'email'] }) : null;
     if (!user) throw unprocessable('userId is not a user of this organization', { 'body.userId': 'is not a user of this organization' });
 
     const call = await storeCall(em, organizationId, { ...body, metadata: body.metadata as Record<string, unknown> | undefined });

@@ -10,7 +10,7 @@ import { flattenTranscript, type TranscriptInput } from './transcript.js';
 export interface CallDelivery {
   callId: string;
   userId: string;
-  lead: { externalId: string; name?: string | undefined; phone?: string | undefined; email?: string | undefined };
+  lead: { externalId: string; name?: string | null | undefined; phone?: string | null | undefined; email?: string | null | undefined };
   transcript: TranscriptInput;
   startedAt?: string | undefined;
   durationSeconds?: number | undefined;
