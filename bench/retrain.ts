@@ -19,6 +19,7 @@ import { FEATURE_NAMES, featureRow, leadFeatures, summarizeCalls, type CallRow }
 import { accuracy, fitLogisticRegression, fitStandardizer, predictProbability, rocAuc, sigmoid, standardize } from '../src/domain/scoring/logistic-regression.js';
 import type { WeeklyScoringResult } from '../src/workflows/scoring.js';
 import { fixed, percentile, startBenchStack } from './support.js';
+import { random } from '../test/support/random.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -34,16 +35,7 @@ const OPEN_SHARE = 0.1; // open leads get re-scored, the rest are WON/LOST train
 const USERS_PER_ORG = 10;
 
 // ---- Synthetic data: a per-user "true" logistic model over the documented features.
-function mulberry32(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let r = Math.imul(a ^ (a >>> 15), 1 | a);
-    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
-    return ((r ^ (r >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-const rand = mulberry32(20261124);
+const rand = random(20261124);
 const pick = <T>(items: readonly T[]) => items[Math.floor(rand() * items.length)]!;
 /** Ids from the same stream, so the id-hashed holdout, and every figure but the timings, repeat run to run. */
 function uuid(): string {

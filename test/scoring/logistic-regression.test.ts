@@ -1,17 +1,8 @@
 // The compact logistic regression against facts that hold for the true optimum, not against itself.
 import t from 'tap';
 import { accuracy, fitLogisticRegression, fitStandardizer, predictProbability, rocAuc, sigmoid, solveSpd, standardize } from '../../src/domain/scoring/logistic-regression.js';
+import { random } from '../support/random.js';
 
-/** A small deterministic PRNG (mulberry32), so the data sets are the same on every run. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let r = Math.imul(a ^ (a >>> 15), 1 | a);
-    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
-    return ((r ^ (r >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 function gaussian(rand: () => number) {
   return Math.sqrt(-2 * Math.log(rand() || 1e-12)) * Math.cos(2 * Math.PI * rand());

@@ -4,6 +4,7 @@ import type { Orm } from '../../src/db/orm.js';
 import { Lead, type LeadStatus } from '../../src/domain/leads/lead.entity.js';
 import { Call } from '../../src/domain/calls/call.entity.js';
 import { tenantEm } from '../../src/domain/tenancy/tenant-em.js';
+import { random } from '../support/random.js';
 
 export interface LeadSpec {
   /** A fixed id makes the (id-hashed) holdout split, and so every metric, the same on every run. */
@@ -48,16 +49,6 @@ export async function insertLeads(orm: Orm, organizationId: string, userId: stri
   return ids;
 }
 
-/** A deterministic PRNG (mulberry32). */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let r = Math.imul(a ^ (a >>> 15), 1 | a);
-    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
-    return ((r ^ (r >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 /** A version-4 UUID drawn from `rand`. */
 export function seededUuid(rand: () => number): string {
