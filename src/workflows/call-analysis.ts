@@ -3,12 +3,13 @@
 import { proxyActivities, log } from '@temporalio/workflow';
 import type { CallAnalysisActivities } from '../activities/call-analysis.js';
 import { failureMessage, withPromptFallback } from './prompt-fallback.js';
+import { BOOKKEEPING_ACTIVITY_OPTIONS, openAIActivityOptions, type OpenAIRetryTuning } from './activity-options.js';
 
 export interface CallAnalysisInput {
   organizationId: string;
   callRowId: string;
   /** Retry tuning, for tests and operators; defaults suit OpenAI. */
-  retry?: { maximumAttempts?: number; initialIntervalMs?: number };
+  retry?: OpenAIRetryTuning;
 }
 
 export interface CallAnalysisResult {
@@ -18,29 +19,14 @@ export interface CallAnalysisResult {
   error?: string;
 }
 
-const bookkeeping = proxyActivities<CallAnalysisActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
-});
+const bookkeeping = proxyActivities<CallAnalysisActivities>(BOOKKEEPING_ACTIVITY_OPTIONS);
 
 export async function callAnalysisWorkflow(input: CallAnalysisInput): Promise<CallAnalysisResult> {
   const ref = { organizationId: input.organizationId, callRowId: input.callRowId };
   const { finished, candidates } = await bookkeeping.beginCallAnalysis(ref);
   if (finished) return { status: 'already-finished' };
 
-  // The OpenAI SDK does not retry: this policy does, per prompt candidate.
-  const { extractCallAnalysis } = proxyActivities<CallAnalysisActivities>({
-    startToCloseTimeout: '3 minutes',
-    // The activity heartbeats while it waits for OpenAI: a dead worker's attempt is retried within seconds.
-    heartbeatTimeout: '10 seconds',
-    retry: {
-      initialInterval: input.retry?.initialIntervalMs ?? 1000,
-      backoffCoefficient: 2,
-      maximumInterval: '1 minute',
-      maximumAttempts: input.retry?.maximumAttempts ?? 5,
-      nonRetryableErrorTypes: ['PromptNotFound', 'InvalidOutput', 'OpenAINotConfigured', 'OpenAIUnauthorized', 'OpenAIBadRequest', 'NoPromptConfigured'],
-    },
-  });
+  const { extractCallAnalysis } = proxyActivities<CallAnalysisActivities>(openAIActivityOptions(input.retry));
 
   try {
     const { result, prompt } = await withPromptFallback(candidates, (candidate) =>

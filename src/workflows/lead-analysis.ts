@@ -4,6 +4,7 @@
 import { condition, continueAsNew, defineQuery, defineSignal, proxyActivities, setHandler, workflowInfo, log } from '@temporalio/workflow';
 import type { LeadAnalysisActivities } from '../activities/lead-analysis.js';
 import { failureMessage, withPromptFallback } from './prompt-fallback.js';
+import { BOOKKEEPING_ACTIVITY_OPTIONS, openAIActivityOptions, type OpenAIRetryTuning } from './activity-options.js';
 
 export const callAnalyzedSignal = defineSignal<[{ callRowId: string }]>('callAnalyzed');
 export const leadStateQuery = defineQuery<{ pending: number; folds: number }>('leadState');
@@ -16,33 +17,19 @@ export interface LeadAnalysisInput {
   debounce?: { quietMs?: number; maxWaitMs?: number };
   /** How long the workflow waits for another call before it completes. */
   idleMs?: number;
-  retry?: { maximumAttempts?: number; initialIntervalMs?: number };
+  retry?: OpenAIRetryTuning;
 }
 
 const FOLDS_PER_RUN = 50;
 
-const bookkeeping = proxyActivities<LeadAnalysisActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
-});
+const bookkeeping = proxyActivities<LeadAnalysisActivities>(BOOKKEEPING_ACTIVITY_OPTIONS);
 
 export async function leadAnalysisWorkflow(input: LeadAnalysisInput): Promise<{ folds: number }> {
   const ref = { organizationId: input.organizationId, leadId: input.leadId };
   const quietMs = input.debounce?.quietMs ?? 2000;
   const maxWaitMs = input.debounce?.maxWaitMs ?? 30_000;
   const idleMs = input.idleMs ?? 10 * 60_000;
-  const { foldLeadAnalysis } = proxyActivities<LeadAnalysisActivities>({
-    startToCloseTimeout: '3 minutes',
-    // The activity heartbeats while it waits for OpenAI: a dead worker's attempt is retried within seconds.
-    heartbeatTimeout: '10 seconds',
-    retry: {
-      initialInterval: input.retry?.initialIntervalMs ?? 1000,
-      backoffCoefficient: 2,
-      maximumInterval: '1 minute',
-      maximumAttempts: input.retry?.maximumAttempts ?? 5,
-      nonRetryableErrorTypes: ['PromptNotFound', 'InvalidOutput', 'OpenAINotConfigured', 'OpenAIUnauthorized', 'OpenAIBadRequest', 'NoPromptConfigured'],
-    },
-  });
+  const { foldLeadAnalysis } = proxyActivities<LeadAnalysisActivities>(openAIActivityOptions(input.retry));
 
   const pending = new Set(input.pendingCallIds ?? []);
   let signals = 0;
