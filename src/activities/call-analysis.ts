@@ -77,7 +77,7 @@ export function createCallAnalysisActivities({ orm, openai, config, temporal }: 
       await temporal.workflow.signalWithStart('leadAnalysisWorkflow', {
         workflowId,
         taskQueue: config.temporal.taskQueue,
-        args: [{ organizationId, leadId: lead.id }],
+        args: [{ organizationId, leadId: lead.id, openai: { requestTimeoutMs: config.openai.timeoutMs } }],
         signal: 'callAnalyzed',
         signalArgs: [{ callRowId }],
         typedSearchAttributes: tenantSearchAttributes({ organizationId, userId: lead.assignedTo, leadId: lead.id }),

@@ -7,19 +7,24 @@ export const BOOKKEEPING_ACTIVITY_OPTIONS: ActivityOptions = {
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 };
 
-/** Retry tuning a workflow input may carry (tests, operators); the defaults suit OpenAI. */
-export interface OpenAIRetryTuning {
+/** OpenAI activity tuning a workflow input may carry (starters, tests); the defaults suit OpenAI. */
+export interface OpenAITuning {
   maximumAttempts?: number;
   initialIntervalMs?: number;
+  /** The OpenAI client's request timeout (OPENAI_TIMEOUT_MS): an attempt must be allowed to outlast it. */
+  requestTimeoutMs?: number;
 }
+
+const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
+const ACTIVITY_MARGIN_MS = 30_000;
 
 /**
  * Options for activities that call OpenAI. The SDK does not retry: this policy does, per prompt candidate.
  * They heartbeat while they wait, so a dead worker's attempt is retried within seconds, not minutes.
  */
-export function openAIActivityOptions(tuning: OpenAIRetryTuning = {}): ActivityOptions {
+export function openAIActivityOptions(tuning: OpenAITuning = {}): ActivityOptions {
   return {
-    startToCloseTimeout: '3 minutes',
+    startToCloseTimeout: (tuning.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS) + ACTIVITY_MARGIN_MS,
     heartbeatTimeout: '10 seconds',
     retry: {
       initialInterval: tuning.initialIntervalMs ?? 1000,

@@ -3,13 +3,13 @@
 import { proxyActivities, log } from '@temporalio/workflow';
 import type { CallAnalysisActivities } from '../activities/call-analysis.js';
 import { failureMessage, withPromptFallback } from './prompt-fallback.js';
-import { BOOKKEEPING_ACTIVITY_OPTIONS, openAIActivityOptions, type OpenAIRetryTuning } from './activity-options.js';
+import { BOOKKEEPING_ACTIVITY_OPTIONS, openAIActivityOptions, type OpenAITuning } from './activity-options.js';
 
 export interface CallAnalysisInput {
   organizationId: string;
   callRowId: string;
-  /** Retry tuning, for tests and operators; defaults suit OpenAI. */
-  retry?: OpenAIRetryTuning;
+  /** OpenAI retry and timeout tuning (the starters pass OPENAI_TIMEOUT_MS). */
+  openai?: OpenAITuning;
 }
 
 export interface CallAnalysisResult {
@@ -26,7 +26,7 @@ export async function callAnalysisWorkflow(input: CallAnalysisInput): Promise<Ca
   const { finished, candidates } = await bookkeeping.beginCallAnalysis(ref);
   if (finished) return { status: 'already-finished' };
 
-  const { extractCallAnalysis } = proxyActivities<CallAnalysisActivities>(openAIActivityOptions(input.retry));
+  const { extractCallAnalysis } = proxyActivities<CallAnalysisActivities>(openAIActivityOptions(input.openai));
 
   try {
     const { result, prompt } = await withPromptFallback(candidates, (candidate) =>

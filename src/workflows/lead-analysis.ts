@@ -4,7 +4,7 @@
 import { condition, continueAsNew, defineQuery, defineSignal, proxyActivities, setHandler, workflowInfo, log } from '@temporalio/workflow';
 import type { LeadAnalysisActivities } from '../activities/lead-analysis.js';
 import { failureMessage, withPromptFallback } from './prompt-fallback.js';
-import { BOOKKEEPING_ACTIVITY_OPTIONS, openAIActivityOptions, type OpenAIRetryTuning } from './activity-options.js';
+import { BOOKKEEPING_ACTIVITY_OPTIONS, openAIActivityOptions, type OpenAITuning } from './activity-options.js';
 
 export const callAnalyzedSignal = defineSignal<[{ callRowId: string }]>('callAnalyzed');
 export const leadStateQuery = defineQuery<{ pending: number; folds: number }>('leadState');
@@ -17,7 +17,8 @@ export interface LeadAnalysisInput {
   debounce?: { quietMs?: number; maxWaitMs?: number };
   /** How long the workflow waits for another call before it completes. */
   idleMs?: number;
-  retry?: OpenAIRetryTuning;
+  /** OpenAI retry and timeout tuning (the starters pass OPENAI_TIMEOUT_MS). */
+  openai?: OpenAITuning;
 }
 
 const FOLDS_PER_RUN = 50;
@@ -29,7 +30,7 @@ export async function leadAnalysisWorkflow(input: LeadAnalysisInput): Promise<{ 
   const quietMs = input.debounce?.quietMs ?? 2000;
   const maxWaitMs = input.debounce?.maxWaitMs ?? 30_000;
   const idleMs = input.idleMs ?? 10 * 60_000;
-  const { foldLeadAnalysis } = proxyActivities<LeadAnalysisActivities>(openAIActivityOptions(input.retry));
+  const { foldLeadAnalysis } = proxyActivities<LeadAnalysisActivities>(openAIActivityOptions(input.openai));
 
   const pending = new Set(input.pendingCallIds ?? []);
   let signals = 0;

@@ -47,6 +47,9 @@ t.test('webhook → Temporal → OpenAI → PostgreSQL', async (t) => {
   const history = await stack.temporal.client.workflow.getHandle(workflowId).fetchHistory();
   const scheduled = history.events?.filter((e) => e.activityTaskScheduledEventAttributes).map((e) => e.activityTaskScheduledEventAttributes!.activityType!.name);
   t.same(scheduled, ['beginCallAnalysis', 'extractCallAnalysis', 'completeCallAnalysis', 'notifyLeadWorkflow'], 'the workflow history shows each step');
+  const extraction = history.events?.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'extractCallAnalysis')?.activityTaskScheduledEventAttributes;
+  t.equal(Number(extraction?.startToCloseTimeout?.seconds), stack.config.openai.timeoutMs / 1000 + 30, 'an attempt may outlast OPENAI_TIMEOUT_MS');
+  t.equal(Number(extraction?.heartbeatTimeout?.seconds), 10, 'and heartbeats, so a dead worker is noticed in seconds');
   const description = await stack.temporal.client.workflow.getHandle(workflowId).describe();
   t.equal(description.typedSearchAttributes.get({ name: 'OrganizationId', type: 'KEYWORD' } as never), admin.organization.id);
 });

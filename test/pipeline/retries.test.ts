@@ -84,7 +84,7 @@ t.test('retries of the user prompt run out: the system prompt gets attempts of i
   const handle = await stack.temporal.client.workflow.start('callAnalysisWorkflow', {
     workflowId: call.workflowId,
     taskQueue: stack.config.temporal.taskQueue,
-    args: [{ organizationId: tenant.organizationId, callRowId: call.id, retry: { maximumAttempts: 2, initialIntervalMs: 200 } }],
+    args: [{ organizationId: tenant.organizationId, callRowId: call.id, openai: { maximumAttempts: 2, initialIntervalMs: 200 } }],
   });
   const result: CallAnalysisResult = await handle.result();
   t.match(result, { status: 'analyzed', promptId: SYSTEM_INDIVIDUAL_PROMPT, promptSource: 'system' });

@@ -98,6 +98,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
         organizationId,
         userId: user.id,
         call,
+        openaiTimeoutMs: deps.config.openai.timeoutMs,
         memo: { summary: `Call ${body.callId} of lead ${body.lead.name ?? body.lead.externalId} (user ${user.email})` },
       });
     } catch (error) {

@@ -65,12 +65,12 @@ export async function storeCall(em: EntityManager, organizationId: string, deliv
  * between storing the call and starting its workflow, the provider's redelivery still gets it analysed,
  * and the workflow id (with REJECT_DUPLICATE) guarantees it is analysed once.
  */
-export async function ensureCallWorkflow(client: Client, input: { taskQueue: string; organizationId: string; userId: string; call: StoredCall; memo?: Record<string, unknown> }): Promise<void> {
+export async function ensureCallWorkflow(client: Client, input: { taskQueue: string; organizationId: string; userId: string; call: StoredCall; openaiTimeoutMs: number; memo?: Record<string, unknown> }): Promise<void> {
   try {
     await client.workflow.start('callAnalysisWorkflow', {
       workflowId: input.call.workflowId,
       taskQueue: input.taskQueue,
-      args: [{ organizationId: input.organizationId, callRowId: input.call.id }],
+      args: [{ organizationId: input.organizationId, callRowId: input.call.id, openai: { requestTimeoutMs: input.openaiTimeoutMs } }],
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
       workflowIdConflictPolicy: 'USE_EXISTING',
       typedSearchAttributes: tenantSearchAttributes({ organizationId: input.organizationId, userId: input.userId, leadId: input.call.leadId }),
