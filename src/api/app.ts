@@ -51,6 +51,12 @@ export async function buildApp(deps: AppDeps, options: { logger?: FastifyServerO
     });
   });
 
+  // `?leadId=&status=` is how many clients say "no filter": an empty query value means unset, as in config.
+  app.addHook('preValidation', async (request) => {
+    const query = request.query as Record<string, unknown> | undefined;
+    if (query && typeof query === 'object') for (const key of Object.keys(query)) if (query[key] === '') delete query[key];
+  });
+
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

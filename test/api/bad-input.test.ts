@@ -62,3 +62,17 @@ t.test('a body-less POST with a JSON content type is fine', async (t) => {
   t.equal(broken.statusCode, 400, 'malformed JSON is still a 400');
   t.match(broken.json(), { statusCode: 400, error: 'Bad Request' });
 });
+
+t.test('empty query values mean "no filter"', async (t) => {
+  const stack = await startStack(t, { worker: false });
+  const tenant = await createTenant(stack);
+  await deliverCall(stack.app, tenant.organizationId, tenant.secret, callPayload(tenant.rep.user.id));
+  const calls = await stack.app.inject({ method: 'GET', url: '/api/calls?leadId=&status=&limit=&cursor=', headers: bearer(tenant.admin.token) });
+  t.equal(calls.statusCode, 200, calls.body);
+  t.equal(calls.json().items.length, 1);
+  const leads = await stack.app.inject({ method: 'GET', url: '/api/leads?status=&limit=&cursor=', headers: bearer(tenant.admin.token) });
+  t.equal(leads.statusCode, 200, leads.body);
+  t.equal(leads.json().items.length, 1);
+  const bad = await stack.app.inject({ method: 'GET', url: '/api/calls?status=nope', headers: bearer(tenant.admin.token) });
+  t.equal(bad.statusCode, 400, 'a real value is still validated');
+});
