@@ -1,5 +1,6 @@
 // The one place where the environment is read (CONTRACT.md §1). Everything else receives a Config.
 import { existsSync, readFileSync } from 'node:fs';
+import { hkdfSync } from 'node:crypto';
 import { parseEnv } from 'node:util';
 import { envSchema } from 'env-schema';
 import { Type, type Static } from 'typebox';
@@ -28,6 +29,9 @@ const EnvSchema = Type.Object({
   // Not in the contract: a worker pool that must not own the weekly schedule (extra pools, tests) sets false.
   SCORING_SCHEDULE_ENABLED: Type.Boolean({ default: true }),
   LOG_LEVEL: Type.String({ default: 'info' }),
+  PUBLIC_URL: Type.Optional(Type.String({ minLength: 1 })),
+  // 32 bytes as 64 hex characters or base64; seals stored provider credentials (AES-256-GCM).
+  CALLSENSE_ENCRYPTION_KEY: Type.Optional(Type.String({ minLength: 1 })),
   // Not in the contract: where `npm start` keeps its embedded services' data.
   CALLSENSE_DATA_DIR: Type.String({ default: '.data' }),
   EMBEDDED_POSTGRES_PORT: Type.Integer({ default: 5488 }),
@@ -52,6 +56,10 @@ export interface Config {
   };
   scoring: { scheduleCron: string; scheduleTimezone: string; minLeadsPerClass: number; scheduleEnabled: boolean };
   webhookToleranceSeconds: number;
+  /** Where clients reach the API (no trailing slash); the base of the webhook URLs shown to admins. */
+  publicUrl: string;
+  /** Key that seals stored credentials; derived from the JWT secret when CALLSENSE_ENCRYPTION_KEY is unset. */
+  encryption: { key: Buffer; derivedFromJwtSecret: boolean };
   logLevel: string;
   dataDir: string;
   embeddedPostgresPort: number;
@@ -61,6 +69,23 @@ export class ConfigError extends Error {}
 
 function readDotenv(path = '.env'): Record<string, string> {
   return existsSync(path) ? parseEnv(readFileSync(path, 'utf8')) as Record<string, string> : {};
+}
+
+/**
+ * The credential-sealing key: CALLSENSE_ENCRYPTION_KEY (exactly 32 bytes, hex or base64), else HKDF-SHA256 of the
+ * JWT secret. The derived key keeps a database dump alone from revealing credentials; a key of its own also
+ * survives a JWT secret rotation, which the derived one does not.
+ */
+function encryptionKey(configured: string | undefined, jwtSecret: string): Config['encryption'] {
+  if (!configured) {
+    const key = Buffer.from(hkdfSync('sha256', jwtSecret, 'callsense', 'callsense sealed secrets v1', 32));
+    return { key, derivedFromJwtSecret: true };
+  }
+  const key = /^[0-9a-f]{64}$/i.test(configured) ? Buffer.from(configured, 'hex') : Buffer.from(configured, 'base64');
+  if (key.length !== 32 || (!/^[0-9a-f]{64}$/i.test(configured) && key.toString('base64') !== configured)) {
+    throw new ConfigError('CALLSENSE_ENCRYPTION_KEY must be 32 bytes: 64 hex characters or 44 base64 characters');
+  }
+  return { key, derivedFromJwtSecret: false };
 }
 
 /** Reads and validates the environment (and `.env` when present). */
@@ -102,6 +127,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { dote
       scheduleEnabled: raw.SCORING_SCHEDULE_ENABLED,
     },
     webhookToleranceSeconds: raw.WEBHOOK_TOLERANCE_SECONDS,
+    publicUrl: (raw.PUBLIC_URL ?? `http://${raw.HOST}:${raw.PORT}`).replace(/\/+$/, ''),
+    encryption: encryptionKey(raw.CALLSENSE_ENCRYPTION_KEY, raw.JWT_SECRET ?? DEV_JWT_SECRET),
     logLevel: raw.LOG_LEVEL,
     dataDir: raw.CALLSENSE_DATA_DIR,
     embeddedPostgresPort: raw.EMBEDDED_POSTGRES_PORT,

@@ -1,6 +1,6 @@
 // The call as clients see it (CONTRACT §3 "GET /calls/:id"): ISO-8601 times, null where absent.
 import { Type, type Static } from 'typebox';
-import { CALL_STATUSES, type ICall } from '../../domain/calls/call.entity.js';
+import { CALL_SOURCES, CALL_STATUSES, type ICall } from '../../domain/calls/call.entity.js';
 import { Uuid } from '../accounts-schemas.js';
 import { IsoDateTime, JsonObject, Nullable, PromptSourceSchema } from '../json-schemas.js';
 
@@ -9,6 +9,7 @@ export const CallStatusSchema = Type.Enum(CALL_STATUSES);
 export const CallSchema = Type.Object({
   id: Uuid,
   callId: Type.String(),
+  source: Type.Enum(CALL_SOURCES),
   leadId: Uuid,
   userId: Uuid,
   status: CallStatusSchema,
@@ -28,6 +29,7 @@ export function toCallDto(call: ICall): CallDto {
   return {
     id: call.id,
     callId: call.callId,
+    source: call.source,
     leadId: call.lead,
     userId: call.user,
     status: call.status,

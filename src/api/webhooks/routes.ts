@@ -7,20 +7,11 @@ import { Organization } from '../../domain/accounts/organization.entity.js';
 import { User } from '../../domain/accounts/user.entity.js';
 import { tenantEm } from '../../domain/tenancy/tenant-em.js';
 import { checkWebhookSignature } from '../../domain/webhooks/signature.js';
-import { ensureCallWorkflow, storeCall } from '../../domain/calls/intake.js';
-import { HttpError, badRequest, notFound, unauthorized, unprocessable } from '../plugins/errors.js';
+import { notFound, unauthorized, unprocessable } from '../plugins/errors.js';
 import { ErrorSchema } from '../accounts-schemas.js';
 import { NullableString, isUuid } from '../json-schemas.js';
-import { NUL_MESSAGE, containsNul } from '../json-text.js';
-
-const INVALID_JSON = Symbol('invalid JSON');
-const NUL_TEXT = Symbol('NUL in text');
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    rawBody?: Buffer;
-  }
-}
+import { rawBodyOf, rawJsonBody, requireJsonBody } from './raw-body.js';
+import { acceptCall } from './accept-call.js';
 
 const Turn = Type.Object({ role: Type.String({ minLength: 1, maxLength: 50 }), content: Type.String({ maxLength: 100_000 }) }, { additionalProperties: false });
 const CallBody = Type.Object({
@@ -42,16 +33,7 @@ type CallBodyT = Static<typeof CallBody>;
 
 const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
   // Keep the raw bytes: the signature covers them exactly. A JSON error waits until the signature is known good.
-  app.removeContentTypeParser('application/json'); // replaces the app's parser in this scope only
-  app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: 2 * 1024 * 1024 }, (request, body, done) => {
-    request.rawBody = body as Buffer;
-    try {
-      const value: unknown = JSON.parse((body as Buffer).toString('utf8'));
-      done(null, containsNul(value) ? NUL_TEXT : value);
-    } catch {
-      done(null, INVALID_JSON);
-    }
-  });
+  await app.register(rawJsonBody);
 
   app.post('/calls/:organizationId', {
     schema: {
@@ -72,7 +54,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
       if (!org) throw notFound('Organization');
       const problem = checkWebhookSignature({
         secret: org.webhookSecret,
-        rawBody: request.rawBody ?? Buffer.alloc(0),
+        rawBody: rawBodyOf(request),
         timestampHeader: request.headers['x-callsense-timestamp'] as string | undefined,
         signatureHeader: request.headers['x-callsense-signature'] as string | undefined,
         toleranceSeconds: deps.config.webhookToleranceSeconds,
@@ -81,8 +63,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
       if (problem === 'malformed') throw unauthorized('Malformed webhook signature headers');
       if (problem === 'stale') throw unauthorized(`Webhook timestamp is outside the ${deps.config.webhookToleranceSeconds} s tolerance`);
       if (problem === 'mismatch') throw unauthorized('Webhook signature does not match');
-      if ((request.body as unknown) === INVALID_JSON || request.rawBody === undefined) throw badRequest('The body must be a JSON object');
-      if ((request.body as unknown) === NUL_TEXT) throw badRequest(NUL_MESSAGE);
+      requireJsonBody(request);
     },
   }, async (request, reply) => {
     const { organizationId } = request.params;
@@ -91,21 +72,11 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
     const user = isUuid(body.userId) ? await em.findOne(User, { id: body.userId }, { fields: ['id', 'email'] }) : null;
     if (!user) throw unprocessable('userId is not a user of this organization', { 'body.userId': 'is not a user of this organization' });
 
-    const call = await storeCall(em, organizationId, { ...body, metadata: body.metadata as Record<string, unknown> | undefined });
-    try {
-      await ensureCallWorkflow(deps.temporal.client, {
-        taskQueue: deps.config.temporal.taskQueue,
-        organizationId,
-        userId: user.id,
-        call,
-        openaiTimeoutMs: deps.config.openai.timeoutMs,
-        memo: { summary: `Call ${body.callId} of lead ${body.lead.name ?? body.lead.externalId} (user ${user.email})` },
-      });
-    } catch (error) {
-      // The call is stored; a redelivery will start its workflow. Tell the provider to retry.
-      request.log.error({ err: error, callId: body.callId }, 'could not start the call analysis workflow');
-      throw new HttpError(503, 'The call is stored but its analysis could not be started yet; deliver it again later');
-    }
+    const call = await acceptCall(deps, request, {
+      organizationId,
+      delivery: { ...body, userId: user.id, metadata: body.metadata as Record<string, unknown> | undefined, source: 'callsense' },
+      memoSummary: `Call ${body.callId} of lead ${body.lead.name ?? body.lead.externalId} (user ${user.email})`,
+    });
     return reply.status(202).send({ id: call.id, workflowId: call.workflowId, duplicate: call.duplicate });
   });
 };

@@ -7,6 +7,9 @@ import { Lead, PROMPT_SOURCES } from '../leads/lead.entity.js';
 
 export const CALL_STATUSES = ['queued', 'analyzing', 'analyzed', 'failed'] as const;
 export type CallStatus = (typeof CALL_STATUSES)[number];
+/** Which webhook delivered the call: our own signed format or a voice platform's. */
+export const CALL_SOURCES = ['callsense', 'retell', 'vapi'] as const;
+export type CallSource = (typeof CALL_SOURCES)[number];
 
 export const Call = defineEntity({
   name: 'Call',
@@ -19,6 +22,7 @@ export const Call = defineEntity({
     id: p.uuid().primary().onCreate(() => randomUUID()),
     organization: () => p.manyToOne(Organization).mapToPk().deleteRule('cascade').index(),
     callId: p.string().length(255),
+    source: p.enum(CALL_SOURCES).default('callsense'),
     // A user's own call stays visible when its lead is assigned to someone else: no visibility filter on this join.
     lead: () => p.manyToOne(Lead).mapToPk().deleteRule('cascade').filters({ visibility: false }),
     user: () => p.manyToOne(User).mapToPk().deleteRule('cascade'),

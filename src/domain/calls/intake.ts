@@ -6,6 +6,7 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 import { callWorkflowId } from '../../temporal/ids.js';
 import { tenantSearchAttributes } from '../../temporal/search-attributes.js';
 import { flattenTranscript, type TranscriptInput } from './transcript.js';
+import type { CallSource } from './call.entity.js';
 
 export interface CallDelivery {
   callId: string;
@@ -15,6 +16,8 @@ export interface CallDelivery {
   startedAt?: string | undefined;
   durationSeconds?: number | undefined;
   metadata?: Record<string, unknown> | undefined;
+  /** Which webhook delivered it (default `callsense`). */
+  source?: CallSource | undefined;
 }
 
 export interface StoredCall {
@@ -39,13 +42,14 @@ export async function storeCall(em: EntityManager, organizationId: string, deliv
       [randomUUID(), organizationId, delivery.lead.externalId, delivery.lead.name ?? null, delivery.lead.phone ?? null, delivery.lead.email ?? null, delivery.userId],
     );
     const inserted = await tx.execute<{ id: string; lead_id: string }[]>(
-      `insert into calls (id, organization_id, call_id, lead_id, user_id, transcript, started_at, duration_seconds, metadata, status, workflow_id, created_at)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, now())
+      `insert into calls (id, organization_id, call_id, lead_id, user_id, transcript, started_at, duration_seconds, metadata, status, workflow_id, created_at, source)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, now(), ?)
        on conflict (organization_id, call_id) do nothing
        returning id, lead_id`,
       [
         randomUUID(), organizationId, delivery.callId, lead!.id, delivery.userId, flattenTranscript(delivery.transcript),
         delivery.startedAt ?? null, delivery.durationSeconds ?? null, delivery.metadata ? JSON.stringify(delivery.metadata) : null, workflowId,
+        delivery.source ?? 'callsense',
       ],
     );
     if (inserted[0]) {

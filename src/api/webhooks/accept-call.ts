@@ -1,0 +1,32 @@
+// The one intake path of every webhook route (our own, Retell, Vapi): store the call once per
+// (organization, callId), make sure its analysis workflow exists, and answer at once. The analysis never
+// runs inline: providers time out (Vapi sends once and waits 20 s at most).
+import type { FastifyRequest } from 'fastify';
+import type { AppDeps } from '../app.js';
+import { tenantEm } from '../../domain/tenancy/tenant-em.js';
+import { ensureCallWorkflow, storeCall, type CallDelivery, type StoredCall } from '../../domain/calls/intake.js';
+import { HttpError } from '../plugins/errors.js';
+
+export async function acceptCall(
+  deps: AppDeps,
+  request: FastifyRequest,
+  input: { organizationId: string; delivery: CallDelivery; memoSummary: string },
+): Promise<StoredCall> {
+  const { organizationId, delivery } = input;
+  const call = await storeCall(tenantEm(deps.orm.em, organizationId), organizationId, delivery);
+  try {
+    await ensureCallWorkflow(deps.temporal.client, {
+      taskQueue: deps.config.temporal.taskQueue,
+      organizationId,
+      userId: delivery.userId,
+      call,
+      openaiTimeoutMs: deps.config.openai.timeoutMs,
+      memo: { summary: input.memoSummary },
+    });
+  } catch (error) {
+    // The call is stored; a redelivery will start its workflow. Tell the provider to retry.
+    request.log.error({ err: error, callId: delivery.callId }, 'could not start the call analysis workflow');
+    throw new HttpError(503, 'The call is stored but its analysis could not be started yet; deliver it again later');
+  }
+  return call;
+}
