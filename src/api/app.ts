@@ -18,6 +18,9 @@ import adminRoutes from './admin/routes.js';
 import promptRoutes from './prompts/routes.js';
 import preferencesRoutes from './preferences/routes.js';
 import webhookRoutes from './webhooks/routes.js';
+import retellWebhookRoutes from './webhooks/retell.js';
+import vapiWebhookRoutes from './webhooks/vapi.js';
+import integrationRoutes from './integrations/routes.js';
 import callRoutes from './calls/routes.js';
 import leadRoutes from './leads/routes.js';
 import scoringRoutes from './scoring/routes.js';
@@ -33,7 +36,10 @@ export interface AppDeps {
 
 export async function buildApp(deps: AppDeps, options: { logger?: FastifyServerOptions['logger'] } = {}) {
   const app = Fastify({
-    logger: options.logger ?? { level: deps.config.logLevel, redact: ['req.headers.authorization', 'req.headers["x-callsense-signature"]'] },
+    logger: options.logger ?? { level: deps.config.logLevel, redact: [
+      'req.headers.authorization', 'req.headers["x-callsense-signature"]',
+      'req.headers["x-retell-signature"]', 'req.headers["x-vapi-secret"]',
+    ] },
     genReqId: (req) => (req.headers['x-request-id'] as string | undefined)?.slice(0, 100) || randomUUID(),
     requestIdHeader: false,
     bodyLimit: 1024 * 1024,
@@ -74,6 +80,9 @@ export async function buildApp(deps: AppDeps, options: { logger?: FastifyServerO
     await api.register(preferencesRoutes, { ...deps, prefix: '/ai' });
     await api.register(scoringRoutes, deps);
     await api.register(webhookRoutes, { ...deps, prefix: '/webhooks' });
+    await api.register(retellWebhookRoutes, { ...deps, prefix: '/webhooks' });
+    await api.register(vapiWebhookRoutes, { ...deps, prefix: '/webhooks' });
+    await api.register(integrationRoutes, { ...deps, prefix: '/admin/integrations' });
     await api.register(callRoutes, { ...deps, prefix: '/calls' });
     await api.register(leadRoutes, { ...deps, prefix: '/leads' });
   }, { prefix: '/api' });

@@ -7,7 +7,7 @@ import { startStack } from '../support/harness.js';
 import { addUser, bearer, deliverCall, signup, webhookSecretOf, type Account } from '../support/api.js';
 import { callPayload, createTenant } from '../support/calls.js';
 
-const CALL_KEYS = ['analysis', 'analyzedAt', 'callId', 'createdAt', 'error', 'id', 'leadId', 'model', 'promptId', 'promptSource', 'promptVersion', 'status', 'userId', 'workflowId'];
+const CALL_KEYS = ['analysis', 'analyzedAt', 'callId', 'createdAt', 'error', 'id', 'leadId', 'model', 'promptId', 'promptSource', 'promptVersion', 'source', 'status', 'userId', 'workflowId'];
 const LEAD_KEYS = ['assignedToId', 'callCount', 'completeAnalysis', 'completeAnalysisPromptId', 'completeAnalysisPromptSource', 'email', 'externalId', 'id', 'name', 'phone', 'score', 'status', 'updatedAt'];
 
 const stack = await startStack(t, { worker: false });
@@ -59,7 +59,7 @@ t.test('a call as the contract shows it', async (t) => {
   const call = analysed.json();
   t.same(Object.keys(call).sort(), CALL_KEYS);
   t.match(call, {
-    id: u1Calls[0], callId: 'u1-0', userId: u1.user.id, status: 'analyzed', analysis: { sentiment: 'positive', nested: { score: 7 } },
+    id: u1Calls[0], callId: 'u1-0', source: 'callsense', userId: u1.user.id, status: 'analyzed', analysis: { sentiment: 'positive', nested: { score: 7 } },
     promptId: 'pmpt_rep', promptSource: 'user', promptVersion: '3', model: 'gpt-x', workflowId: `call:${org.organizationId}:u1-0`,
     error: null, createdAt: '2025-01-01T10:00:00.123Z', analyzedAt: '2025-01-01T10:05:00.000Z',
   });

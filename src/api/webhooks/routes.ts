@@ -74,7 +74,9 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
 
     const call = await acceptCall(deps, request, {
       organizationId,
-      delivery: { ...body, userId: user.id, metadata: body.metadata as Record<string, unknown> | undefined, source: 'callsense' },
+      delivery: {
+        ...body, userId: user.id, metadata: body.metadata as Record<string, unknown> | undefined, source: 'callsense',
+      },
       memoSummary: `Call ${body.callId} of lead ${body.lead.name ?? body.lead.externalId} (user ${user.email})`,
     });
     return reply.status(202).send({ id: call.id, workflowId: call.workflowId, duplicate: call.duplicate });

@@ -1,0 +1,75 @@
+// Voice-platform deliveries for tests: the fixtures under test/fixtures (written from Retell's and Vapi's public
+// documentation and SDK types), signed here with WebCrypto, an implementation independent of the verifier.
+import { readFileSync } from 'node:fs';
+import { randomBytes, randomUUID, webcrypto } from 'node:crypto';
+import type { App } from '../../src/api/app.js';
+import { bearer, type Account } from './api.js';
+
+const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8'));
+
+/** A deep copy of the Retell `call_analyzed` fixture. */
+export const retellFixture = () => fixture('retell-call-analyzed.json') as { event: string; call: Record<string, any> };
+/** A deep copy of the Vapi `end-of-call-report` fixture. */
+export const vapiFixture = () => fixture('vapi-end-of-call-report.json') as { message: Record<string, any> };
+
+export const RETELL_FIXTURE_AGENT = 'oBeDLoLOeuAbiuaMFXRtDOLriTJ5tSxD';
+export const VAPI_FIXTURE_ASSISTANT = '5b0a9e3c-2d71-4f88-a6c4-1e9b7d2f0c63';
+
+/** Like a Retell API key: `key_` and 28 hex characters. */
+export const newRetellApiKey = () => `key_${randomBytes(14).toString('hex')}`;
+export const newVapiSecret = () => randomBytes(24).toString('base64url');
+
+/** Retell's header: `v=<ms>,d=<hex HMAC-SHA256(key, body bytes ‖ decimal ms)>`, computed with WebCrypto. */
+export async function retellSignature(apiKey: string, raw: string | Buffer, timestampMs = Date.now()): Promise<string> {
+  const key = await webcrypto.subtle.importKey('raw', new TextEncoder().encode(apiKey), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  const message = Buffer.concat([Buffer.from(raw), Buffer.from(String(timestampMs), 'ascii')]);
+  const digest = Buffer.from(await webcrypto.subtle.sign('HMAC', key, message)).toString('hex');
+  return `v=${timestampMs},d=${digest}`;
+}
+
+export function postRetell(app: App, organizationId: string, raw: string, headers: Record<string, string>) {
+  return app.inject({ method: 'POST', url: `/api/webhooks/retell/${organizationId}`, headers: { 'content-type': 'application/json', ...headers }, payload: raw });
+}
+
+/** Posts `body` signed like Retell does (with `apiKey`, now unless `timestampMs` says otherwise). */
+export async function deliverRetell(app: App, organizationId: string, apiKey: string, body: unknown, options: { timestampMs?: number } = {}) {
+  const raw = JSON.stringify(body);
+  return postRetell(app, organizationId, raw, { 'x-retell-signature': await retellSignature(apiKey, raw, options.timestampMs) });
+}
+
+export function deliverVapi(app: App, organizationId: string, secret: string | undefined, body: unknown) {
+  return app.inject({
+    method: 'POST',
+    url: `/api/webhooks/vapi/${organizationId}`,
+    headers: { 'content-type': 'application/json', ...(secret === undefined ? {} : { 'x-vapi-secret': secret }) },
+    payload: JSON.stringify(body),
+  });
+}
+
+/** The Retell fixture as a fresh call: its own call id, and whatever the test changes. */
+export function retellCall(overrides: { event?: string; callId?: string; call?: Record<string, unknown> } = {}) {
+  const body = retellFixture();
+  body.event = overrides.event ?? body.event;
+  Object.assign(body.call, { call_id: overrides.callId ?? `retell-${randomUUID()}` }, overrides.call ?? {});
+  return body;
+}
+
+/** The Vapi fixture as a fresh call: its own call id, and whatever the test changes. */
+export function vapiReport(overrides: { callId?: string; message?: Record<string, unknown>; call?: Record<string, unknown> } = {}) {
+  const body = vapiFixture();
+  Object.assign(body.message.call, { id: overrides.callId ?? randomUUID() }, overrides.call ?? {});
+  Object.assign(body.message, overrides.message ?? {});
+  return body;
+}
+
+export async function configureRetell(app: App, admin: Account, settings: { apiKey: string; defaultUserId?: string | null; agentUsers?: Record<string, string> }) {
+  const res = await app.inject({ method: 'PUT', url: '/api/admin/integrations/retell', headers: bearer(admin.token), payload: settings });
+  if (res.statusCode !== 200) throw new Error(`configure Retell failed: ${res.statusCode} ${res.body}`);
+  return res.json();
+}
+
+export async function configureVapi(app: App, admin: Account, settings: { secret: string; defaultUserId?: string | null; assistantUsers?: Record<string, string> }) {
+  const res = await app.inject({ method: 'PUT', url: '/api/admin/integrations/vapi', headers: bearer(admin.token), payload: settings });
+  if (res.statusCode !== 200) throw new Error(`configure Vapi failed: ${res.statusCode} ${res.body}`);
+  return res.json();
+}
