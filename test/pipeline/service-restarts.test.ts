@@ -66,9 +66,12 @@ t.test('the Temporal server restarts mid-run', async (t) => {
 t.test('PostgreSQL restarts mid-run', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'callsense-pg-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
-  const pg = await startEmbeddedPostgres({ dir, port: await freePort(), persistent: true });
+  const pg = await startEmbeddedPostgres({ dir: join(dir, 'postgres'), port: await freePort(), persistent: true });
   let running = true;
-  t.teardown(async () => { if (running) await pg.stop(); });
+  t.teardown(async () => {
+    if (running) await pg.stop();
+    await rm(pg.dataDir, { recursive: true, force: true });
+  });
   await pg.createDatabase('callsense');
   const url = pg.urlFor('callsense');
   const orm = await createOrm(url);
