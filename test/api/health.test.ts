@@ -32,5 +32,6 @@ t.test('readiness names what is down', async (t) => {
   const res = await stack.app.inject({ method: 'GET', url: '/api/readyz' });
   t.equal(res.statusCode, 503);
   t.match(res.json(), { statusCode: 503, message: /Temporal/ });
-  t.equal(res.json().checks.postgres, 'ok');
+  t.ok(Number(res.headers['retry-after']) > 0, 'Retry-After is set');
+  t.same(res.json().checks, { postgres: 'ok', temporal: 'unavailable' }, 'names what is down, no error text');
 });
