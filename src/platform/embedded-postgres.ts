@@ -187,7 +187,16 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   };
 
   const urlFor = (database: string) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${database}`;
-  await start();
+  const removeData = async () => {
+    await rm(dataDir, { recursive: true, force: true });
+    if (dataDir !== requested) await rm(requested, { force: true });
+  };
+  try {
+    await start();
+  } catch (error) {
+    if (options.persistent === false) await removeData();
+    throw error;
+  }
   return {
     serverUrl: urlFor('postgres'),
     urlFor,
@@ -203,10 +212,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     },
     async stop() {
       await stop();
-      if (options.persistent === false) {
-        await rm(dataDir, { recursive: true, force: true });
-        if (dataDir !== requested) await rm(requested, { force: true });
-      }
+      if (options.persistent === false) await removeData();
     },
     start,
     dataDir,
