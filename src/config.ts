@@ -6,6 +6,9 @@ import { envSchema } from 'env-schema';
 import { Type, type Static } from 'typebox';
 
 const DEV_JWT_SECRET = 'callsense-development-secret-change-me';
+const DEVELOPMENT_ENVS = new Set(['development', 'test']);
+/** HS256 keys shorter than the hash output (32 bytes) are guessable offline from any token. */
+export const MIN_JWT_SECRET_BYTES = 32;
 
 const EnvSchema = Type.Object({
   NODE_ENV: Type.String({ default: 'development' }),
@@ -94,8 +97,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { dote
   const merged = { ...((options.dotenv ?? env === process.env) ? readDotenv() : {}), ...env };
   const data = Object.fromEntries(Object.entries(merged).filter(([, value]) => value !== undefined && value !== ''));
   const raw = envSchema<Env>({ schema: EnvSchema, data, env: false, dotenv: false });
-  if (!raw.JWT_SECRET && raw.NODE_ENV === 'production') {
-    throw new ConfigError('JWT_SECRET is required when NODE_ENV=production');
+  // The development secret is public (it is in this file): only a development or test process may use it.
+  if (!raw.JWT_SECRET && !DEVELOPMENT_ENVS.has(raw.NODE_ENV)) {
+    throw new ConfigError(`JWT_SECRET is required when NODE_ENV=${raw.NODE_ENV} (the development secret is only used when `
+      + 'NODE_ENV is development or test); generate one with `openssl rand -hex 32`');
+  }
+  if (raw.JWT_SECRET && Buffer.byteLength(raw.JWT_SECRET) < MIN_JWT_SECRET_BYTES) {
+    throw new ConfigError(`JWT_SECRET must be at least ${MIN_JWT_SECRET_BYTES} bytes long (it has `
+      + `${Buffer.byteLength(raw.JWT_SECRET)}); generate one with \`openssl rand -hex 32\``);
   }
   return {
     nodeEnv: raw.NODE_ENV,
@@ -134,6 +143,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { dote
     embeddedPostgresPort: raw.EMBEDDED_POSTGRES_PORT,
   };
 }
+
+/** Demo accounts (a known password) are only ever created by a development process. */
+export const isDevelopment = (config: Config) => config.nodeEnv === 'development';
 
 /** Where the embedded Temporal dev server listens when TEMPORAL_ADDRESS is not set. */
 export const EMBEDDED_TEMPORAL_ADDRESS = '127.0.0.1:7233';

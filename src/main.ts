@@ -2,7 +2,7 @@
 // (embedded PostgreSQL, Temporal dev server with its Web UI), migrates, then runs worker and API.
 import closeWithGrace from 'close-with-grace';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { loadConfig } from './config.js';
+import { isDevelopment, loadConfig } from './config.js';
 import { createOrm } from './db/orm.js';
 import { migrateUp } from './db/migrate.js';
 import { startServices } from './platform/services.js';
@@ -32,8 +32,8 @@ stops.push(() => orm.close());
 const applied = await migrateUp(orm);
 if (applied.length) console.log(`Applied migrations: ${applied.join(', ')}`);
 
-// The embedded database is a playground: give it demo accounts to log in with.
-const demo = config.databaseUrl ? undefined : await seedDemoData(orm);
+// The embedded database of a development run is a playground: give it demo accounts to log in with.
+const demo = !config.databaseUrl && isDevelopment(config) ? await seedDemoData(orm) : undefined;
 
 const worker = await startWorker(config, services, { orm });
 stops.push(worker.stop);

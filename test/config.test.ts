@@ -1,5 +1,7 @@
 import t from 'tap';
-import { loadConfig } from '../src/config.js';
+import { isDevelopment, loadConfig } from '../src/config.js';
+
+const SECRET = 'a'.repeat(32);
 
 t.test('contract defaults', async (t) => {
   const config = loadConfig({}, { dotenv: false });
@@ -17,15 +19,37 @@ t.test('contract defaults', async (t) => {
 });
 
 t.test('values are parsed and empty ones mean unset', async (t) => {
-  const config = loadConfig({ PORT: '8080', OPENAI_BASE_URL: '', WEBHOOK_TOLERANCE_SECONDS: '60', JWT_SECRET: 's3cret' }, { dotenv: false });
+  const config = loadConfig({ PORT: '8080', OPENAI_BASE_URL: '', WEBHOOK_TOLERANCE_SECONDS: '60', JWT_SECRET: SECRET }, { dotenv: false });
   t.equal(config.port, 8080);
   t.equal(config.openai.baseURL, undefined);
   t.equal(config.webhookToleranceSeconds, 60);
-  t.equal(config.jwt.secret, 's3cret');
+  t.equal(config.jwt.secret, SECRET);
   t.notOk(config.jwt.isDevelopmentSecret);
 });
 
 t.test('bad configuration is refused with a clear message', async (t) => {
   t.throws(() => loadConfig({ PORT: 'eighty' }, { dotenv: false }), /PORT must be integer/);
   t.throws(() => loadConfig({ NODE_ENV: 'production' }, { dotenv: false }), /JWT_SECRET is required/);
+});
+
+t.test('the public development JWT secret is only used by development and test processes', async (t) => {
+  t.ok(loadConfig({}, { dotenv: false }).jwt.isDevelopmentSecret, 'NODE_ENV unset: development');
+  t.ok(loadConfig({ NODE_ENV: 'development' }, { dotenv: false }).jwt.isDevelopmentSecret);
+  t.ok(loadConfig({ NODE_ENV: 'test' }, { dotenv: false }).jwt.isDevelopmentSecret);
+  for (const env of ['production', 'staging', 'prod', 'Production', 'dev']) {
+    t.throws(() => loadConfig({ NODE_ENV: env }, { dotenv: false }), /JWT_SECRET is required when NODE_ENV=/, env);
+  }
+  t.notOk(loadConfig({ NODE_ENV: 'staging', JWT_SECRET: SECRET }, { dotenv: false }).jwt.isDevelopmentSecret);
+});
+
+t.test('a JWT_SECRET shorter than 32 bytes is refused at start', async (t) => {
+  t.throws(() => loadConfig({ JWT_SECRET: 's3cret' }, { dotenv: false }), /JWT_SECRET must be at least 32 bytes long \(it has 6\)/);
+  t.throws(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(31) }, { dotenv: false }), /at least 32 bytes/);
+  t.equal(loadConfig({ JWT_SECRET: 'é'.repeat(16) }, { dotenv: false }).jwt.secret.length, 16, 'bytes, not characters');
+});
+
+t.test('demo data belongs to development only', async (t) => {
+  t.ok(isDevelopment(loadConfig({}, { dotenv: false })));
+  t.notOk(isDevelopment(loadConfig({ NODE_ENV: 'test' }, { dotenv: false })));
+  t.notOk(isDevelopment(loadConfig({ NODE_ENV: 'production', JWT_SECRET: SECRET }, { dotenv: false })));
 });

@@ -40,7 +40,8 @@ export async function buildApp(deps: AppDeps, options: { logger?: FastifyServerO
       'req.headers.authorization', 'req.headers["x-callsense-signature"]',
       'req.headers["x-retell-signature"]', 'req.headers["x-vapi-secret"]',
     ] },
-    genReqId: (req) => (req.headers['x-request-id'] as string | undefined)?.slice(0, 100) || randomUUID(),
+    // Our own id for every request: a client's x-request-id is only logged beside it (see the onRequest hook).
+    genReqId: () => randomUUID(),
     requestIdHeader: false,
     bodyLimit: 1024 * 1024,
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -61,6 +62,11 @@ export async function buildApp(deps: AppDeps, options: { logger?: FastifyServerO
   app.addHook('preValidation', async (request) => {
     const query = request.query as Record<string, unknown> | undefined;
     if (query && typeof query === 'object') for (const key of Object.keys(query)) if (query[key] === '') delete query[key];
+  });
+
+  app.addHook('onRequest', async (request) => {
+    const clientId = request.headers['x-request-id'];
+    if (typeof clientId === 'string' && clientId) request.log = request.log.child({ clientRequestId: clientId.slice(0, 100) });
   });
 
   app.addHook('onSend', async (request, reply) => {

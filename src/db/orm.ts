@@ -6,6 +6,9 @@ import { migrationsList } from './migrations/index.js';
 
 export type Orm = MikroORM;
 
+/** How long a query waits for a pooled connection (or a new one) before it fails. */
+export const POOL_CONNECTION_TIMEOUT_MS = 5_000;
+
 export function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}): Options {
   return defineConfig({
     clientUrl: databaseUrl,
@@ -25,6 +28,9 @@ export function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}
     // Failing closed is the point of the filters: never let a forgotten context read everything.
     forceUndefined: false,
     pool: { min: 0, max: 10 },
+    // A request never waits forever for a connection: a database that does not answer (or a pool that stays
+    // full) fails the query after this long, and the API turns that into 503 with Retry-After.
+    driverOptions: { connectionTimeoutMillis: POOL_CONNECTION_TIMEOUT_MS },
     debug: false,
     ...overrides,
   });

@@ -1,11 +1,15 @@
 // `npm run seed`: demo data (see seeders/demo-seeder.ts) in DATABASE_URL or the embedded default.
-import { loadConfig } from '../config.js';
+import { isDevelopment, loadConfig } from '../config.js';
 import { defaultServiceAddresses } from '../platform/services.js';
 import { createOrm } from './orm.js';
 import { migrateUp } from './migrate.js';
 import { DEMO_ADMIN_EMAIL, DEMO_PASSWORD, DEMO_REP_EMAIL, DemoSeeder } from './seeders/demo-seeder.js';
 
 const config = loadConfig();
+if (!isDevelopment(config)) {
+  console.error(`The demo data (a known password) is only seeded when NODE_ENV=development (it is ${config.nodeEnv}).`);
+  process.exit(1);
+}
 const orm = await createOrm(defaultServiceAddresses(config).databaseUrl);
 try {
   await migrateUp(orm);

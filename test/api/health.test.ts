@@ -8,6 +8,9 @@ t.test('health, readiness and docs', async (t) => {
   t.equal(health.statusCode, 200);
   t.same(health.json(), { status: 'ok' });
   t.ok(health.headers['x-request-id'], 'every response carries its request id');
+  const chosen = await stack.app.inject({ method: 'GET', url: '/api/healthz', headers: { 'x-request-id': 'client-chosen' } });
+  t.not(chosen.headers['x-request-id'], 'client-chosen', 'a client cannot choose the request id');
+  t.match(chosen.headers['x-request-id'], /^[0-9a-f-]{36}$/, 'the server generates it');
 
   const ready = await stack.app.inject({ method: 'GET', url: '/api/readyz' });
   t.equal(ready.statusCode, 200, ready.body);
@@ -32,5 +35,6 @@ t.test('readiness names what is down', async (t) => {
   const res = await stack.app.inject({ method: 'GET', url: '/api/readyz' });
   t.equal(res.statusCode, 503);
   t.match(res.json(), { statusCode: 503, message: /Temporal/ });
-  t.equal(res.json().checks.postgres, 'ok');
+  t.ok(Number(res.headers['retry-after']) > 0, 'Retry-After is set');
+  t.same(res.json().checks, { postgres: 'ok', temporal: 'unavailable' }, 'names what is down, no error text');
 });

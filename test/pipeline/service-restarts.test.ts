@@ -13,7 +13,7 @@ import { resolveTemporalCli } from '../../src/platform/temporal-cli.js';
 import { startTemporalDevServer } from '../../src/platform/temporal-dev-server.js';
 import { startEmbeddedPostgres } from '../../src/platform/embedded-postgres.js';
 import { SYSTEM_INDIVIDUAL_PROMPT, startStack, waitFor, type Stack } from '../support/harness.js';
-import { addUser, deliverCall, signup, webhookSecretOf } from '../support/api.js';
+import { addUser, bearer, deliverCall, signup, webhookSecretOf } from '../support/api.js';
 import { freePort } from '../support/free-port.js';
 
 const CALLS = 4;
@@ -28,7 +28,7 @@ async function deliverBurst(stack: Stack) {
     });
     if (res.statusCode !== 202) throw new Error(res.body);
   }
-  return admin.organization.id;
+  return { organizationId: admin.organization.id, admin, secret, rep };
 }
 
 async function assertAllAnalysedOnce(t: Test, stack: Stack, organizationId: string) {
@@ -41,8 +41,9 @@ async function assertAllAnalysedOnce(t: Test, stack: Stack, organizationId: stri
   const lead = await em().findOneOrFail(Lead, { externalId: 'lead-restart' });
   t.equal(lead.callCount, CALLS, 'each call counted once on its lead');
   t.ok(lead.completeAnalysis, 'the complete analysis was written');
-  const analysed = new Set(stack.fake.requests.filter((r) => r.promptId === SYSTEM_INDIVIDUAL_PROMPT).map((r) => r.input));
-  t.equal(analysed.size, CALLS, 'every transcript reached OpenAI');
+  const analysed = stack.fake.requests.filter((r) => r.promptId === SYSTEM_INDIVIDUAL_PROMPT).map((r) => r.input);
+  t.equal(new Set(analysed).size, CALLS, 'every transcript reached OpenAI');
+  t.equal(analysed.length, CALLS, 'each call was analysed exactly once');
 }
 
 t.test('the Temporal server restarts mid-run', async (t) => {
@@ -54,7 +55,7 @@ t.test('the Temporal server restarts mid-run', async (t) => {
 
   const stack = await startStack(t, { temporalAddress: server.address });
   stack.fake.definePrompt(SYSTEM_INDIVIDUAL_PROMPT, { delayMs: 1500 });
-  const organizationId = await deliverBurst(stack);
+  const { organizationId } = await deliverBurst(stack);
   await waitFor(() => stack.fake.count(SYSTEM_INDIVIDUAL_PROMPT) > 0, { what: 'a call in flight' });
 
   await server.stop();
@@ -66,9 +67,12 @@ t.test('the Temporal server restarts mid-run', async (t) => {
 t.test('PostgreSQL restarts mid-run', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'callsense-pg-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
-  const pg = await startEmbeddedPostgres({ dir, port: await freePort(), persistent: true });
+  const pg = await startEmbeddedPostgres({ dir: join(dir, 'postgres'), port: await freePort(), persistent: true });
   let running = true;
-  t.teardown(async () => { if (running) await pg.stop(); });
+  t.teardown(async () => {
+    if (running) await pg.stop();
+    await rm(pg.dataDir, { recursive: true, force: true });
+  });
   await pg.createDatabase('callsense');
   const url = pg.urlFor('callsense');
   const orm = await createOrm(url);
@@ -77,12 +81,24 @@ t.test('PostgreSQL restarts mid-run', async (t) => {
 
   const stack = await startStack(t, { databaseUrl: url });
   stack.fake.definePrompt(SYSTEM_INDIVIDUAL_PROMPT, { delayMs: 1500 });
-  const organizationId = await deliverBurst(stack);
+  const { organizationId, admin, secret, rep } = await deliverBurst(stack);
   await waitFor(() => stack.fake.count(SYSTEM_INDIVIDUAL_PROMPT) > 0, { what: 'a call in flight' });
 
   running = false;
   await pg.stop();
-  await new Promise((r) => setTimeout(r, 3000));
+  // While it is down, every route says so with 503 + Retry-After (providers and clients retry), never 500.
+  const me = await stack.app.inject({ method: 'GET', url: '/api/auth/me', headers: bearer(admin.token) });
+  t.equal(me.statusCode, 503, me.body);
+  t.ok(Number(me.headers['retry-after']) > 0, 'auth/me says when to retry');
+  t.match(me.json(), { statusCode: 503, error: 'Service Unavailable', message: /PostgreSQL is unavailable/ });
+  const webhook = await deliverCall(stack.app, organizationId, secret, {
+    callId: 'during-outage', userId: rep.user.id, lead: { externalId: 'lead-outage' }, transcript: 'while the database is down',
+  });
+  t.equal(webhook.statusCode, 503, webhook.body);
+  t.ok(Number(webhook.headers['retry-after']) > 0, 'the webhook says when to retry');
+  const ready = await stack.app.inject({ method: 'GET', url: '/api/readyz' });
+  t.equal(ready.statusCode, 503);
+  t.equal(ready.json().checks.postgres, 'unavailable', 'readiness names PostgreSQL without error text');
   await pg.start();
   running = true;
   await assertAllAnalysedOnce(t, stack, organizationId);

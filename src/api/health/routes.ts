@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppDeps } from '../app.js';
+import { RETRY_AFTER_SECONDS } from '../plugins/unavailable.js';
 
 const withTimeout = <T>(promise: Promise<T>, ms: number, what: string) =>
   Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms).unref())]);
@@ -16,18 +17,23 @@ const healthRoutes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
         503: Type.Object({ statusCode: Type.Number(), error: Type.String(), message: Type.String(), checks: Type.Record(Type.String(), Type.String()) }),
       },
     },
-  }, async (_request, reply) => {
+  }, async (request, reply) => {
+    // Anonymous callers learn what is down by name only; the reason goes to the log.
     const checks: Record<string, string> = {};
     const down: string[] = [];
+    const check = (key: string, name: string, probe: Promise<unknown>) => withTimeout(probe, 3000, name)
+      .then(() => { checks[key] = 'ok'; })
+      .catch((error: Error) => {
+        request.log.warn({ err: error }, `readiness: ${name} is not answering`);
+        checks[key] = 'unavailable';
+        down.push(name);
+      });
     await Promise.all([
-      withTimeout(deps.orm.em.getConnection().execute('select 1'), 3000, 'PostgreSQL')
-        .then(() => { checks.postgres = 'ok'; })
-        .catch((e: Error) => { checks.postgres = e.message; down.push('PostgreSQL'); }),
-      withTimeout(deps.temporal.connection.workflowService.getSystemInfo({}), 3000, 'Temporal')
-        .then(() => { checks.temporal = 'ok'; })
-        .catch((e: Error) => { checks.temporal = e.message; down.push('Temporal'); }),
+      check('postgres', 'PostgreSQL', deps.orm.em.getConnection().execute('select 1')),
+      check('temporal', 'Temporal', deps.temporal.connection.workflowService.getSystemInfo({})),
     ]);
     if (down.length) {
+      reply.header('retry-after', String(RETRY_AFTER_SECONDS));
       return reply.status(503).send({ statusCode: 503, error: 'Service Unavailable', message: `Not ready: ${down.join(' and ')} not answering`, checks });
     }
     return { status: 'ready' as const, checks };

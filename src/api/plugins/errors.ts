@@ -2,8 +2,8 @@
 import { STATUS_CODES } from 'node:http';
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { ConnectionException, DriverException, NotFoundError, UniqueConstraintViolationException } from '@mikro-orm/core';
-import { ServiceError } from '@temporalio/client';
+import { DriverException, NotFoundError, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { RETRY_AFTER_SECONDS, unavailableDependency } from './unavailable.js';
 
 export class HttpError extends Error {
   constructor(readonly statusCode: number, message: string, readonly details?: Record<string, string>) {
@@ -41,11 +41,18 @@ function validationDetails(error: FastifyError): Record<string, string> {
 export default fp(async function errors(app: FastifyInstance) {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof HttpError) {
+      if (error.statusCode === 503) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
       return reply.status(error.statusCode).send(errorBody(error.statusCode, error.message, error.details));
     }
     if (error.validation) {
       const details = validationDetails(error);
       return reply.status(400).send(errorBody(400, `Invalid request: ${error.message}`, details));
+    }
+    const dependency = unavailableDependency(error);
+    if (dependency) {
+      request.log.error({ err: error }, `${dependency} is unavailable`);
+      reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+      return reply.status(503).send(errorBody(503, `${dependency} is unavailable right now; try again shortly`));
     }
     if (error instanceof UniqueConstraintViolationException) {
       return reply.status(409).send(errorBody(409, 'A resource with these unique fields already exists'));
@@ -57,11 +64,6 @@ export default fp(async function errors(app: FastifyInstance) {
     const { code, sqlState } = error as { code?: unknown; sqlState?: unknown };
     if (error instanceof DriverException && /^22/.test(String(sqlState ?? code ?? ''))) {
       return reply.status(400).send(errorBody(400, 'A value in the request cannot be stored (out of range or malformed)'));
-    }
-    if (error instanceof ConnectionException || error instanceof ServiceError) {
-      request.log.error({ err: error }, 'a backing service is unavailable');
-      const what = error instanceof ServiceError ? 'Temporal' : 'PostgreSQL';
-      return reply.status(503).send(errorBody(503, `${what} is unavailable right now; try again shortly`));
     }
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
     if (status >= 500) {
