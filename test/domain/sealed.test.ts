@@ -2,8 +2,10 @@
 // CALLSENSE_ENCRYPTION_KEY or, when unset, from the JWT secret.
 import t from 'tap';
 import { createDecipheriv, randomBytes } from 'node:crypto';
-import { ConfigError, loadConfig } from '../../src/config.js';
-import { SealedSecretError, open, seal } from '../../src/domain/secrets/sealed.js';
+import { loadConfig } from '../../src/config.js';
+import { open, seal } from '../../src/domain/secrets/sealed.js';
+
+const SEALED_ERROR = { name: 'SealedSecretError' };
 
 t.test('seal and open', async (t) => {
   const key = randomBytes(32);
@@ -18,12 +20,12 @@ t.test('seal and open', async (t) => {
   const decipher = createDecipheriv('aes-256-gcm', key, iv!).setAAD(Buffer.from('integration:org-a:retell')).setAuthTag(tag!);
   t.equal(Buffer.concat([decipher.update(ciphertext!), decipher.final()]).toString(), 'key_0123456789abcdef');
 
-  t.throws(() => open(key, sealed, 'integration:org-b:retell'), SealedSecretError, 'another row\'s context');
-  t.throws(() => open(randomBytes(32), sealed, 'integration:org-a:retell'), SealedSecretError, 'another key');
+  t.throws(() => open(key, sealed, 'integration:org-b:retell'), SEALED_ERROR, 'another row\'s context');
+  t.throws(() => open(randomBytes(32), sealed, 'integration:org-a:retell'), SEALED_ERROR, 'another key');
   const flipped = sealed.slice(0, -2) + (sealed.endsWith('A') ? 'B' : 'A') + sealed.slice(-1);
-  t.throws(() => open(key, flipped, 'integration:org-a:retell'), SealedSecretError, 'altered bytes');
-  t.throws(() => open(key, 'plain-text', 'integration:org-a:retell'), SealedSecretError, 'not sealed');
-  t.throws(() => seal(randomBytes(16), 'x', 'c'), SealedSecretError, 'a key of the wrong size');
+  t.throws(() => open(key, flipped, 'integration:org-a:retell'), SEALED_ERROR, 'altered bytes');
+  t.throws(() => open(key, 'plain-text', 'integration:org-a:retell'), SEALED_ERROR, 'not sealed');
+  t.throws(() => seal(randomBytes(16), 'x', 'c'), SEALED_ERROR, 'a key of the wrong size');
 });
 
 t.test('the sealing key from the environment', async (t) => {
@@ -31,8 +33,8 @@ t.test('the sealing key from the environment', async (t) => {
   t.same(loadConfig({ CALLSENSE_ENCRYPTION_KEY: hex }, { dotenv: false }).encryption, { key: Buffer.from(hex, 'hex'), derivedFromJwtSecret: false });
   const base64 = randomBytes(32).toString('base64');
   t.same(loadConfig({ CALLSENSE_ENCRYPTION_KEY: base64 }, { dotenv: false }).encryption.key, Buffer.from(base64, 'base64'));
-  t.throws(() => loadConfig({ CALLSENSE_ENCRYPTION_KEY: 'too-short' }, { dotenv: false }), ConfigError);
-  t.throws(() => loadConfig({ CALLSENSE_ENCRYPTION_KEY: randomBytes(16).toString('hex') }, { dotenv: false }), ConfigError);
+  t.throws(() => loadConfig({ CALLSENSE_ENCRYPTION_KEY: 'too-short' }, { dotenv: false }), { message: /CALLSENSE_ENCRYPTION_KEY/ });
+  t.throws(() => loadConfig({ CALLSENSE_ENCRYPTION_KEY: randomBytes(16).toString('hex') }, { dotenv: false }), { message: /CALLSENSE_ENCRYPTION_KEY/ });
 
   const a = loadConfig({ JWT_SECRET: 'secret-a' }, { dotenv: false }).encryption;
   t.equal(a.derivedFromJwtSecret, true);
