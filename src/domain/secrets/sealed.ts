@@ -8,7 +8,9 @@ const VERSION = 'v1';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
-export class SealedSecretError extends Error {}
+export class SealedSecretError extends Error {
+  override name = 'SealedSecretError';
+}
 
 function checkKey(key: Buffer): void {
   if (key.length !== 32) throw new SealedSecretError('The sealing key must be 32 bytes');
