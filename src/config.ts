@@ -39,6 +39,8 @@ const EnvSchema = Type.Object({
   CALLSENSE_DATA_DIR: Type.String({ default: '.data' }),
   EMBEDDED_POSTGRES_PORT: Type.Integer({ default: 5488 }),
   TEMPORAL_UI_PORT: Type.Integer({ default: 8233 }),
+  // Not in the contract: the port of `npm start`'s own Temporal dev server.
+  EMBEDDED_TEMPORAL_PORT: Type.Integer({ default: 7233, minimum: 1, maximum: 65535 }),
 });
 
 type Env = Static<typeof EnvSchema>;
@@ -48,7 +50,7 @@ export interface Config {
   host: string;
   port: number;
   databaseUrl: string | undefined;
-  temporal: { address: string | undefined; namespace: string; taskQueue: string; uiPort: number };
+  temporal: { address: string | undefined; namespace: string; taskQueue: string; uiPort: number; embeddedPort: number };
   jwt: { secret: string; expiresIn: string; isDevelopmentSecret: boolean };
   openai: {
     apiKey: string | undefined;
@@ -116,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { dote
       namespace: raw.TEMPORAL_NAMESPACE,
       taskQueue: raw.TEMPORAL_TASK_QUEUE,
       uiPort: raw.TEMPORAL_UI_PORT,
+      embeddedPort: raw.EMBEDDED_TEMPORAL_PORT,
     },
     jwt: {
       secret: raw.JWT_SECRET ?? DEV_JWT_SECRET,
@@ -148,4 +151,4 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { dote
 export const isDevelopment = (config: Config) => config.nodeEnv === 'development';
 
 /** Where the embedded Temporal dev server listens when TEMPORAL_ADDRESS is not set. */
-export const EMBEDDED_TEMPORAL_ADDRESS = '127.0.0.1:7233';
+export const embeddedTemporalAddress = (config: Config) => `127.0.0.1:${config.temporal.embeddedPort}`;

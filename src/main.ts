@@ -1,11 +1,11 @@
 // `npm start`: the whole system on one machine. Starts what the configuration does not point at
 // (embedded PostgreSQL, Temporal dev server with its Web UI), migrates, then runs worker and API.
-import closeWithGrace from 'close-with-grace';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { isDevelopment, loadConfig } from './config.js';
 import { createOrm } from './db/orm.js';
 import { migrateUp } from './db/migrate.js';
 import { startServices } from './platform/services.js';
+import { handleShutdown } from './platform/shutdown.js';
 import { startWorker } from './worker/run.js';
 import { startApi } from './api/server.js';
 import { DEMO_ADMIN_EMAIL, DEMO_PASSWORD, DemoSeeder } from './db/seeders/demo-seeder.js';
@@ -19,13 +19,14 @@ async function seedDemoData(orm: Orm) {
 const config = loadConfig();
 // Keep the console readable: the worker's start-up chatter (bundle stats) stays below WARN.
 Runtime.install({ logger: new DefaultLogger(config.logLevel === 'debug' ? 'DEBUG' : 'WARN') });
-const services = await startServices(config);
-const stops: (() => Promise<void>)[] = [services.stop];
-closeWithGrace({ delay: 20_000 }, async ({ err, signal }) => {
-  if (err) console.error(err);
-  console.log(`Shutting down${signal ? ` (${signal})` : ''}…`);
-  for (const stop of stops.reverse()) await stop().catch((e) => console.error(e));
+// Installed before anything starts: a Ctrl-C during start-up still stops what was started.
+const shutdown = handleShutdown();
+const stops = { push: shutdown.add };
+const services = await startServices(config).catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
 });
+stops.push(services.stop);
 
 const orm = await createOrm(services.databaseUrl);
 stops.push(() => orm.close());

@@ -1,7 +1,7 @@
 // Brings up what the configuration does not point at: an embedded PostgreSQL under the data dir and a
 // Temporal CLI dev server (with its Web UI). Used by `npm start` and `npm run services`.
 import { join, resolve } from 'node:path';
-import { EMBEDDED_TEMPORAL_ADDRESS, type Config } from '../config.js';
+import { embeddedTemporalAddress, type Config } from '../config.js';
 import { startEmbeddedPostgres } from './embedded-postgres.js';
 import { resolveTemporalCli } from './temporal-cli.js';
 import { startTemporalDevServer } from './temporal-dev-server.js';
@@ -24,7 +24,7 @@ export async function startServices(config: Config, log: (m: string) => void = c
     let databaseUrl = config.databaseUrl;
     if (!databaseUrl) {
       log(`Starting embedded PostgreSQL on 127.0.0.1:${config.embeddedPostgresPort} (data in ${join(config.dataDir, 'postgres')})…`);
-      const pg = await startEmbeddedPostgres({ dir: join(config.dataDir, 'postgres'), port: config.embeddedPostgresPort });
+      const pg = await startEmbeddedPostgres({ dir: join(config.dataDir, 'postgres'), port: config.embeddedPostgresPort, log });
       stops.push(() => pg.stop());
       await pg.createDatabase(EMBEDDED_DATABASE);
       databaseUrl = pg.urlFor(EMBEDDED_DATABASE);
@@ -33,16 +33,16 @@ export async function startServices(config: Config, log: (m: string) => void = c
     let temporalUiUrl: string | undefined;
     if (!temporalAddress) {
       const cli = await resolveTemporalCli();
-      const [, port] = EMBEDDED_TEMPORAL_ADDRESS.split(':');
-      log(`Starting the Temporal dev server on ${EMBEDDED_TEMPORAL_ADDRESS} (${cli})…`);
+      log(`Starting the Temporal dev server on ${embeddedTemporalAddress(config)} (${cli})…`);
       const server = await startTemporalDevServer({
         cli,
-        port: Number(port),
+        port: config.temporal.embeddedPort,
         uiPort: config.temporal.uiPort,
         namespace: config.temporal.namespace,
         dbFile: resolve(config.dataDir, 'temporal.sqlite'),
         logFile: resolve(config.dataDir, 'temporal.log'),
-      });
+        pidFile: resolve(config.dataDir, 'temporal.pid'),
+      }, log);
       stops.push(() => server.stop());
       temporalAddress = server.address;
       temporalUiUrl = server.uiUrl;
@@ -58,6 +58,6 @@ export async function startServices(config: Config, log: (m: string) => void = c
 export function defaultServiceAddresses(config: Config) {
   return {
     databaseUrl: config.databaseUrl ?? `postgres://postgres:postgres@127.0.0.1:${config.embeddedPostgresPort}/${EMBEDDED_DATABASE}`,
-    temporalAddress: config.temporal.address ?? EMBEDDED_TEMPORAL_ADDRESS,
+    temporalAddress: config.temporal.address ?? embeddedTemporalAddress(config),
   };
 }
