@@ -20,6 +20,7 @@ import preferencesRoutes from './preferences/routes.js';
 import webhookRoutes from './webhooks/routes.js';
 import callRoutes from './calls/routes.js';
 import leadRoutes from './leads/routes.js';
+import leadScoreRoutes from './leads/score-routes.js';
 import scoringRoutes from './scoring/routes.js';
 
 export interface AppDeps {
@@ -76,6 +77,7 @@ export async function buildApp(deps: AppDeps, options: { logger?: FastifyServerO
     await api.register(webhookRoutes, { ...deps, prefix: '/webhooks' });
     await api.register(callRoutes, { ...deps, prefix: '/calls' });
     await api.register(leadRoutes, { ...deps, prefix: '/leads' });
+    await api.register(leadScoreRoutes, { ...deps, prefix: '/leads' });
   }, { prefix: '/api' });
 
   return app;

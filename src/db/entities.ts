@@ -6,5 +6,7 @@ import { UserAIPreferences } from '../domain/preferences/user-ai-preferences.ent
 import { Lead } from '../domain/leads/lead.entity.js';
 import { Call } from '../domain/calls/call.entity.js';
 import { LeadScoringModel } from '../domain/scoring/lead-scoring-model.entity.js';
+import { ScoringRun } from '../domain/scoring/scoring-run.entity.js';
+import { LeadScoreHistory } from '../domain/scoring/lead-score-history.entity.js';
 
-export const entities = [Organization, User, PromptChange, UserAIPreferences, Lead, Call, LeadScoringModel];
+export const entities = [Organization, User, PromptChange, UserAIPreferences, Lead, Call, LeadScoringModel, ScoringRun, LeadScoreHistory];
