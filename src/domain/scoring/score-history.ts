@@ -14,6 +14,8 @@ export interface ScoreChange {
   modelVersion: number;
   scope: ModelScope;
   cause: ScoreCause;
+  /** When; now by default. */
+  at?: Date;
 }
 
 export async function recordScoreChanges(em: EntityManager, changes: readonly ScoreChange[]): Promise<void> {
@@ -27,7 +29,7 @@ export async function recordScoreChanges(em: EntityManager, changes: readonly Sc
     modelVersion: c.modelVersion,
     scope: c.scope,
     cause: c.cause,
-    at,
+    at: c.at ?? at,
   })));
   const leadIds = [...new Set(changes.map((c) => c.leadId))];
   await em.execute(

@@ -2,6 +2,7 @@
 // scores their leads now, and how the last run ended (from scoring_runs, never from Temporal history).
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Lead } from '../leads/lead.entity.js';
+import { VISIBILITY_FILTER } from '../tenancy/filters.js';
 import type { ModelScope } from './lead-scoring-model.entity.js';
 import { ScoringRun, type RunOutcome } from './scoring-run.entity.js';
 import { modelScoringUser } from './score-lead.js';
@@ -17,9 +18,11 @@ export interface ScoringStatus {
   lastRun: { at: string; outcome: RunOutcome; reason: string } | null;
 }
 
+/** WON/LOST counts of a user, or of the whole organization (userId null) whoever asks (a count shows no lead). */
 async function closedCounts(em: EntityManager, organizationId: string, userId: string | null) {
   const where = (status: 'WON' | 'LOST') => ({ organization: organizationId, ...(userId ? { assignedTo: userId } : {}), status });
-  return { won: await em.count(Lead, where('WON')), lost: await em.count(Lead, where('LOST')) };
+  const options = { filters: { [VISIBILITY_FILTER]: false } };
+  return { won: await em.count(Lead, where('WON'), options), lost: await em.count(Lead, where('LOST'), options) };
 }
 
 export async function scoringStatus(em: EntityManager, { organizationId, userId, minLeadsPerClass }: { organizationId: string; userId: string; minLeadsPerClass: number }): Promise<ScoringStatus> {
