@@ -1,6 +1,7 @@
 // `npm run bench:retrain [-- --users 1000 --leads 200 --concurrency 10]`: the weekly retraining at scale.
 // Synthetic organizations of 10 users, each user's leads drawn from a logistic model of their own (the
-// known signal), bulk-inserted; then one weeklyScoringWorkflow through Temporal with an in-process worker.
+// known signal), bulk-inserted; then one weeklyScoringWorkflow through Temporal with an in-process worker:
+// the organizations' pooled models first, then every user's own.
 // Prints the run's wall time, per-user training time, and the holdout AUC next to scikit-learn's
 // LogisticRegression on the same features and the same holdout (needs python3 with scikit-learn).
 import { execFile } from 'node:child_process';
@@ -170,6 +171,7 @@ try {
   const deps = { config: stack.config, orm: stack.orm, openai: createOpenAIGateway(stack.config.openai), temporal: stack.temporal.client };
   const real = createActivities(deps);
   const trainingMs: number[] = [];
+  const organizationMs: number[] = [];
   const connection = await NativeConnection.connect({ address: stack.temporalAddress });
   const worker = await createWorker({
     connection,
@@ -185,6 +187,14 @@ try {
             trainingMs.push(performance.now() - started);
           }
         },
+        async optimizeOrganizationScoringWeights(input: Parameters<typeof real.optimizeOrganizationScoringWeights>[0]) {
+          const started = performance.now();
+          try {
+            return await real.optimizeOrganizationScoringWeights(input);
+          } finally {
+            organizationMs.push(performance.now() - started);
+          }
+        },
       },
     },
   });
@@ -197,10 +207,11 @@ try {
   const result: WeeklyScoringResult = await handle.result();
   const wallMs = performance.now() - t0;
   console.log(`Weekly run through Temporal (${CONCURRENCY} children at a time): ${seconds(wallMs)} wall for ${result.users} users = ${fixed(result.users / (wallMs / 1000), 1)} users/s; trained ${result.trained}, activated ${result.activated}, insufficient data ${result.insufficientData}, failed ${result.failed}`);
+  console.log(`Organization models: ${result.organizations} trained (${result.organizationsActivated} activated, ${result.organizationsFailed} failed); pooled training activity mean ${fixed(mean(organizationMs))} ms, p95 ${fixed(percentile(organizationMs, 95))} ms, total ${seconds(organizationMs.reduce((a, b) => a + b, 0))}`);
   console.log(`Per-user training activity (load leads + calls, features, fit, evaluate, store, re-score open leads): mean ${fixed(mean(trainingMs))} ms, p50 ${fixed(percentile(trainingMs, 50))} ms, p95 ${fixed(percentile(trainingMs, 95))} ms, max ${fixed(Math.max(...trainingMs))} ms`);
 
   // 4. The same features and holdout, for both implementations.
-  const models = await execute('select user_id, auc, accuracy, training_lead_ids, holdout_lead_ids from lead_scoring_models where active', []) as { user_id: string; auc: number; accuracy: number; training_lead_ids: string[]; holdout_lead_ids: string[] }[];
+  const models = await execute('select user_id, auc, accuracy, training_lead_ids, holdout_lead_ids from lead_scoring_models where active and user_id is not null', []) as { user_id: string; auc: number; accuracy: number; training_lead_ids: string[]; holdout_lead_ids: string[] }[];
   const byId = new Map(leads.map((l) => [l.id, l]));
   const userIndexOf = new Map(leads.map((l) => [l.userId, l.userIndex]));
   const csv: string[] = [];

@@ -1,7 +1,9 @@
-// Activities of the scoring workflows: train one user's model, and page through who has outcomes to learn from.
+// Activities of the scoring workflows: train one user's model or an organization's pooled one, record a
+// failed run, and page through who has outcomes to learn from.
 import { Lead } from '../domain/leads/lead.entity.js';
 import { tenantEm } from '../domain/tenancy/tenant-em.js';
 import { trainUserModel, type TrainingOutcome } from '../domain/scoring/train-user-model.js';
+import { ScoringRun } from '../domain/scoring/scoring-run.entity.js';
 import type { ActivityDeps } from './deps.js';
 
 export interface ScoringPair {
@@ -15,11 +17,29 @@ export interface ScoringPairsPage {
   next: ScoringPair | null;
 }
 
+export interface ScoringOrganizationsPage {
+  organizationIds: string[];
+  /** Pass as `afterId` for the next page; null after the last one. */
+  next: string | null;
+}
+
 export function createScoringActivities({ orm, config }: ActivityDeps) {
   return {
     /** Trains the user's model from their WON/LOST leads in this organization (see trainUserModel). */
     async optimizeScoringWeights({ organizationId, userId }: ScoringPair): Promise<TrainingOutcome> {
       return trainUserModel(tenantEm(orm.em, organizationId), { organizationId, userId, minLeadsPerClass: config.scoring.minLeadsPerClass });
+    },
+
+    /** Trains the organization's pooled model from all its WON/LOST leads (same rules as a user's). */
+    async optimizeOrganizationScoringWeights({ organizationId }: { organizationId: string }): Promise<TrainingOutcome> {
+      return trainUserModel(tenantEm(orm.em, organizationId), { organizationId, userId: null, minLeadsPerClass: config.scoring.minLeadsPerClass });
+    },
+
+    /** A run that failed after its retries: recorded so the status route can say so. */
+    async recordFailedScoringRun({ organizationId, userId, error }: { organizationId: string; userId: string | null; error: string }): Promise<void> {
+      const em = tenantEm(orm.em, organizationId);
+      em.create(ScoringRun, { organization: organizationId, user: userId, scope: userId ? 'user' : 'organization', outcome: 'failed', reason: error.slice(0, 2000) });
+      await em.flush();
     },
 
     /**
@@ -42,6 +62,22 @@ export function createScoringActivities({ orm, config }: ActivityDeps) {
       const rows = await qb.execute<{ organization: string; assignedTo: string }[]>('all', true);
       const pairs = rows.map((row) => ({ organizationId: row.organization, userId: row.assignedTo }));
       return { pairs, next: pairs.length === limit ? pairs[pairs.length - 1]! : null };
+    },
+
+    /** Organizations with WON/LOST leads (assigned or not), in id order after `afterId`; cross-tenant like above. */
+    async listScoringOrganizations({ afterId, limit, organizationId }: { afterId?: string | null; limit: number; organizationId?: string }): Promise<ScoringOrganizationsPage> {
+      const qb = orm.em.fork().createQueryBuilder(Lead, 'l')
+        .select(['l.organization'], true)
+        .where({
+          status: { $in: ['WON', 'LOST'] },
+          ...(organizationId ? { organization: organizationId } : afterId ? { organization: { $gt: afterId } } : {}),
+        })
+        .orderBy([{ organization: 'asc' }])
+        .limit(limit);
+      await qb.applyFilters(false);
+      const rows = await qb.execute<{ organization: string }[]>('all', true);
+      const organizationIds = rows.map((row) => row.organization);
+      return { organizationIds, next: organizationIds.length === limit ? organizationIds[organizationIds.length - 1]! : null };
     },
   };
 }

@@ -15,6 +15,9 @@ export const UserSchema = Type.Object({
   lastName: Type.Union([Type.String(), Type.Null()]),
   role: RoleSchema,
   organizationId: Uuid,
+  // The prompt ids as the seed's User model has them; null means the system default.
+  openai_individual_prompt_id: Type.Union([Type.String(), Type.Null()]),
+  openai_complete_prompt_id: Type.Union([Type.String(), Type.Null()]),
 });
 export type UserDto = Static<typeof UserSchema>;
 
@@ -35,6 +38,8 @@ export function toUserDto(user: IUser): UserDto {
     lastName: user.lastName ?? null,
     role: user.role,
     organizationId: user.organization,
+    openai_individual_prompt_id: user.openaiIndividualPromptId ?? null,
+    openai_complete_prompt_id: user.openaiCompletePromptId ?? null,
   };
 }
 

@@ -23,6 +23,7 @@ import vapiWebhookRoutes from './webhooks/vapi.js';
 import integrationRoutes from './integrations/routes.js';
 import callRoutes from './calls/routes.js';
 import leadRoutes from './leads/routes.js';
+import leadScoreRoutes from './leads/score-routes.js';
 import scoringRoutes from './scoring/routes.js';
 
 export interface AppDeps {
@@ -91,6 +92,7 @@ export async function buildApp(deps: AppDeps, options: { logger?: FastifyServerO
     await api.register(integrationRoutes, { ...deps, prefix: '/admin/integrations' });
     await api.register(callRoutes, { ...deps, prefix: '/calls' });
     await api.register(leadRoutes, { ...deps, prefix: '/leads' });
+    await api.register(leadScoreRoutes, { ...deps, prefix: '/leads' });
   }, { prefix: '/api' });
 
   return app;

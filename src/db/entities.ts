@@ -7,5 +7,9 @@ import { Lead } from '../domain/leads/lead.entity.js';
 import { Call } from '../domain/calls/call.entity.js';
 import { LeadScoringModel } from '../domain/scoring/lead-scoring-model.entity.js';
 import { Integration } from '../domain/integrations/integration.entity.js';
+import { ScoringRun } from '../domain/scoring/scoring-run.entity.js';
+import { LeadScoreHistory } from '../domain/scoring/lead-score-history.entity.js';
 
-export const entities = [Organization, User, PromptChange, UserAIPreferences, Lead, Call, LeadScoringModel, Integration];
+export const entities = [
+  Organization, User, PromptChange, UserAIPreferences, Lead, Call, LeadScoringModel, Integration, ScoringRun, LeadScoreHistory,
+];

@@ -3,6 +3,7 @@
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptionsAction, type ScheduleSpec } from '@temporalio/client';
 import type { Config } from '../config.js';
 import { SCORING_SCHEDULE_ID } from '../temporal/ids.js';
+import { weeklyScoringWorkflow } from '../workflows/scoring.js';
 
 /** A weekly job whose slot was missed (server down) still runs if the server is back within a day. */
 export const SCORING_CATCHUP_WINDOW = '1 day';
@@ -11,7 +12,7 @@ export async function ensureScoringSchedule(client: Client, config: Config): Pro
   const spec: ScheduleSpec = { cronExpressions: [config.scoring.scheduleCron], timezone: config.scoring.scheduleTimezone };
   const action: ScheduleOptionsAction = {
     type: 'startWorkflow',
-    workflowType: 'weeklyScoringWorkflow',
+    workflowType: weeklyScoringWorkflow,
     // Temporal appends the scheduled time, so every run has its own id.
     workflowId: SCORING_SCHEDULE_ID,
     taskQueue: config.temporal.taskQueue,

@@ -1,12 +1,14 @@
 // weeklyScoringWorkflow (started by the `lead-scoring-weekly` schedule, or by an admin for one organization):
-// pages through the (organization, user) pairs with WON/LOST leads and runs one userScoringWorkflow child
-// per pair, a few at a time. A failing user is counted, never fatal. Each page is a fresh run
-// (continue-as-new), so the history stays short however many users there are.
+// first pages through the organizations with WON/LOST leads and runs one organizationScoringWorkflow child
+// each (the pooled model that scores users without a model of their own), then through the (organization,
+// user) pairs with WON/LOST leads, one userScoringWorkflow child per pair; a few children at a time. A
+// failing child is counted, never fatal. Each page is a fresh run (continue-as-new), so the history stays
+// short however many users there are.
 import { continueAsNew, executeChild, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { ScoringActivities, ScoringPair } from '../activities/scoring.js';
 import type { TrainingOutcome } from '../domain/scoring/train-user-model.js';
-import { runDateOf, userScoringWorkflowId } from '../temporal/ids.js';
+import { organizationScoringWorkflowId, runDateOf, userScoringWorkflowId } from '../temporal/ids.js';
 import { tenantSearchAttributes } from '../temporal/search-attributes.js';
 
 export interface WeeklyScoringTotals {
@@ -14,45 +16,79 @@ export interface WeeklyScoringTotals {
   trained: number;
   activated: number;
   insufficientData: number;
+  /** Same labelled leads and features as the active version: no new version. */
+  unchanged: number;
   /** A run for that user and day was already in progress (e.g. a manual one): not started twice. */
   alreadyRunning: number;
   failed: number;
+  /** The organizations' pooled models, counted apart from the users. */
+  organizations: number;
+  organizationsActivated: number;
+  organizationsFailed: number;
 }
 
 export interface WeeklyScoringInput {
   /** Only this organization's users (the admin's manual run); all organizations when absent. */
   organizationId?: string;
+  /** Organizations' pooled models first, then users' own; carried across continue-as-new. */
+  phase?: 'organizations' | 'users';
+  /** Where the previous run of the organizations phase stopped (continue-as-new). */
+  organizationCursor?: string | null;
   /** Where the previous run of this chain stopped (continue-as-new). */
   cursor?: ScoringPair | null;
   /** YYYY-MM-DD of the first run's start: part of the child ids, kept across continue-as-new. */
   runDate?: string;
   totals?: WeeklyScoringTotals;
   /** A few failures, for the operator (capped to keep the payload small). */
-  failures?: { organizationId: string; userId: string; error: string }[];
+  failures?: ScoringFailure[];
   pageSize?: number;
   concurrency?: number;
 }
 
 export interface WeeklyScoringResult extends WeeklyScoringTotals {
   runDate: string;
-  failures: { organizationId: string; userId: string; error: string }[];
+  failures: ScoringFailure[];
+}
+
+/** `userId` null: the organization's pooled model. */
+export interface ScoringFailure {
+  organizationId: string;
+  userId: string | null;
+  error: string;
 }
 
 const MAX_REPORTED_FAILURES = 20;
 
-const { listScoringPairs } = proxyActivities<ScoringActivities>({
+const { listScoringPairs, listScoringOrganizations, recordFailedScoringRun } = proxyActivities<ScoringActivities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 10 },
 });
 
-const { optimizeScoringWeights } = proxyActivities<ScoringActivities>({
+const { optimizeScoringWeights, optimizeOrganizationScoringWeights } = proxyActivities<ScoringActivities>({
   startToCloseTimeout: '10 minutes',
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 3 },
 });
 
+/** A training that failed for good is recorded (the status route reports it), then fails the workflow. */
+async function recordingFailure(organizationId: string, userId: string | null, train: () => Promise<TrainingOutcome>): Promise<TrainingOutcome> {
+  try {
+    return await train();
+  } catch (error) {
+    await recordFailedScoringRun({ organizationId, userId, error: messageOf(error) });
+    throw error;
+  }
+}
+
 /** Trains one user's model: the activity's outcome, including why no model was made. */
 export async function userScoringWorkflow(input: ScoringPair): Promise<TrainingOutcome> {
-  return optimizeScoringWeights({ organizationId: input.organizationId, userId: input.userId });
+  const { organizationId, userId } = input;
+  return recordingFailure(organizationId, userId, () => optimizeScoringWeights({ organizationId, userId }));
+}
+
+/** Trains the organization's pooled model from all its WON/LOST leads. */
+export async function organizationScoringWorkflow(input: { organizationId: string }): Promise<TrainingOutcome> {
+  const { organizationId } = input;
+  return recordingFailure(organizationId, null, () => optimizeOrganizationScoringWeights({ organizationId }));
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight (deterministic: lanes take items in order). */
@@ -72,12 +108,42 @@ const messageOf = (error: unknown): string => {
 
 export async function weeklyScoringWorkflow(input: WeeklyScoringInput = {}): Promise<WeeklyScoringResult> {
   const runDate = input.runDate ?? runDateOf(new Date(workflowInfo().startTime));
-  const totals: WeeklyScoringTotals = input.totals ?? { users: 0, trained: 0, activated: 0, insufficientData: 0, alreadyRunning: 0, failed: 0 };
+  const totals: WeeklyScoringTotals = input.totals ?? {
+    users: 0, trained: 0, activated: 0, insufficientData: 0, unchanged: 0, alreadyRunning: 0, failed: 0,
+    organizations: 0, organizationsActivated: 0, organizationsFailed: 0,
+  };
   const failures = [...(input.failures ?? [])];
   const pageSize = input.pageSize ?? 200;
+  const concurrency = input.concurrency ?? 10;
+  const only = input.organizationId ? { organizationId: input.organizationId } : {};
 
-  const page = await listScoringPairs({ afterKey: input.cursor ?? null, limit: pageSize, ...(input.organizationId ? { organizationId: input.organizationId } : {}) });
-  await inLanes(page.pairs, input.concurrency ?? 10, async (pair) => {
+  if ((input.phase ?? 'organizations') === 'organizations') {
+    const page = await listScoringOrganizations({ afterId: input.organizationCursor ?? null, limit: pageSize, ...only });
+    await inLanes(page.organizationIds, concurrency, async (organizationId) => {
+      totals.organizations++;
+      try {
+        const outcome = await executeChild(organizationScoringWorkflow, {
+          workflowId: organizationScoringWorkflowId(organizationId, runDate),
+          args: [{ organizationId }],
+          typedSearchAttributes: tenantSearchAttributes({ organizationId }),
+        });
+        if (outcome.activated) totals.organizationsActivated++;
+      } catch (error) {
+        if (error instanceof WorkflowExecutionAlreadyStartedError) return;
+        totals.organizationsFailed++;
+        const message = messageOf(error);
+        log.warn('organization scoring failed', { organizationId, error: message });
+        if (failures.length < MAX_REPORTED_FAILURES) failures.push({ organizationId, userId: null, error: message });
+      }
+    });
+    const next: WeeklyScoringInput = page.next
+      ? { ...input, phase: 'organizations', organizationCursor: page.next }
+      : { ...input, phase: 'users', cursor: null };
+    await continueAsNew<typeof weeklyScoringWorkflow>({ ...next, runDate, totals, failures });
+  }
+
+  const page = await listScoringPairs({ afterKey: input.cursor ?? null, limit: pageSize, ...only });
+  await inLanes(page.pairs, concurrency, async (pair) => {
     totals.users++;
     try {
       const outcome = await executeChild(userScoringWorkflow, {
@@ -88,6 +154,8 @@ export async function weeklyScoringWorkflow(input: WeeklyScoringInput = {}): Pro
       if (outcome.status === 'trained') {
         totals.trained++;
         if (outcome.activated) totals.activated++;
+      } else if (outcome.status === 'unchanged') {
+        totals.unchanged++;
       } else {
         totals.insufficientData++;
       }

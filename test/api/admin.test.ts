@@ -21,7 +21,10 @@ t.test('admin users', async (t) => {
   });
   t.equal(created.statusCode, 201, created.body);
   const rep = created.json();
-  t.same(rep, { id: rep.id, email: email.toLowerCase(), firstName: 'Rep', lastName: 'One', role: 'user', organizationId: admin.organization.id });
+  t.same(rep, {
+    id: rep.id, email: email.toLowerCase(), firstName: 'Rep', lastName: 'One', role: 'user', organizationId: admin.organization.id,
+    openai_individual_prompt_id: null, openai_complete_prompt_id: null,
+  });
   t.notMatch(created.body, /password|hash/i);
   const row = await tenantEm(stack.orm.em, admin.organization.id).findOne(User, { id: rep.id });
   t.equal(row?.role, 'user', 'stored in the admin\'s organization');

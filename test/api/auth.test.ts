@@ -25,7 +25,10 @@ t.test('signup, login and me', async (t) => {
   t.equal(created.statusCode, 201, created.body);
   const account = created.json();
   t.same(Object.keys(account).sort(), ['organization', 'token', 'user']);
-  t.same(account.user, { id: account.user.id, email: email.toLowerCase(), firstName: 'Ada', lastName: null, role: 'admin', organizationId: account.organization.id });
+  t.same(account.user, {
+    id: account.user.id, email: email.toLowerCase(), firstName: 'Ada', lastName: null, role: 'admin', organizationId: account.organization.id,
+    openai_individual_prompt_id: null, openai_complete_prompt_id: null,
+  });
   t.same(account.organization, { id: account.user.organizationId, name: 'Acme' });
   t.notMatch(created.body, /password|hash|scrypt/i, 'no password material in the answer');
 

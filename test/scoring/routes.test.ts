@@ -43,9 +43,11 @@ t.test('scoring routes', async (t) => {
   t.ok(body.version >= 1);
   t.same(Object.keys(body.factors).sort(), [...FEATURE_NAMES].sort(), 'one named weight per feature');
   t.ok(body.factors.sentiment > 0, 'positive sentiment raises the score for this user');
-  t.ok(body.trainingDataCount > 0 && body.trainingDataCount < 12, 'the training set excludes the holdout');
+  t.equal(body.trainingDataCount, 12, 'every WON/LOST lead the version was built from, holdout included');
+  t.ok(body.holdoutCount > 0 && body.holdoutCount < 12, 'part of them held out');
   t.ok(Math.abs(Date.parse(body.lastTrainedAt) - Date.now()) < 120_000);
-  t.same(Object.keys(body).sort(), ['accuracy', 'auc', 'factors', 'lastTrainedAt', 'trainingDataCount', 'version']);
+  t.match(body, { scope: 'user' });
+  for (const key of ['accuracy', 'auc', 'factors', 'holdoutCount', 'lastTrainedAt', 'scope', 'trainingDataCount', 'version']) t.ok(key in body, key);
 
   t.equal((await call('GET', '/ai/scoring/model', colleague.token)).statusCode, 404, 'the model is the caller\'s own');
   t.equal((await call('GET', '/ai/scoring/model', admin.token)).statusCode, 404, 'an admin sees their own model, not a user\'s');
@@ -58,7 +60,8 @@ t.test('scoring routes', async (t) => {
   t.equal(run.statusCode, 202, run.body);
   t.equal(run.json().workflowId, `scoring-run:${org}:${today}`);
   const runHandle = stack.temporal.client.workflow.getHandle(run.json().workflowId);
-  t.match(await runHandle.result(), { users: 2, trained: 2, failed: 0 }, 'both users of this organization, no one else');
+  t.match(await runHandle.result(), { users: 2, trained: 1, unchanged: 1, failed: 0, organizations: 1 },
+    'both users of this organization, no one else (the rep\'s data has not changed since their click)');
   t.equal((await runHandle.describe()).typedSearchAttributes.get({ name: 'OrganizationId', type: 'KEYWORD' } as never), org);
   t.equal((await call('GET', '/ai/scoring/model', colleague.token)).statusCode, 200, 'the colleague has a model now');
   t.equal((await call('GET', '/ai/scoring/model', otherAdmin.token)).statusCode, 404, 'the other organization was not run');

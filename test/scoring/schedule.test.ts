@@ -99,6 +99,6 @@ t.test('created at worker start with the configured spec, updated in place, trig
   for await (const w of client.workflow.list({ query: `OrganizationId = '${admin1.organization.id}' AND WorkflowType = 'userScoringWorkflow'` })) org1Children.push(w.workflowId);
   t.same(new Set(org1Children), new Set(expected.slice(0, 2)), 'found by the OrganizationId search attribute');
 
-  const modelOwners = await stack.orm.em.fork().find(LeadScoringModel, {}, { filters: false, fields: ['user'] });
+  const modelOwners = await stack.orm.em.fork().find(LeadScoringModel, { scope: 'user' }, { filters: false, fields: ['user'] });
   t.same(new Set(modelOwners.map((m) => m.user)), new Set([trained1.user.id, trained2.user.id]), 'models for the users with enough data only');
 });

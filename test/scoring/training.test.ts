@@ -72,7 +72,8 @@ t.test('two organizations × two users, different outcome patterns → four mode
     const used = [...model!.trainingLeadIds, ...model!.holdoutLeadIds];
     t.same(new Set(used), new Set(expected.map((l) => l.id)), 'training ∪ holdout = that user\'s WON/LOST leads in that organization');
     t.equal(used.length, expected.length, 'training and holdout are disjoint');
-    t.equal(model!.trainingDataCount, model!.trainingLeadIds.length);
+    t.equal(model!.trainingDataCount, expected.length, 'trainingDataCount counts every WON/LOST lead used');
+    t.equal(model!.holdoutCount, model!.holdoutLeadIds.length);
     t.ok(model!.holdoutLeadIds.length >= 6 && model!.holdoutLeadIds.length <= 20, `a ~25% holdout (${model!.holdoutLeadIds.length} of 48)`);
     t.ok(model!.auc! > 0.6, `better than chance on the holdout (AUC ${model!.auc})`);
     t.notOk(used.includes(trap!), 'the other organization\'s lead is not used');
@@ -188,10 +189,10 @@ t.test('champion/challenger: a worse challenger is stored but not activated; a n
   const model = await stack.app.inject({ method: 'GET', url: '/api/ai/scoring/model', headers: bearer(rep.token) });
   t.equal(model.json().version, 1);
 
-  // Data back as it was: the challenger ties the champion, and ties activate (newer data wins).
+  // Data back as it was: exactly what v1 learnt from, so nothing new is stored and v1 stays active.
   await flip('positive', 'negative');
-  t.match(await optimize(stack, rep), { status: 'trained', version: 3, activated: true, champion: { version: 1 } });
+  t.match(await optimize(stack, rep), { status: 'unchanged', outcome: 'unchanged', version: 1, activated: false });
   const versions = await modelsOf(stack, org, rep.user.id);
-  t.same(versions.map((m) => [m.version, m.active]), [[1, false], [2, false], [3, true]], 'old versions kept, exactly one active');
-  t.equal((await em().findOneOrFail(Lead, { id: open! })).scoreModelVersion, 3);
+  t.same(versions.map((m) => [m.version, m.active]), [[1, true], [2, false]], 'old versions kept, exactly one active');
+  t.equal((await em().findOneOrFail(Lead, { id: open! })).scoreModelVersion, 1);
 });

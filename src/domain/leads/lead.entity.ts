@@ -9,6 +9,11 @@ export type LeadStatus = (typeof LEAD_STATUSES)[number];
 export const PROMPT_SOURCES = ['user', 'system'] as const;
 export type PromptSource = (typeof PROMPT_SOURCES)[number];
 
+export interface ScoreExplanation {
+  intercept: number;
+  contributions: { feature: string; value: number; contribution: number }[];
+}
+
 export const Lead = defineEntity({
   name: 'Lead',
   tableName: 'leads',
@@ -26,6 +31,11 @@ export const Lead = defineEntity({
     assignedTo: () => p.manyToOne(User).mapToPk().nullable().deleteRule('set null'),
     score: p.double().nullable(),
     scoreModelVersion: p.integer().nullable(),
+    /** Whose model gave the score: the assigned user's own, or the organization's pooled one. */
+    scoreScope: p.enum(['user', 'organization'] as const).nullable(),
+    scoredAt: p.datetime().nullable(),
+    /** The score's intercept and per-feature contributions, as computed with the score (exact for a linear model). */
+    scoreExplanation: p.json<ScoreExplanation>().nullable(),
     completeAnalysis: p.json<Record<string, unknown>>().nullable(),
     completeAnalysisPromptId: p.string().length(255).nullable(),
     completeAnalysisPromptSource: p.enum(PROMPT_SOURCES).nullable(),

@@ -20,6 +20,7 @@ export const UserAIPreferences = defineEntity({
     preferredContactTime: p.string().length(100).nullable(),
     aiInsightsFrequency: p.enum(INSIGHTS_FREQUENCIES).default('daily'),
     customInstructions: p.text().nullable(),
+    createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
   },
 });

@@ -1,50 +1,120 @@
-// Scores leads with their assigned user's active model. A WON/LOST lead is history: it keeps its last score.
+// Scores leads with the model that applies to them: the assigned user's active model, else the
+// organization's active pooled model. A WON/LOST lead is history: it keeps its last score.
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Lead } from '../leads/lead.entity.js';
-import { LeadScoringModel } from './lead-scoring-model.entity.js';
+import { Lead, type ILead } from '../leads/lead.entity.js';
+import { LeadScoringModel, type ILeadScoringModel, type ModelScope } from './lead-scoring-model.entity.js';
+import type { ScoreCause } from './lead-score-history.entity.js';
 import { featuresOf } from './lead-features.js';
-import { probabilityWith, type StoredParameters } from './stored-model.js';
+import { explainWith, type StoredParameters } from './stored-model.js';
+import { recordScoreChanges, type ScoreChange } from './score-history.js';
 
 const CLOSED = ['WON', 'LOST'] as const;
 
-/**
- * Scores a lead with the active model of its assigned user and stores the score (and the model version).
- * Returns the score; a WON/LOST lead returns its kept score; null when there is no model yet (the score
- * stays as it is). `em` is scoped to the lead's organization (tenantEm).
- */
-export async function scoreLeadWithActiveModel(em: EntityManager, leadId: string): Promise<number | null> {
-  const lead = await em.findOne(Lead, { id: leadId }, { fields: ['id', 'organization', 'assignedTo', 'status', 'score', 'completeAnalysis'] });
-  if (!lead) return null;
-  if ((CLOSED as readonly string[]).includes(lead.status)) return lead.score == null ? null : Number(lead.score);
-  if (!lead.assignedTo) return null;
-  const model = await em.findOne(LeadScoringModel, { organization: lead.organization, user: lead.assignedTo, active: true });
-  if (!model) return null;
-  const features = await featuresOf(em, [lead]);
-  const score = probabilityWith(model, features.get(lead.id)!);
-  // Guarded by status: a lead closed meanwhile keeps the score it had.
-  await em.nativeUpdate(Lead, { id: lead.id, status: { $nin: [...CLOSED] } }, { score, scoreModelVersion: model.version });
-  return score;
+type ScoringModel = StoredParameters & { version: number; scope: ModelScope };
+
+/** The model that scores a user's leads (their own active one, else the organization's); null when none. */
+export async function modelScoringUser(em: EntityManager, organizationId: string, userId: string | null): Promise<ILeadScoringModel | null> {
+  if (userId) {
+    const own = await em.findOne(LeadScoringModel, { organization: organizationId, user: userId, active: true });
+    if (own) return own;
+  }
+  return em.findOne(LeadScoringModel, { organization: organizationId, user: null, active: true });
+}
+
+type ScoredLead = Pick<ILead, 'id' | 'completeAnalysis' | 'score' | 'scoreModelVersion' | 'scoreScope'>;
+
+/** Scores loaded open leads with `model`, writes the scores (changed entities, flushed by the caller's flush). */
+async function applyModel(em: EntityManager, organizationId: string, leads: ScoredLead[], model: ScoringModel, cause: ScoreCause): Promise<ScoreChange[]> {
+  const features = await featuresOf(em, leads);
+  const changes: ScoreChange[] = [];
+  const now = new Date();
+  for (const lead of leads) {
+    const explained = explainWith(model, features.get(lead.id)!);
+    const changed = lead.score == null || Number(lead.score) !== explained.score || lead.scoreModelVersion !== model.version || lead.scoreScope !== model.scope;
+    Object.assign(lead, {
+      score: explained.score,
+      scoreModelVersion: model.version,
+      scoreScope: model.scope,
+      scoredAt: now,
+      scoreExplanation: { intercept: explained.intercept, contributions: explained.contributions },
+    });
+    if (changed) changes.push({ organizationId, leadId: lead.id, score: explained.score, modelVersion: model.version, scope: model.scope, cause });
+  }
+  return changes;
 }
 
 /**
- * After a model is activated: re-scores the user's open leads with it. Runs inside the training
+ * Scores a lead with the model that applies to it and stores the score (with its version, scope and
+ * explanation). Returns the score; a WON/LOST lead returns its kept score; null when no model applies (the
+ * score stays as it is). `em` is scoped to the lead's organization (tenantEm).
+ */
+export async function scoreLeadWithActiveModel(em: EntityManager, leadId: string, cause: ScoreCause = 'analysis'): Promise<number | null> {
+  const lead = await em.findOne(Lead, { id: leadId }, { fields: ['id', 'organization', 'assignedTo', 'status', 'score', 'scoreModelVersion', 'scoreScope', 'completeAnalysis'] });
+  if (!lead) return null;
+  if ((CLOSED as readonly string[]).includes(lead.status)) return lead.score == null ? null : Number(lead.score);
+  const model = await modelScoringUser(em, lead.organization, lead.assignedTo ?? null);
+  if (!model) return null;
+  const features = await featuresOf(em, [lead]);
+  const explained = explainWith(model, features.get(lead.id)!);
+  const changed = lead.score == null || Number(lead.score) !== explained.score || lead.scoreModelVersion !== model.version || lead.scoreScope !== model.scope;
+  // Guarded by status: a lead closed meanwhile keeps the score it had.
+  const updated = await em.nativeUpdate(Lead, { id: lead.id, status: { $nin: [...CLOSED] } }, {
+    score: explained.score,
+    scoreModelVersion: model.version,
+    scoreScope: model.scope,
+    scoredAt: new Date(),
+    scoreExplanation: { intercept: explained.intercept, contributions: explained.contributions },
+  });
+  if (updated > 0 && changed) {
+    await recordScoreChanges(em, [{ organizationId: lead.organization, leadId: lead.id, score: explained.score, modelVersion: model.version, scope: model.scope, cause }]);
+  }
+  return explained.score;
+}
+
+const OPEN_LEAD_FIELDS = ['id', 'completeAnalysis', 'score', 'scoreModelVersion', 'scoreScope', 'scoredAt', 'scoreExplanation'] as const;
+
+/**
+ * After a user's model is activated: re-scores the user's open leads with it. Runs inside the activating
  * transaction; the rows are locked so a lead being closed right now keeps the score it had while open.
  */
 export async function rescoreOpenLeads(
   em: EntityManager,
-  { organizationId, userId, model }: { organizationId: string; userId: string; model: StoredParameters & { version: number } },
+  { organizationId, userId, model, cause }: { organizationId: string; userId: string; model: ScoringModel; cause: ScoreCause },
 ): Promise<number> {
   const leads = await em.find(
     Lead,
     { organization: organizationId, assignedTo: userId, status: { $nin: [...CLOSED] } },
-    { fields: ['id', 'completeAnalysis', 'score', 'scoreModelVersion'], lockMode: LockMode.PESSIMISTIC_WRITE },
+    { fields: [...OPEN_LEAD_FIELDS], lockMode: LockMode.PESSIMISTIC_WRITE },
   );
-  const features = await featuresOf(em, leads);
-  for (const lead of leads) {
-    lead.score = probabilityWith(model, features.get(lead.id)!);
-    lead.scoreModelVersion = model.version;
-  }
+  const changes = await applyModel(em, organizationId, leads, model, cause);
   await em.flush();
+  await recordScoreChanges(em, changes);
+  return leads.length;
+}
+
+/**
+ * After the organization's model is activated: re-scores the open leads it applies to, those unassigned or
+ * assigned to a user without an active model of their own. The caller holds lockOrganizationRescore, so
+ * no user's activation is in flight while this decides who has a model.
+ */
+export async function rescoreOrganizationLeads(
+  em: EntityManager,
+  { organizationId, model, cause }: { organizationId: string; model: ScoringModel; cause: ScoreCause },
+): Promise<number> {
+  const withOwnModel = await em.find(LeadScoringModel, { organization: organizationId, user: { $ne: null }, active: true }, { fields: ['user'] });
+  const excluded = withOwnModel.map((m) => m.user!);
+  const leads = await em.find(
+    Lead,
+    {
+      organization: organizationId,
+      status: { $nin: [...CLOSED] },
+      ...(excluded.length > 0 ? { $or: [{ assignedTo: null }, { assignedTo: { $nin: excluded } }] } : {}),
+    },
+    { fields: [...OPEN_LEAD_FIELDS], lockMode: LockMode.PESSIMISTIC_WRITE },
+  );
+  const changes = await applyModel(em, organizationId, leads, model, cause);
+  await em.flush();
+  await recordScoreChanges(em, changes);
   return leads.length;
 }

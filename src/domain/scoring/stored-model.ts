@@ -10,20 +10,47 @@ export interface StoredParameters {
   featureStds: Record<string, number>;
 }
 
+export interface Contribution {
+  feature: string;
+  /** The lead's raw feature value. */
+  value: number;
+  /** weight × standardized value: what this feature adds to the log-odds. */
+  contribution: number;
+}
+
+export interface Explained {
+  score: number;
+  intercept: number;
+  /** Largest |contribution| first. */
+  contributions: Contribution[];
+}
+
 const named = (values: number[]) => Object.fromEntries(FEATURE_NAMES.map((name, j) => [name, values[j]!]));
 
 export function toStoredParameters(fit: FitResult, standardizer: Standardizer): StoredParameters {
   return { factors: named(fit.weights), intercept: fit.intercept, featureMeans: named(standardizer.means), featureStds: named(standardizer.stds) };
 }
 
-/** The model's probability (0..1) that a lead with these features is won. */
-export function probabilityWith(model: StoredParameters, features: Features): number {
+/**
+ * The score and its exact decomposition: a linear model's log-odds are the intercept plus one term per
+ * feature, so intercept + Σ contribution = logit(score). The score is computed from these very terms.
+ */
+export function explainWith(model: StoredParameters, features: Features): Explained {
+  const contributions: Contribution[] = [];
   let z = model.intercept;
   for (const [name, weight] of Object.entries(model.factors)) {
     const value = features[name as keyof Features];
     if (value === undefined || !Number.isFinite(weight)) continue;
     const std = model.featureStds[name] || 1;
-    z += (weight * (value - (model.featureMeans[name] ?? 0))) / std;
+    const contribution = (weight * (value - (model.featureMeans[name] ?? 0))) / std;
+    z += contribution;
+    contributions.push({ feature: name, value, contribution });
   }
-  return sigmoid(z);
+  contributions.sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution) || a.feature.localeCompare(b.feature));
+  return { score: sigmoid(z), intercept: model.intercept, contributions };
+}
+
+/** The model's probability (0..1) that a lead with these features is won. */
+export function probabilityWith(model: StoredParameters, features: Features): number {
+  return explainWith(model, features).score;
 }

@@ -1,18 +1,25 @@
-// Trains one user's scoring model from that user's WON/LOST leads in one organization, stores it as a new
-// version, and activates it only when it is not worse than the active model on the same holdout.
+// Trains a scoring model in one organization: a user's own, from that user's WON/LOST leads, or the
+// organization's pooled one (userId null), from all its WON/LOST leads. Stores it as a new version and
+// activates it only when it is not worse than the active model on the same holdout. Every run's outcome is
+// recorded (scoring_runs) in the same transaction.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Lead } from '../leads/lead.entity.js';
-import { LeadScoringModel } from './lead-scoring-model.entity.js';
+import { LeadScoringModel, type ModelScope } from './lead-scoring-model.entity.js';
+import { ScoringRun, type RunOutcome } from './scoring-run.entity.js';
 import { featureRow } from './features.js';
 import { featuresOf } from './lead-features.js';
 import { accuracy, fitLogisticRegression, fitStandardizer, rocAuc, standardize } from './logistic-regression.js';
 import { probabilityWith, toStoredParameters, type StoredParameters } from './stored-model.js';
 import { splitHoldout } from './holdout.js';
-import { rescoreOpenLeads } from './score-lead.js';
+import { rescoreOpenLeads, rescoreOrganizationLeads } from './score-lead.js';
+import { bandWinRates, brierScore, logLoss } from './calibration.js';
+import { trainingFingerprint } from './fingerprint.js';
+import { lockModelOwner, lockOrganizationRescore } from './locks.js';
 
 export interface TrainingRequest {
   organizationId: string;
-  userId: string;
+  /** The user whose model is trained; null for the organization's pooled model. */
+  userId: string | null;
   /** WON and LOST leads needed (each) before a model is trained; at least 2, so both sides of the split get both. */
   minLeadsPerClass: number;
 }
@@ -24,22 +31,33 @@ export interface Evaluation {
 
 interface Counts {
   organizationId: string;
-  userId: string;
+  userId: string | null;
+  scope: ModelScope;
   won: number;
   lost: number;
 }
 
+interface Summary {
+  outcome: RunOutcome;
+  reason: string;
+  activated: boolean;
+  accuracy: number | null;
+  auc: number | null;
+  /** WON/LOST leads the version was built from, holdout included; null when no version was involved. */
+  trainingDataCount: number | null;
+  holdoutCount: number | null;
+}
+
 export type TrainingOutcome =
-  | (Counts & { status: 'insufficient-data'; reason: string })
-  | (Counts & {
+  | (Counts & Summary & { status: 'insufficient-data'; version: null })
+  /** Same labelled leads and features as the active version: nothing stored, `version` is the active one. */
+  | (Counts & Summary & { status: 'unchanged'; version: number })
+  | (Counts & Summary & {
       status: 'trained';
       version: number;
-      activated: boolean;
-      reason: string;
       holdout: Evaluation & { size: number };
       /** The previously active model, evaluated on this run's holdout. */
       champion: (Evaluation & { version: number }) | null;
-      trainingDataCount: number;
       rescoredLeads: number;
     });
 
@@ -58,43 +76,75 @@ function evaluate(probabilities: number[], labels: number[]): Evaluation {
 
 const format = (e: Evaluation) => `AUC ${e.auc?.toFixed(4) ?? 'n/a'}, accuracy ${e.accuracy?.toFixed(4) ?? 'n/a'}`;
 
-/** `em` must be scoped to `organizationId` (tenantEm); the whole run is one transaction, serialized per user. */
+/** The sentence a person reads when there is too little data. */
+export const insufficientReason = (minimum: number, won: number, lost: number) =>
+  `Needs at least ${minimum} WON and ${minimum} LOST leads; has ${won} WON and ${lost} LOST`;
+
+/** `em` must be scoped to `organizationId` (tenantEm); the whole run is one transaction, serialized per owner. */
 export async function trainUserModel(em: EntityManager, request: TrainingRequest): Promise<TrainingOutcome> {
   const { organizationId, userId } = request;
+  const scope: ModelScope = userId ? 'user' : 'organization';
   const minimum = Math.max(2, request.minLeadsPerClass);
   return em.transactional(async (tx) => {
-    // Two runs for the same user (weekly child and a manual one) must not race on versions or activation.
-    await tx.execute('select pg_advisory_xact_lock(hashtextextended(?, 0))', [`lead-scoring:${organizationId}:${userId}`]);
+    // Two runs for the same owner (weekly child and a manual one) must not race on versions or activation.
+    await lockModelOwner(tx, organizationId, userId);
+    const record = (outcome: TrainingOutcome) => {
+      tx.create(ScoringRun, { organization: organizationId, user: userId, scope, outcome: outcome.outcome, reason: outcome.reason, version: outcome.version, won: outcome.won, lost: outcome.lost });
+      return outcome;
+    };
     const leads = await tx.find(
       Lead,
-      { organization: organizationId, assignedTo: userId, status: { $in: ['WON', 'LOST'] } },
+      { organization: organizationId, ...(userId ? { assignedTo: userId } : {}), status: { $in: ['WON', 'LOST'] } },
       { fields: ['id', 'status', 'completeAnalysis'], orderBy: { id: 'asc' } },
     );
     const won = leads.filter((l) => l.status === 'WON').length;
-    const counts: Counts = { organizationId, userId, won, lost: leads.length - won };
+    const counts: Counts = { organizationId, userId, scope, won, lost: leads.length - won };
+    const none = { activated: false, accuracy: null, auc: null, trainingDataCount: null, holdoutCount: null };
     if (counts.won < minimum || counts.lost < minimum) {
-      return {
-        ...counts,
-        status: 'insufficient-data' as const,
-        reason: `Needs at least ${minimum} WON and ${minimum} LOST leads; has ${counts.won} WON and ${counts.lost} LOST`,
-      };
+      const outcome = record({ ...counts, ...none, status: 'insufficient-data', outcome: 'insufficient-data', version: null, reason: insufficientReason(minimum, counts.won, counts.lost) });
+      await tx.flush();
+      return outcome;
     }
 
     const features = await featuresOf(tx, leads);
     const examples = leads.map((lead) => ({ id: lead.id, label: (lead.status === 'WON' ? 1 : 0) as 0 | 1, features: features.get(lead.id)! }));
-    const { training, holdout } = splitHoldout(examples);
+    const fingerprint = trainingFingerprint(examples);
+    const active = await tx.findOne(LeadScoringModel, { organization: organizationId, user: userId, active: true });
+    if (active && active.trainingFingerprint === fingerprint) {
+      const outcome = record({
+        ...counts,
+        status: 'unchanged',
+        outcome: 'unchanged',
+        version: active.version,
+        activated: false,
+        accuracy: active.accuracy ?? null,
+        auc: active.auc ?? null,
+        trainingDataCount: active.trainingDataCount,
+        holdoutCount: active.holdoutCount,
+        reason: `Unchanged: the same ${leads.length} WON/LOST leads and features as active v${active.version}; no new version`,
+      });
+      await tx.flush();
+      return outcome;
+    }
 
+    const { training, holdout } = splitHoldout(examples);
     const rows = training.map((e) => featureRow(e.features));
     const standardizer = fitStandardizer(rows);
     const fit = fitLogisticRegression(rows.map((r) => standardize(r, standardizer)), training.map((e) => e.label));
     const parameters = toStoredParameters(fit, standardizer);
 
     const holdoutLabels = holdout.map((e) => e.label);
+    const holdoutProbabilities = holdout.map((e) => probabilityWith(parameters, e.features));
     const scoreHoldout = (model: StoredParameters) => evaluate(holdout.map((e) => probabilityWith(model, e.features)), holdoutLabels);
-    const challenger = scoreHoldout(parameters);
-    const active = await tx.findOne(LeadScoringModel, { organization: organizationId, user: userId, active: true });
+    const challenger = evaluate(holdoutProbabilities, holdoutLabels);
     const champion = active ? { version: active.version, ...scoreHoldout(active) } : null;
     const activated = !champion || notWorse(challenger, champion);
+
+    const reason = !champion
+      ? `Activated: first model (${format(challenger)} on ${holdout.length} holdout leads)`
+      : activated
+        ? `Activated: ${format(challenger)} is not worse than active v${champion.version}'s ${format(champion)} on the same ${holdout.length} holdout leads`
+        : `Kept v${champion.version} active: ${format(challenger)} is worse than its ${format(champion)} on the same ${holdout.length} holdout leads`;
 
     const latest = await tx.findOne(LeadScoringModel, { organization: organizationId, user: userId }, { orderBy: { version: 'desc' }, fields: ['version'] });
     const version = (latest?.version ?? 0) + 1;
@@ -102,33 +152,47 @@ export async function trainUserModel(em: EntityManager, request: TrainingRequest
     const model = tx.create(LeadScoringModel, {
       organization: organizationId,
       user: userId,
+      scope,
       version,
       ...parameters,
       accuracy: challenger.accuracy,
       auc: challenger.auc,
-      trainingDataCount: training.length,
+      brierScore: brierScore(holdoutProbabilities, holdoutLabels),
+      logLoss: logLoss(holdoutProbabilities, holdoutLabels),
+      bandWinRates: bandWinRates(holdoutProbabilities, holdoutLabels),
+      trainingDataCount: examples.length,
+      holdoutCount: holdout.length,
       trainingLeadIds: training.map((e) => e.id),
       holdoutLeadIds: holdout.map((e) => e.id),
+      trainingFingerprint: fingerprint,
+      activationReason: reason,
       active: activated,
     });
     await tx.flush();
-    const rescoredLeads = activated ? await rescoreOpenLeads(tx, { organizationId, userId, model }) : 0;
+    let rescoredLeads = 0;
+    if (activated && userId) {
+      rescoredLeads = await rescoreOpenLeads(tx, { organizationId, userId, model, cause: 'retrain' });
+    } else if (activated) {
+      await lockOrganizationRescore(tx, organizationId);
+      rescoredLeads = await rescoreOrganizationLeads(tx, { organizationId, model, cause: 'retrain' });
+    }
 
-    const reason = !champion
-      ? `Activated: first model (${format(challenger)} on ${holdout.length} holdout leads)`
-      : activated
-        ? `Activated: ${format(challenger)} is not worse than active v${champion.version}'s ${format(champion)} on the same ${holdout.length} holdout leads`
-        : `Kept v${champion.version} active: ${format(challenger)} is worse than its ${format(champion)} on the same ${holdout.length} holdout leads`;
-    return {
+    const outcome = record({
       ...counts,
-      status: 'trained' as const,
+      status: 'trained',
+      outcome: activated ? 'activated' : 'kept-active',
       version,
       activated,
       reason,
+      accuracy: challenger.accuracy,
+      auc: challenger.auc,
+      trainingDataCount: examples.length,
+      holdoutCount: holdout.length,
       holdout: { ...challenger, size: holdout.length },
       champion,
-      trainingDataCount: training.length,
       rescoredLeads,
-    };
+    });
+    await tx.flush();
+    return outcome;
   });
 }

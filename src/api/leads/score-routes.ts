@@ -1,0 +1,77 @@
+// GET /leads/:id/score and /leads/:id/score/history (CONTRACT §3): a lead's score with its band, the model
+// that gave it and why (exact per-feature contributions), and how it changed. Same visibility as GET /leads/:id.
+import { Type } from 'typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { AppDeps } from '../app.js';
+import { Lead } from '../../domain/leads/lead.entity.js';
+import { LeadScoreHistory, SCORE_CAUSES } from '../../domain/scoring/lead-score-history.entity.js';
+import { bandOf } from '../../domain/scoring/calibration.js';
+import { ErrorSchema } from '../accounts-schemas.js';
+import { IsoDateTime, isUuid } from '../json-schemas.js';
+import { HttpError, notFound } from '../plugins/errors.js';
+import { ScopeSchema } from '../scoring/schemas.js';
+
+const ScoreSchema = Type.Object({
+  score: Type.Number(),
+  band: Type.Union([Type.Literal('A'), Type.Literal('B'), Type.Literal('C'), Type.Literal('D')]),
+  modelVersion: Type.Integer(),
+  scope: ScopeSchema,
+  scoredAt: IsoDateTime,
+  intercept: Type.Number(),
+  contributions: Type.Array(Type.Object({ feature: Type.String(), value: Type.Number(), contribution: Type.Number() })),
+});
+
+const HistorySchema = Type.Array(Type.Object({
+  score: Type.Number(),
+  modelVersion: Type.Integer(),
+  scope: ScopeSchema,
+  cause: Type.Enum(SCORE_CAUSES),
+  at: IsoDateTime,
+}));
+
+const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app) => {
+  app.addHook('onRequest', app.authenticate);
+  const secured = { tags: ['leads'], security: [{ bearerAuth: [] }] };
+  const LeadParams = Type.Object({ id: Type.String() });
+
+  const visibleLead = async (em: EntityManager, id: string) => {
+    const lead = isUuid(id)
+      ? await em.findOne(Lead, { id }, { fields: ['id', 'status', 'score', 'scoreModelVersion', 'scoreScope', 'scoredAt', 'scoreExplanation'] })
+      : null;
+    if (!lead) throw notFound('Lead');
+    return lead;
+  };
+
+  app.get('/:id/score', {
+    schema: { ...secured, summary: "The lead's score, its band, the model that gave it and each feature's contribution", params: LeadParams, response: { 200: ScoreSchema, 401: ErrorSchema, 404: ErrorSchema } },
+  }, async (request) => {
+    const lead = await visibleLead(request.em, request.params.id);
+    if (lead.score == null || lead.scoreModelVersion == null || !lead.scoreScope || !lead.scoredAt || !lead.scoreExplanation) {
+      const why = lead.score == null
+        ? 'no scoring model applies to it yet (neither its user\'s nor the organization\'s)'
+        : 'it was scored before scores were explained; it is explained from its next scoring on';
+      throw new HttpError(404, `This lead has no explained score: ${why}`);
+    }
+    const score = Number(lead.score);
+    return {
+      score,
+      band: bandOf(score),
+      modelVersion: lead.scoreModelVersion,
+      scope: lead.scoreScope,
+      scoredAt: lead.scoredAt.toISOString(),
+      intercept: lead.scoreExplanation.intercept,
+      contributions: lead.scoreExplanation.contributions,
+    };
+  });
+
+  app.get('/:id/score/history', {
+    schema: { ...secured, summary: "How the lead's score changed and why, newest first", params: LeadParams, response: { 200: HistorySchema, 401: ErrorSchema, 404: ErrorSchema } },
+  }, async (request) => {
+    const lead = await visibleLead(request.em, request.params.id);
+    const rows = await request.em.find(LeadScoreHistory, { lead: lead.id }, { orderBy: { at: 'desc', id: 'desc' } });
+    return rows.map((r) => ({ score: r.score, modelVersion: r.modelVersion, scope: r.scope, cause: r.cause, at: r.at.toISOString() }));
+  });
+};
+
+export default routes;

@@ -1,0 +1,29 @@
+import { randomUUID } from 'node:crypto';
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { tenantFilter } from '../tenancy/filters.js';
+import { Organization } from '../accounts/organization.entity.js';
+import { Lead } from '../leads/lead.entity.js';
+import { MODEL_SCOPES } from './lead-scoring-model.entity.js';
+
+export const SCORE_CAUSES = ['analysis', 'retrain', 'activation'] as const;
+export type ScoreCause = (typeof SCORE_CAUSES)[number];
+
+/** One change of a lead's score and why it changed. Bounded per lead (see score-history.ts). */
+export const LeadScoreHistory = defineEntity({
+  name: 'LeadScoreHistory',
+  tableName: 'lead_score_history',
+  filters: { tenant: tenantFilter('organization') },
+  indexes: [{ properties: ['lead', 'at'] }],
+  properties: {
+    id: p.uuid().primary().onCreate(() => randomUUID()),
+    organization: () => p.manyToOne(Organization).mapToPk().deleteRule('cascade').index(),
+    lead: () => p.manyToOne(Lead).mapToPk().deleteRule('cascade'),
+    score: p.double().$type<number>(),
+    modelVersion: p.integer(),
+    scope: p.enum(MODEL_SCOPES),
+    cause: p.enum(SCORE_CAUSES),
+    at: p.datetime().onCreate(() => new Date()),
+  },
+});
+
+export type ILeadScoreHistory = InferEntity<typeof LeadScoreHistory>;
