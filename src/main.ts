@@ -20,6 +20,8 @@ const config = loadConfig();
 // Keep the console readable: the worker's start-up chatter (bundle stats) stays below WARN.
 Runtime.install({ logger: new DefaultLogger(config.logLevel === 'debug' ? 'DEBUG' : 'WARN') });
 const services = await startServices(config);
+// The embedded Temporal's Web UI is where `workflowUrl` links point unless TEMPORAL_UI_URL says otherwise.
+config.temporal.uiUrl ??= services.temporalUiUrl;
 const stops: (() => Promise<void>)[] = [services.stop];
 closeWithGrace({ delay: 20_000 }, async ({ err, signal }) => {
   if (err) console.error(err);

@@ -88,19 +88,13 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
     const { organizationId } = request.params;
     const body = request.body as CallBodyT;
     const em = tenantEm(deps.orm.em, organizationId);
-    const user = isUuid(body.userId) ? await em.findOne(User, { id: body.userId }, { fields: ['id', 'email'] }) : null;
+    const user = isUuid(body.userId) ? await em.findOne(User, { id: body.userId }, { fields: ['id'] }) : null;
     if (!user) throw unprocessable('userId is not a user of this organization', { 'body.userId': 'is not a user of this organization' });
 
     const call = await storeCall(em, organizationId, { ...body, metadata: body.metadata as Record<string, unknown> | undefined });
     try {
-      await ensureCallWorkflow(deps.temporal.client, {
-        taskQueue: deps.config.temporal.taskQueue,
-        organizationId,
-        userId: user.id,
-        call,
-        openaiTimeoutMs: deps.config.openai.timeoutMs,
-        memo: { summary: `Call ${body.callId} of lead ${body.lead.name ?? body.lead.externalId} (user ${user.email})` },
-      });
+      // Ids only: names, e-mails and transcripts never go to Temporal.
+      await ensureCallWorkflow(deps.temporal.client, deps.config, { organizationId, userId: user.id, call });
     } catch (error) {
       // The call is stored; a redelivery will start its workflow. Tell the provider to retry.
       request.log.error({ err: error, callId: body.callId }, 'could not start the call analysis workflow');

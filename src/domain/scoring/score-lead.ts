@@ -22,8 +22,14 @@ export async function scoreLeadWithActiveModel(em: EntityManager, leadId: string
   if (!model) return null;
   const features = await featuresOf(em, [lead]);
   const score = probabilityWith(model, features.get(lead.id)!);
-  // Guarded by status: a lead closed meanwhile keeps the score it had.
-  await em.nativeUpdate(Lead, { id: lead.id, status: { $nin: [...CLOSED] } }, { score, scoreModelVersion: model.version });
+  // Guarded by status (a lead closed meanwhile keeps the score it had) and by the model still being active: a
+  // score computed with a model replaced meanwhile never overwrites the newer model's.
+  await em.execute(
+    `update leads set score = ?, score_model_version = ?
+      where id = ? and status not in ('WON', 'LOST')
+        and exists (select 1 from lead_scoring_models m where m.id = ? and m.active)`,
+    [score, model.version, lead.id, model.id],
+  );
   return score;
 }
 
