@@ -25,6 +25,10 @@ const EnvSchema = Type.Object({
   OPENAI_INDIVIDUAL_PROMPT_ID: Type.Optional(Type.String({ minLength: 1 })),
   OPENAI_COMPLETE_PROMPT_ID: Type.Optional(Type.String({ minLength: 1 })),
   OPENAI_TIMEOUT_MS: Type.Integer({ default: 60000, minimum: 1 }),
+  OPENAI_RETRY_WINDOW_SECONDS: Type.Integer({ default: 86400, minimum: 1 }),
+  // Not in the contract: the longest pause between two tries of a transiently failing OpenAI request.
+  OPENAI_RETRY_MAX_BACKOFF_SECONDS: Type.Number({ default: 300, exclusiveMinimum: 0 }),
+  TEMPORAL_UI_URL: Type.Optional(Type.String({ minLength: 1 })),
   SCORING_SCHEDULE_CRON: Type.String({ default: '0 3 * * 0' }),
   SCORING_SCHEDULE_TIMEZONE: Type.String({ default: 'UTC' }),
   WEBHOOK_TOLERANCE_SECONDS: Type.Integer({ default: 300, minimum: 1 }),
@@ -50,7 +54,15 @@ export interface Config {
   host: string;
   port: number;
   databaseUrl: string | undefined;
-  temporal: { address: string | undefined; namespace: string; taskQueue: string; uiPort: number; embeddedPort: number };
+  temporal: {
+    address: string | undefined;
+    namespace: string;
+    taskQueue: string;
+    uiPort: number;
+    embeddedPort: number;
+    /** Base of `workflowUrl` links (TEMPORAL_UI_URL; `npm start` fills in its embedded UI). */
+    uiUrl: string | undefined;
+  };
   jwt: { secret: string; expiresIn: string; isDevelopmentSecret: boolean };
   openai: {
     apiKey: string | undefined;
@@ -58,6 +70,8 @@ export interface Config {
     individualPromptId: string | undefined;
     completePromptId: string | undefined;
     timeoutMs: number;
+    retryWindowSeconds: number;
+    retryMaxBackoffSeconds: number;
   };
   scoring: { scheduleCron: string; scheduleTimezone: string; minLeadsPerClass: number; scheduleEnabled: boolean };
   webhookToleranceSeconds: number;
@@ -119,6 +133,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { dote
       taskQueue: raw.TEMPORAL_TASK_QUEUE,
       uiPort: raw.TEMPORAL_UI_PORT,
       embeddedPort: raw.EMBEDDED_TEMPORAL_PORT,
+      uiUrl: raw.TEMPORAL_UI_URL?.replace(/\/+$/, ''),
     },
     jwt: {
       secret: raw.JWT_SECRET ?? DEV_JWT_SECRET,
@@ -131,6 +146,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { dote
       individualPromptId: raw.OPENAI_INDIVIDUAL_PROMPT_ID,
       completePromptId: raw.OPENAI_COMPLETE_PROMPT_ID,
       timeoutMs: raw.OPENAI_TIMEOUT_MS,
+      retryWindowSeconds: raw.OPENAI_RETRY_WINDOW_SECONDS,
+      retryMaxBackoffSeconds: raw.OPENAI_RETRY_MAX_BACKOFF_SECONDS,
     },
     scoring: {
       scheduleCron: raw.SCORING_SCHEDULE_CRON,

@@ -27,6 +27,8 @@ const services = await startServices(config).catch((error: unknown) => {
   process.exit(1);
 });
 stops.push(services.stop);
+// The embedded Temporal's Web UI is where `workflowUrl` links point unless TEMPORAL_UI_URL says otherwise.
+config.temporal.uiUrl ??= services.temporalUiUrl;
 
 const orm = await createOrm(services.databaseUrl);
 stops.push(() => orm.close());

@@ -1,13 +1,19 @@
-// Activities of callAnalysisWorkflow: each one I/O step, each safe to run again.
+// Activities of callAnalysisWorkflow: each one I/O step, each safe to run again. Only ids, prompt ids and small
+// status objects pass through Temporal: the transcript is read here and the analysis written here.
+import { randomUUID } from 'node:crypto';
+import { Context, log } from '@temporalio/activity';
 import { Call } from '../domain/calls/call.entity.js';
 import { User } from '../domain/accounts/user.entity.js';
 import { Lead } from '../domain/leads/lead.entity.js';
+import { Analysis } from '../domain/analyses/analysis.entity.js';
+import { checkStorableOutput } from '../domain/analyses/output-limits.js';
 import { tenantEm } from '../domain/tenancy/tenant-em.js';
 import { promptCandidates, systemDefaults, userPromptFor, type ResolvedPrompt } from '../domain/prompts/prompt-resolver.js';
 import { parseJsonObject } from '../openai/gateway.js';
-import { leadWorkflowId } from '../temporal/ids.js';
-import { tenantSearchAttributes } from '../temporal/search-attributes.js';
-import { asActivity } from './failures.js';
+import { signalLeadWorkflow } from '../temporal/starters.js';
+import { CallNotFoundError, asBookkeeping } from './failures.js';
+import { candidateForAttempt, databaseFailure, openAIFailure, type RetryWindow } from './openai-retry.js';
+import { forgetAnswer, recallAnswer, rememberAnswer } from './answer-cache.js';
 import { heartbeating } from './heartbeat.js';
 import type { ActivityDeps } from './deps.js';
 
@@ -16,74 +22,168 @@ export interface CallRef {
   callRowId: string;
 }
 
-export interface ExtractionResult {
+/** What the workflow learns about a stored analysis: a reference and its provenance, never its content. */
+export interface StoredAnalysisRef {
+  analysisId: string;
+  promptId: string;
+  promptSource: 'user' | 'system';
+}
+
+interface Answer {
   analysis: Record<string, unknown>;
   model: string;
   promptVersion: string | null;
+  prompt: ResolvedPrompt;
+  usage: { inputTokens: number; outputTokens: number } | null;
+  latencyMs: number;
+}
+
+/** One analysis row per workflow run: a retried or replayed activity finds it instead of writing another. */
+function runKeyOf(kind: string): string {
+  const execution = Context.current().info.workflowExecution;
+  return `${execution?.workflowId}:${execution?.runId}:${kind}`;
 }
 
 export function createCallAnalysisActivities({ orm, openai, config, temporal }: ActivityDeps) {
   return {
-    /** Moves the call to `analyzing` and returns the prompts to try; `finished` when a previous run already ended it. */
-    async beginCallAnalysis({ organizationId, callRowId }: CallRef): Promise<{ finished: boolean; candidates: ResolvedPrompt[] }> {
-      const em = tenantEm(orm.em, organizationId);
-      const call = await em.findOneOrFail(Call, { id: callRowId });
-      if (call.status === 'analyzed' || call.status === 'failed') return { finished: true, candidates: [] };
-      const user = await em.findOneOrFail(User, { id: call.user });
-      call.status = 'analyzing';
-      await em.flush();
-      return {
-        finished: false,
-        candidates: promptCandidates(userPromptFor(user, 'individual'), systemDefaults(config.openai).individual),
-      };
-    },
-
-    /** Runs the stored prompt on the call's transcript; the output must be a JSON object. */
-    async extractCallAnalysis({ organizationId, callRowId, promptId }: CallRef & { promptId: string }): Promise<ExtractionResult> {
-      return asActivity(() => heartbeating(async (signal) => {
+    /**
+     * Moves the call to `analyzing` and returns the prompts to try. `finished` when the call is analysed already
+     * (a duplicate start); a re-analysis runs regardless, a failed or stuck call runs again.
+     */
+    async beginCallAnalysis({ organizationId, callRowId, reanalysis }: CallRef & { reanalysis?: boolean }): Promise<{ finished: boolean; candidates: ResolvedPrompt[]; userPromptConfigured: boolean }> {
+      return asBookkeeping('Starting the analysis', async () => {
         const em = tenantEm(orm.em, organizationId);
-        const call = await em.findOneOrFail(Call, { id: callRowId }, { fields: ['id', 'transcript'] });
-        const result = await openai.runPrompt({ promptId, input: call.transcript, signal });
-        return { analysis: parseJsonObject(result.outputText), model: result.model, promptVersion: result.promptVersion };
-      }));
-    },
-
-    async completeCallAnalysis(input: CallRef & ExtractionResult & { prompt: ResolvedPrompt }): Promise<void> {
-      const em = tenantEm(orm.em, input.organizationId);
-      // Guarded by status so a retried activity never records a second analysis.
-      await em.nativeUpdate(Call, { id: input.callRowId, status: { $ne: 'analyzed' } }, {
-        status: 'analyzed',
-        analysis: input.analysis,
-        promptId: input.prompt.promptId,
-        promptSource: input.prompt.source,
-        promptVersion: input.promptVersion,
-        model: input.model,
-        error: null,
-        analyzedAt: new Date(),
+        const call = await em.findOne(Call, { id: callRowId }, { fields: ['id', 'status', 'user'] });
+        if (!call) throw new CallNotFoundError();
+        if (call.status === 'analyzed' && !reanalysis) return { finished: true, candidates: [], userPromptConfigured: false };
+        const user = await em.findOne(User, { id: call.user });
+        const userPrompt = user ? userPromptFor(user, 'individual') : null;
+        await em.nativeUpdate(Call, { id: callRowId }, { status: 'analyzing' });
+        return {
+          finished: false,
+          candidates: promptCandidates(userPrompt, systemDefaults(config.openai).individual),
+          userPromptConfigured: userPrompt !== null,
+        };
       });
     },
 
-    async failCallAnalysis({ organizationId, callRowId, error }: CallRef & { error: string }): Promise<void> {
-      const em = tenantEm(orm.em, organizationId);
-      await em.nativeUpdate(Call, { id: callRowId, status: { $ne: 'analyzed' } }, { status: 'failed', error: error.slice(0, 4000) });
+    /**
+     * Runs a prompt on the call's transcript and stores the analysis (call row and history) in one transaction.
+     * Retried by Temporal within the analysis's retry window; see openai-retry.ts for which prompt each try uses.
+     */
+    async extractCallAnalysis(input: CallRef & { candidates: ResolvedPrompt[]; userPromptConfigured: boolean; window: RetryWindow }): Promise<StoredAnalysisRef> {
+      const { organizationId, callRowId, window } = input;
+      const runKey = runKeyOf('individual');
+      return heartbeating(async (signal) => {
+        const em = tenantEm(orm.em, organizationId);
+        let call;
+        try {
+          const stored = await em.findOne(Analysis, { runKey }, { fields: ['id', 'promptId', 'promptSource', 'outcome'] });
+          if (stored?.outcome === 'succeeded') return { analysisId: stored.id, promptId: stored.promptId!, promptSource: stored.promptSource! };
+          call = await em.findOne(Call, { id: callRowId }, { fields: ['id', 'transcript', 'user'] });
+        } catch (error) {
+          throw databaseFailure(error, 'Reading the call', window);
+        }
+        if (!call) throw databaseFailure(new CallNotFoundError(), 'Reading the call', window);
+
+        let answer = recallAnswer<Answer>(runKey);
+        if (!answer) {
+          const prompt = candidateForAttempt(input.candidates, Context.current().info.attempt);
+          const started = Date.now();
+          try {
+            const result = await openai.runPrompt({ promptId: prompt.promptId, input: call.transcript, signal });
+            const output = { analysis: parseJsonObject(result.outputText), model: result.model, promptVersion: result.promptVersion };
+            checkStorableOutput(output);
+            answer = { ...output, prompt, usage: result.usage, latencyMs: Date.now() - started };
+          } catch (error) {
+            throw openAIFailure(error, window, prompt.promptId);
+          }
+        }
+
+        const analysisId = randomUUID();
+        try {
+          await em.transactional(async (tx) => {
+            const inserted = await tx.createQueryBuilder(Analysis).insert({
+              id: analysisId,
+              organization: organizationId,
+              kind: 'individual',
+              outcome: 'succeeded',
+              callId: callRowId,
+              userId: call.user,
+              analysis: answer.analysis,
+              promptId: answer.prompt.promptId,
+              promptSource: answer.prompt.source,
+              promptVersion: answer.promptVersion,
+              model: answer.model,
+              fallback: answer.prompt.source === 'system' && input.userPromptConfigured,
+              inputTokens: answer.usage?.inputTokens ?? null,
+              outputTokens: answer.usage?.outputTokens ?? null,
+              latencyMs: answer.latencyMs,
+              runKey,
+              createdAt: new Date(),
+            }).onConflict('runKey').ignore().execute('run');
+            if (!inserted.affectedRows) return;
+            // A new analysis replaces the shown one and waits to be folded into the lead's complete analysis.
+            await tx.nativeUpdate(Call, { id: callRowId }, {
+              status: 'analyzed',
+              analysis: answer.analysis,
+              promptId: answer.prompt.promptId,
+              promptSource: answer.prompt.source,
+              promptVersion: answer.promptVersion,
+              model: answer.model,
+              error: null,
+              analyzedAt: new Date(),
+              foldedAt: null,
+            });
+          });
+        } catch (error) {
+          rememberAnswer(runKey, answer);
+          throw databaseFailure(error, 'Storing the analysis', window);
+        }
+        forgetAnswer(runKey);
+        if (answer.prompt.source === 'system' && input.userPromptConfigured) {
+          log.info('call analysed with the system prompt instead of the user\'s', { callRowId, promptId: answer.prompt.promptId });
+        }
+        return { analysisId, promptId: answer.prompt.promptId, promptSource: answer.prompt.source };
+      });
+    },
+
+    /** Records a definite failure: the call shows a plain message, the history keeps a failed entry. */
+    async failCallAnalysis({ organizationId, callRowId, error, promptId, promptSource }: CallRef & { error: string; promptId?: string | undefined; promptSource?: 'user' | 'system' | undefined }): Promise<void> {
+      const runKey = runKeyOf('individual');
+      return asBookkeeping('Recording the failure', async () => {
+        const em = tenantEm(orm.em, organizationId);
+        const call = await em.findOne(Call, { id: callRowId }, { fields: ['id', 'user'] });
+        if (!call) return;
+        const message = error.replaceAll('\u0000', '').slice(0, 4000);
+        await em.transactional(async (tx) => {
+          await tx.createQueryBuilder(Analysis).insert({
+            id: randomUUID(),
+            organization: organizationId,
+            kind: 'individual',
+            outcome: 'failed',
+            callId: callRowId,
+            userId: call.user,
+            promptId: promptId ?? null,
+            promptSource: promptSource ?? null,
+            error: message,
+            runKey,
+            createdAt: new Date(),
+          }).onConflict('runKey').ignore().execute('run');
+          await tx.nativeUpdate(Call, { id: callRowId }, { status: 'failed', error: message });
+        });
+      });
     },
 
     /** Hands the analysed call to the lead's workflow, starting it when it is not running (signal-with-start). */
     async notifyLeadWorkflow({ organizationId, callRowId }: CallRef): Promise<string> {
-      const em = tenantEm(orm.em, organizationId);
-      const call = await em.findOneOrFail(Call, { id: callRowId }, { fields: ['id', 'lead'] });
-      const lead = await em.findOneOrFail(Lead, { id: call.lead }, { fields: ['id', 'assignedTo', 'name', 'externalId'] });
-      const workflowId = leadWorkflowId(organizationId, lead.id);
-      await temporal.workflow.signalWithStart('leadAnalysisWorkflow', {
-        workflowId,
-        taskQueue: config.temporal.taskQueue,
-        args: [{ organizationId, leadId: lead.id, openai: { requestTimeoutMs: config.openai.timeoutMs } }],
-        signal: 'callAnalyzed',
-        signalArgs: [{ callRowId }],
-        typedSearchAttributes: tenantSearchAttributes({ organizationId, userId: lead.assignedTo, leadId: lead.id }),
-        memo: { summary: `Lead ${lead.name ?? lead.externalId}` },
+      const lead = await asBookkeeping('Finding the lead', async () => {
+        const em = tenantEm(orm.em, organizationId);
+        const call = await em.findOne(Call, { id: callRowId }, { fields: ['id', 'lead'] });
+        if (!call) throw new CallNotFoundError();
+        return em.findOneOrFail(Lead, { id: call.lead }, { fields: ['id', 'assignedTo'] });
       });
-      return workflowId;
+      return signalLeadWorkflow(temporal, config, { organizationId, leadId: lead.id, userId: lead.assignedTo ?? null, callRowId });
     },
   };
 }

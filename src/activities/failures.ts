@@ -1,19 +1,11 @@
-// Maps OpenAI and domain errors onto Temporal failures, so the retry policy and the workflows can act on them.
-import { ApplicationFailure } from '@temporalio/activity';
+// Maps OpenAI, database and domain errors onto Temporal failures, so the retry policies and the workflows can
+// act on them. Messages that reach a call's `error` are plain: no hosts, ports, SQL or upstream bodies.
+import { ApplicationFailure, log } from '@temporalio/activity';
 import { OpenAIRequestError } from '../openai/errors.js';
 import { NoPromptConfiguredError } from '../domain/prompts/prompt-resolver.js';
+import { DEFINITE_FAILURE_TYPES, FailureType } from '../temporal/failure-types.js';
 
-/** Failure types the workflows look at (see workflows/prompt-fallback.ts). */
-export const FailureType = {
-  PromptNotFound: 'PromptNotFound',
-  RateLimited: 'RateLimited',
-  OpenAIUnavailable: 'OpenAIUnavailable',
-  OpenAIUnauthorized: 'OpenAIUnauthorized',
-  OpenAIBadRequest: 'OpenAIBadRequest',
-  OpenAINotConfigured: 'OpenAINotConfigured',
-  InvalidOutput: 'InvalidOutput',
-  NoPromptConfigured: 'NoPromptConfigured',
-} as const;
+export { FailureType, DEFINITE_FAILURE_TYPES };
 
 const TYPE_BY_KIND: Record<OpenAIRequestError['kind'], string> = {
   not_configured: FailureType.OpenAINotConfigured,
@@ -25,11 +17,63 @@ const TYPE_BY_KIND: Record<OpenAIRequestError['kind'], string> = {
   invalid_output: FailureType.InvalidOutput,
 };
 
+/** What a person may read about an OpenAI failure (the SDK's text can carry organization ids or key fragments). */
+export function plainOpenAIMessage(error: OpenAIRequestError): string {
+  switch (error.kind) {
+    case 'not_configured':
+    case 'prompt_not_found':
+    case 'invalid_output':
+      return error.message;
+    case 'rate_limited':
+      return 'OpenAI rate limit (429)';
+    case 'unavailable':
+      return error.status ? `OpenAI error ${error.status}` : 'OpenAI could not be reached (connection failed or timed out)';
+    case 'unauthorized':
+      return `OpenAI rejected the API key (${error.status ?? 401})`;
+    case 'bad_request':
+      return `OpenAI rejected the request (${error.status ?? 400})`;
+  }
+}
+
+export class CallNotFoundError extends Error {
+  constructor() {
+    super('Call not found (it was deleted)');
+  }
+}
+
+/** The SQLSTATE of a PostgreSQL error, wherever MikroORM or node-postgres put it. */
+export function sqlStateOf(error: unknown): string | undefined {
+  for (let current = error, depth = 0; current && typeof current === 'object' && depth < 5; depth++) {
+    const { code, sqlState } = current as { code?: unknown; sqlState?: unknown };
+    for (const candidate of [sqlState, code]) if (typeof candidate === 'string' && /^[0-9A-Z]{5}$/.test(candidate)) return candidate;
+    current = (current as { cause?: unknown; previous?: unknown }).cause ?? (current as { previous?: unknown }).previous;
+  }
+  return undefined;
+}
+
+/** Class 22 (data exception: value too long, NUL in text, bad encoding) and 23 (integrity constraint). */
+export function isDataError(error: unknown): boolean {
+  const state = sqlStateOf(error);
+  return state !== undefined && (state.startsWith('22') || state.startsWith('23'));
+}
+
+/** A data error as a definite failure with a message for a person; the raw text goes to the log only. */
+export function dataFailure(error: unknown, what: string): ApplicationFailure {
+  log.warn(`${what}: PostgreSQL refused the data`, { sqlState: sqlStateOf(error), error: (error as Error)?.message });
+  return ApplicationFailure.create({
+    type: FailureType.DataError,
+    message: `${what}: the database refused the data (SQLSTATE ${sqlStateOf(error)})`,
+    nonRetryable: true,
+  });
+}
+
 export function toApplicationFailure(error: unknown): unknown {
+  if (error instanceof ApplicationFailure) return error;
   if (error instanceof OpenAIRequestError) {
+    if (error.kind !== 'invalid_output') log.warn('OpenAI request failed', { kind: error.kind, status: error.status, error: error.message });
     return ApplicationFailure.create({
       type: TYPE_BY_KIND[error.kind],
-      message: error.message,
+      message: plainOpenAIMessage(error),
       nonRetryable: !error.retryable,
       // 429: wait as long as OpenAI says, instead of the policy's backoff.
       ...(error.retryAfterMs !== undefined ? { nextRetryDelay: error.retryAfterMs } : {}),
@@ -37,6 +81,9 @@ export function toApplicationFailure(error: unknown): unknown {
   }
   if (error instanceof NoPromptConfiguredError) {
     return ApplicationFailure.create({ type: FailureType.NoPromptConfigured, message: error.message, nonRetryable: true });
+  }
+  if (error instanceof CallNotFoundError) {
+    return ApplicationFailure.create({ type: FailureType.CallNotFound, message: error.message, nonRetryable: true });
   }
   return error;
 }
@@ -46,6 +93,19 @@ export async function asActivity<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (error) {
+    throw toApplicationFailure(error);
+  }
+}
+
+/**
+ * For bookkeeping activities (retried until PostgreSQL is back): a data error is definite and ends the
+ * analysis with a clear message instead of being retried forever; a missing call is definite too.
+ */
+export async function asBookkeeping<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (isDataError(error)) throw dataFailure(error, what);
     throw toApplicationFailure(error);
   }
 }

@@ -3,12 +3,14 @@ import type { ActivityDeps } from './deps.js';
 import { createCallAnalysisActivities } from './call-analysis.js';
 import { createLeadAnalysisActivities } from './lead-analysis.js';
 import { createScoringActivities } from './scoring.js';
+import { createReanalysisActivities } from './reanalysis.js';
 
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createCallAnalysisActivities(deps),
     ...createLeadAnalysisActivities(deps),
     ...createScoringActivities(deps),
+    ...createReanalysisActivities(deps),
   };
 }
 

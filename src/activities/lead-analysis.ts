@@ -1,13 +1,20 @@
 // Activities of leadAnalysisWorkflow: fold new call analyses into the lead's complete analysis, then score.
+// The lead's details and analyses are read and written here; Temporal sees ids and counts only.
+import { randomUUID } from 'node:crypto';
+import { ApplicationFailure, Context, log } from '@temporalio/activity';
 import { Call } from '../domain/calls/call.entity.js';
 import { Lead } from '../domain/leads/lead.entity.js';
 import { User } from '../domain/accounts/user.entity.js';
+import { Analysis } from '../domain/analyses/analysis.entity.js';
+import { checkStorableOutput } from '../domain/analyses/output-limits.js';
 import { tenantEm } from '../domain/tenancy/tenant-em.js';
 import { promptCandidates, systemDefaults, userPromptFor, type ResolvedPrompt } from '../domain/prompts/prompt-resolver.js';
 import { buildCompleteAnalysisInput } from '../domain/leads/complete-analysis-input.js';
 import { scoreLeadWithActiveModel } from '../domain/scoring/score-lead.js';
 import { parseJsonObject } from '../openai/gateway.js';
-import { asActivity } from './failures.js';
+import { asBookkeeping } from './failures.js';
+import { candidateForAttempt, databaseFailure, openAIFailure, type RetryWindow } from './openai-retry.js';
+import { forgetAnswer, recallAnswer, rememberAnswer } from './answer-cache.js';
 import { heartbeating } from './heartbeat.js';
 import type { ActivityDeps } from './deps.js';
 
@@ -19,57 +26,169 @@ export interface LeadRef {
 /** At most this many new call analyses go into one fold; the rest wait for the next one. */
 export const MAX_CALLS_PER_FOLD = 25;
 
+interface FoldAnswer {
+  analysis: Record<string, unknown>;
+  model: string;
+  promptVersion: string | null;
+  prompt: ResolvedPrompt;
+  usage: { inputTokens: number; outputTokens: number } | null;
+  latencyMs: number;
+  /** What the answer was computed from: written only if the lead and calls are still as read. */
+  basis: { completeAnalysisAt: string | null; calls: { id: string; analyzedAt: string | null }[] };
+}
+
 export function createLeadAnalysisActivities({ orm, openai, config }: ActivityDeps) {
   const unfolded = (leadId: string) => ({ lead: leadId, status: 'analyzed' as const, foldedAt: null });
 
   return {
-    /** How many analysed calls wait to be folded, and the complete-analysis prompts to try. */
-    async prepareLeadFold({ organizationId, leadId }: LeadRef): Promise<{ pending: number; candidates: ResolvedPrompt[] }> {
-      const em = tenantEm(orm.em, organizationId);
-      const lead = await em.findOneOrFail(Lead, { id: leadId });
-      const pending = await em.count(Call, unfolded(leadId));
-      const user = lead.assignedTo ? await em.findOne(User, { id: lead.assignedTo }) : null;
-      const candidates = promptCandidates(user ? userPromptFor(user, 'complete') : null, systemDefaults(config.openai).complete);
-      return { pending, candidates };
+    /** How many analysed calls wait to be folded, and the complete-analysis prompts to try (none: lead gone). */
+    async prepareLeadFold({ organizationId, leadId }: LeadRef): Promise<{ pending: number; candidates: ResolvedPrompt[]; userPromptConfigured: boolean }> {
+      return asBookkeeping('Preparing the complete analysis', async () => {
+        const em = tenantEm(orm.em, organizationId);
+        const lead = await em.findOne(Lead, { id: leadId }, { fields: ['id', 'assignedTo'] });
+        if (!lead) return { pending: 0, candidates: [], userPromptConfigured: false };
+        const pending = await em.count(Call, unfolded(leadId));
+        const user = lead.assignedTo ? await em.findOne(User, { id: lead.assignedTo }) : null;
+        const userPrompt = user ? userPromptFor(user, 'complete') : null;
+        const candidates = promptCandidates(userPrompt, systemDefaults(config.openai).complete);
+        return { pending, candidates, userPromptConfigured: userPrompt !== null };
+      });
     },
 
     /**
      * Folds the oldest unfolded analyses into the previous complete analysis. Idempotent: calls are marked
-     * folded in the same transaction that stores the new analysis, so a retry after a crash finds nothing to do.
+     * folded in the same transaction that stores the new analysis, guarded on what was read, so a retry or an
+     * overlapping attempt never loses or doubles a result.
      */
-    async foldLeadAnalysis({ organizationId, leadId, prompt }: LeadRef & { prompt: ResolvedPrompt }): Promise<{ folded: number; remaining: number; inputBytes: number }> {
-      return asActivity(() => heartbeating(async (signal) => {
+    async foldLeadAnalysis(input: LeadRef & { candidates: ResolvedPrompt[]; userPromptConfigured: boolean; window: RetryWindow }): Promise<{ folded: number; remaining: number }> {
+      const { organizationId, leadId, window } = input;
+      const info = Context.current().info;
+      const runKey = `${info.workflowExecution?.workflowId}:${info.workflowExecution?.runId}:${info.activityId}:complete`;
+      return heartbeating(async (signal) => {
         const em = tenantEm(orm.em, organizationId);
-        const lead = await em.findOneOrFail(Lead, { id: leadId });
-        const calls = await em.find(Call, unfolded(leadId), { orderBy: { analyzedAt: 'asc', id: 'asc' }, limit: MAX_CALLS_PER_FOLD });
-        if (calls.length === 0) return { folded: 0, remaining: 0, inputBytes: 0 };
-        const input = JSON.stringify(buildCompleteAnalysisInput(lead, calls));
-        const result = await openai.runPrompt({ promptId: prompt.promptId, input, signal });
-        const analysis = parseJsonObject(result.outputText);
-        await em.transactional(async (tx) => {
-          const marked = await tx.nativeUpdate(Call, { id: { $in: calls.map((c) => c.id) }, foldedAt: null }, { foldedAt: new Date() });
-          if (marked !== calls.length) throw new Error('Calls were folded concurrently; retrying');
-          await tx.nativeUpdate(Lead, { id: leadId }, {
-            completeAnalysis: analysis,
-            completeAnalysisPromptId: prompt.promptId,
-            completeAnalysisPromptSource: prompt.source,
-            completeAnalysisPromptVersion: result.promptVersion,
-            completeAnalysisModel: result.model,
-            completeAnalysisAt: new Date(),
-            updatedAt: new Date(),
+        let lead;
+        let calls;
+        try {
+          if (await em.count(Analysis, { runKey })) {
+            // An earlier attempt stored its fold and then lost the connection: report what is left.
+            return { folded: 1, remaining: await em.count(Call, unfolded(leadId)) };
+          }
+          lead = await em.findOne(Lead, { id: leadId });
+          calls = lead ? await em.find(Call, unfolded(leadId), { orderBy: { analyzedAt: 'asc', id: 'asc' }, limit: MAX_CALLS_PER_FOLD }) : [];
+        } catch (error) {
+          throw databaseFailure(error, 'Reading the lead', window);
+        }
+        if (!lead || calls.length === 0) return { folded: 0, remaining: 0 };
+
+        let answer = recallAnswer<FoldAnswer>(runKey);
+        if (!answer) {
+          const prompt = candidateForAttempt(input.candidates, info.attempt);
+          const started = Date.now();
+          try {
+            const result = await openai.runPrompt({ promptId: prompt.promptId, input: JSON.stringify(buildCompleteAnalysisInput(lead, calls)), signal });
+            const output = { analysis: parseJsonObject(result.outputText), model: result.model, promptVersion: result.promptVersion };
+            checkStorableOutput(output);
+            answer = {
+              ...output,
+              prompt,
+              usage: result.usage,
+              latencyMs: Date.now() - started,
+              basis: {
+                completeAnalysisAt: lead.completeAnalysisAt?.toISOString() ?? null,
+                calls: calls.map((call) => ({ id: call.id, analyzedAt: call.analyzedAt?.toISOString() ?? null })),
+              },
+            };
+          } catch (error) {
+            throw openAIFailure(error, window, prompt.promptId);
+          }
+        }
+
+        const stored = answer;
+        let stale = false;
+        try {
+          await em.transactional(async (tx) => {
+            for (const call of stored.basis.calls) {
+              const analyzedAt = call.analyzedAt ? new Date(call.analyzedAt) : null;
+              // A call re-analysed since it was read carries a new analysis: that one waits for the next fold.
+              const marked = await tx.nativeUpdate(Call, { id: call.id, foldedAt: null, analyzedAt }, { foldedAt: new Date() });
+              if (marked !== 1) stale = true;
+            }
+            const previousAt = stored.basis.completeAnalysisAt ? new Date(stored.basis.completeAnalysisAt) : null;
+            const updated = await tx.nativeUpdate(Lead, { id: leadId, completeAnalysisAt: previousAt }, {
+              completeAnalysis: stored.analysis,
+              completeAnalysisPromptId: stored.prompt.promptId,
+              completeAnalysisPromptSource: stored.prompt.source,
+              completeAnalysisPromptVersion: stored.promptVersion,
+              completeAnalysisModel: stored.model,
+              completeAnalysisAt: new Date(),
+              updatedAt: new Date(),
+            });
+            if (updated !== 1) stale = true;
+            if (stale) throw new StaleFoldError();
+            await tx.createQueryBuilder(Analysis).insert({
+              id: randomUUID(),
+              organization: organizationId,
+              kind: 'complete',
+              outcome: 'succeeded',
+              leadId,
+              userId: lead.assignedTo ?? null,
+              analysis: stored.analysis,
+              promptId: stored.prompt.promptId,
+              promptSource: stored.prompt.source,
+              promptVersion: stored.promptVersion,
+              model: stored.model,
+              fallback: stored.prompt.source === 'system' && input.userPromptConfigured,
+              inputTokens: stored.usage?.inputTokens ?? null,
+              outputTokens: stored.usage?.outputTokens ?? null,
+              latencyMs: stored.latencyMs,
+              runKey,
+              createdAt: new Date(),
+            }).execute('run');
           });
-        });
-        const remaining = await em.count(Call, unfolded(leadId));
-        return { folded: calls.length, remaining, inputBytes: Buffer.byteLength(input) };
-      }));
+        } catch (error) {
+          if (error instanceof StaleFoldError) {
+            forgetAnswer(runKey);
+            log.info('the lead changed while its fold ran; folding again', { leadId });
+            throw ApplicationFailure.create({ type: 'StaleFold', message: 'The lead changed while it was folded', nextRetryDelay: 1000 });
+          }
+          rememberAnswer(runKey, stored);
+          throw databaseFailure(error, 'Storing the complete analysis', window);
+        }
+        forgetAnswer(runKey);
+        const remaining = await em.count(Call, unfolded(leadId)).catch(() => 1);
+        return { folded: stored.basis.calls.length, remaining };
+      });
+    },
+
+    /** Records a fold that failed for good (for the prompt metrics); the lead keeps its previous analysis. */
+    async recordFailedFold({ organizationId, leadId, error, promptId }: LeadRef & { error: string; promptId?: string | undefined }): Promise<void> {
+      const info = Context.current().info;
+      return asBookkeeping('Recording the failed fold', async () => {
+        const em = tenantEm(orm.em, organizationId);
+        const lead = await em.findOne(Lead, { id: leadId }, { fields: ['id', 'assignedTo'] });
+        if (!lead) return;
+        await em.createQueryBuilder(Analysis).insert({
+          id: randomUUID(),
+          organization: organizationId,
+          kind: 'complete',
+          outcome: 'failed',
+          leadId,
+          userId: lead.assignedTo ?? null,
+          promptId: promptId ?? null,
+          error: error.replaceAll('\u0000', '').slice(0, 4000),
+          runKey: `${info.workflowExecution?.workflowId}:${info.workflowExecution?.runId}:${info.activityId}:failed`,
+          createdAt: new Date(),
+        }).onConflict('runKey').ignore().execute('run');
+      });
     },
 
     /** Scores the lead with its user's active model (a WON/LOST lead keeps its last score). */
     async scoreLead({ organizationId, leadId }: LeadRef): Promise<number | null> {
-      const em = tenantEm(orm.em, organizationId);
-      return scoreLeadWithActiveModel(em, leadId);
+      return asBookkeeping('Scoring the lead', () => scoreLeadWithActiveModel(tenantEm(orm.em, organizationId), leadId));
     },
   };
 }
+
+class StaleFoldError extends Error {}
 
 export type LeadAnalysisActivities = ReturnType<typeof createLeadAnalysisActivities>;

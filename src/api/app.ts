@@ -25,6 +25,8 @@ import callRoutes from './calls/routes.js';
 import leadRoutes from './leads/routes.js';
 import leadScoreRoutes from './leads/score-routes.js';
 import scoringRoutes from './scoring/routes.js';
+import reanalysisRoutes from './admin/reanalysis-routes.js';
+import promptMetricsRoutes from './prompts/metrics-routes.js';
 
 export interface AppDeps {
   config: Config;
@@ -83,7 +85,9 @@ export async function buildApp(deps: AppDeps, options: { logger?: FastifyServerO
     await api.register(healthRoutes, deps);
     await api.register(authRoutes, { ...deps, prefix: '/auth' });
     await api.register(adminRoutes, { ...deps, prefix: '/admin' });
+    await api.register(reanalysisRoutes, { ...deps, prefix: '/admin' });
     await api.register(promptRoutes, { ...deps, prefix: '/openai-prompts' });
+    await api.register(promptMetricsRoutes, { ...deps, prefix: '/openai-prompts' });
     await api.register(preferencesRoutes, { ...deps, prefix: '/ai' });
     await api.register(scoringRoutes, deps);
     await api.register(webhookRoutes, { ...deps, prefix: '/webhooks' });

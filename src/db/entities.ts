@@ -9,7 +9,9 @@ import { LeadScoringModel } from '../domain/scoring/lead-scoring-model.entity.js
 import { Integration } from '../domain/integrations/integration.entity.js';
 import { ScoringRun } from '../domain/scoring/scoring-run.entity.js';
 import { LeadScoreHistory } from '../domain/scoring/lead-score-history.entity.js';
+import { Analysis } from '../domain/analyses/analysis.entity.js';
 
 export const entities = [
-  Organization, User, PromptChange, UserAIPreferences, Lead, Call, LeadScoringModel, Integration, ScoringRun, LeadScoreHistory,
+  Organization, User, PromptChange, UserAIPreferences, Lead, Call, LeadScoringModel, Integration, ScoringRun,
+  LeadScoreHistory, Analysis,
 ];

@@ -7,6 +7,8 @@ export class OpenAIRequestError extends Error {
     readonly kind: 'not_configured' | 'prompt_not_found' | 'rate_limited' | 'unavailable' | 'unauthorized' | 'bad_request' | 'invalid_output',
     readonly retryable: boolean,
     readonly retryAfterMs?: number,
+    /** OpenAI's HTTP status, when it answered (kept apart from the message, which may carry upstream detail). */
+    readonly status?: number,
   ) {
     super(message);
     this.name = new.target.name;
@@ -27,25 +29,25 @@ export class PromptNotFoundError extends OpenAIRequestError {
 
 export class RateLimitedError extends OpenAIRequestError {
   constructor(message: string, retryAfterMs: number | undefined) {
-    super(message, 'rate_limited', true, retryAfterMs);
+    super(message, 'rate_limited', true, retryAfterMs, 429);
   }
 }
 
 export class OpenAIUnavailableError extends OpenAIRequestError {
-  constructor(message: string) {
-    super(message, 'unavailable', true);
+  constructor(message: string, status?: number) {
+    super(message, 'unavailable', true, undefined, status);
   }
 }
 
 export class OpenAIUnauthorizedError extends OpenAIRequestError {
-  constructor(message: string) {
-    super(message, 'unauthorized', false);
+  constructor(message: string, status?: number) {
+    super(message, 'unauthorized', false, undefined, status);
   }
 }
 
 export class OpenAIBadRequestError extends OpenAIRequestError {
-  constructor(message: string) {
-    super(message, 'bad_request', false);
+  constructor(message: string, status?: number) {
+    super(message, 'bad_request', false, undefined, status);
   }
 }
 

@@ -82,11 +82,11 @@ export function classifyOpenAIError(error: unknown): OpenAIRequestError {
     const message = error.message;
     if (error.status === 404) return new PromptNotFoundError(apiMessage(error) ?? message);
     if (error.status === 429) return new RateLimitedError(`OpenAI rate limit: ${message}`, retryAfterMs(error.headers));
-    if (error.status === 401 || error.status === 403) return new OpenAIUnauthorizedError(`OpenAI rejected the API key: ${message}`);
+    if (error.status === 401 || error.status === 403) return new OpenAIUnauthorizedError(`OpenAI rejected the API key: ${message}`, error.status);
     if (error.status === 408 || error.status === 409 || (error.status ?? 500) >= 500) {
-      return new OpenAIUnavailableError(`OpenAI error ${error.status}: ${message}`);
+      return new OpenAIUnavailableError(`OpenAI error ${error.status}: ${message}`, error.status);
     }
-    return new OpenAIBadRequestError(`OpenAI rejected the request (${error.status}): ${message}`);
+    return new OpenAIBadRequestError(`OpenAI rejected the request (${error.status}): ${message}`, error.status);
   }
   return new OpenAIUnavailableError(`OpenAI request failed: ${(error as Error)?.message ?? String(error)}`);
 }

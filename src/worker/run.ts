@@ -6,6 +6,7 @@ import { createOrm, type Orm } from '../db/orm.js';
 import { createOpenAIGateway } from '../openai/gateway.js';
 import { createWorker } from './worker.js';
 import { ensureScoringSchedule } from './schedule.js';
+import { ensureReconciliationSchedule } from './reconciliation-schedule.js';
 import { ensureSearchAttributes } from '../temporal/ensure-search-attributes.js';
 
 export interface RunningWorker {
@@ -24,7 +25,10 @@ export async function startWorker(config: Config, addresses: { databaseUrl: stri
   await ensureSearchAttributes(clientConnection, config.temporal.namespace).catch((error: Error) =>
     console.warn(`Could not register search attributes (${error.message}); register OrganizationId, UserId, LeadId as Keyword`));
   // The schedule is one per namespace: test workers on their own task queues pass false.
-  if (options.ensureSchedule ?? config.scoring.scheduleEnabled) await ensureScoringSchedule(client, config);
+  if (options.ensureSchedule ?? config.scoring.scheduleEnabled) {
+    await ensureScoringSchedule(client, config);
+    await ensureReconciliationSchedule(client, config);
+  }
   const worker = await createWorker({
     connection,
     config,

@@ -1,37 +1,62 @@
 // Activity options shared by the workflows (pure: workflow code imports them).
 import type { ActivityOptions } from '@temporalio/workflow';
+import { DEFINITE_FAILURE_TYPES } from '../temporal/failure-types.js';
+import type { RetryWindow } from '../activities/openai-retry.js';
 
-/** Short database steps: retried until they succeed (PostgreSQL may be restarting). */
+/** Short database steps: retried until they succeed (PostgreSQL may be restarting); data errors end them. */
 export const BOOKKEEPING_ACTIVITY_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', nonRetryableErrorTypes: DEFINITE_FAILURE_TYPES },
 };
 
-/** OpenAI activity tuning a workflow input may carry (starters, tests); the defaults suit OpenAI. */
+/** OpenAI tuning a workflow input carries (the starters fill it from the configuration). */
 export interface OpenAITuning {
-  maximumAttempts?: number;
-  initialIntervalMs?: number;
   /** The OpenAI client's request timeout (OPENAI_TIMEOUT_MS): an attempt must be allowed to outlast it. */
   requestTimeoutMs?: number;
+  /** OPENAI_RETRY_WINDOW_SECONDS: how long transient failures are retried for one analysis. */
+  retryWindowSeconds?: number;
+  initialBackoffMs?: number;
+  /** OPENAI_RETRY_MAX_BACKOFF_SECONDS in ms: the longest pause between tries. */
+  maxBackoffMs?: number;
 }
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
+const DEFAULT_WINDOW_SECONDS = 86_400;
+const DEFAULT_INITIAL_BACKOFF_MS = 1000;
+const DEFAULT_MAX_BACKOFF_MS = 300_000;
 const ACTIVITY_MARGIN_MS = 30_000;
+/** Beyond the window: room for database trouble after OpenAI's last try, before Temporal gives up the activity. */
+const WINDOW_SLACK_MS = 15 * 60_000;
+
+/** The retry window of an analysis that begins now (`nowMs` is the workflow's deterministic clock). */
+export function retryWindowFrom(tuning: OpenAITuning = {}, nowMs: number): RetryWindow {
+  const windowSeconds = tuning.retryWindowSeconds ?? DEFAULT_WINDOW_SECONDS;
+  return {
+    deadlineMs: nowMs + windowSeconds * 1000,
+    windowSeconds,
+    initialBackoffMs: tuning.initialBackoffMs ?? DEFAULT_INITIAL_BACKOFF_MS,
+    maxBackoffMs: tuning.maxBackoffMs ?? DEFAULT_MAX_BACKOFF_MS,
+  };
+}
 
 /**
- * Options for activities that call OpenAI. The SDK does not retry: this policy does, per prompt candidate.
- * They heartbeat while they wait, so a dead worker's attempt is retried within seconds, not minutes.
+ * Options for activities that call OpenAI. The SDK does not retry; Temporal retries the one activity, with the
+ * delay the activity chooses (backoff or Retry-After), until it succeeds or throws a definite failure (which
+ * it does once the window is over). Retries of one activity add no history events, so a day of retrying
+ * keeps the history small. They heartbeat while they wait, so a dead worker's attempt is retried within seconds.
  */
 export function openAIActivityOptions(tuning: OpenAITuning = {}): ActivityOptions {
+  const requestTimeoutMs = tuning.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const maxBackoffMs = tuning.maxBackoffMs ?? DEFAULT_MAX_BACKOFF_MS;
   return {
-    startToCloseTimeout: (tuning.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS) + ACTIVITY_MARGIN_MS,
+    startToCloseTimeout: requestTimeoutMs + ACTIVITY_MARGIN_MS,
+    scheduleToCloseTimeout: (tuning.retryWindowSeconds ?? DEFAULT_WINDOW_SECONDS) * 1000 + requestTimeoutMs + WINDOW_SLACK_MS,
     heartbeatTimeout: '10 seconds',
     retry: {
-      initialInterval: tuning.initialIntervalMs ?? 1000,
+      initialInterval: tuning.initialBackoffMs ?? DEFAULT_INITIAL_BACKOFF_MS,
       backoffCoefficient: 2,
-      maximumInterval: '1 minute',
-      maximumAttempts: tuning.maximumAttempts ?? 5,
-      nonRetryableErrorTypes: ['PromptNotFound', 'InvalidOutput', 'OpenAINotConfigured', 'OpenAIUnauthorized', 'OpenAIBadRequest', 'NoPromptConfigured'],
+      maximumInterval: maxBackoffMs,
+      nonRetryableErrorTypes: DEFINITE_FAILURE_TYPES,
     },
   };
 }

@@ -1,14 +1,18 @@
-// callAnalysisWorkflow (id call:<organizationId>:<callId>): extract the call with the user's prompt
-// (system prompt as fallback), record the outcome, then hand the lead to leadAnalysisWorkflow.
+// callAnalysisWorkflow (id call:<organizationId>:<callId>): extract the call with the user's prompt (the system
+// prompt as fallback), record the outcome, then hand the lead to leadAnalysisWorkflow. The same id runs again
+// (a new run) to heal a call that ended without an analysis, or to re-analyse it on request.
 import { proxyActivities, log } from '@temporalio/workflow';
 import type { CallAnalysisActivities } from '../activities/call-analysis.js';
-import { failureMessage, withPromptFallback } from './prompt-fallback.js';
-import { BOOKKEEPING_ACTIVITY_OPTIONS, openAIActivityOptions, type OpenAITuning } from './activity-options.js';
+import { FailureType } from '../temporal/failure-types.js';
+import { failedPromptId, failureMessage, failureType, withPromptCandidates } from './prompt-fallback.js';
+import { BOOKKEEPING_ACTIVITY_OPTIONS, openAIActivityOptions, retryWindowFrom, type OpenAITuning } from './activity-options.js';
 
 export interface CallAnalysisInput {
   organizationId: string;
   callRowId: string;
-  /** OpenAI retry and timeout tuning (the starters pass OPENAI_TIMEOUT_MS). */
+  /** Analyse again even if the call has an analysis (re-analysis on request). */
+  reanalysis?: boolean;
+  /** OpenAI retry and timeout tuning (the starters pass the configuration's). */
   openai?: OpenAITuning;
 }
 
@@ -23,22 +27,36 @@ const bookkeeping = proxyActivities<CallAnalysisActivities>(BOOKKEEPING_ACTIVITY
 
 export async function callAnalysisWorkflow(input: CallAnalysisInput): Promise<CallAnalysisResult> {
   const ref = { organizationId: input.organizationId, callRowId: input.callRowId };
-  const { finished, candidates } = await bookkeeping.beginCallAnalysis(ref);
-  if (finished) return { status: 'already-finished' };
-
-  const { extractCallAnalysis } = proxyActivities<CallAnalysisActivities>(openAIActivityOptions(input.openai));
-
+  let begun;
   try {
-    const { result, prompt } = await withPromptFallback(candidates, (candidate) =>
-      extractCallAnalysis({ ...ref, promptId: candidate.promptId }),
+    begun = await bookkeeping.beginCallAnalysis({ ...ref, reanalysis: input.reanalysis ?? false });
+  } catch (error) {
+    if (failureType(error) !== FailureType.CallNotFound) throw error;
+    return { status: 'failed', error: failureMessage(error) };
+  }
+  if (begun.finished) return { status: 'already-finished' };
+
+  const window = retryWindowFrom(input.openai, Date.now());
+  const { extractCallAnalysis } = proxyActivities<CallAnalysisActivities>(openAIActivityOptions(input.openai));
+  let stored;
+  try {
+    stored = await withPromptCandidates(begun.candidates, (candidates) =>
+      extractCallAnalysis({ ...ref, candidates, userPromptConfigured: begun.userPromptConfigured, window }),
     );
-    await bookkeeping.completeCallAnalysis({ ...ref, ...result, prompt });
-    await bookkeeping.notifyLeadWorkflow(ref);
-    return { status: 'analyzed', promptId: prompt.promptId, promptSource: prompt.source };
   } catch (error) {
     const message = failureMessage(error);
     log.warn('call analysis failed', { callRowId: input.callRowId, error: message });
-    await bookkeeping.failCallAnalysis({ ...ref, error: message });
+    if (failureType(error) === FailureType.CallNotFound) return { status: 'failed', error: message };
+    const promptId = failedPromptId(error);
+    const source = begun.candidates.find((candidate) => candidate.promptId === promptId)?.source;
+    await bookkeeping.failCallAnalysis({ ...ref, error: message, promptId, promptSource: source });
     return { status: 'failed', error: message };
   }
+  try {
+    await bookkeeping.notifyLeadWorkflow(ref);
+  } catch (error) {
+    // The call row was deleted after its analysis: nothing to fold.
+    if (failureType(error) !== FailureType.CallNotFound) throw error;
+  }
+  return { status: 'analyzed', promptId: stored.promptId, promptSource: stored.promptSource };
 }

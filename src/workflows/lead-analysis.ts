@@ -1,13 +1,15 @@
 // leadAnalysisWorkflow (id lead:<organizationId>:<leadId>): one per lead, fed by `callAnalyzed` signals.
 // It debounces bursts, folds the new analyses into the complete analysis, scores the lead, and
-// continues-as-new to keep its history short. It ends after a quiet spell; the next signal restarts it.
-import { condition, continueAsNew, defineQuery, defineSignal, proxyActivities, setHandler, workflowInfo, log } from '@temporalio/workflow';
+// continues-as-new to keep its history short. A fold that fails is retried by this workflow with backoff
+// (it stays alive while one is pending); with nothing pending it ends after a quiet spell, and the next
+// signal restarts it.
+import { condition, continueAsNew, proxyActivities, setHandler, workflowInfo, log } from '@temporalio/workflow';
 import type { LeadAnalysisActivities } from '../activities/lead-analysis.js';
-import { failureMessage, withPromptFallback } from './prompt-fallback.js';
-import { BOOKKEEPING_ACTIVITY_OPTIONS, openAIActivityOptions, type OpenAITuning } from './activity-options.js';
+import { failedPromptId, failureMessage, withPromptCandidates } from './prompt-fallback.js';
+import { BOOKKEEPING_ACTIVITY_OPTIONS, openAIActivityOptions, retryWindowFrom, type OpenAITuning } from './activity-options.js';
+import { callAnalyzedSignal, leadStateQuery } from './definitions.js';
 
-export const callAnalyzedSignal = defineSignal<[{ callRowId: string }]>('callAnalyzed');
-export const leadStateQuery = defineQuery<{ pending: number; folds: number }>('leadState');
+export { callAnalyzedSignal, leadStateQuery };
 
 export interface LeadAnalysisInput {
   organizationId: string;
@@ -17,7 +19,11 @@ export interface LeadAnalysisInput {
   debounce?: { quietMs?: number; maxWaitMs?: number };
   /** How long the workflow waits for another call before it completes. */
   idleMs?: number;
-  /** OpenAI retry and timeout tuning (the starters pass OPENAI_TIMEOUT_MS). */
+  /** Failed folds are retried after `initialMs`, doubling up to `maxMs`. */
+  foldRetry?: { initialMs?: number; maxMs?: number };
+  /** Consecutive failed folds so far (kept across continue-as-new). */
+  failingFolds?: number;
+  /** OpenAI retry and timeout tuning (the starters pass the configuration's). */
   openai?: OpenAITuning;
 }
 
@@ -30,45 +36,61 @@ export async function leadAnalysisWorkflow(input: LeadAnalysisInput): Promise<{ 
   const quietMs = input.debounce?.quietMs ?? 2000;
   const maxWaitMs = input.debounce?.maxWaitMs ?? 30_000;
   const idleMs = input.idleMs ?? 10 * 60_000;
+  const retryInitialMs = input.foldRetry?.initialMs ?? 60_000;
+  const retryMaxMs = input.foldRetry?.maxMs ?? 60 * 60_000;
   const { foldLeadAnalysis } = proxyActivities<LeadAnalysisActivities>(openAIActivityOptions(input.openai));
 
   const pending = new Set(input.pendingCallIds ?? []);
   let signals = 0;
   let folds = 0;
+  let failingFolds = input.failingFolds ?? 0;
   setHandler(callAnalyzedSignal, ({ callRowId }) => {
     pending.add(callRowId);
     signals++;
   });
-  setHandler(leadStateQuery, () => ({ pending: pending.size, folds }));
+  setHandler(leadStateQuery, () => ({ pending: pending.size, folds, failingFolds }));
 
   for (;;) {
-    if (!(await condition(() => pending.size > 0, idleMs))) return { folds };
+    if (failingFolds > 0) {
+      // A failed fold is due again after its backoff (or at once when a new call arrives).
+      const retryInMs = Math.min(retryMaxMs, retryInitialMs * 2 ** Math.min(20, failingFolds - 1));
+      await condition(() => pending.size > 0, retryInMs);
+    } else if (!(await condition(() => pending.size > 0, idleMs))) {
+      return { folds };
+    }
 
     // Debounce: a burst of calls becomes one fold.
     const burstStart = Date.now();
     for (;;) {
       const seen = signals;
       const left = maxWaitMs - (Date.now() - burstStart);
-      if (left <= 0 || !(await condition(() => signals !== seen, Math.min(quietMs, left)))) break;
+      if (pending.size === 0 || left <= 0 || !(await condition(() => signals !== seen, Math.min(quietMs, left)))) break;
     }
     pending.clear();
 
+    const { pending: waiting, candidates, userPromptConfigured } = await bookkeeping.prepareLeadFold(ref);
+    if (candidates.length === 0 && waiting === 0) return { folds }; // the lead is gone
     try {
-      const { pending: waiting, candidates } = await bookkeeping.prepareLeadFold(ref);
+      const window = retryWindowFrom(input.openai, Date.now());
       let remaining = waiting;
       while (remaining > 0) {
-        const { result } = await withPromptFallback(candidates, (prompt) => foldLeadAnalysis({ ...ref, prompt }));
+        const result = await withPromptCandidates(candidates, (left) =>
+          foldLeadAnalysis({ ...ref, candidates: left, userPromptConfigured, window }));
         remaining = result.folded === 0 ? 0 : result.remaining;
       }
+      failingFolds = 0;
     } catch (error) {
-      // The lead keeps working: the unfolded calls stay in the database for the next fold.
-      log.warn('complete analysis failed', { leadId: input.leadId, error: failureMessage(error) });
+      // The unfolded calls stay in the database; this workflow tries again after a backoff.
+      failingFolds++;
+      const message = failureMessage(error);
+      log.warn('complete analysis failed; retrying later', { leadId: input.leadId, error: message, failingFolds });
+      await bookkeeping.recordFailedFold({ ...ref, error: message, promptId: failedPromptId(error) });
     }
     await bookkeeping.scoreLead(ref);
     folds++;
 
     if (folds >= FOLDS_PER_RUN || workflowInfo().continueAsNewSuggested) {
-      await continueAsNew<typeof leadAnalysisWorkflow>({ ...input, pendingCallIds: [...pending] });
+      await continueAsNew<typeof leadAnalysisWorkflow>({ ...input, pendingCallIds: [...pending], failingFolds });
     }
   }
 }

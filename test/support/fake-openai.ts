@@ -10,6 +10,8 @@ export interface RecordedRequest {
   input: unknown;
   body: Record<string, unknown>;
   at: number;
+  /** The usage reported in a successful answer. */
+  usage?: { inputTokens: number; outputTokens: number };
 }
 
 /** One scripted answer, consumed by one request (queued per prompt id). */
@@ -34,6 +36,8 @@ export interface FakeOpenAI {
   definePrompt(id: string, script?: PromptScript): void;
   removePrompt(id: string): void;
   enqueue(id: string, ...behaviors: Behavior[]): void;
+  /** While set, every request (any prompt) gets this answer: an outage. `null` ends it. */
+  setOutage(behavior: { status: number; headers?: Record<string, string> } | null): void;
   count(promptId?: string): number;
   reset(): void;
   close(): Promise<void>;
@@ -53,6 +57,7 @@ export async function startFakeOpenAI(options: { port?: number } = {}): Promise<
   const prompts = new Map<string, PromptScript>();
   const queues = new Map<string, Behavior[]>();
   const requests: RecordedRequest[] = [];
+  let outage: Behavior | null = null;
 
   const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
     res.writeHead(status, { 'content-type': 'application/json', 'x-request-id': `req_${randomUUID().replaceAll('-', '')}`, ...headers });
@@ -73,9 +78,10 @@ export async function startFakeOpenAI(options: { port?: number } = {}): Promise<
       return send(res, 400, apiError('We could not parse the JSON body of your request.', 'invalid_request_error'));
     }
     const promptId = (body.prompt as { id?: string } | undefined)?.id;
-    requests.push({ promptId, input: body.input, body, at: Date.now() });
+    const recorded: RecordedRequest = { promptId, input: body.input, body, at: Date.now() };
+    requests.push(recorded);
 
-    const queued = promptId ? queues.get(promptId)?.shift() : undefined;
+    const queued = outage ?? (promptId ? queues.get(promptId)?.shift() : undefined);
     const script = promptId ? prompts.get(promptId) : undefined;
     const delay = (queued && 'delayMs' in queued ? queued.delayMs : undefined) ?? script?.delayMs ?? 0;
     if (delay > 0) await new Promise((r) => setTimeout(r, delay));
@@ -91,6 +97,7 @@ export async function startFakeOpenAI(options: { port?: number } = {}): Promise<
     const outputText = queued && 'output' in queued ? queued.output : (script.respond ?? defaultRespond)(input, body);
     const inputTokens = Math.ceil(input.length / 4);
     const outputTokens = Math.ceil(outputText.length / 4);
+    recorded.usage = { inputTokens, outputTokens };
     send(res, 200, {
       id: `resp_${randomUUID().replaceAll('-', '')}`,
       object: 'response',
@@ -146,6 +153,7 @@ export async function startFakeOpenAI(options: { port?: number } = {}): Promise<
     definePrompt: (id, script = {}) => void prompts.set(id, script),
     removePrompt: (id) => void prompts.delete(id),
     enqueue: (id, ...behaviors) => void queues.set(id, [...(queues.get(id) ?? []), ...behaviors]),
+    setOutage: (behavior) => void (outage = behavior),
     count: (promptId) => (promptId === undefined ? requests.length : requests.filter((r) => r.promptId === promptId).length),
     reset: () => {
       requests.length = 0;

@@ -1,18 +1,30 @@
-// GET /calls and GET /calls/:id (CONTRACT §3). Visibility is the request's EntityManager's: its tenant
-// filter keeps other organizations out, its visibility filter narrows a `user` to their own calls.
+// GET /calls, GET /calls/:id, its analyses, and re-analysis (CONTRACT §3). Visibility is the request's
+// EntityManager's: its tenant filter keeps other organizations out, its visibility filter narrows a `user` to
+// their own calls (so a user may re-analyse only their own; an admin any of the organization's).
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AppDeps } from '../app.js';
 import { Call } from '../../domain/calls/call.entity.js';
+import { Analysis } from '../../domain/analyses/analysis.entity.js';
+import { workflowUrl } from '../../temporal/links.js';
+import { RunAlreadyOpenError, startCallReanalysis } from '../../temporal/starters.js';
 import { ErrorSchema, Uuid } from '../accounts-schemas.js';
 import { isUuid } from '../json-schemas.js';
 import { PageQuery, findPage, pageOf } from '../pagination.js';
-import { notFound } from '../plugins/errors.js';
-import { CallSchema, CallStatusSchema, toCallDto } from './schemas.js';
+import { conflict, notFound } from '../plugins/errors.js';
+import { CallAnalysisEntrySchema, CallDetailSchema, CallSchema, CallStatusSchema, toCallDto } from './schemas.js';
 
-const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app) => {
+async function findVisibleCall(em: EntityManager, id: string) {
+  const call = isUuid(id) ? await em.findOne(Call, { id }) : null;
+  if (!call) throw notFound('Call');
+  return call;
+}
+
+const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
   app.addHook('onRequest', app.authenticate);
   const secured = { tags: ['calls'], security: [{ bearerAuth: [] }] };
+  const CallParams = Type.Object({ id: Type.String() });
 
   app.get('/', {
     schema: {
@@ -27,12 +39,55 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app) => {
   });
 
   app.get('/:id', {
-    schema: { ...secured, summary: 'One call and its analysis', params: Type.Object({ id: Type.String() }), response: { 200: CallSchema, 401: ErrorSchema, 404: ErrorSchema } },
+    schema: { ...secured, summary: 'One call, its transcript and its analysis', params: CallParams, response: { 200: CallDetailSchema, 401: ErrorSchema, 404: ErrorSchema } },
   }, async (request) => {
-    const { id } = request.params;
-    const call = isUuid(id) ? await request.em.findOne(Call, { id }) : null;
-    if (!call) throw notFound('Call');
-    return toCallDto(call);
+    const call = await findVisibleCall(request.em, request.params.id);
+    return { ...toCallDto(call), transcript: call.transcript, workflowUrl: workflowUrl(deps.config.temporal, call.workflowId) };
+  });
+
+  app.get('/:id/analyses', {
+    schema: {
+      ...secured,
+      summary: 'Every analysis of the call, newest first (re-analysis keeps the earlier ones)',
+      params: CallParams,
+      response: { 200: Type.Array(CallAnalysisEntrySchema), 401: ErrorSchema, 404: ErrorSchema },
+    },
+  }, async (request) => {
+    const call = await findVisibleCall(request.em, request.params.id);
+    const analyses = await request.em.find(Analysis, { callId: call.id, kind: 'individual', outcome: 'succeeded' }, { orderBy: { createdAt: 'desc', id: 'desc' } });
+    return analyses.map((entry) => ({
+      analysis: entry.analysis ?? {},
+      promptId: entry.promptId ?? null,
+      promptSource: entry.promptSource ?? null,
+      promptVersion: entry.promptVersion ?? null,
+      model: entry.model ?? null,
+      usage: entry.inputTokens == null || entry.outputTokens == null ? null : { inputTokens: entry.inputTokens, outputTokens: entry.outputTokens },
+      createdAt: entry.createdAt.toISOString(),
+    }));
+  });
+
+  app.post('/:id/reanalyze', {
+    schema: {
+      ...secured,
+      summary: 'Analyse the call again with the prompts configured now (its lead is folded and scored again)',
+      params: CallParams,
+      response: { 202: Type.Object({ id: Uuid, workflowId: Type.String() }), 401: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema },
+    },
+  }, async (request, reply) => {
+    const call = await findVisibleCall(request.em, request.params.id);
+    try {
+      await startCallReanalysis(deps.temporal.client, deps.config, {
+        organizationId: request.auth.organizationId,
+        userId: call.user,
+        leadId: call.lead,
+        callRowId: call.id,
+        workflowId: call.workflowId,
+      });
+    } catch (error) {
+      if (error instanceof RunAlreadyOpenError) throw conflict(error.message);
+      throw error;
+    }
+    return reply.status(202).send({ id: call.id, workflowId: call.workflowId });
   });
 };
 

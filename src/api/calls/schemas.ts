@@ -25,6 +25,24 @@ export const CallSchema = Type.Object({
 });
 export type CallDto = Static<typeof CallSchema>;
 
+/** GET /calls/:id: the call plus its transcript and a link to its run in the Temporal UI (null when unknown). */
+export const CallDetailSchema = Type.Object({
+  ...CallSchema.properties,
+  transcript: Type.String(),
+  workflowUrl: Nullable(Type.String()),
+});
+export type CallDetailDto = Static<typeof CallDetailSchema>;
+
+export const CallAnalysisEntrySchema = Type.Object({
+  analysis: JsonObject,
+  promptId: Nullable(Type.String()),
+  promptSource: Nullable(PromptSourceSchema),
+  promptVersion: Nullable(Type.String()),
+  model: Nullable(Type.String()),
+  usage: Nullable(Type.Object({ inputTokens: Type.Integer(), outputTokens: Type.Integer() })),
+  createdAt: IsoDateTime,
+});
+
 export function toCallDto(call: ICall): CallDto {
   return {
     id: call.id,

@@ -9,7 +9,9 @@ import { ErrorSchema } from '../accounts-schemas.js';
 import { isUuid } from '../json-schemas.js';
 import { PageQuery, findPage, pageOf } from '../pagination.js';
 import { notFound } from '../plugins/errors.js';
-import { LeadSchema, LeadStatusSchema, toLeadDto } from './schemas.js';
+import { LeadDetailSchema, LeadSchema, LeadStatusSchema, toLeadDto } from './schemas.js';
+import { leadWorkflowId } from '../../temporal/ids.js';
+import { workflowUrl } from '../../temporal/links.js';
 
 async function findVisibleLead(em: EntityManager, id: string) {
   const lead = isUuid(id) ? await em.findOne(Lead, { id }) : null;
@@ -17,7 +19,7 @@ async function findVisibleLead(em: EntityManager, id: string) {
   return lead;
 }
 
-const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app) => {
+const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
   app.addHook('onRequest', app.authenticate);
   const secured = { tags: ['leads'], security: [{ bearerAuth: [] }] };
   const LeadParams = Type.Object({ id: Type.String() });
@@ -35,8 +37,11 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app) => {
   });
 
   app.get('/:id', {
-    schema: { ...secured, summary: 'One lead and its complete analysis', params: LeadParams, response: { 200: LeadSchema, 401: ErrorSchema, 404: ErrorSchema } },
-  }, async (request) => toLeadDto(await findVisibleLead(request.em, request.params.id)));
+    schema: { ...secured, summary: 'One lead and its complete analysis', params: LeadParams, response: { 200: LeadDetailSchema, 401: ErrorSchema, 404: ErrorSchema } },
+  }, async (request) => {
+    const lead = await findVisibleLead(request.em, request.params.id);
+    return { ...toLeadDto(lead), workflowUrl: workflowUrl(deps.config.temporal, leadWorkflowId(lead.organization, lead.id)) };
+  });
 
   app.patch('/:id', {
     schema: {

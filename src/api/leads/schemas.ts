@@ -23,6 +23,9 @@ export const LeadSchema = Type.Object({
 });
 export type LeadDto = Static<typeof LeadSchema>;
 
+/** GET /leads/:id: the lead plus a link to its lead workflow in the Temporal UI (null when unknown). */
+export const LeadDetailSchema = Type.Object({ ...LeadSchema.properties, workflowUrl: Nullable(Type.String()) });
+
 export function toLeadDto(lead: ILead): LeadDto {
   return {
     id: lead.id,

@@ -10,19 +10,13 @@ import { HttpError } from '../plugins/errors.js';
 export async function acceptCall(
   deps: AppDeps,
   request: FastifyRequest,
-  input: { organizationId: string; delivery: CallDelivery; memoSummary: string },
+  input: { organizationId: string; delivery: CallDelivery },
 ): Promise<StoredCall> {
   const { organizationId, delivery } = input;
   const call = await storeCall(tenantEm(deps.orm.em, organizationId), organizationId, delivery);
   try {
-    await ensureCallWorkflow(deps.temporal.client, {
-      taskQueue: deps.config.temporal.taskQueue,
-      organizationId,
-      userId: delivery.userId,
-      call,
-      openaiTimeoutMs: deps.config.openai.timeoutMs,
-      memo: { summary: input.memoSummary },
-    });
+    // Ids only: names, e-mails and transcripts never go to Temporal.
+    await ensureCallWorkflow(deps.temporal.client, deps.config, { organizationId, userId: delivery.userId, call });
   } catch (error) {
     // The call is stored; a redelivery will start its workflow. Tell the provider to retry.
     request.log.error({ err: error, callId: delivery.callId }, 'could not start the call analysis workflow');

@@ -57,7 +57,7 @@ export async function providerIntegration(
 export async function deliverProviderCall(
   deps: AppDeps,
   request: FastifyRequest,
-  input: { organizationId: string; source: CallSource; call: ProviderCall; memoSummary: string },
+  input: { organizationId: string; source: CallSource; call: ProviderCall },
 ): Promise<StoredCall> {
   const { organizationId, call } = input;
   const missing: Record<string, string> = {};
@@ -89,7 +89,6 @@ export async function deliverProviderCall(
       metadata: call.metadata,
       source: input.source,
     },
-    memoSummary: input.memoSummary,
   });
   if (stored.duplicate && call.providerAnalysis) {
     const em = tenantEm(deps.orm.em, organizationId);

@@ -84,7 +84,6 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
       organizationId,
       source: 'retell',
       call,
-      memoSummary: `Retell call ${call.callId ?? ''}${body.call.agent_id ? ` (agent ${body.call.agent_id})` : ''}`,
     });
     return reply.status(202).send({ id: stored.id, workflowId: stored.workflowId, duplicate: stored.duplicate });
   });

@@ -69,15 +69,12 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
     const { organizationId } = request.params;
     const body = request.body as CallBodyT;
     const em = tenantEm(deps.orm.em, organizationId);
-    const user = isUuid(body.userId) ? await em.findOne(User, { id: body.userId }, { fields: ['id', 'email'] }) : null;
+    const user = isUuid(body.userId) ? await em.findOne(User, { id: body.userId }, { fields: ['id'] }) : null;
     if (!user) throw unprocessable('userId is not a user of this organization', { 'body.userId': 'is not a user of this organization' });
 
     const call = await acceptCall(deps, request, {
       organizationId,
-      delivery: {
-        ...body, userId: user.id, metadata: body.metadata as Record<string, unknown> | undefined, source: 'callsense',
-      },
-      memoSummary: `Call ${body.callId} of lead ${body.lead.name ?? body.lead.externalId} (user ${user.email})`,
+      delivery: { ...body, userId: user.id, metadata: body.metadata as Record<string, unknown> | undefined, source: 'callsense' },
     });
     return reply.status(202).send({ id: call.id, workflowId: call.workflowId, duplicate: call.duplicate });
   });

@@ -76,12 +76,10 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
       assistantUsers: integration.userMap,
       defaultUserId: integration.defaultUser ?? null,
     });
-    const assistant = call.metadata.assistantId ? ` (assistant ${String(call.metadata.assistantId)})` : '';
     const stored = await deliverProviderCall(deps, request, {
       organizationId,
       source: 'vapi',
       call,
-      memoSummary: `Vapi call ${call.callId ?? ''}${assistant}`,
     });
     return reply.status(202).send({ id: stored.id, workflowId: stored.workflowId, duplicate: stored.duplicate });
   });

@@ -2,11 +2,11 @@
 // makes sure its analysis workflow exists. Safe under concurrent and repeated deliveries.
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { callWorkflowId } from '../../temporal/ids.js';
-import { tenantSearchAttributes } from '../../temporal/search-attributes.js';
+import { ensureCallWorkflow as ensureCallRun, type StarterConfig } from '../../temporal/starters.js';
+import type { CallSource, CallStatus } from './call.entity.js';
 import { flattenTranscript, type TranscriptInput } from './transcript.js';
-import type { CallSource } from './call.entity.js';
 
 export interface CallDelivery {
   callId: string;
@@ -25,12 +25,24 @@ export interface StoredCall {
   leadId: string;
   workflowId: string;
   duplicate: boolean;
+  /** The stored call's status (a new call is `queued`). */
+  status: CallStatus;
 }
 
-/** Inserts lead (found or created) and call in one transaction; a repeated callId returns the first row. */
+/**
+ * Inserts lead (found or created) and call in one transaction; a repeated callId returns the first row and
+ * leaves the lead untouched (a redelivery with other lead details must not change or create a lead). A
+ * transaction-scoped advisory lock on (organization, callId) makes concurrent deliveries take turns.
+ */
 export async function storeCall(em: EntityManager, organizationId: string, delivery: CallDelivery): Promise<StoredCall> {
   const workflowId = callWorkflowId(organizationId, delivery.callId);
   return em.transactional(async (tx) => {
+    await tx.execute('select pg_advisory_xact_lock(hashtextextended(? || \':\' || ?, 0))', [organizationId, delivery.callId]);
+    const [existing] = await tx.execute<{ id: string; lead_id: string; workflow_id: string; status: CallStatus }[]>(
+      'select id, lead_id, workflow_id, status from calls where organization_id = ? and call_id = ?',
+      [organizationId, delivery.callId],
+    );
+    if (existing) return { id: existing.id, leadId: existing.lead_id, workflowId: existing.workflow_id, duplicate: true, status: existing.status };
     const [lead] = await tx.execute<{ id: string }[]>(
       `insert into leads (id, organization_id, external_id, name, phone, email, status, assigned_to_id, call_count, created_at, updated_at)
        values (?, ?, ?, ?, ?, ?, 'NEW', ?, 0, now(), now())
@@ -41,10 +53,10 @@ export async function storeCall(em: EntityManager, organizationId: string, deliv
        returning id`,
       [randomUUID(), organizationId, delivery.lead.externalId, delivery.lead.name ?? null, delivery.lead.phone ?? null, delivery.lead.email ?? null, delivery.userId],
     );
-    const inserted = await tx.execute<{ id: string; lead_id: string }[]>(
-      `insert into calls (id, organization_id, call_id, lead_id, user_id, transcript, started_at, duration_seconds, metadata, status, workflow_id, created_at, source)
+    const [inserted] = await tx.execute<{ id: string; lead_id: string }[]>(
+      `insert into calls (id, organization_id, call_id, lead_id, user_id, transcript, started_at, duration_seconds,
+         metadata, status, workflow_id, created_at, source)
        values (?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, now(), ?)
-       on conflict (organization_id, call_id) do nothing
        returning id, lead_id`,
       [
         randomUUID(), organizationId, delivery.callId, lead!.id, delivery.userId, flattenTranscript(delivery.transcript),
@@ -52,35 +64,28 @@ export async function storeCall(em: EntityManager, organizationId: string, deliv
         delivery.source ?? 'callsense',
       ],
     );
-    if (inserted[0]) {
-      await tx.execute('update leads set call_count = call_count + 1, updated_at = now() where id = ?', [lead!.id]);
-      return { id: inserted[0].id, leadId: inserted[0].lead_id, workflowId, duplicate: false };
-    }
-    const [existing] = await tx.execute<{ id: string; lead_id: string; workflow_id: string }[]>(
-      'select id, lead_id, workflow_id from calls where organization_id = ? and call_id = ?',
-      [organizationId, delivery.callId],
-    );
-    return { id: existing!.id, leadId: existing!.lead_id, workflowId: existing!.workflow_id, duplicate: true };
+    await tx.execute('update leads set call_count = call_count + 1, updated_at = now() where id = ?', [lead!.id]);
+    return { id: inserted!.id, leadId: inserted!.lead_id, workflowId, duplicate: false, status: 'queued' };
   });
 }
 
 /**
- * Starts the call's workflow unless it exists. Run on every delivery, duplicates included: if a crash came
- * between storing the call and starting its workflow, the provider's redelivery still gets it analysed,
- * and the workflow id (with REJECT_DUPLICATE) guarantees it is analysed once.
+ * Makes sure a delivered call gets analysed. Run on every delivery, duplicates included: a crash between storing
+ * the call and starting its workflow, or a run that ended without an analysis (failed, terminated, timed out),
+ * is healed by the provider's redelivery with a new run of the same workflow id. An analysed call is left alone;
+ * an open run is reused.
  */
-export async function ensureCallWorkflow(client: Client, input: { taskQueue: string; organizationId: string; userId: string; call: StoredCall; openaiTimeoutMs: number; memo?: Record<string, unknown> }): Promise<void> {
-  try {
-    await client.workflow.start('callAnalysisWorkflow', {
-      workflowId: input.call.workflowId,
-      taskQueue: input.taskQueue,
-      args: [{ organizationId: input.organizationId, callRowId: input.call.id, openai: { requestTimeoutMs: input.openaiTimeoutMs } }],
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      typedSearchAttributes: tenantSearchAttributes({ organizationId: input.organizationId, userId: input.userId, leadId: input.call.leadId }),
-      ...(input.memo ? { memo: input.memo } : {}),
-    });
-  } catch (error) {
-    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-  }
+export async function ensureCallWorkflow(
+  client: Client,
+  config: StarterConfig,
+  input: { organizationId: string; userId: string; call: StoredCall },
+): Promise<void> {
+  if (input.call.status === 'analyzed') return;
+  await ensureCallRun(client, config, {
+    organizationId: input.organizationId,
+    userId: input.userId,
+    leadId: input.call.leadId,
+    callRowId: input.call.id,
+    workflowId: input.call.workflowId,
+  });
 }

@@ -59,13 +59,18 @@ export async function scoreLeadWithActiveModel(em: EntityManager, leadId: string
   const explained = explainWith(model, features.get(lead.id)!);
   const changed = lead.score == null || Number(lead.score) !== explained.score || lead.scoreModelVersion !== model.version || lead.scoreScope !== model.scope;
   // Guarded by status: a lead closed meanwhile keeps the score it had.
-  const updated = await em.nativeUpdate(Lead, { id: lead.id, status: { $nin: [...CLOSED] } }, {
-    score: explained.score,
-    scoreModelVersion: model.version,
-    scoreScope: model.scope,
-    scoredAt: new Date(),
-    scoreExplanation: { intercept: explained.intercept, contributions: explained.contributions },
-  });
+  // Guarded by status (a lead closed meanwhile keeps the score it had) and by the model still being active: a
+  // score computed with a model replaced meanwhile never overwrites the newer model's.
+  const updated = await em.getConnection().execute(
+    `update leads set score = ?, score_model_version = ?, score_scope = ?, scored_at = now(), score_explanation = ?
+      where id = ? and status not in ('WON', 'LOST')
+        and exists (select 1 from lead_scoring_models m where m.id = ? and m.active)`,
+    [
+      explained.score, model.version, model.scope,
+      JSON.stringify({ intercept: explained.intercept, contributions: explained.contributions }), lead.id, model.id,
+    ],
+    'run',
+  ).then((result) => (result as unknown as { affectedRows: number }).affectedRows);
   if (updated > 0 && changed) {
     await recordScoreChanges(em, [{ organizationId: lead.organization, leadId: lead.id, score: explained.score, modelVersion: model.version, scope: model.scope, cause }]);
   }

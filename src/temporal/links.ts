@@ -1,0 +1,5 @@
+// Links into the Temporal Web UI for API answers (TEMPORAL_UI_URL; none configured → null).
+export function workflowUrl(temporal: { uiUrl: string | undefined; namespace: string }, workflowId: string): string | null {
+  if (!temporal.uiUrl) return null;
+  return `${temporal.uiUrl}/namespaces/${encodeURIComponent(temporal.namespace)}/workflows/${encodeURIComponent(workflowId)}`;
+}
