@@ -28,6 +28,8 @@ const EnvSchema = Type.Object({
   // Not in the contract: a worker pool that must not own the weekly schedule (extra pools, tests) sets false.
   SCORING_SCHEDULE_ENABLED: Type.Boolean({ default: true }),
   LOG_LEVEL: Type.String({ default: 'info' }),
+  WORKER_METRICS_PORT: Type.Integer({ default: 9464, minimum: 0, maximum: 65535 }),
+  OTEL_EXPORTER_OTLP_ENDPOINT: Type.Optional(Type.String({ minLength: 1 })),
   // Not in the contract: where `npm start` keeps its embedded services' data.
   CALLSENSE_DATA_DIR: Type.String({ default: '.data' }),
   EMBEDDED_POSTGRES_PORT: Type.Integer({ default: 5488 }),
@@ -53,6 +55,10 @@ export interface Config {
   scoring: { scheduleCron: string; scheduleTimezone: string; minLeadsPerClass: number; scheduleEnabled: boolean };
   webhookToleranceSeconds: number;
   logLevel: string;
+  /** Where the worker serves /metrics (0: a free port, for tests and side-by-side workers). */
+  workerMetricsPort: number;
+  /** OTLP/HTTP endpoint for traces; tracing is off without it. */
+  otlpEndpoint: string | undefined;
   dataDir: string;
   embeddedPostgresPort: number;
 }
@@ -103,6 +109,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { dote
     },
     webhookToleranceSeconds: raw.WEBHOOK_TOLERANCE_SECONDS,
     logLevel: raw.LOG_LEVEL,
+    workerMetricsPort: raw.WORKER_METRICS_PORT,
+    otlpEndpoint: raw.OTEL_EXPORTER_OTLP_ENDPOINT,
     dataDir: raw.CALLSENSE_DATA_DIR,
     embeddedPostgresPort: raw.EMBEDDED_POSTGRES_PORT,
   };

@@ -1,7 +1,7 @@
 // `npm start`: the whole system on one machine. Starts what the configuration does not point at
 // (embedded PostgreSQL, Temporal dev server with its Web UI), migrates, then runs worker and API.
 import closeWithGrace from 'close-with-grace';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { installTemporalRuntime } from './observability/temporal-runtime.js';
 import { loadConfig } from './config.js';
 import { createOrm } from './db/orm.js';
 import { migrateUp } from './db/migrate.js';
@@ -17,8 +17,8 @@ async function seedDemoData(orm: Orm) {
 }
 
 const config = loadConfig();
-// Keep the console readable: the worker's start-up chatter (bundle stats) stays below WARN.
-Runtime.install({ logger: new DefaultLogger(config.logLevel === 'debug' ? 'DEBUG' : 'WARN') });
+// First: the Temporal Runtime (pino logger, SDK metrics) must be installed before any worker connection.
+await installTemporalRuntime({ logLevel: config.logLevel });
 const services = await startServices(config);
 const stops: (() => Promise<void>)[] = [services.stop];
 closeWithGrace({ delay: 20_000 }, async ({ err, signal }) => {
@@ -47,4 +47,5 @@ CallSense is running
   API docs     ${api.url}/api/docs
   Temporal UI  ${temporalUi}
   Temporal     ${services.temporalAddress} (namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue})
+  Metrics      ${api.url}/metrics (API), ${worker.metricsUrl} (worker)
 ${demo ? `  Demo login   ${demo.email} / ${demo.password} (POST /api/auth/login)\n` : ''}Press Ctrl-C to stop.`);

@@ -1,5 +1,5 @@
 // Maps OpenAI and domain errors onto Temporal failures, so the retry policy and the workflows can act on them.
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import { OpenAIRequestError } from '../openai/errors.js';
 import { NoPromptConfiguredError } from '../domain/prompts/prompt-resolver.js';
 
@@ -46,6 +46,15 @@ export async function asActivity<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (error) {
+    logRetry(error);
     throw toApplicationFailure(error);
   }
+}
+
+/** Transient OpenAI failures are retried by Temporal: say so, with why and when (429: after Retry-After). */
+function logRetry(error: unknown): void {
+  if (!(error instanceof OpenAIRequestError) || !error.retryable) return;
+  const { attempt } = Context.current().info;
+  const message = error.kind === 'rate_limited' ? 'OpenAI rate limit (429): retrying' : 'OpenAI unavailable: retrying';
+  Context.current().log.warn(message, { reason: error.kind, attempt, retryAfterMs: error.retryAfterMs ?? null });
 }

@@ -21,6 +21,7 @@ import webhookRoutes from './webhooks/routes.js';
 import callRoutes from './calls/routes.js';
 import leadRoutes from './leads/routes.js';
 import scoringRoutes from './scoring/routes.js';
+import apiMetrics from '../observability/api-metrics.js';
 
 export interface AppDeps {
   config: Config;
@@ -62,6 +63,7 @@ export async function buildApp(deps: AppDeps, options: { logger?: FastifyServerO
   });
 
   await app.register(errors);
+  await app.register(apiMetrics, { orm: deps.orm });
   await app.register(docs);
   await app.register(rateLimit, { global: false });
   await app.register(auth, { config: deps.config, orm: deps.orm });

@@ -11,14 +11,16 @@ const addresses = defaultServiceAddresses(config);
 const orm = await createOrm(addresses.databaseUrl);
 await migrateUp(orm);
 const worker = await startWorker(config, addresses, { orm });
-console.log(`CallSense worker polling task queue "${config.temporal.taskQueue}" on ${addresses.temporalAddress}`);
+const { logger } = worker;
+logger.info({ taskQueue: config.temporal.taskQueue, temporalAddress: addresses.temporalAddress, metrics: worker.metricsUrl },
+  'CallSense worker polling');
 closeWithGrace({ delay: 15_000 }, async ({ err }) => {
-  if (err) console.error(err);
+  if (err) logger.error({ err }, 'shutting down after an error');
   await worker.stop();
   await orm.close();
 });
 // A worker that dies (e.g. Temporal gone for good) should end the process, so a supervisor restarts it.
 worker.run.catch((error) => {
-  console.error('worker stopped:', error);
+  logger.error({ err: error }, 'worker stopped');
   process.exitCode = 1;
 });

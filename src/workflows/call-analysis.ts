@@ -3,6 +3,7 @@
 import { proxyActivities, log } from '@temporalio/workflow';
 import type { CallAnalysisActivities } from '../activities/call-analysis.js';
 import { failureMessage, withPromptFallback } from './prompt-fallback.js';
+import { recordAnalysis } from '../observability/workflow-metrics.js';
 import { BOOKKEEPING_ACTIVITY_OPTIONS, openAIActivityOptions, type OpenAITuning } from './activity-options.js';
 
 export interface CallAnalysisInput {
@@ -33,12 +34,15 @@ export async function callAnalysisWorkflow(input: CallAnalysisInput): Promise<Ca
       extractCallAnalysis({ ...ref, promptId: candidate.promptId }),
     );
     await bookkeeping.completeCallAnalysis({ ...ref, ...result, prompt });
+    recordAnalysis('analyzed', prompt.source);
+    log.info('call analysed', { organizationId: input.organizationId, callRowId: input.callRowId, promptSource: prompt.source });
     await bookkeeping.notifyLeadWorkflow(ref);
     return { status: 'analyzed', promptId: prompt.promptId, promptSource: prompt.source };
   } catch (error) {
     const message = failureMessage(error);
-    log.warn('call analysis failed', { callRowId: input.callRowId, error: message });
+    log.warn('call analysis failed', { organizationId: input.organizationId, callRowId: input.callRowId, error: message });
     await bookkeeping.failCallAnalysis({ ...ref, error: message });
+    recordAnalysis('failed', 'none');
     return { status: 'failed', error: message };
   }
 }

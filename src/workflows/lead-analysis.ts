@@ -4,6 +4,7 @@
 import { condition, continueAsNew, defineQuery, defineSignal, proxyActivities, setHandler, workflowInfo, log } from '@temporalio/workflow';
 import type { LeadAnalysisActivities } from '../activities/lead-analysis.js';
 import { failureMessage, withPromptFallback } from './prompt-fallback.js';
+import { recordFold } from '../observability/workflow-metrics.js';
 import { BOOKKEEPING_ACTIVITY_OPTIONS, openAIActivityOptions, type OpenAITuning } from './activity-options.js';
 
 export const callAnalyzedSignal = defineSignal<[{ callRowId: string }]>('callAnalyzed');
@@ -53,16 +54,24 @@ export async function leadAnalysisWorkflow(input: LeadAnalysisInput): Promise<{ 
     }
     pending.clear();
 
+    const foldStart = Date.now();
     try {
       const { pending: waiting, candidates } = await bookkeeping.prepareLeadFold(ref);
       let remaining = waiting;
+      let folded = 0;
       while (remaining > 0) {
         const { result } = await withPromptFallback(candidates, (prompt) => foldLeadAnalysis({ ...ref, prompt }));
+        folded += result.folded;
         remaining = result.folded === 0 ? 0 : result.remaining;
+      }
+      if (folded > 0) {
+        recordFold('folded', (Date.now() - foldStart) / 1000);
+        log.info('complete analysis updated', { organizationId: input.organizationId, leadId: input.leadId, calls: folded });
       }
     } catch (error) {
       // The lead keeps working: the unfolded calls stay in the database for the next fold.
-      log.warn('complete analysis failed', { leadId: input.leadId, error: failureMessage(error) });
+      recordFold('failed', (Date.now() - foldStart) / 1000);
+      log.warn('complete analysis failed', { organizationId: input.organizationId, leadId: input.leadId, error: failureMessage(error) });
     }
     await bookkeeping.scoreLead(ref);
     folds++;

@@ -1,6 +1,7 @@
 // The user's prompt first, then the system default: on OpenAI's 404 for the prompt (not retried), or when
 // the user's prompt has used up its retries, the next candidate gets its own attempts.
-import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, log, workflowInfo } from '@temporalio/workflow';
+import { recordFallback } from '../observability/workflow-metrics.js';
 
 export interface PromptCandidate {
   promptId: string;
@@ -9,12 +10,13 @@ export interface PromptCandidate {
 
 const FALL_THROUGH = new Set(['PromptNotFound']);
 
-function shouldTryNext(error: unknown): boolean {
-  if (!(error instanceof ActivityFailure)) return false;
+/** Why the next candidate should run (a metric label), or null when the failure is final. */
+function fallbackReason(error: unknown): string | null {
+  if (!(error instanceof ActivityFailure)) return null;
   const cause = error.cause;
-  if (!(cause instanceof ApplicationFailure)) return true; // timeouts: retries ran out
-  if (cause.type && FALL_THROUGH.has(cause.type)) return true;
-  return !cause.nonRetryable; // a retryable failure reaching us means the attempts are used up
+  if (!(cause instanceof ApplicationFailure)) return 'timed_out'; // timeouts: retries ran out
+  if (cause.type && FALL_THROUGH.has(cause.type)) return 'prompt_not_found';
+  return cause.nonRetryable ? null : 'retries_exhausted'; // a retryable failure reaching us: attempts used up
 }
 
 export async function withPromptFallback<T>(
@@ -25,12 +27,19 @@ export async function withPromptFallback<T>(
     throw ApplicationFailure.create({ type: 'NoPromptConfigured', message: 'No OpenAI prompt configured', nonRetryable: true });
   }
   let lastError: unknown;
-  for (const candidate of candidates) {
+  for (const [index, candidate] of candidates.entries()) {
     try {
       return { result: await run(candidate), prompt: candidate };
     } catch (error) {
       lastError = error;
-      if (!shouldTryNext(error)) throw error;
+      const reason = fallbackReason(error);
+      if (!reason) throw error;
+      const next = candidates[index + 1];
+      if (next?.source === 'system' && candidate.source === 'user') {
+        const kind = workflowInfo().workflowType === 'leadAnalysisWorkflow' ? 'complete' : 'individual';
+        log.warn('falling back to the system prompt', { kind, promptId: candidate.promptId, reason, error: failureMessage(error) });
+        recordFallback(kind, reason);
+      }
     }
   }
   throw lastError;

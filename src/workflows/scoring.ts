@@ -52,7 +52,10 @@ const { optimizeScoringWeights } = proxyActivities<ScoringActivities>({
 
 /** Trains one user's model: the activity's outcome, including why no model was made. */
 export async function userScoringWorkflow(input: ScoringPair): Promise<TrainingOutcome> {
-  return optimizeScoringWeights({ organizationId: input.organizationId, userId: input.userId });
+  const outcome = await optimizeScoringWeights({ organizationId: input.organizationId, userId: input.userId });
+  const activated = outcome.status === 'trained' ? outcome.activated : false;
+  log.info('scoring run finished', { ...input, status: outcome.status, activated, reason: outcome.reason });
+  return outcome;
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight (deterministic: lanes take items in order). */
