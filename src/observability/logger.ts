@@ -18,6 +18,18 @@ const PINO_LEVEL: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'
   ERROR: 'error',
 };
 
+const TENANT_WORKFLOW_ID = /^(call|lead|scoring|reanalysis):([0-9a-f-]{36}):(.+)$/i;
+
+/** The ids a workflow id names (`call:<organizationId>:<callId>`, `lead:<organizationId>:<leadId>`, …). */
+export function idsOfWorkflowId(workflowId: unknown): Record<string, string> {
+  const match = typeof workflowId === 'string' ? TENANT_WORKFLOW_ID.exec(workflowId) : null;
+  if (!match) return {};
+  const [, kind, organizationId, rest] = match as unknown as [string, string, string, string];
+  if (kind === 'call') return { organizationId, callId: rest };
+  if (kind === 'lead') return { organizationId, leadId: rest };
+  return { organizationId };
+}
+
 /**
  * The Temporal SDK's logger interface on top of pino: workflow and activity `log` calls, the worker's
  * lifecycle messages and (forwarded) Core messages all come out as JSON lines with their attributes
@@ -27,9 +39,12 @@ export class PinoTemporalLogger implements TemporalLogger {
   constructor(private readonly logger: Logger) {}
 
   log(level: LogLevel, message: string, meta?: LogMetadata): void {
-    const fields: Record<string, unknown> = {};
-    // Symbol keys (the SDK's own timestamp) are internal; errors are serialized by pino's `err`.
+    // The API's field names, from the workflow id every workflow and activity message carries.
+    const fields: Record<string, unknown> = idsOfWorkflowId(meta?.workflowId);
+    // Symbol keys (the SDK's own timestamp) are internal; errors are serialized by pino's `err`; the task
+    // token is an opaque blob that only repeats the ids.
     for (const [key, value] of Object.entries(meta ?? {})) {
+      if (key === 'taskToken') continue;
       if (key === 'error' && value instanceof Error) fields.err = value;
       else fields[key] = value;
     }

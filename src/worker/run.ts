@@ -11,6 +11,7 @@ import { createWorkerMetrics } from '../observability/metrics.js';
 import { installTemporalRuntime, temporalCoreMetricsUrl } from '../observability/temporal-runtime.js';
 import { startWorkerMetricsServer } from '../observability/worker-metrics-server.js';
 import type { Logger } from '../observability/logger.js';
+import { tracing } from '../observability/tracing.js';
 
 export interface RunningWorker {
   worker: Worker;
@@ -28,7 +29,8 @@ export async function startWorker(config: Config, addresses: { databaseUrl: stri
   const orm = options.orm ?? (await createOrm(addresses.databaseUrl));
   const connection = await NativeConnection.connect({ address: addresses.temporalAddress });
   const clientConnection = await Connection.connect({ address: addresses.temporalAddress });
-  const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
+  const interceptors = tracing()?.clientInterceptors();
+  const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace, ...(interceptors ? { interceptors } : {}) });
   // Any Temporal server (compose, cloud, dev) gets the contract's search attributes; a server that
   // forbids operator calls must have them registered by its operator.
   await ensureSearchAttributes(clientConnection, config.temporal.namespace).catch((error: Error) =>

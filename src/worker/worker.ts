@@ -6,6 +6,7 @@ import { createActivities } from '../activities/index.js';
 import type { ActivityDeps } from '../activities/deps.js';
 import type { WorkerMetrics } from '../observability/metrics.js';
 import { metricsSinks } from '../observability/worker-sinks.js';
+import { tracing } from '../observability/tracing.js';
 
 /** The workflows' entry point: compiled `.js` next to this file, or the `.ts` source under tsx. */
 export function workflowsPath(): string {
@@ -24,13 +25,17 @@ export interface WorkerSetup extends ActivityDeps {
 
 export async function createWorker(setup: WorkerSetup): Promise<Worker> {
   const { connection, workflowBundlePath, overrides, metrics, ...deps } = setup;
+  // With tracing on, the workflows are bundled here with the tracing interceptor module (a prebuilt
+  // bundle does not have it).
+  const traced = tracing()?.workerOptions();
   return Worker.create({
     connection,
     namespace: deps.config.temporal.namespace,
     taskQueue: deps.config.temporal.taskQueue,
-    ...(workflowBundlePath ? { workflowBundle: { codePath: workflowBundlePath } } : { workflowsPath: workflowsPath() }),
+    ...(workflowBundlePath && !traced ? { workflowBundle: { codePath: workflowBundlePath } } : { workflowsPath: workflowsPath() }),
     activities: createActivities(deps),
-    ...(metrics ? { sinks: metricsSinks(metrics) } : {}),
+    ...(traced ? { interceptors: traced.interceptors } : {}),
+    sinks: { ...(metrics ? metricsSinks(metrics) : {}), ...traced?.sinks },
     // Every run of a tenant carries its ids; give the worker room for bursts without hogging 2 cores.
     maxConcurrentActivityTaskExecutions: 50,
     shutdownGraceTime: '10 seconds',
