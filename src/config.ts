@@ -39,6 +39,8 @@ const EnvSchema = Type.Object({
   PUBLIC_URL: Type.Optional(Type.String({ minLength: 1 })),
   // 32 bytes as 64 hex characters or base64; seals stored provider credentials (AES-256-GCM).
   CALLSENSE_ENCRYPTION_KEY: Type.Optional(Type.String({ minLength: 1 })),
+  WORKER_METRICS_PORT: Type.Integer({ default: 9464, minimum: 0, maximum: 65535 }),
+  OTEL_EXPORTER_OTLP_ENDPOINT: Type.Optional(Type.String({ minLength: 1 })),
   // Not in the contract: where `npm start` keeps its embedded services' data.
   CALLSENSE_DATA_DIR: Type.String({ default: '.data' }),
   EMBEDDED_POSTGRES_PORT: Type.Integer({ default: 5488 }),
@@ -80,6 +82,10 @@ export interface Config {
   /** Key that seals stored credentials; derived from the JWT secret when CALLSENSE_ENCRYPTION_KEY is unset. */
   encryption: { key: Buffer; derivedFromJwtSecret: boolean };
   logLevel: string;
+  /** Where the worker serves /metrics (0: a free port, for tests and side-by-side workers). */
+  workerMetricsPort: number;
+  /** OTLP/HTTP endpoint for traces; tracing is off without it. */
+  otlpEndpoint: string | undefined;
   dataDir: string;
   embeddedPostgresPort: number;
 }
@@ -159,6 +165,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { dote
     publicUrl: (raw.PUBLIC_URL ?? `http://${raw.HOST}:${raw.PORT}`).replace(/\/+$/, ''),
     encryption: encryptionKey(raw.CALLSENSE_ENCRYPTION_KEY, raw.JWT_SECRET ?? DEV_JWT_SECRET),
     logLevel: raw.LOG_LEVEL,
+    workerMetricsPort: raw.WORKER_METRICS_PORT,
+    otlpEndpoint: raw.OTEL_EXPORTER_OTLP_ENDPOINT,
     dataDir: raw.CALLSENSE_DATA_DIR,
     embeddedPostgresPort: raw.EMBEDDED_POSTGRES_PORT,
   };

@@ -1,6 +1,7 @@
 // `npm start`: the whole system on one machine. Starts what the configuration does not point at
 // (embedded PostgreSQL, Temporal dev server with its Web UI), migrates, then runs worker and API.
-import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { installTemporalRuntime } from './observability/temporal-runtime.js';
+import { startTracing } from './observability/tracing.js';
 import { isDevelopment, loadConfig } from './config.js';
 import { createOrm } from './db/orm.js';
 import { migrateUp } from './db/migrate.js';
@@ -17,11 +18,14 @@ async function seedDemoData(orm: Orm) {
 }
 
 const config = loadConfig();
-// Keep the console readable: the worker's start-up chatter (bundle stats) stays below WARN.
-Runtime.install({ logger: new DefaultLogger(config.logLevel === 'debug' ? 'DEBUG' : 'WARN') });
+// Before any client, app or worker exists (off, and not even loaded, without OTEL_EXPORTER_OTLP_ENDPOINT).
+const tracer = await startTracing({ endpoint: config.otlpEndpoint, serviceName: 'callsense' });
+// First: the Temporal Runtime (pino logger, SDK metrics) must be installed before any worker connection.
+await installTemporalRuntime({ logLevel: config.logLevel });
 // Installed before anything starts: a Ctrl-C during start-up still stops what was started.
 const shutdown = handleShutdown();
 const stops = { push: shutdown.add };
+if (tracer) stops.push(() => tracer.shutdown()); // flushes the last spans after everything else stopped
 const services = await startServices(config).catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);
@@ -50,4 +54,5 @@ CallSense is running
   API docs     ${api.url}/api/docs
   Temporal UI  ${temporalUi}
   Temporal     ${services.temporalAddress} (namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue})
+  Metrics      ${api.url}/metrics (API), ${worker.metricsUrl} (worker)
 ${demo ? `  Demo login   ${demo.email} / ${demo.password} (POST /api/auth/login)\n` : ''}Press Ctrl-C to stop.`);

@@ -12,7 +12,7 @@ import { promptCandidates, systemDefaults, userPromptFor, type ResolvedPrompt } 
 import { parseJsonObject } from '../openai/gateway.js';
 import { signalLeadWorkflow } from '../temporal/starters.js';
 import { CallNotFoundError, asBookkeeping } from './failures.js';
-import { candidateForAttempt, databaseFailure, openAIFailure, type RetryWindow } from './openai-retry.js';
+import { candidateForAttempt, databaseFailure, noteFallback, openAIFailure, type RetryWindow } from './openai-retry.js';
 import { forgetAnswer, recallAnswer, rememberAnswer } from './answer-cache.js';
 import { heartbeating } from './heartbeat.js';
 import type { ActivityDeps } from './deps.js';
@@ -44,7 +44,7 @@ function runKeyOf(kind: string): string {
   return `${execution?.workflowId}:${execution?.runId}:${kind}`;
 }
 
-export function createCallAnalysisActivities({ orm, openai, config, temporal }: ActivityDeps) {
+export function createCallAnalysisActivities({ orm, openai, config, temporal, metrics }: ActivityDeps) {
   return {
     /**
      * Moves the call to `analyzing` and returns the prompts to try. `finished` when the call is analysed already
@@ -89,6 +89,7 @@ export function createCallAnalysisActivities({ orm, openai, config, temporal }: 
         let answer = recallAnswer<Answer>(runKey);
         if (!answer) {
           const prompt = candidateForAttempt(input.candidates, Context.current().info.attempt);
+          noteFallback(input, prompt, 'individual', metrics);
           const started = Date.now();
           try {
             const result = await openai.runPrompt({ promptId: prompt.promptId, input: call.transcript, signal });

@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Config } from '../config.js';
 import type { Orm } from '../db/orm.js';
 import type { OpenAIGateway } from '../openai/gateway.js';
+import type { WorkerMetrics } from '../observability/metrics.js';
 
 /** What activities need from the outside world; handed to the activity factories by the worker. */
 export interface ActivityDeps {
@@ -10,4 +11,6 @@ export interface ActivityDeps {
   openai: OpenAIGateway;
   /** For activities that start or signal other workflows (signal-with-start of the lead workflow). */
   temporal: Client;
+  /** Where the OpenAI activities count fallbacks to the system prompt. */
+  metrics?: WorkerMetrics;
 }

@@ -1,6 +1,6 @@
 // Maps OpenAI, database and domain errors onto Temporal failures, so the retry policies and the workflows can
 // act on them. Messages that reach a call's `error` are plain: no hosts, ports, SQL or upstream bodies.
-import { ApplicationFailure, log } from '@temporalio/activity';
+import { ApplicationFailure, Context, log } from '@temporalio/activity';
 import { OpenAIRequestError } from '../openai/errors.js';
 import { NoPromptConfiguredError } from '../domain/prompts/prompt-resolver.js';
 import { DEFINITE_FAILURE_TYPES, FailureType } from '../temporal/failure-types.js';
@@ -93,6 +93,7 @@ export async function asActivity<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (error) {
+    logRetry(error);
     throw toApplicationFailure(error);
   }
 }
@@ -108,4 +109,12 @@ export async function asBookkeeping<T>(what: string, fn: () => Promise<T>): Prom
     if (isDataError(error)) throw dataFailure(error, what);
     throw toApplicationFailure(error);
   }
+}
+
+/** Transient OpenAI failures are retried by Temporal: say so, with why and when (429: after Retry-After). */
+export function logRetry(error: unknown): void {
+  if (!(error instanceof OpenAIRequestError) || !error.retryable) return;
+  const { attempt } = Context.current().info;
+  const message = error.kind === 'rate_limited' ? 'OpenAI rate limit (429): retrying' : 'OpenAI unavailable: retrying';
+  Context.current().log.warn(message, { reason: error.kind, attempt, retryAfterMs: error.retryAfterMs ?? null });
 }

@@ -13,7 +13,7 @@ import { buildCompleteAnalysisInput } from '../domain/leads/complete-analysis-in
 import { scoreLeadWithActiveModel } from '../domain/scoring/score-lead.js';
 import { parseJsonObject } from '../openai/gateway.js';
 import { asBookkeeping } from './failures.js';
-import { candidateForAttempt, databaseFailure, openAIFailure, type RetryWindow } from './openai-retry.js';
+import { candidateForAttempt, databaseFailure, noteFallback, openAIFailure, type RetryWindow } from './openai-retry.js';
 import { forgetAnswer, recallAnswer, rememberAnswer } from './answer-cache.js';
 import { heartbeating } from './heartbeat.js';
 import type { ActivityDeps } from './deps.js';
@@ -37,7 +37,7 @@ interface FoldAnswer {
   basis: { completeAnalysisAt: string | null; calls: { id: string; analyzedAt: string | null }[] };
 }
 
-export function createLeadAnalysisActivities({ orm, openai, config }: ActivityDeps) {
+export function createLeadAnalysisActivities({ orm, openai, config, metrics }: ActivityDeps) {
   const unfolded = (leadId: string) => ({ lead: leadId, status: 'analyzed' as const, foldedAt: null });
 
   return {
@@ -83,6 +83,7 @@ export function createLeadAnalysisActivities({ orm, openai, config }: ActivityDe
         let answer = recallAnswer<FoldAnswer>(runKey);
         if (!answer) {
           const prompt = candidateForAttempt(input.candidates, info.attempt);
+          noteFallback(input, prompt, 'complete', metrics);
           const started = Date.now();
           try {
             const result = await openai.runPrompt({ promptId: prompt.promptId, input: JSON.stringify(buildCompleteAnalysisInput(lead, calls)), signal });

@@ -5,7 +5,8 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { OpenAIRequestError } from '../openai/errors.js';
 import type { ResolvedPrompt } from '../domain/prompts/prompt-resolver.js';
-import { FailureType, dataFailure, isDataError, plainOpenAIMessage, toApplicationFailure } from './failures.js';
+import { FailureType, dataFailure, isDataError, logRetry, plainOpenAIMessage, toApplicationFailure } from './failures.js';
+import type { WorkerMetrics } from '../observability/metrics.js';
 
 /** Carried in the activity input (plain numbers, chosen by the workflow when the analysis began). */
 export interface RetryWindow {
@@ -23,6 +24,22 @@ export function candidateForAttempt(candidates: ResolvedPrompt[], attempt: numbe
   return (attempt - 1) % 3 === 2 ? candidates[1]! : candidates[0]!;
 }
 
+/**
+ * Counts and logs a try that runs the system prompt although the user configured their own: because their
+ * prompt does not exist (OpenAI's 404 dropped it), or because it keeps failing transiently.
+ */
+export function noteFallback(
+  input: { candidates: ResolvedPrompt[]; userPromptConfigured: boolean },
+  chosen: ResolvedPrompt,
+  kind: 'individual' | 'complete',
+  metrics: WorkerMetrics | undefined,
+): void {
+  if (!input.userPromptConfigured || chosen.source !== 'system') return;
+  const reason = input.candidates[0]?.source === 'system' ? 'prompt_not_found' : 'retrying_user_prompt';
+  metrics?.recordFallback(kind, reason);
+  Context.current().log.info('falling back to the system prompt', { kind, reason, promptId: chosen.promptId });
+}
+
 export function backoffMs(window: RetryWindow, attempt: number): number {
   return Math.min(window.maxBackoffMs, window.initialBackoffMs * 2 ** Math.min(30, attempt - 1));
 }
@@ -34,6 +51,7 @@ export function backoffMs(window: RetryWindow, attempt: number): number {
 export function openAIFailure(error: unknown, window: RetryWindow, promptId: string, attempt = Context.current().info.attempt): unknown {
   const failure = toApplicationFailure(error);
   if (!(failure instanceof ApplicationFailure) || !(error instanceof OpenAIRequestError)) return failure;
+  logRetry(error);
   const message = plainOpenAIMessage(error);
   if (!error.retryable) return ApplicationFailure.create({ type: failure.type ?? undefined, message, nonRetryable: true, details: [promptId] });
   const now = Date.now();

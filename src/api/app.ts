@@ -27,6 +27,7 @@ import leadScoreRoutes from './leads/score-routes.js';
 import scoringRoutes from './scoring/routes.js';
 import reanalysisRoutes from './admin/reanalysis-routes.js';
 import promptMetricsRoutes from './prompts/metrics-routes.js';
+import apiMetrics from '../observability/api-metrics.js';
 
 export interface AppDeps {
   config: Config;
@@ -77,6 +78,7 @@ export async function buildApp(deps: AppDeps, options: { logger?: FastifyServerO
   });
 
   await app.register(errors);
+  await app.register(apiMetrics, { orm: deps.orm });
   await app.register(docs);
   await app.register(rateLimit, { global: false });
   await app.register(auth, { config: deps.config, orm: deps.orm });

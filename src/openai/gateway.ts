@@ -2,6 +2,7 @@
 // The SDK's own retries are off (maxRetries: 0): Temporal's retry policy owns retries.
 import OpenAI from 'openai';
 import type { Config } from '../config.js';
+import type { OpenAIRequestObservation } from '../observability/metrics.js';
 import {
   InvalidOutputError,
   OpenAIBadRequestError,
@@ -36,7 +37,12 @@ export interface OpenAIGateway {
   runPrompt(run: PromptRun): Promise<PromptResult>;
 }
 
-export function createOpenAIGateway(config: Config['openai']): OpenAIGateway {
+export interface GatewayOptions {
+  /** Told about every request once it ends (the worker counts them in its metrics). */
+  observe?: (observation: OpenAIRequestObservation) => void;
+}
+
+export function createOpenAIGateway(config: Config['openai'], options: GatewayOptions = {}): OpenAIGateway {
   if (!config.apiKey && !config.baseURL) {
     return { runPrompt: async () => { throw new OpenAINotConfiguredError(); } };
   }
@@ -49,6 +55,8 @@ export function createOpenAIGateway(config: Config['openai']): OpenAIGateway {
   });
   return {
     async runPrompt(run) {
+      const started = performance.now();
+      const seconds = () => (performance.now() - started) / 1000;
       try {
         const response = await client.responses.create({
           prompt: { id: run.promptId },
@@ -56,7 +64,7 @@ export function createOpenAIGateway(config: Config['openai']): OpenAIGateway {
           ...(run.maxOutputTokens ? { max_output_tokens: run.maxOutputTokens } : {}),
           ...(run.store !== undefined ? { store: run.store } : {}),
         }, run.signal ? { signal: run.signal } : undefined);
-        return {
+        const result: PromptResult = {
           outputText: response.output_text,
           model: response.model,
           promptVersion: response.prompt?.version ?? null,
@@ -66,8 +74,13 @@ export function createOpenAIGateway(config: Config['openai']): OpenAIGateway {
             : null,
           responseId: response.id,
         };
+        options.observe?.({ outcome: 'success', status: '200', seconds: seconds(), usage: result.usage });
+        return result;
       } catch (error) {
-        throw classifyOpenAIError(error);
+        const classified = classifyOpenAIError(error);
+        const status = error instanceof OpenAI.APIError && error.status ? String(error.status) : 'none';
+        options.observe?.({ outcome: classified.kind, status, seconds: seconds() });
+        throw classified;
       }
     },
   };

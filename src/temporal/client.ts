@@ -1,4 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
+import { tracing } from '../observability/tracing.js';
 
 export interface TemporalHandle {
   connection: Connection;
@@ -8,6 +9,7 @@ export interface TemporalHandle {
 
 export async function connectTemporal(address: string, namespace: string): Promise<TemporalHandle> {
   const connection = await Connection.connect({ address });
-  const client = new Client({ connection, namespace });
+  const interceptors = tracing()?.clientInterceptors();
+  const client = new Client({ connection, namespace, ...(interceptors ? { interceptors } : {}) });
   return { connection, client, close: () => connection.close() };
 }

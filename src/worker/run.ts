@@ -8,22 +8,34 @@ import { createWorker } from './worker.js';
 import { ensureScoringSchedule } from './schedule.js';
 import { ensureReconciliationSchedule } from './reconciliation-schedule.js';
 import { ensureSearchAttributes } from '../temporal/ensure-search-attributes.js';
+import { createWorkerMetrics } from '../observability/metrics.js';
+import { installTemporalRuntime, temporalCoreMetricsUrl } from '../observability/temporal-runtime.js';
+import { startWorkerMetricsServer } from '../observability/worker-metrics-server.js';
+import type { Logger } from '../observability/logger.js';
+import { tracing } from '../observability/tracing.js';
 
 export interface RunningWorker {
   worker: Worker;
   run: Promise<void>;
+  /** The worker's Prometheus endpoint (WORKER_METRICS_PORT). */
+  metricsUrl: string;
+  logger: Logger;
   stop(): Promise<void>;
 }
 
 export async function startWorker(config: Config, addresses: { databaseUrl: string; temporalAddress: string }, options: { orm?: Orm; workflowBundlePath?: string | undefined; ensureSchedule?: boolean } = {}): Promise<RunningWorker> {
+  // Before the first native connection: the Runtime's logger and SDK metrics are fixed at install.
+  const { logger } = await installTemporalRuntime({ logLevel: config.logLevel });
+  const metrics = createWorkerMetrics();
   const orm = options.orm ?? (await createOrm(addresses.databaseUrl));
   const connection = await NativeConnection.connect({ address: addresses.temporalAddress });
   const clientConnection = await Connection.connect({ address: addresses.temporalAddress });
-  const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
+  const interceptors = tracing()?.clientInterceptors();
+  const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace, ...(interceptors ? { interceptors } : {}) });
   // Any Temporal server (compose, cloud, dev) gets the contract's search attributes; a server that
   // forbids operator calls must have them registered by its operator.
   await ensureSearchAttributes(clientConnection, config.temporal.namespace).catch((error: Error) =>
-    console.warn(`Could not register search attributes (${error.message}); register OrganizationId, UserId, LeadId as Keyword`));
+    logger.warn(`Could not register search attributes (${error.message}); register OrganizationId, UserId, LeadId as Keyword`));
   // The schedule is one per namespace: test workers on their own task queues pass false.
   if (options.ensureSchedule ?? config.scoring.scheduleEnabled) {
     await ensureScoringSchedule(client, config);
@@ -33,15 +45,26 @@ export async function startWorker(config: Config, addresses: { databaseUrl: stri
     connection,
     config,
     orm,
-    openai: createOpenAIGateway(config.openai),
+    openai: createOpenAIGateway(config.openai, { observe: (request) => metrics.recordOpenAIRequest(request) }),
     temporal: client,
+    metrics,
     workflowBundlePath: options.workflowBundlePath ?? process.env.WORKFLOW_BUNDLE_PATH,
+  });
+  const metricsServer = await startWorkerMetricsServer({
+    host: config.host,
+    port: config.workerMetricsPort,
+    registry: metrics.registry,
+    coreMetricsUrl: temporalCoreMetricsUrl,
+    logger,
   });
   const run = worker.run();
   return {
     worker,
     run,
+    metricsUrl: metricsServer.url,
+    logger,
     async stop() {
+      await metricsServer.close();
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await run.catch(() => undefined);
       await connection.close();

@@ -6,6 +6,7 @@ import type { CallAnalysisActivities } from '../activities/call-analysis.js';
 import { FailureType } from '../temporal/failure-types.js';
 import { failedPromptId, failureMessage, failureType, withPromptCandidates } from './prompt-fallback.js';
 import { BOOKKEEPING_ACTIVITY_OPTIONS, openAIActivityOptions, retryWindowFrom, type OpenAITuning } from './activity-options.js';
+import { recordAnalysis } from '../observability/workflow-metrics.js';
 
 export interface CallAnalysisInput {
   organizationId: string;
@@ -50,8 +51,10 @@ export async function callAnalysisWorkflow(input: CallAnalysisInput): Promise<Ca
     const promptId = failedPromptId(error);
     const source = begun.candidates.find((candidate) => candidate.promptId === promptId)?.source;
     await bookkeeping.failCallAnalysis({ ...ref, error: message, promptId, promptSource: source });
+    recordAnalysis('failed', source ?? 'none');
     return { status: 'failed', error: message };
   }
+  recordAnalysis('analyzed', stored.promptSource);
   try {
     await bookkeeping.notifyLeadWorkflow(ref);
   } catch (error) {

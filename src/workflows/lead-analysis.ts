@@ -8,6 +8,7 @@ import type { LeadAnalysisActivities } from '../activities/lead-analysis.js';
 import { failedPromptId, failureMessage, withPromptCandidates } from './prompt-fallback.js';
 import { BOOKKEEPING_ACTIVITY_OPTIONS, openAIActivityOptions, retryWindowFrom, type OpenAITuning } from './activity-options.js';
 import { callAnalyzedSignal, leadStateQuery } from './definitions.js';
+import { recordFold } from '../observability/workflow-metrics.js';
 
 export { callAnalyzedSignal, leadStateQuery };
 
@@ -70,20 +71,30 @@ export async function leadAnalysisWorkflow(input: LeadAnalysisInput): Promise<{ 
 
     const { pending: waiting, candidates, userPromptConfigured } = await bookkeeping.prepareLeadFold(ref);
     if (candidates.length === 0 && waiting === 0) return { folds }; // the lead is gone
+    const foldStart = Date.now();
     try {
       const window = retryWindowFrom(input.openai, Date.now());
       let remaining = waiting;
+      let folded = 0;
       while (remaining > 0) {
         const result = await withPromptCandidates(candidates, (left) =>
           foldLeadAnalysis({ ...ref, candidates: left, userPromptConfigured, window }));
+        folded += result.folded;
         remaining = result.folded === 0 ? 0 : result.remaining;
       }
       failingFolds = 0;
+      if (folded > 0) {
+        recordFold('folded', (Date.now() - foldStart) / 1000);
+        log.info('complete analysis updated', { organizationId: input.organizationId, leadId: input.leadId, calls: folded });
+      }
     } catch (error) {
       // The unfolded calls stay in the database; this workflow tries again after a backoff.
       failingFolds++;
       const message = failureMessage(error);
-      log.warn('complete analysis failed; retrying later', { leadId: input.leadId, error: message, failingFolds });
+      recordFold('failed', (Date.now() - foldStart) / 1000);
+      log.warn('complete analysis failed; retrying later', {
+        organizationId: input.organizationId, leadId: input.leadId, error: message, failingFolds,
+      });
       await bookkeeping.recordFailedFold({ ...ref, error: message, promptId: failedPromptId(error) });
     }
     await bookkeeping.scoreLead(ref);

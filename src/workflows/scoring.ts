@@ -82,13 +82,17 @@ async function recordingFailure(organizationId: string, userId: string | null, t
 /** Trains one user's model: the activity's outcome, including why no model was made. */
 export async function userScoringWorkflow(input: ScoringPair): Promise<TrainingOutcome> {
   const { organizationId, userId } = input;
-  return recordingFailure(organizationId, userId, () => optimizeScoringWeights({ organizationId, userId }));
+  const outcome = await recordingFailure(organizationId, userId, () => optimizeScoringWeights({ organizationId, userId }));
+  log.info('scoring run finished', { organizationId, userId, status: outcome.status, reason: outcome.reason });
+  return outcome;
 }
 
 /** Trains the organization's pooled model from all its WON/LOST leads. */
 export async function organizationScoringWorkflow(input: { organizationId: string }): Promise<TrainingOutcome> {
   const { organizationId } = input;
-  return recordingFailure(organizationId, null, () => optimizeOrganizationScoringWeights({ organizationId }));
+  const outcome = await recordingFailure(organizationId, null, () => optimizeOrganizationScoringWeights({ organizationId }));
+  log.info('organization scoring run finished', { organizationId, status: outcome.status, reason: outcome.reason });
+  return outcome;
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight (deterministic: lanes take items in order). */

@@ -3,7 +3,8 @@
 // this file's own (so parallel test files never take each other's tasks).
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Test } from 'tap';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { installTemporalRuntime } from '../../src/observability/temporal-runtime.js';
+import { createLogger } from '../../src/observability/logger.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createOrm, type Orm } from '../../src/db/orm.js';
 import { buildApp, type App } from '../../src/api/app.js';
@@ -14,7 +15,8 @@ import { cloneTemplateDatabase } from './databases.js';
 import { startFakeOpenAI, type FakeOpenAI } from './fake-openai.js';
 
 // Worker lifecycle chatter drowns test output; warnings and errors still show.
-Runtime.install({ logger: new DefaultLogger('WARN') });
+// (JSON on stderr: stdout is tap's.)
+await installTemporalRuntime({ logLevel: 'warn', logger: createLogger('warn', { fd: 2 }) });
 
 export const SYSTEM_INDIVIDUAL_PROMPT = 'pmpt_system_individual';
 export const SYSTEM_COMPLETE_PROMPT = 'pmpt_system_complete';
@@ -78,6 +80,8 @@ export async function startStack(t: Test, options: StackOptions = {}): Promise<S
     OPENAI_COMPLETE_PROMPT_ID: SYSTEM_COMPLETE_PROMPT,
     OPENAI_TIMEOUT_MS: '10000',
     LOG_LEVEL: 'silent',
+    // Every test file runs its own worker side by side: each serves /metrics on a free port.
+    WORKER_METRICS_PORT: '0',
     // The schedule is one per namespace; only the test about it turns this on.
     SCORING_SCHEDULE_ENABLED: 'false',
   };

@@ -1,0 +1,133 @@
+// The project's Prometheus metrics. Two registries, one per role, so that when API and worker share a
+// process (`npm start`) each endpoint exports its own series and nothing is counted twice.
+// Labels are bounded sets (routes, statuses, outcomes): never ids of tenants, users, leads or calls.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export type PromptSource = 'user' | 'system';
+export type AnalysisKind = 'individual' | 'complete';
+export type WebhookResult = 'accepted' | 'duplicate' | 'ignored' | 'rejected';
+
+/** The API's metrics: HTTP requests, webhook deliveries, calls by status (read from the database on scrape). */
+export function createApiMetrics(options: { countCallsByStatus?: () => Promise<Record<string, number>> } = {}) {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const httpDuration = new Histogram({
+    name: 'callsense_http_request_duration_seconds',
+    help: 'HTTP requests by route pattern, method and status code',
+    labelNames: ['method', 'route', 'status_code'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const webhooks = new Counter({
+    name: 'callsense_webhooks_total',
+    help: 'Webhook deliveries by provider and result; `reason` says why a delivery was rejected',
+    labelNames: ['provider', 'result', 'reason'] as const,
+    registers: [registry],
+  });
+  const countCalls = options.countCallsByStatus;
+  new Gauge({
+    name: 'callsense_calls',
+    help: 'Stored calls by analysis status, all organizations',
+    labelNames: ['status'] as const,
+    registers: [registry],
+    async collect() {
+      if (!countCalls) return;
+      this.reset();
+      for (const [status, count] of Object.entries(await countCalls())) this.set({ status }, count);
+    },
+  });
+  return {
+    registry,
+    recordHttpRequest(method: string, route: string, statusCode: number, seconds: number) {
+      httpDuration.observe({ method, route, status_code: String(statusCode) }, seconds);
+    },
+    recordWebhook(provider: string, result: WebhookResult, reason = '') {
+      webhooks.inc({ provider, result, reason });
+    },
+  };
+}
+
+export type ApiMetrics = ReturnType<typeof createApiMetrics>;
+
+/** What one OpenAI request ended as (the gateway reports every request it makes). */
+export interface OpenAIRequestObservation {
+  /** `success`, or the failure's kind (`prompt_not_found`, `rate_limited`, `unavailable`, …). */
+  outcome: string;
+  /** The HTTP status, or `none` when no answer came (timeout, lost connection). */
+  status: string;
+  seconds: number;
+  usage?: { inputTokens: number; outputTokens: number } | null | undefined;
+}
+
+/** The worker's metrics: the pipeline's outcomes (the Temporal SDK's own metrics are added when served). */
+export function createWorkerMetrics() {
+  const registry = new Registry();
+  const analyses = new Counter({
+    name: 'callsense_call_analyses_total',
+    help: 'Finished call analyses by outcome (analyzed, failed) and the source of the prompt that produced them',
+    labelNames: ['outcome', 'prompt_source'] as const,
+    registers: [registry],
+  });
+  const openaiRequests = new Counter({
+    name: 'callsense_openai_requests_total',
+    help: 'OpenAI requests by outcome and HTTP status',
+    labelNames: ['outcome', 'status'] as const,
+    registers: [registry],
+  });
+  const openaiDuration = new Histogram({
+    name: 'callsense_openai_request_duration_seconds',
+    help: 'OpenAI request latency by outcome',
+    labelNames: ['outcome'] as const,
+    buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120],
+    registers: [registry],
+  });
+  const tokens = new Counter({
+    name: 'callsense_openai_tokens_total',
+    help: 'Tokens reported by OpenAI responses, by direction (input, output)',
+    labelNames: ['direction'] as const,
+    registers: [registry],
+  });
+  const fallbacks = new Counter({
+    name: 'callsense_prompt_fallbacks_total',
+    help: 'Switches from the user\'s prompt to the system prompt, by analysis kind and reason',
+    labelNames: ['kind', 'reason'] as const,
+    registers: [registry],
+  });
+  const folds = new Counter({
+    name: 'callsense_lead_folds_total',
+    help: 'Complete-analysis folds by outcome (folded, failed)',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
+  const foldDuration = new Histogram({
+    name: 'callsense_lead_fold_duration_seconds',
+    help: 'Time to fold new call analyses into a lead\'s complete analysis (retries and fallbacks included)',
+    labelNames: ['outcome'] as const,
+    buckets: [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600],
+    registers: [registry],
+  });
+  return {
+    registry,
+    recordAnalysis(outcome: 'analyzed' | 'failed', promptSource: PromptSource | 'none') {
+      analyses.inc({ outcome, prompt_source: promptSource });
+    },
+    recordOpenAIRequest({ outcome, status, seconds, usage }: OpenAIRequestObservation) {
+      openaiRequests.inc({ outcome, status });
+      openaiDuration.observe({ outcome }, seconds);
+      if (usage) this.recordTokens(usage.inputTokens, usage.outputTokens);
+    },
+    recordTokens(input: number, output: number) {
+      tokens.inc({ direction: 'input' }, input);
+      tokens.inc({ direction: 'output' }, output);
+    },
+    recordFallback(kind: AnalysisKind, reason: string) {
+      fallbacks.inc({ kind, reason });
+    },
+    recordFold(outcome: 'folded' | 'failed', seconds: number) {
+      folds.inc({ outcome });
+      foldDuration.observe({ outcome }, seconds);
+    },
+  };
+}
+
+export type WorkerMetrics = ReturnType<typeof createWorkerMetrics>;
