@@ -32,13 +32,17 @@ export function createScoringActivities({ orm, config }: ActivityDeps) {
 
     /** Trains the organization's pooled model from all its WON/LOST leads (same rules as a user's). */
     async optimizeOrganizationScoringWeights({ organizationId }: { organizationId: string }): Promise<TrainingOutcome> {
-      return trainUserModel(tenantEm(orm.em, organizationId), { organizationId, userId: null, minLeadsPerClass: config.scoring.minLeadsPerClass });
+      const { minLeadsPerClass } = config.scoring;
+      return trainUserModel(tenantEm(orm.em, organizationId), { organizationId, userId: null, minLeadsPerClass });
     },
 
     /** A run that failed after its retries: recorded so the status route can say so. */
-    async recordFailedScoringRun({ organizationId, userId, error }: { organizationId: string; userId: string | null; error: string }): Promise<void> {
+    async recordFailedScoringRun(
+      { organizationId, userId, error }: { organizationId: string; userId: string | null; error: string },
+    ): Promise<void> {
       const em = tenantEm(orm.em, organizationId);
-      em.create(ScoringRun, { organization: organizationId, user: userId, scope: userId ? 'user' : 'organization', outcome: 'failed', reason: error.slice(0, 2000) });
+      const scope = userId ? 'user' : 'organization';
+      em.create(ScoringRun, { organization: organizationId, user: userId, scope, outcome: 'failed', reason: error.slice(0, 2000) });
       await em.flush();
     },
 
@@ -65,7 +69,9 @@ export function createScoringActivities({ orm, config }: ActivityDeps) {
     },
 
     /** Organizations with WON/LOST leads (assigned or not), in id order after `afterId`; cross-tenant like above. */
-    async listScoringOrganizations({ afterId, limit, organizationId }: { afterId?: string | null; limit: number; organizationId?: string }): Promise<ScoringOrganizationsPage> {
+    async listScoringOrganizations(
+      { afterId, limit, organizationId }: { afterId?: string | null; limit: number; organizationId?: string },
+    ): Promise<ScoringOrganizationsPage> {
       const qb = orm.em.fork().createQueryBuilder(Lead, 'l')
         .select(['l.organization'], true)
         .where({
@@ -77,7 +83,8 @@ export function createScoringActivities({ orm, config }: ActivityDeps) {
       await qb.applyFilters(false);
       const rows = await qb.execute<{ organization: string }[]>('all', true);
       const organizationIds = rows.map((row) => row.organization);
-      return { organizationIds, next: organizationIds.length === limit ? organizationIds[organizationIds.length - 1]! : null };
+      const next = organizationIds.length === limit ? organizationIds[organizationIds.length - 1]! : null;
+      return { organizationIds, next };
     },
   };
 }

@@ -6,7 +6,8 @@ export const userScoringWorkflowId = (organizationId: string, userId: string, ru
 export const organizationScoringWorkflowId = (organizationId: string, runDate: string) =>
   `scoring:${organizationId}:organization:${runDate}`;
 /** The admin's manual run: one per organization and day, so a double click finds the running one. */
-export const organizationScoringRunId = (organizationId: string, runDate: string) => `scoring-run:${organizationId}:${runDate}`;
+export const organizationScoringRunId = (organizationId: string, runDate: string) =>
+  `scoring-run:${organizationId}:${runDate}`;
 export const SCORING_SCHEDULE_ID = 'lead-scoring-weekly';
 /** A run date as the contract writes it in scoring workflow ids: YYYY-MM-DD (UTC). */
 export const runDateOf = (date: Date) => date.toISOString().slice(0, 10);

@@ -7,7 +7,11 @@ import { SCORING_SCHEDULE_ID, organizationScoringRunId, runDateOf, userScoringWo
 import { tenantSearchAttributes } from './search-attributes.js';
 
 /** Retrains one user's model now. A weekly child or an earlier click still running today is returned, not doubled. */
-export function startUserScoring(client: Client, taskQueue: string, pair: { organizationId: string; userId: string }): Promise<WorkflowHandle<typeof userScoringWorkflow>> {
+export function startUserScoring(
+  client: Client,
+  taskQueue: string,
+  pair: { organizationId: string; userId: string },
+): Promise<WorkflowHandle<typeof userScoringWorkflow>> {
   return client.workflow.start(userScoringWorkflow, {
     workflowId: userScoringWorkflowId(pair.organizationId, pair.userId, runDateOf(new Date())),
     taskQueue,
@@ -18,7 +22,11 @@ export function startUserScoring(client: Client, taskQueue: string, pair: { orga
 }
 
 /** Retrains the organization's pooled model and every one of its users now (the weekly run, narrowed). */
-export function startOrganizationScoring(client: Client, taskQueue: string, organizationId: string): Promise<WorkflowHandle<typeof weeklyScoringWorkflow>> {
+export function startOrganizationScoring(
+  client: Client,
+  taskQueue: string,
+  organizationId: string,
+): Promise<WorkflowHandle<typeof weeklyScoringWorkflow>> {
   const runDate = runDateOf(new Date());
   return client.workflow.start(weeklyScoringWorkflow, {
     workflowId: organizationScoringRunId(organizationId, runDate),
@@ -32,7 +40,11 @@ export function startOrganizationScoring(client: Client, taskQueue: string, orga
 export type Waited = { done: true; outcome: TrainingOutcome } | { done: true; failure: string } | { done: false };
 
 /** The run's outcome if it ends within `ms`; a failed run is reported, not thrown. */
-export async function waitForScoring(client: Client, handle: WorkflowHandle<typeof userScoringWorkflow>, ms: number): Promise<Waited> {
+export async function waitForScoring(
+  client: Client,
+  handle: WorkflowHandle<typeof userScoringWorkflow>,
+  ms: number,
+): Promise<Waited> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), ms);
   try {

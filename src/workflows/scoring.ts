@@ -70,7 +70,11 @@ const { optimizeScoringWeights, optimizeOrganizationScoringWeights } = proxyActi
 });
 
 /** A training that failed for good is recorded (the status route reports it), then fails the workflow. */
-async function recordingFailure(organizationId: string, userId: string | null, train: () => Promise<TrainingOutcome>): Promise<TrainingOutcome> {
+async function recordingFailure(
+  organizationId: string,
+  userId: string | null,
+  train: () => Promise<TrainingOutcome>,
+): Promise<TrainingOutcome> {
   try {
     return await train();
   } catch (error) {
@@ -122,7 +126,8 @@ export async function weeklyScoringWorkflow(input: WeeklyScoringInput = {}): Pro
   const only = input.organizationId ? { organizationId: input.organizationId } : {};
 
   if ((input.phase ?? 'organizations') === 'organizations') {
-    const page = await listScoringOrganizations({ afterId: input.organizationCursor ?? null, limit: pageSize, ...only });
+    const afterId = input.organizationCursor ?? null;
+    const page = await listScoringOrganizations({ afterId, limit: pageSize, ...only });
     await inLanes(page.organizationIds, concurrency, async (organizationId) => {
       totals.organizations++;
       try {

@@ -26,7 +26,9 @@ export async function activateVersion(
     if (previous) previous.active = false;
     await tx.flush(); // the old one off first: at most one active version at any time
     model.active = true;
-    const direction = previous ? (previous.version > version ? `rolled back from v${previous.version}` : `pinned over v${previous.version}`) : 'no version was active';
+    const direction = !previous
+      ? 'no version was active'
+      : previous.version > version ? `rolled back from v${previous.version}` : `pinned over v${previous.version}`;
     model.activationReason = `Activated by hand (${direction})`;
     await tx.flush();
     const rescoredLeads = await rescoreOpenLeads(tx, { organizationId, userId, model, cause: 'activation' });

@@ -28,7 +28,8 @@ export function logLoss(probabilities: number[], labels: number[]): number | nul
 }
 
 export function bandWinRates(probabilities: number[], labels: number[]): BandWinRates {
-  const rates = { A: { leads: 0, won: 0, winRate: null }, B: { leads: 0, won: 0, winRate: null }, C: { leads: 0, won: 0, winRate: null }, D: { leads: 0, won: 0, winRate: null } } as BandWinRates;
+  const empty = () => ({ leads: 0, won: 0, winRate: null as number | null });
+  const rates: BandWinRates = { A: empty(), B: empty(), C: empty(), D: empty() };
   for (const [i, p] of probabilities.entries()) {
     const band = rates[bandOf(p)];
     band.leads++;

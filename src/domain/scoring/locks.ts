@@ -6,13 +6,15 @@
 // that may activate a user's model takes it shared, so that decision always sees committed activations.
 import type { EntityManager } from '@mikro-orm/postgresql';
 
-const ownerKey = (organizationId: string, userId: string | null) => `lead-scoring:${organizationId}:${userId ?? 'organization'}`;
+const ownerKey = (organizationId: string, userId: string | null) =>
+  `lead-scoring:${organizationId}:${userId ?? 'organization'}`;
 const rescoreKey = (organizationId: string) => `lead-scoring-rescore:${organizationId}`;
 
 /** Serializes runs of one model owner (a user, or the organization's pooled model when `userId` is null). */
 export async function lockModelOwner(tx: EntityManager, organizationId: string, userId: string | null): Promise<void> {
   await tx.execute('select pg_advisory_xact_lock(hashtextextended(?, 0))', [ownerKey(organizationId, userId)]);
-  if (userId) await tx.execute('select pg_advisory_xact_lock_shared(hashtextextended(?, 0))', [rescoreKey(organizationId)]);
+  if (!userId) return;
+  await tx.execute('select pg_advisory_xact_lock_shared(hashtextextended(?, 0))', [rescoreKey(organizationId)]);
 }
 
 /** Held while the organization's model re-scores the leads of users without a model of their own. */

@@ -14,7 +14,11 @@ const CLOSED = ['WON', 'LOST'] as const;
 type ScoringModel = StoredParameters & { version: number; scope: ModelScope };
 
 /** The model that scores a user's leads (their own active one, else the organization's); null when none. */
-export async function modelScoringUser(em: EntityManager, organizationId: string, userId: string | null): Promise<ILeadScoringModel | null> {
+export async function modelScoringUser(
+  em: EntityManager,
+  organizationId: string,
+  userId: string | null,
+): Promise<ILeadScoringModel | null> {
   if (userId) {
     const own = await em.findOne(LeadScoringModel, { organization: organizationId, user: userId, active: true });
     if (own) return own;
@@ -22,16 +26,27 @@ export async function modelScoringUser(em: EntityManager, organizationId: string
   return em.findOne(LeadScoringModel, { organization: organizationId, user: null, active: true });
 }
 
+/** A history entry is written only when the score, its version or its scope changes. */
+type Previous = { score?: number | string | null; scoreModelVersion?: number | null; scoreScope?: string | null };
+const isChange = (lead: Previous, score: number, model: ScoringModel) =>
+  lead.score == null || Number(lead.score) !== score || lead.scoreModelVersion !== model.version || lead.scoreScope !== model.scope;
+
 type ScoredLead = Pick<ILead, 'id' | 'completeAnalysis' | 'score' | 'scoreModelVersion' | 'scoreScope'>;
 
 /** Scores loaded open leads with `model`, writes the scores (changed entities, flushed by the caller's flush). */
-async function applyModel(em: EntityManager, organizationId: string, leads: ScoredLead[], model: ScoringModel, cause: ScoreCause): Promise<ScoreChange[]> {
+async function applyModel(
+  em: EntityManager,
+  organizationId: string,
+  leads: ScoredLead[],
+  model: ScoringModel,
+  cause: ScoreCause,
+): Promise<ScoreChange[]> {
   const features = await featuresOf(em, leads);
   const changes: ScoreChange[] = [];
   const now = new Date();
   for (const lead of leads) {
     const explained = explainWith(model, features.get(lead.id)!);
-    const changed = lead.score == null || Number(lead.score) !== explained.score || lead.scoreModelVersion !== model.version || lead.scoreScope !== model.scope;
+    const changed = isChange(lead, explained.score, model);
     Object.assign(lead, {
       score: explained.score,
       scoreModelVersion: model.version,
@@ -39,7 +54,8 @@ async function applyModel(em: EntityManager, organizationId: string, leads: Scor
       scoredAt: now,
       scoreExplanation: { intercept: explained.intercept, contributions: explained.contributions },
     });
-    if (changed) changes.push({ organizationId, leadId: lead.id, score: explained.score, modelVersion: model.version, scope: model.scope, cause });
+    const { version: modelVersion, scope } = model;
+    if (changed) changes.push({ organizationId, leadId: lead.id, score: explained.score, modelVersion, scope, cause });
   }
   return changes;
 }
@@ -49,15 +65,21 @@ async function applyModel(em: EntityManager, organizationId: string, leads: Scor
  * explanation). Returns the score; a WON/LOST lead returns its kept score; null when no model applies (the
  * score stays as it is). `em` is scoped to the lead's organization (tenantEm).
  */
-export async function scoreLeadWithActiveModel(em: EntityManager, leadId: string, cause: ScoreCause = 'analysis'): Promise<number | null> {
-  const lead = await em.findOne(Lead, { id: leadId }, { fields: ['id', 'organization', 'assignedTo', 'status', 'score', 'scoreModelVersion', 'scoreScope', 'completeAnalysis'] });
+export async function scoreLeadWithActiveModel(
+  em: EntityManager,
+  leadId: string,
+  cause: ScoreCause = 'analysis',
+): Promise<number | null> {
+  const lead = await em.findOne(Lead, { id: leadId }, {
+    fields: ['id', 'organization', 'assignedTo', 'status', 'score', 'scoreModelVersion', 'scoreScope', 'completeAnalysis'],
+  });
   if (!lead) return null;
   if ((CLOSED as readonly string[]).includes(lead.status)) return lead.score == null ? null : Number(lead.score);
   const model = await modelScoringUser(em, lead.organization, lead.assignedTo ?? null);
   if (!model) return null;
   const features = await featuresOf(em, [lead]);
   const explained = explainWith(model, features.get(lead.id)!);
-  const changed = lead.score == null || Number(lead.score) !== explained.score || lead.scoreModelVersion !== model.version || lead.scoreScope !== model.scope;
+  const changed = isChange(lead, explained.score, model);
   // Guarded by status: a lead closed meanwhile keeps the score it had.
   // Guarded by status (a lead closed meanwhile keeps the score it had) and by the model still being active: a
   // score computed with a model replaced meanwhile never overwrites the newer model's.
@@ -72,12 +94,15 @@ export async function scoreLeadWithActiveModel(em: EntityManager, leadId: string
     'run',
   ).then((result) => (result as unknown as { affectedRows: number }).affectedRows);
   if (updated > 0 && changed) {
-    await recordScoreChanges(em, [{ organizationId: lead.organization, leadId: lead.id, score: explained.score, modelVersion: model.version, scope: model.scope, cause }]);
+    const { version: modelVersion, scope } = model;
+    await recordScoreChanges(em, [{ organizationId: lead.organization, leadId: lead.id, score: explained.score, modelVersion, scope, cause }]);
   }
   return explained.score;
 }
 
-const OPEN_LEAD_FIELDS = ['id', 'completeAnalysis', 'score', 'scoreModelVersion', 'scoreScope', 'scoredAt', 'scoreExplanation'] as const;
+const OPEN_LEAD_FIELDS = [
+  'id', 'completeAnalysis', 'score', 'scoreModelVersion', 'scoreScope', 'scoredAt', 'scoreExplanation',
+] as const;
 
 /**
  * After a user's model is activated: re-scores the user's open leads with it. Runs inside the activating
@@ -85,7 +110,8 @@ const OPEN_LEAD_FIELDS = ['id', 'completeAnalysis', 'score', 'scoreModelVersion'
  */
 export async function rescoreOpenLeads(
   em: EntityManager,
-  { organizationId, userId, model, cause }: { organizationId: string; userId: string; model: ScoringModel; cause: ScoreCause },
+  { organizationId, userId, model, cause }:
+    { organizationId: string; userId: string; model: ScoringModel; cause: ScoreCause },
 ): Promise<number> {
   const leads = await em.find(
     Lead,
@@ -107,7 +133,11 @@ export async function rescoreOrganizationLeads(
   em: EntityManager,
   { organizationId, model, cause }: { organizationId: string; model: ScoringModel; cause: ScoreCause },
 ): Promise<number> {
-  const withOwnModel = await em.find(LeadScoringModel, { organization: organizationId, user: { $ne: null }, active: true }, { fields: ['user'] });
+  const withOwnModel = await em.find(
+    LeadScoringModel,
+    { organization: organizationId, user: { $ne: null }, active: true },
+    { fields: ['user'] },
+  );
   const excluded = withOwnModel.map((m) => m.user!);
   const leads = await em.find(
     Lead,

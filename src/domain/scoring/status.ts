@@ -20,16 +20,22 @@ export interface ScoringStatus {
 
 /** WON/LOST counts of a user, or of the whole organization (userId null) whoever asks (a count shows no lead). */
 async function closedCounts(em: EntityManager, organizationId: string, userId: string | null) {
-  const where = (status: 'WON' | 'LOST') => ({ organization: organizationId, ...(userId ? { assignedTo: userId } : {}), status });
+  const where = (status: 'WON' | 'LOST') =>
+    ({ organization: organizationId, ...(userId ? { assignedTo: userId } : {}), status });
   const options = { filters: { [VISIBILITY_FILTER]: false } };
   return { won: await em.count(Lead, where('WON'), options), lost: await em.count(Lead, where('LOST'), options) };
 }
 
-export async function scoringStatus(em: EntityManager, { organizationId, userId, minLeadsPerClass }: { organizationId: string; userId: string; minLeadsPerClass: number }): Promise<ScoringStatus> {
+export async function scoringStatus(
+  em: EntityManager,
+  { organizationId, userId, minLeadsPerClass }: { organizationId: string; userId: string; minLeadsPerClass: number },
+): Promise<ScoringStatus> {
   const requiredPerClass = Math.max(2, minLeadsPerClass);
   const { won, lost } = await closedCounts(em, organizationId, userId);
   const model = await modelScoringUser(em, organizationId, userId);
-  const last = await em.findOne(ScoringRun, { organization: organizationId, user: userId }, { orderBy: { at: 'desc', id: 'desc' } });
+  const last = await em.findOne(ScoringRun, { organization: organizationId, user: userId }, {
+    orderBy: { at: 'desc', id: 'desc' },
+  });
   const ownModel = model?.scope === 'user';
   return {
     state: ownModel ? 'trained' : won < requiredPerClass || lost < requiredPerClass ? 'insufficient-data' : 'untrained',
@@ -51,7 +57,8 @@ export async function whyNoModel(em: EntityManager, status: ScoringStatus, organ
       : 'Enough WON and LOST leads, but no model has been trained yet: the weekly run or "Retrain now" trains it.';
   const pooled = await closedCounts(em, organizationId, null);
   const organization = pooled.won < status.requiredPerClass || pooled.lost < status.requiredPerClass
-    ? `The organization has no model either (${insufficientReason(status.requiredPerClass, pooled.won, pooled.lost).replace('Needs', 'it needs')}).`
+    ? `The organization has no model either (${
+      insufficientReason(status.requiredPerClass, pooled.won, pooled.lost).replace('Needs', 'it needs')}).`
     : 'The organization has enough data for a pooled model; the weekly run trains it.';
   return `No scoring model scores your leads yet. ${own} ${organization}`;
 }

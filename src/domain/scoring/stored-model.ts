@@ -46,7 +46,8 @@ export function explainWith(model: StoredParameters, features: Features): Explai
     z += contribution;
     contributions.push({ feature: name, value, contribution });
   }
-  contributions.sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution) || a.feature.localeCompare(b.feature));
+  contributions.sort((a, b) =>
+    Math.abs(b.contribution) - Math.abs(a.contribution) || a.feature.localeCompare(b.feature));
   return { score: sigmoid(z), intercept: model.intercept, contributions };
 }
 

@@ -89,7 +89,8 @@ export async function trainUserModel(em: EntityManager, request: TrainingRequest
     // Two runs for the same owner (weekly child and a manual one) must not race on versions or activation.
     await lockModelOwner(tx, organizationId, userId);
     const record = (outcome: TrainingOutcome) => {
-      tx.create(ScoringRun, { organization: organizationId, user: userId, scope, outcome: outcome.outcome, reason: outcome.reason, version: outcome.version, won: outcome.won, lost: outcome.lost });
+      const { reason, version, won, lost } = outcome;
+      tx.create(ScoringRun, { organization: organizationId, user: userId, scope, outcome: outcome.outcome, reason, version, won, lost });
       return outcome;
     };
     const leads = await tx.find(
@@ -101,7 +102,8 @@ export async function trainUserModel(em: EntityManager, request: TrainingRequest
     const counts: Counts = { organizationId, userId, scope, won, lost: leads.length - won };
     const none = { activated: false, accuracy: null, auc: null, trainingDataCount: null, holdoutCount: null };
     if (counts.won < minimum || counts.lost < minimum) {
-      const outcome = record({ ...counts, ...none, status: 'insufficient-data', outcome: 'insufficient-data', version: null, reason: insufficientReason(minimum, counts.won, counts.lost) });
+      const reason = insufficientReason(minimum, counts.won, counts.lost);
+      const outcome = record({ ...counts, ...none, status: 'insufficient-data', outcome: 'insufficient-data', version: null, reason });
       await tx.flush();
       return outcome;
     }
@@ -121,7 +123,8 @@ export async function trainUserModel(em: EntityManager, request: TrainingRequest
         auc: active.auc ?? null,
         trainingDataCount: active.trainingDataCount,
         holdoutCount: active.holdoutCount,
-        reason: `Unchanged: the same ${leads.length} WON/LOST leads and features as active v${active.version}; no new version`,
+        reason: `Unchanged: the same ${leads.length} WON/LOST leads and features as active v${active.version}; `
+          + 'no new version',
       });
       await tx.flush();
       return outcome;
