@@ -97,17 +97,19 @@ t.test('bad signatures are 401 and store nothing; other events are 204; unmappab
   const sign = async (raw: string, key = apiKey, at?: number) =>
     ({ 'x-retell-signature': await retellSignature(key, raw, at) });
   const post = (raw: string, headers: Record<string, string>, org = orgId) => postRetell(stack.app, org, raw, headers);
-  const sixMinutesAgo = Date.now() - 6 * 60 * 1000;
+  const old = Date.now() - 6 * 60 * 1000; // six minutes
+  const otherKey = newRetellApiKey();
+  const malformed = { 'x-retell-signature': 'sha256=ab' };
   type Case = { name: string; callId: string; status: number; send: (raw: string) => ReturnType<typeof post> };
   const rejected: Case[] = [
     {
       name: 'tampered body', callId: 'r-tampered', status: 401,
       send: async (r) => post(r.replace('interested', 'not keen'), await sign(r)),
     },
-    { name: 'wrong key', callId: 'r-wrong-key', status: 401, send: async (r) => post(r, await sign(r, newRetellApiKey())) },
-    { name: '6 minutes old', callId: 'r-stale', status: 401, send: async (r) => post(r, await sign(r, apiKey, sixMinutesAgo)) },
+    { name: 'wrong key', callId: 'r-wrong-key', status: 401, send: async (r) => post(r, await sign(r, otherKey)) },
+    { name: '6 minutes old', callId: 'r-stale', status: 401, send: async (r) => post(r, await sign(r, apiKey, old)) },
     { name: 'missing header', callId: 'r-missing', status: 401, send: async (r) => post(r, {}) },
-    { name: 'malformed header', callId: 'r-malformed', status: 401, send: async (r) => post(r, { 'x-retell-signature': 'ab' }) },
+    { name: 'malformed header', callId: 'r-malformed', status: 401, send: async (r) => post(r, malformed) },
     {
       name: 're-serialised body', callId: 'r-reserialised', status: 401,
       send: async (r) => post(JSON.stringify(JSON.parse(r), null, 2), await sign(r)),
