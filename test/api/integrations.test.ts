@@ -16,11 +16,17 @@ t.test('settings: admin only, users of this organization only, the credential ne
   const tenant = await createTenant(stack);
   const other = await signup(stack.app);
   const call = (account: Account, method: 'GET' | 'PUT' | 'DELETE', provider: string, payload?: object) =>
-    stack.app.inject({ method, url: `/api/admin/integrations/${provider}`, headers: bearer(account.token), ...(payload ? { payload } : {}) });
+    stack.app.inject({
+      method,
+      url: `/api/admin/integrations/${provider}`,
+      headers: bearer(account.token),
+      ...(payload ? { payload } : {}),
+    });
 
   for (const provider of ['retell', 'vapi']) {
     for (const method of ['GET', 'PUT', 'DELETE'] as const) {
-      const res = await call(tenant.rep, method, provider, method === 'PUT' ? { apiKey: newRetellApiKey(), secret: newVapiSecret() } : undefined);
+      const body = method === 'PUT' ? { apiKey: newRetellApiKey(), secret: newVapiSecret() } : undefined;
+      const res = await call(tenant.rep, method, provider, body);
       t.equal(res.statusCode, 403, `a user: ${method} ${provider}`);
     }
     const anonymous = await stack.app.inject({ method: 'GET', url: `/api/admin/integrations/${provider}` });
@@ -39,29 +45,37 @@ t.test('settings: admin only, users of this organization only, the credential ne
   });
 
   const apiKey = newRetellApiKey();
-  const foreignMap = await call(tenant.admin, 'PUT', 'retell', { apiKey, agentUsers: { agent_a: tenant.rep.user.id, agent_b: other.user.id } });
+  const rep = tenant.rep.user.id;
+  const agentUsers = { agent_a: rep, agent_b: other.user.id };
+  const foreignMap = await call(tenant.admin, 'PUT', 'retell', { apiKey, agentUsers });
   t.equal(foreignMap.statusCode, 422, 'another organization\'s user in the map');
-  t.match(foreignMap.json(), { statusCode: 422, details: { 'body.agentUsers.agent_b': 'is not a user of this organization' } });
+  const why = 'is not a user of this organization';
+  t.match(foreignMap.json(), { statusCode: 422, details: { 'body.agentUsers.agent_b': why } });
   t.notOk('body.agentUsers.agent_a' in foreignMap.json().details, 'only the foreign one is named');
-  const foreignDefault = await call(tenant.admin, 'PUT', 'vapi', { secret: newVapiSecret(), defaultUserId: other.user.id });
+  const secret = newVapiSecret();
+  const foreignDefault = await call(tenant.admin, 'PUT', 'vapi', { secret, defaultUserId: other.user.id });
   t.equal(foreignDefault.statusCode, 422, 'another organization\'s user as default');
-  const notUuid = await call(tenant.admin, 'PUT', 'vapi', { secret: newVapiSecret(), assistantUsers: { a: 'not-a-user' } });
+  const notUuid = await call(tenant.admin, 'PUT', 'vapi', { secret, assistantUsers: { a: 'not-a-user' } });
   t.equal(notUuid.statusCode, 422);
   t.equal((await call(tenant.admin, 'GET', 'retell')).json().configured, false, 'nothing saved');
-  t.equal((await call(tenant.admin, 'PUT', 'retell', { agentUsers: {} })).statusCode, 400, 'the first PUT needs the key');
-  t.equal((await call(tenant.admin, 'PUT', 'retell', { apiKey, extra: 1 })).statusCode, 400, 'unknown fields are refused');
+  const keyless = await call(tenant.admin, 'PUT', 'retell', { agentUsers: {} });
+  t.equal(keyless.statusCode, 400, 'the first PUT needs the key');
+  const extra = await call(tenant.admin, 'PUT', 'retell', { apiKey, extra: 1 });
+  t.equal(extra.statusCode, 400, 'unknown fields are refused');
 
-  const saved = await call(tenant.admin, 'PUT', 'retell', { apiKey, defaultUserId: tenant.admin.user.id, agentUsers: { agent_a: tenant.rep.user.id } });
+  const settings = { apiKey, defaultUserId: tenant.admin.user.id, agentUsers: { agent_a: rep } };
+  const saved = await call(tenant.admin, 'PUT', 'retell', settings);
   t.equal(saved.statusCode, 200, saved.body);
   t.same(saved.json(), {
     provider: 'retell', configured: true, apiKeyLast4: apiKey.slice(-4), defaultUserId: tenant.admin.user.id,
-    agentUsers: { agent_a: tenant.rep.user.id }, webhookUrl: `${PUBLIC_URL}/api/webhooks/retell/${tenant.organizationId}`,
+    agentUsers: { agent_a: rep }, webhookUrl: `${PUBLIC_URL}/api/webhooks/retell/${tenant.organizationId}`,
   });
   const shown = await call(tenant.admin, 'GET', 'retell');
   t.same(shown.json(), saved.json(), 'GET answers what PUT did');
   for (const res of [saved, shown]) t.notOk(res.body.includes(apiKey.slice(0, -4)), 'the key is never in an answer');
 
-  const [row] = await stack.orm.em.getConnection().execute<{ credential_sealed: string }[]>('select credential_sealed from integrations');
+  const [row] = await stack.orm.em.getConnection()
+    .execute<{ credential_sealed: string }[]>('select credential_sealed from integrations');
   t.notOk(row!.credential_sealed.includes(apiKey.slice(4, -4)), 'the key is sealed at rest');
   t.match(row!.credential_sealed, /^v1\./);
 
@@ -71,13 +85,14 @@ t.test('settings: admin only, users of this organization only, the credential ne
   const delivered = await deliverRetell(stack.app, tenant.organizationId, apiKey, retellCall());
   t.equal(delivered.statusCode, 202, delivered.body);
 
-  const otherOrg = await stack.app.inject({ method: 'GET', url: '/api/admin/integrations/retell', headers: bearer(other.token) });
+  const otherOrg = await call(other, 'GET', 'retell');
   t.equal(otherOrg.json().configured, false, 'another organization does not see it');
 
   const removed = await call(tenant.admin, 'DELETE', 'retell');
   t.equal(removed.statusCode, 204);
   t.equal((await call(tenant.admin, 'GET', 'retell')).json().configured, false);
-  t.equal((await deliverRetell(stack.app, tenant.organizationId, apiKey, retellCall())).statusCode, 404, 'its webhook is gone');
+  const gone = await deliverRetell(stack.app, tenant.organizationId, apiKey, retellCall());
+  t.equal(gone.statusCode, 404, 'its webhook is gone');
 });
 
 t.test('calls of both platforms appear in GET /calls with their source and fold into the lead', async (t) => {
@@ -90,19 +105,26 @@ t.test('calls of both platforms appear in GET /calls with their source and fold 
   await configureVapi(stack.app, tenant.admin, { secret, defaultUserId: tenant.rep.user.id });
   const phone = '+13125550147'; // the Vapi fixture's customer
 
-  const ours = await deliverCall(stack.app, tenant.organizationId, tenant.secret, callPayload(tenant.rep.user.id, { callId: 'own-1', leadExternalId: phone }));
-  const retell = await deliverRetell(stack.app, tenant.organizationId, apiKey, retellCall({ callId: 'retell-1', call: { from_number: phone } }));
+  const orgId = tenant.organizationId;
+  const ownPayload = callPayload(tenant.rep.user.id, { callId: 'own-1', leadExternalId: phone });
+  const ours = await deliverCall(stack.app, orgId, tenant.secret, ownPayload);
+  const retellPayload = retellCall({ callId: 'retell-1', call: { from_number: phone } });
+  const retell = await deliverRetell(stack.app, orgId, apiKey, retellPayload);
   const vapi = await deliverVapi(stack.app, tenant.organizationId, secret, vapiReport({ callId: 'vapi-1' }));
   for (const res of [ours, retell, vapi]) t.equal(res.statusCode, 202, res.body);
 
   const list = await stack.app.inject({ method: 'GET', url: '/api/calls', headers: bearer(tenant.rep.token) });
   t.equal(list.statusCode, 200, list.body);
-  const bySource = Object.fromEntries(list.json().items.map((item: { callId: string; source: string; leadId: string }) => [item.callId, item]));
-  t.match(bySource, { 'own-1': { source: 'callsense' }, 'retell-1': { source: 'retell' }, 'vapi-1': { source: 'vapi' } });
+  type Item = { callId: string; source: string; leadId: string };
+  const bySource = Object.fromEntries(list.json().items.map((item: Item) => [item.callId, item]));
+  t.match(bySource, {
+    'own-1': { source: 'callsense' }, 'retell-1': { source: 'retell' }, 'vapi-1': { source: 'vapi' },
+  });
   const leadIds = new Set(Object.values(bySource).map((item) => (item as { leadId: string }).leadId));
   t.equal(leadIds.size, 1, 'one lead: the same phone number');
   const [leadId] = [...leadIds] as string[];
-  const one = await stack.app.inject({ method: 'GET', url: `/api/calls/${vapi.json().id}`, headers: bearer(tenant.rep.token) });
+  const url = `/api/calls/${vapi.json().id}`;
+  const one = await stack.app.inject({ method: 'GET', url, headers: bearer(tenant.rep.token) });
   t.equal(one.json().source, 'vapi', 'GET /calls/:id says where the call came from');
 
   const lead = await waitFor(async () => {

@@ -13,18 +13,20 @@ import {
   RETELL_FIXTURE_AGENT, configureRetell, deliverRetell, newRetellApiKey, postRetell, retellCall, retellSignature,
 } from '../support/providers.js';
 
-t.test('a signed call_analyzed is analysed with the mapped user\'s prompt; its call_ended is a duplicate', async (t) => {
+t.test('a signed call_analyzed is analysed with the mapped user\'s prompt; call_ended is a duplicate', async (t) => {
   const stack = await startStack(t);
   const tenant = await createTenant(stack);
   stack.fake.definePrompt('pmpt_rep_individual', { model: 'gpt-rep' });
   await setUserPrompts(tenant, tenant.rep.user.id, { individual: 'pmpt_rep_individual' });
   const apiKey = newRetellApiKey();
-  await configureRetell(stack.app, tenant.admin, { apiKey, defaultUserId: tenant.admin.user.id, agentUsers: { [RETELL_FIXTURE_AGENT]: tenant.rep.user.id } });
+  const agentUsers = { [RETELL_FIXTURE_AGENT]: tenant.rep.user.id };
+  await configureRetell(stack.app, tenant.admin, { apiKey, defaultUserId: tenant.admin.user.id, agentUsers });
 
   const analyzed = retellCall({ callId: 'retell-analyzed-1' });
   const first = await deliverRetell(stack.app, tenant.organizationId, apiKey, analyzed);
   t.equal(first.statusCode, 202, first.body);
-  t.same(first.json(), { id: first.json().id, workflowId: callWorkflowId(tenant.organizationId, 'retell-analyzed-1'), duplicate: false });
+  const workflowId = callWorkflowId(tenant.organizationId, 'retell-analyzed-1');
+  t.same(first.json(), { id: first.json().id, workflowId, duplicate: false });
 
   const call = await waitForCall(tenant, first.json().id, ['analyzed']);
   t.equal(call.user, tenant.rep.user.id, 'agentUsers[agent_id] chose the user');
@@ -32,13 +34,16 @@ t.test('a signed call_analyzed is analysed with the mapped user\'s prompt; its c
   t.equal(call.promptId, 'pmpt_rep_individual', 'the mapped user\'s own prompt');
   t.equal(call.promptSource, 'user');
   t.equal(call.model, 'gpt-rep');
-  t.match(call.transcript, /^agent: Hi, this is Sam from CallSense\. .*\ncustomer: Hi Sam, we saw your demo form\./, 'turns from transcript_object, user → customer');
+  const turns = /^agent: Hi, this is Sam from CallSense\. .*\ncustomer: Hi Sam, we saw your demo form\./;
+  t.match(call.transcript, turns, 'turns from transcript_object, user → customer');
   t.equal(call.transcript.split('\n').length, 6, 'one line per turn');
   t.equal(call.durationSeconds, 194.5, 'from start_timestamp and end_timestamp');
   t.equal(call.startedAt?.toISOString(), new Date(1764084000000).toISOString());
   t.match(call.metadata, {
     provider: 'retell', agentId: RETELL_FIXTURE_AGENT, direction: 'inbound',
-    providerAnalysis: { user_sentiment: 'Positive', call_successful: true, custom_analysis_data: { demo_booked: true } },
+    providerAnalysis: {
+      user_sentiment: 'Positive', call_successful: true, custom_analysis_data: { demo_booked: true },
+    },
   }, 'Retell\'s own analysis is kept');
   const lead = await tenant.em().findOneOrFail(Lead, { id: call.lead });
   t.equal(lead.externalId, '+14155550123', 'an inbound call\'s lead is the caller');
@@ -53,13 +58,14 @@ t.test('a signed call_analyzed is analysed with the mapped user\'s prompt; its c
   t.equal(stack.fake.count('pmpt_rep_individual'), 1, 'analysed once');
 });
 
-t.test('call_ended first, call_analyzed later (with event_type): one call that keeps Retell\'s analysis', async (t) => {
+t.test('call_ended first, call_analyzed later (as event_type): one call that keeps Retell\'s analysis', async (t) => {
   const stack = await startStack(t, { worker: false });
   const tenant = await createTenant(stack);
   const apiKey = newRetellApiKey();
   await configureRetell(stack.app, tenant.admin, { apiKey, defaultUserId: tenant.rep.user.id });
+  const outbound = { direction: 'outbound', metadata: { lead_external_id: 'crm-42' } };
 
-  const ended = retellCall({ event: 'call_ended', callId: 'retell-order-1', call: { direction: 'outbound', metadata: { lead_external_id: 'crm-42' } } });
+  const ended = retellCall({ event: 'call_ended', callId: 'retell-order-1', call: outbound });
   delete ended.call.call_analysis;
   const first = await deliverRetell(stack.app, tenant.organizationId, apiKey, ended);
   t.equal(first.statusCode, 202, first.body);
@@ -67,15 +73,15 @@ t.test('call_ended first, call_analyzed later (with event_type): one call that k
   t.equal(stored.user, tenant.rep.user.id, 'the default user for an unmapped agent');
   t.notOk(stored.metadata?.providerAnalysis, 'no analysis yet');
   const lead = await tenant.em().findOneOrFail(Lead, { id: stored.lead });
-  t.same([lead.externalId, lead.phone], ['crm-42', '+12135550188'], 'metadata.lead_external_id, and the callee\'s number as phone (outbound)');
+  t.same([lead.externalId, lead.phone], ['crm-42', '+12135550188'], 'the lead id from metadata, the callee as phone');
 
-  const analyzed = retellCall({ callId: 'retell-order-1', call: { direction: 'outbound', metadata: { lead_external_id: 'crm-42' } } });
-  const { event, ...rest } = analyzed;
+  const { event, ...rest } = retellCall({ callId: 'retell-order-1', call: outbound });
   const second = await deliverRetell(stack.app, tenant.organizationId, apiKey, { event_type: event, ...rest });
   t.equal(second.statusCode, 202, second.body);
   t.same(second.json(), { ...first.json(), duplicate: true });
   const after = await tenant.em().findOneOrFail(Call, { id: first.json().id });
-  t.match(after.metadata, { provider: 'retell', providerAnalysis: { call_successful: true } }, 'the later analysis joins the call');
+  const kept = { provider: 'retell', providerAnalysis: { call_successful: true } };
+  t.match(after.metadata, kept, 'the later analysis joins the call');
   t.same(await rowCounts(stack), { calls: 1, leads: 1 });
 });
 
@@ -85,26 +91,46 @@ t.test('bad signatures are 401 and store nothing; other events are 204; unmappab
   const unconfigured = await signup(stack.app);
   const orgId = tenant.organizationId;
   const apiKey = newRetellApiKey();
-  await configureRetell(stack.app, tenant.admin, { apiKey, agentUsers: { [RETELL_FIXTURE_AGENT]: tenant.rep.user.id } });
+  const agentUsers = { [RETELL_FIXTURE_AGENT]: tenant.rep.user.id };
+  await configureRetell(stack.app, tenant.admin, { apiKey, agentUsers });
 
-  const raw = (callId: string) => JSON.stringify(retellCall({ callId }));
-  const sixMinutesAgo = Date.now() - 6 * 60 * 1000;
-  const rejected = [
-    { name: 'tampered body', callId: 'r-tampered', status: 401, send: async (r: string) => postRetell(stack.app, orgId, r.replace('interested', 'not keen'), { 'x-retell-signature': await retellSignature(apiKey, r) }) },
-    { name: 'wrong key', callId: 'r-wrong-key', status: 401, send: async (r: string) => postRetell(stack.app, orgId, r, { 'x-retell-signature': await retellSignature(newRetellApiKey(), r) }) },
-    { name: '6 minutes old', callId: 'r-stale', status: 401, send: async (r: string) => postRetell(stack.app, orgId, r, { 'x-retell-signature': await retellSignature(apiKey, r, sixMinutesAgo) }) },
-    { name: 'missing header', callId: 'r-missing', status: 401, send: async (r: string) => postRetell(stack.app, orgId, r, {}) },
-    { name: 'malformed header', callId: 'r-malformed', status: 401, send: async (r: string) => postRetell(stack.app, orgId, r, { 'x-retell-signature': 'sha256=abc' }) },
-    { name: 're-serialised body', callId: 'r-reserialised', status: 401, send: async (r: string) => postRetell(stack.app, orgId, JSON.stringify(JSON.parse(r), null, 2), { 'x-retell-signature': await retellSignature(apiKey, r) }) },
-    { name: 'unknown organization', callId: 'r-unknown-org', status: 404, org: randomUUID(), send: async (r: string) => postRetell(stack.app, randomUUID(), r, { 'x-retell-signature': await retellSignature(apiKey, r) }) },
-    { name: 'organization without Retell', callId: 'r-unconfigured', status: 404, org: unconfigured.organization.id, send: async (r: string) => postRetell(stack.app, unconfigured.organization.id, r, { 'x-retell-signature': await retellSignature(apiKey, r) }) },
+  const sign = async (raw: string, key = apiKey, at?: number) =>
+    ({ 'x-retell-signature': await retellSignature(key, raw, at) });
+  const post = (raw: string, headers: Record<string, string>, org = orgId) => postRetell(stack.app, org, raw, headers);
+  const old = Date.now() - 6 * 60 * 1000; // six minutes
+  const otherKey = newRetellApiKey();
+  const malformed = { 'x-retell-signature': 'sha256=ab' };
+  type Case = { name: string; callId: string; status: number; send: (raw: string) => ReturnType<typeof post> };
+  const rejected: Case[] = [
+    {
+      name: 'tampered body', callId: 'r-tampered', status: 401,
+      send: async (r) => post(r.replace('interested', 'not keen'), await sign(r)),
+    },
+    { name: 'wrong key', callId: 'r-wrong-key', status: 401, send: async (r) => post(r, await sign(r, otherKey)) },
+    { name: '6 minutes old', callId: 'r-stale', status: 401, send: async (r) => post(r, await sign(r, apiKey, old)) },
+    { name: 'missing header', callId: 'r-missing', status: 401, send: async (r) => post(r, {}) },
+    { name: 'malformed header', callId: 'r-malformed', status: 401, send: async (r) => post(r, malformed) },
+    {
+      name: 're-serialised body', callId: 'r-reserialised', status: 401,
+      send: async (r) => post(JSON.stringify(JSON.parse(r), null, 2), await sign(r)),
+    },
+    {
+      name: 'unknown organization', callId: 'r-unknown-org', status: 404,
+      send: async (r) => post(r, await sign(r), randomUUID()),
+    },
+    {
+      name: 'organization without Retell', callId: 'r-unconfigured', status: 404,
+      send: async (r) => post(r, await sign(r), unconfigured.organization.id),
+    },
   ];
   for (const c of rejected) {
-    const res = await c.send(raw(c.callId));
+    const res = await c.send(JSON.stringify(retellCall({ callId: c.callId })));
     t.equal(res.statusCode, c.status, `${c.name}: ${res.body}`);
     t.match(res.json(), { statusCode: c.status, error: String, message: String }, `${c.name}: the error shape`);
   }
-  const fresh = await deliverRetell(stack.app, orgId, apiKey, retellCall({ callId: 'r-4-minutes' }), { timestampMs: Date.now() - 4 * 60 * 1000 });
+  const fourMinutesAgo = Date.now() - 4 * 60 * 1000;
+  const options = { timestampMs: fourMinutesAgo };
+  const fresh = await deliverRetell(stack.app, orgId, apiKey, retellCall({ callId: 'r-4-min' }), options);
   t.equal(fresh.statusCode, 202, 'four minutes old is within the tolerance');
   await stack.orm.em.getConnection().execute('delete from calls; delete from leads');
 
@@ -114,26 +140,29 @@ t.test('bad signatures are 401 and store nothing; other events are 204; unmappab
     t.equal(res.body, '', 'with no body');
   }
 
-  const unmapped = await deliverRetell(stack.app, orgId, apiKey, retellCall({ callId: 'r-unknown-agent', call: { agent_id: 'agent_not_mapped' } }));
+  const deliver = (callId: string, call: Record<string, unknown>) =>
+    deliverRetell(stack.app, orgId, apiKey, retellCall({ callId, call }));
+  const unmapped = await deliver('r-unknown-agent', { agent_id: 'agent_not_mapped' });
   t.equal(unmapped.statusCode, 422, unmapped.body);
-  t.match(unmapped.json(), { statusCode: 422, error: 'Unprocessable Entity', message: /no user/, details: { user: String } });
+  t.match(unmapped.json(), { statusCode: 422, error: 'Unprocessable Entity', message: /no user/ });
+  t.match(unmapped.json(), { details: { user: String } }, 'the details name what is missing');
 
-  const foreignUser = await deliverRetell(stack.app, orgId, apiKey, retellCall({ callId: 'r-foreign', call: { agent_id: 'agent_x', metadata: { callsense_user_id: unconfigured.user.id } } }));
+  const foreignMetadata = { callsense_user_id: unconfigured.user.id };
+  const foreignUser = await deliver('r-foreign', { agent_id: 'agent_x', metadata: foreignMetadata });
   t.equal(foreignUser.statusCode, 422, 'metadata.callsense_user_id of another organization');
   t.match(foreignUser.json().message, /metadata\.callsense_user_id is not a user of this organization/);
 
-  const noTranscript = retellCall({ callId: 'r-no-transcript' });
-  delete noTranscript.call.transcript;
-  delete noTranscript.call.transcript_object;
-  const silent = await deliverRetell(stack.app, orgId, apiKey, noTranscript);
+  const silent = await deliver('r-no-transcript', { transcript: null, transcript_object: [] });
   t.equal(silent.statusCode, 422);
   t.match(silent.json(), { message: /no transcript/, details: { transcript: String } });
 
-  const wrongType = await deliverRetell(stack.app, orgId, apiKey, retellCall({ callId: 'r-bad-type', call: { start_timestamp: 'yesterday' } }));
+  const wrongType = await deliver('r-bad-type', { start_timestamp: 'yesterday' });
   t.equal(wrongType.statusCode, 400, 'a field of the wrong type');
 
   t.same(await rowCounts(stack), { calls: 0, leads: 0 }, 'nothing stored');
-  for (const callId of [...rejected.map((c) => c.callId), 'r-call_started', 'r-unknown-agent', 'r-foreign', 'r-no-transcript']) {
-    await t.rejects(stack.temporal.client.workflow.getHandle(callWorkflowId(orgId, callId)).describe(), WorkflowNotFoundError, `no workflow for ${callId}`);
+  const none = [...rejected.map((c) => c.callId), 'r-call_started', 'r-unknown-agent', 'r-foreign', 'r-no-transcript'];
+  for (const callId of none) {
+    const handle = stack.temporal.client.workflow.getHandle(callWorkflowId(orgId, callId));
+    await t.rejects(handle.describe(), WorkflowNotFoundError, `no workflow for ${callId}`);
   }
 });

@@ -15,12 +15,15 @@ t.test('the right secret stores the report and it is analysed; the same call.id 
   stack.fake.definePrompt('pmpt_vapi_rep', { model: 'gpt-vapi-rep' });
   await setUserPrompts(tenant, tenant.rep.user.id, { individual: 'pmpt_vapi_rep' });
   const secret = newVapiSecret();
-  await configureVapi(stack.app, tenant.admin, { secret, assistantUsers: { [VAPI_FIXTURE_ASSISTANT]: tenant.rep.user.id } });
+  const assistantUsers = { [VAPI_FIXTURE_ASSISTANT]: tenant.rep.user.id };
+  await configureVapi(stack.app, tenant.admin, { secret, assistantUsers });
 
-  const report = vapiReport({ callId: '3c9d6b1e-0000-4e2b-9a51-0d8e2f6c4b17' });
+  const vapiCallId = '3c9d6b1e-0000-4e2b-9a51-0d8e2f6c4b17';
+  const report = vapiReport({ callId: vapiCallId });
   const first = await deliverVapi(stack.app, tenant.organizationId, secret, report);
   t.equal(first.statusCode, 202, first.body);
-  t.same(first.json(), { id: first.json().id, workflowId: callWorkflowId(tenant.organizationId, '3c9d6b1e-0000-4e2b-9a51-0d8e2f6c4b17'), duplicate: false });
+  const workflowId = callWorkflowId(tenant.organizationId, vapiCallId);
+  t.same(first.json(), { id: first.json().id, workflowId, duplicate: false });
 
   const call = await waitForCall(tenant, first.json().id, ['analyzed']);
   t.equal(call.source, 'vapi');
@@ -32,7 +35,10 @@ t.test('the right secret stores the report and it is analysed; the same call.id 
   t.match(lines[1], /^customer: Hi Riley, I run operations/);
   t.equal(call.durationSeconds, 195.25, 'from startedAt and endedAt');
   t.equal(call.startedAt?.toISOString(), '2026-11-25T15:20:03.000Z');
-  t.match(call.metadata, { provider: 'vapi', assistantId: VAPI_FIXTURE_ASSISTANT, endedReason: 'customer-ended-call', providerAnalysis: { successEvaluation: 'true' } });
+  t.match(call.metadata, {
+    provider: 'vapi', assistantId: VAPI_FIXTURE_ASSISTANT, endedReason: 'customer-ended-call',
+    providerAnalysis: { successEvaluation: 'true' },
+  }, 'Vapi\'s own analysis is kept');
   const lead = await tenant.em().findOneOrFail(Lead, { id: call.lead });
   t.same([lead.externalId, lead.phone], ['+13125550147', '+13125550147'], 'the customer\'s number is the lead');
 
@@ -81,6 +87,7 @@ t.test('a wrong or missing secret is 401; other messages are 204; nothing is sto
 
   t.same(await rowCounts(stack), { calls: 0, leads: 0 }, 'nothing stored');
   for (const callId of ['v-wrong', 'v-prefix', 'v-missing', 'v-status-update', 'v-no-customer']) {
-    await t.rejects(stack.temporal.client.workflow.getHandle(callWorkflowId(orgId, callId)).describe(), WorkflowNotFoundError, `no workflow for ${callId}`);
+    const handle = stack.temporal.client.workflow.getHandle(callWorkflowId(orgId, callId));
+    await t.rejects(handle.describe(), WorkflowNotFoundError, `no workflow for ${callId}`);
   }
 });

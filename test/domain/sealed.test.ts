@@ -17,7 +17,8 @@ t.test('seal and open', async (t) => {
 
   // Standard AES-256-GCM: any implementation opens it with the same key, IV, tag and context.
   const [, iv, ciphertext, tag] = sealed.split('.').map((part) => Buffer.from(part, 'base64url'));
-  const decipher = createDecipheriv('aes-256-gcm', key, iv!).setAAD(Buffer.from('integration:org-a:retell')).setAuthTag(tag!);
+  const decipher = createDecipheriv('aes-256-gcm', key, iv!);
+  decipher.setAAD(Buffer.from('integration:org-a:retell')).setAuthTag(tag!);
   t.equal(Buffer.concat([decipher.update(ciphertext!), decipher.final()]).toString(), 'key_0123456789abcdef');
 
   t.throws(() => open(key, sealed, 'integration:org-b:retell'), SEALED_ERROR, 'another row\'s context');
@@ -30,18 +31,21 @@ t.test('seal and open', async (t) => {
 
 t.test('the sealing key from the environment', async (t) => {
   const hex = randomBytes(32).toString('hex');
-  t.same(loadConfig({ CALLSENSE_ENCRYPTION_KEY: hex }, { dotenv: false }).encryption, { key: Buffer.from(hex, 'hex'), derivedFromJwtSecret: false });
+  const env = (vars: Record<string, string>) => loadConfig(vars, { dotenv: false });
+  const configured = env({ CALLSENSE_ENCRYPTION_KEY: hex }).encryption;
+  t.same(configured, { key: Buffer.from(hex, 'hex'), derivedFromJwtSecret: false });
   const base64 = randomBytes(32).toString('base64');
-  t.same(loadConfig({ CALLSENSE_ENCRYPTION_KEY: base64 }, { dotenv: false }).encryption.key, Buffer.from(base64, 'base64'));
-  t.throws(() => loadConfig({ CALLSENSE_ENCRYPTION_KEY: 'too-short' }, { dotenv: false }), { message: /CALLSENSE_ENCRYPTION_KEY/ });
-  t.throws(() => loadConfig({ CALLSENSE_ENCRYPTION_KEY: randomBytes(16).toString('hex') }, { dotenv: false }), { message: /CALLSENSE_ENCRYPTION_KEY/ });
+  t.same(env({ CALLSENSE_ENCRYPTION_KEY: base64 }).encryption.key, Buffer.from(base64, 'base64'));
+  t.throws(() => env({ CALLSENSE_ENCRYPTION_KEY: 'too-short' }), { message: /CALLSENSE_ENCRYPTION_KEY/ });
+  const short = randomBytes(16).toString('hex');
+  t.throws(() => env({ CALLSENSE_ENCRYPTION_KEY: short }), { message: /CALLSENSE_ENCRYPTION_KEY/ });
 
-  const a = loadConfig({ JWT_SECRET: 'secret-a' }, { dotenv: false }).encryption;
+  const a = env({ JWT_SECRET: 'secret-a' }).encryption;
   t.equal(a.derivedFromJwtSecret, true);
   t.equal(a.key.length, 32);
-  t.same(loadConfig({ JWT_SECRET: 'secret-a' }, { dotenv: false }).encryption.key, a.key, 'derived deterministically');
-  t.notSame(loadConfig({ JWT_SECRET: 'secret-b' }, { dotenv: false }).encryption.key, a.key, 'from the JWT secret');
+  t.same(env({ JWT_SECRET: 'secret-a' }).encryption.key, a.key, 'derived deterministically');
+  t.notSame(env({ JWT_SECRET: 'secret-b' }).encryption.key, a.key, 'from the JWT secret');
 
-  t.equal(loadConfig({ HOST: '0.0.0.0', PORT: '8080' }, { dotenv: false }).publicUrl, 'http://0.0.0.0:8080', 'PUBLIC_URL defaults to HOST and PORT');
-  t.equal(loadConfig({ PUBLIC_URL: 'https://api.example.com/' }, { dotenv: false }).publicUrl, 'https://api.example.com');
+  t.equal(env({ HOST: '0.0.0.0', PORT: '8080' }).publicUrl, 'http://0.0.0.0:8080', 'defaults to HOST and PORT');
+  t.equal(env({ PUBLIC_URL: 'https://api.example.com/' }).publicUrl, 'https://api.example.com');
 });

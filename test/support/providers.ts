@@ -21,20 +21,29 @@ export const newVapiSecret = () => randomBytes(24).toString('base64url');
 
 /** Retell's header: `v=<ms>,d=<hex HMAC-SHA256(key, body bytes ‖ decimal ms)>`, computed with WebCrypto. */
 export async function retellSignature(apiKey: string, raw: string | Buffer, timestampMs = Date.now()): Promise<string> {
-  const key = await webcrypto.subtle.importKey('raw', new TextEncoder().encode(apiKey), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  const algorithm = { name: 'HMAC', hash: 'SHA-256' };
+  const key = await webcrypto.subtle.importKey('raw', new TextEncoder().encode(apiKey), algorithm, false, ['sign']);
   const message = Buffer.concat([Buffer.from(raw), Buffer.from(String(timestampMs), 'ascii')]);
   const digest = Buffer.from(await webcrypto.subtle.sign('HMAC', key, message)).toString('hex');
   return `v=${timestampMs},d=${digest}`;
 }
 
 export function postRetell(app: App, organizationId: string, raw: string, headers: Record<string, string>) {
-  return app.inject({ method: 'POST', url: `/api/webhooks/retell/${organizationId}`, headers: { 'content-type': 'application/json', ...headers }, payload: raw });
+  return app.inject({
+    method: 'POST',
+    url: `/api/webhooks/retell/${organizationId}`,
+    headers: { 'content-type': 'application/json', ...headers },
+    payload: raw,
+  });
 }
 
 /** Posts `body` signed like Retell does (with `apiKey`, now unless `timestampMs` says otherwise). */
-export async function deliverRetell(app: App, organizationId: string, apiKey: string, body: unknown, options: { timestampMs?: number } = {}) {
+export async function deliverRetell(
+  app: App, organizationId: string, apiKey: string, body: unknown, options: { timestampMs?: number } = {},
+) {
   const raw = JSON.stringify(body);
-  return postRetell(app, organizationId, raw, { 'x-retell-signature': await retellSignature(apiKey, raw, options.timestampMs) });
+  const signature = await retellSignature(apiKey, raw, options.timestampMs);
+  return postRetell(app, organizationId, raw, { 'x-retell-signature': signature });
 }
 
 export function deliverVapi(app: App, organizationId: string, secret: string | undefined, body: unknown) {
@@ -55,21 +64,30 @@ export function retellCall(overrides: { event?: string; callId?: string; call?: 
 }
 
 /** The Vapi fixture as a fresh call: its own call id, and whatever the test changes. */
-export function vapiReport(overrides: { callId?: string; message?: Record<string, unknown>; call?: Record<string, unknown> } = {}) {
+type Fields = Record<string, unknown>;
+export function vapiReport(overrides: { callId?: string; message?: Fields; call?: Fields } = {}) {
   const body = vapiFixture();
   Object.assign(body.message.call, { id: overrides.callId ?? randomUUID() }, overrides.call ?? {});
   Object.assign(body.message, overrides.message ?? {});
   return body;
 }
 
-export async function configureRetell(app: App, admin: Account, settings: { apiKey: string; defaultUserId?: string | null; agentUsers?: Record<string, string> }) {
-  const res = await app.inject({ method: 'PUT', url: '/api/admin/integrations/retell', headers: bearer(admin.token), payload: settings });
-  if (res.statusCode !== 200) throw new Error(`configure Retell failed: ${res.statusCode} ${res.body}`);
+type UserMap = Record<string, string>;
+
+async function configure(app: App, admin: Account, provider: string, settings: object) {
+  const url = `/api/admin/integrations/${provider}`;
+  const res = await app.inject({ method: 'PUT', url, headers: bearer(admin.token), payload: settings });
+  if (res.statusCode !== 200) throw new Error(`configure ${provider} failed: ${res.statusCode} ${res.body}`);
   return res.json();
 }
 
-export async function configureVapi(app: App, admin: Account, settings: { secret: string; defaultUserId?: string | null; assistantUsers?: Record<string, string> }) {
-  const res = await app.inject({ method: 'PUT', url: '/api/admin/integrations/vapi', headers: bearer(admin.token), payload: settings });
-  if (res.statusCode !== 200) throw new Error(`configure Vapi failed: ${res.statusCode} ${res.body}`);
-  return res.json();
-}
+type Defaults = { defaultUserId?: string | null };
+
+type RetellSettings = { apiKey: string; agentUsers?: UserMap } & Defaults;
+type VapiSettings = { secret: string; assistantUsers?: UserMap } & Defaults;
+
+export const configureRetell = (app: App, admin: Account, settings: RetellSettings) =>
+  configure(app, admin, 'retell', settings);
+
+export const configureVapi = (app: App, admin: Account, settings: VapiSettings) =>
+  configure(app, admin, 'vapi', settings);
