@@ -29,3 +29,15 @@ t.test('bad configuration is refused with a clear message', async (t) => {
   t.throws(() => loadConfig({ PORT: 'eighty' }, { dotenv: false }), /PORT must be integer/);
   t.throws(() => loadConfig({ NODE_ENV: 'production' }, { dotenv: false }), /JWT_SECRET is required/);
 });
+
+t.test('OpenAI retry window, backoff cap and the Temporal UI base', async (t) => {
+  const defaults = loadConfig({}, { dotenv: false });
+  t.equal(defaults.openai.retryWindowSeconds, 86_400, 'one day');
+  t.equal(defaults.openai.retryMaxBackoffSeconds, 300);
+  t.equal(defaults.temporal.uiUrl, undefined, 'no link unless configured (npm start fills in its own UI)');
+  const set = loadConfig({ OPENAI_RETRY_WINDOW_SECONDS: '120', OPENAI_RETRY_MAX_BACKOFF_SECONDS: '2.5', TEMPORAL_UI_URL: 'https://temporal.example/' }, { dotenv: false });
+  t.equal(set.openai.retryWindowSeconds, 120);
+  t.equal(set.openai.retryMaxBackoffSeconds, 2.5);
+  t.equal(set.temporal.uiUrl, 'https://temporal.example');
+  t.throws(() => loadConfig({ OPENAI_RETRY_WINDOW_SECONDS: '0' }, { dotenv: false }));
+});
