@@ -53,3 +53,15 @@ t.test('demo data belongs to development only', async (t) => {
   t.notOk(isDevelopment(loadConfig({ NODE_ENV: 'test' }, { dotenv: false })));
   t.notOk(isDevelopment(loadConfig({ NODE_ENV: 'production', JWT_SECRET: SECRET }, { dotenv: false })));
 });
+
+t.test('OpenAI retry window, backoff cap and the Temporal UI base', async (t) => {
+  const defaults = loadConfig({}, { dotenv: false });
+  t.equal(defaults.openai.retryWindowSeconds, 86_400, 'one day');
+  t.equal(defaults.openai.retryMaxBackoffSeconds, 300);
+  t.equal(defaults.temporal.uiUrl, undefined, 'no link unless configured (npm start fills in its own UI)');
+  const set = loadConfig({ OPENAI_RETRY_WINDOW_SECONDS: '120', OPENAI_RETRY_MAX_BACKOFF_SECONDS: '2.5', TEMPORAL_UI_URL: 'https://temporal.example/' }, { dotenv: false });
+  t.equal(set.openai.retryWindowSeconds, 120);
+  t.equal(set.openai.retryMaxBackoffSeconds, 2.5);
+  t.equal(set.temporal.uiUrl, 'https://temporal.example');
+  t.throws(() => loadConfig({ OPENAI_RETRY_WINDOW_SECONDS: '0' }, { dotenv: false }));
+});

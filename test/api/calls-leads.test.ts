@@ -57,7 +57,9 @@ t.test('a call as the contract shows it', async (t) => {
   const analysed = await get(u1, `/calls/${u1Calls[0]}`);
   t.equal(analysed.statusCode, 200, analysed.body);
   const call = analysed.json();
-  t.same(Object.keys(call).sort(), CALL_KEYS);
+  t.same(Object.keys(call).sort(), [...CALL_KEYS, 'transcript', 'workflowUrl'].sort(), 'one call: the list item plus its transcript and run link');
+  t.equal(call.workflowUrl, null, 'no TEMPORAL_UI_URL, no link');
+  t.type(call.transcript, 'string');
   t.match(call, {
     id: u1Calls[0], callId: 'u1-0', source: 'callsense', userId: u1.user.id, status: 'analyzed', analysis: { sentiment: 'positive', nested: { score: 7 } },
     promptId: 'pmpt_rep', promptSource: 'user', promptVersion: '3', model: 'gpt-x', workflowId: `call:${org.organizationId}:u1-0`,
@@ -125,7 +127,7 @@ t.test('leads: shape, visibility, pagination, filters', async (t) => {
   t.same(Object.keys(lead).sort(), LEAD_KEYS);
   t.match(lead, { externalId: 'L1', name: 'Grace Hopper', phone: null, email: null, status: 'NEW', assignedToId: u1.user.id, score: null, completeAnalysis: null, completeAnalysisPromptId: null, completeAnalysisPromptSource: null, callCount: 5 });
   t.ok(!Number.isNaN(Date.parse(lead.updatedAt)));
-  t.same((await get(u1, `/leads/${lead.id}`)).json(), lead, 'GET /leads/:id is the same lead');
+  t.same((await get(u1, `/leads/${lead.id}`)).json(), { ...lead, workflowUrl: null }, 'GET /leads/:id is the same lead (and its run link)');
 
   const l2 = (await get(u2, '/leads')).json().items;
   t.same(l2.map((l: { externalId: string }) => l.externalId), ['L2']);

@@ -3,6 +3,7 @@
 import t from 'tap';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { storeCall } from '../../src/domain/calls/intake.js';
+import { Lead } from '../../src/domain/leads/lead.entity.js';
 import { callWorkflowId } from '../../src/temporal/ids.js';
 import { SYSTEM_INDIVIDUAL_PROMPT, startStack } from '../support/harness.js';
 import { deliverCall } from '../support/api.js';
@@ -38,4 +39,16 @@ t.test('Temporal unreachable: 503 so the provider retries, the call is kept', as
   t.equal(res.statusCode, 503);
   t.match(res.json(), { statusCode: 503, error: 'Service Unavailable', message: /deliver it again/ });
   t.equal((await tenant.em().getConnection().execute<{ n: number }[]>("select count(*)::int as n from calls where call_id = 'temporal-down'"))[0]!.n, 1, 'the call is stored');
+});
+
+t.test('a redelivery with other lead details changes no lead and creates none', async (t) => {
+  const stack = await startStack(t, { worker: false });
+  const tenant = await createTenant(stack);
+  const body = { ...callPayload(tenant.rep.user.id, { callId: 'same-call', leadExternalId: 'crm-first' }), lead: { externalId: 'crm-first', name: 'First Name', phone: '+1 555 0100' } };
+  const first = await deliverCall(stack.app, tenant.organizationId, tenant.secret, body);
+  t.equal(first.statusCode, 202);
+  const again = await deliverCall(stack.app, tenant.organizationId, tenant.secret, { ...body, lead: { externalId: 'crm-other', name: 'Phantom', phone: '+1 555 0199', email: 'phantom@example.org' } });
+  t.same(again.json(), { ...first.json(), duplicate: true });
+  const leads = await tenant.em().find(Lead, {});
+  t.same(leads.map((lead) => [lead.externalId, lead.name, lead.phone, lead.email, lead.callCount]), [['crm-first', 'First Name', '+1 555 0100', null, 1]]);
 });
