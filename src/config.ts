@@ -31,6 +31,7 @@ const EnvSchema = Type.Object({
   // Not in the contract: a worker pool that must not own the weekly schedule (extra pools, tests) sets false.
   SCORING_SCHEDULE_ENABLED: Type.Boolean({ default: true }),
   LOG_LEVEL: Type.String({ default: 'info' }),
+  CORS_ORIGINS: Type.Optional(Type.String()),
   // Not in the contract: where `npm start` keeps its embedded services' data.
   CALLSENSE_DATA_DIR: Type.String({ default: '.data' }),
   EMBEDDED_POSTGRES_PORT: Type.Integer({ default: 5488 }),
@@ -58,6 +59,8 @@ export interface Config {
   scoring: { scheduleCron: string; scheduleTimezone: string; minLeadsPerClass: number; scheduleEnabled: boolean };
   webhookToleranceSeconds: number;
   logLevel: string;
+  /** Origins allowed to call the API from a browser (CORS); empty: none. */
+  corsOrigins: string[];
   dataDir: string;
   embeddedPostgresPort: number;
 }
@@ -115,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { dote
     },
     webhookToleranceSeconds: raw.WEBHOOK_TOLERANCE_SECONDS,
     logLevel: raw.LOG_LEVEL,
+    corsOrigins: (raw.CORS_ORIGINS ?? '').split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean),
     dataDir: raw.CALLSENSE_DATA_DIR,
     embeddedPostgresPort: raw.EMBEDDED_POSTGRES_PORT,
   };
