@@ -41,6 +41,7 @@ const EnvSchema = Type.Object({
   CALLSENSE_ENCRYPTION_KEY: Type.Optional(Type.String({ minLength: 1 })),
   WORKER_METRICS_PORT: Type.Integer({ default: 9464, minimum: 0, maximum: 65535 }),
   OTEL_EXPORTER_OTLP_ENDPOINT: Type.Optional(Type.String({ minLength: 1 })),
+  CORS_ORIGINS: Type.Optional(Type.String()),
   // Not in the contract: where `npm start` keeps its embedded services' data.
   CALLSENSE_DATA_DIR: Type.String({ default: '.data' }),
   EMBEDDED_POSTGRES_PORT: Type.Integer({ default: 5488 }),
@@ -86,6 +87,8 @@ export interface Config {
   workerMetricsPort: number;
   /** OTLP/HTTP endpoint for traces; tracing is off without it. */
   otlpEndpoint: string | undefined;
+  /** Origins allowed to call the API from a browser (CORS); empty: none. */
+  corsOrigins: string[];
   dataDir: string;
   embeddedPostgresPort: number;
 }
@@ -167,6 +170,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { dote
     logLevel: raw.LOG_LEVEL,
     workerMetricsPort: raw.WORKER_METRICS_PORT,
     otlpEndpoint: raw.OTEL_EXPORTER_OTLP_ENDPOINT,
+    corsOrigins: (raw.CORS_ORIGINS ?? '').split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean),
     dataDir: raw.CALLSENSE_DATA_DIR,
     embeddedPostgresPort: raw.EMBEDDED_POSTGRES_PORT,
   };

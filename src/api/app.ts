@@ -9,6 +9,7 @@ import type { Orm } from '../db/orm.js';
 import type { OpenAIGateway } from '../openai/gateway.js';
 import { createValidatorCompiler } from './validation.js';
 import errors, { badRequest } from './plugins/errors.js';
+import security, { type SecurityOptions } from './plugins/security.js';
 import { NUL_MESSAGE, containsNul } from './json-text.js';
 import auth from './plugins/auth.js';
 import docs from './plugins/swagger.js';
@@ -36,7 +37,12 @@ export interface AppDeps {
   openai: OpenAIGateway;
   /** Login attempts per IP and email per minute (default 30: slows guessing, never a real user). */
   loginRateLimit?: number;
+  /** Overrides of the overload thresholds (tests). */
+  pressure?: SecurityOptions['pressure'];
 }
+
+/** How long a client may take to send a whole request (headers and body): slow bodies cannot hold sockets. */
+export const REQUEST_TIMEOUT_MS = 30_000;
 
 export async function buildApp(deps: AppDeps, options: { logger?: FastifyServerOptions['logger'] } = {}) {
   const app = Fastify({
@@ -48,6 +54,7 @@ export async function buildApp(deps: AppDeps, options: { logger?: FastifyServerO
     genReqId: () => randomUUID(),
     requestIdHeader: false,
     bodyLimit: 1024 * 1024,
+    requestTimeout: REQUEST_TIMEOUT_MS,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(createValidatorCompiler());
   // Clients often send `Content-Type: application/json` on body-less POSTs (optimize, rotate): that is no error.
@@ -79,6 +86,7 @@ export async function buildApp(deps: AppDeps, options: { logger?: FastifyServerO
 
   await app.register(errors);
   await app.register(apiMetrics, { orm: deps.orm });
+  await app.register(security, { corsOrigins: deps.config.corsOrigins, ...(deps.pressure ? { pressure: deps.pressure } : {}) });
   await app.register(docs);
   await app.register(rateLimit, { global: false });
   await app.register(auth, { config: deps.config, orm: deps.orm });
