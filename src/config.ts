@@ -27,6 +27,12 @@ const EnvSchema = Type.Object({
   SCORING_MIN_LEADS_PER_CLASS: Type.Integer({ default: 20, minimum: 1 }),
   // Not in the contract: a worker pool that must not own the weekly schedule (extra pools, tests) sets false.
   SCORING_SCHEDULE_ENABLED: Type.Boolean({ default: true }),
+  // Unset: `open`, but `closed` when NODE_ENV=production.
+  SIGNUP_MODE: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('closed')])),
+  OPENAI_RATE_LIMIT_PER_MINUTE: Type.Integer({ default: 30, minimum: 1 }),
+  WEBHOOK_RATE_LIMIT_PER_MINUTE: Type.Integer({ default: 600, minimum: 1 }),
+  WEBHOOK_SECRET_GRACE_SECONDS: Type.Integer({ default: 86400, minimum: 0 }),
+  TRUST_PROXY: Type.Boolean({ default: false }),
   LOG_LEVEL: Type.String({ default: 'info' }),
   // Not in the contract: where `npm start` keeps its embedded services' data.
   CALLSENSE_DATA_DIR: Type.String({ default: '.data' }),
@@ -52,6 +58,11 @@ export interface Config {
   };
   scoring: { scheduleCron: string; scheduleTimezone: string; minLeadsPerClass: number; scheduleEnabled: boolean };
   webhookToleranceSeconds: number;
+  signupMode: 'open' | 'closed';
+  rateLimits: { openaiPerMinute: number; webhookPerMinute: number };
+  webhookSecretGraceSeconds: number;
+  /** Take the client address from X-Forwarded-For (behind a load balancer). */
+  trustProxy: boolean;
   logLevel: string;
   dataDir: string;
   embeddedPostgresPort: number;
@@ -102,6 +113,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { dote
       scheduleEnabled: raw.SCORING_SCHEDULE_ENABLED,
     },
     webhookToleranceSeconds: raw.WEBHOOK_TOLERANCE_SECONDS,
+    signupMode: raw.SIGNUP_MODE ?? (raw.NODE_ENV === 'production' ? 'closed' : 'open'),
+    rateLimits: { openaiPerMinute: raw.OPENAI_RATE_LIMIT_PER_MINUTE, webhookPerMinute: raw.WEBHOOK_RATE_LIMIT_PER_MINUTE },
+    webhookSecretGraceSeconds: raw.WEBHOOK_SECRET_GRACE_SECONDS,
+    trustProxy: raw.TRUST_PROXY,
     logLevel: raw.LOG_LEVEL,
     dataDir: raw.CALLSENSE_DATA_DIR,
     embeddedPostgresPort: raw.EMBEDDED_POSTGRES_PORT,

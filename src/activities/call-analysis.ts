@@ -29,12 +29,13 @@ export function createCallAnalysisActivities({ orm, openai, config, temporal }: 
       const em = tenantEm(orm.em, organizationId);
       const call = await em.findOneOrFail(Call, { id: callRowId });
       if (call.status === 'analyzed' || call.status === 'failed') return { finished: true, candidates: [] };
-      const user = await em.findOneOrFail(User, { id: call.user });
+      // A deleted user's call is analysed with the system default prompt.
+      const user = call.user ? await em.findOne(User, { id: call.user }) : null;
       call.status = 'analyzing';
       await em.flush();
       return {
         finished: false,
-        candidates: promptCandidates(userPromptFor(user, 'individual'), systemDefaults(config.openai).individual),
+        candidates: promptCandidates(userPromptFor(user ?? {}, 'individual'), systemDefaults(config.openai).individual),
       };
     },
 

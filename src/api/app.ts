@@ -11,6 +11,7 @@ import { createValidatorCompiler } from './validation.js';
 import errors, { badRequest } from './plugins/errors.js';
 import { NUL_MESSAGE, containsNul } from './json-text.js';
 import auth from './plugins/auth.js';
+import rateLimits from './plugins/rate-limits.js';
 import docs from './plugins/swagger.js';
 import healthRoutes from './health/routes.js';
 import authRoutes from './auth/routes.js';
@@ -27,8 +28,12 @@ export interface AppDeps {
   orm: Orm;
   temporal: { client: Client; connection: Connection };
   openai: OpenAIGateway;
-  /** Login attempts per IP and email per minute (default 30: slows guessing, never a real user). */
+  /** Login attempts per account per minute (default 10: slows guessing, never a real user). */
   loginRateLimit?: number;
+  /** Login attempts per client address per minute (default 30: one address spraying many accounts). */
+  loginAddressRateLimit?: number;
+  /** Signups per client address per minute (default 5). */
+  signupRateLimit?: number;
 }
 
 export async function buildApp(deps: AppDeps, options: { logger?: FastifyServerOptions['logger'] } = {}) {
@@ -37,6 +42,8 @@ export async function buildApp(deps: AppDeps, options: { logger?: FastifyServerO
     genReqId: (req) => (req.headers['x-request-id'] as string | undefined)?.slice(0, 100) || randomUUID(),
     requestIdHeader: false,
     bodyLimit: 1024 * 1024,
+    // Behind a load balancer the client address (rate limits, logs) comes from X-Forwarded-For.
+    trustProxy: deps.config.trustProxy,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(createValidatorCompiler());
   // Clients often send `Content-Type: application/json` on body-less POSTs (optimize, rotate): that is no error.
@@ -64,6 +71,13 @@ export async function buildApp(deps: AppDeps, options: { logger?: FastifyServerO
   await app.register(errors);
   await app.register(docs);
   await app.register(rateLimit, { global: false });
+  await app.register(rateLimits, {
+    openaiPerMinute: deps.config.rateLimits.openaiPerMinute,
+    webhookPerMinute: deps.config.rateLimits.webhookPerMinute,
+    loginPerAccountPerMinute: deps.loginRateLimit ?? 10,
+    loginPerAddressPerMinute: deps.loginAddressRateLimit ?? 30,
+    signupPerAddressPerMinute: deps.signupRateLimit ?? 5,
+  });
   await app.register(auth, { config: deps.config, orm: deps.orm });
 
   await app.register(async (api) => {

@@ -6,5 +6,6 @@ import { UserAIPreferences } from '../domain/preferences/user-ai-preferences.ent
 import { Lead } from '../domain/leads/lead.entity.js';
 import { Call } from '../domain/calls/call.entity.js';
 import { LeadScoringModel } from '../domain/scoring/lead-scoring-model.entity.js';
+import { AuditEvent } from '../domain/audit/audit-event.entity.js';
 
-export const entities = [Organization, User, PromptChange, UserAIPreferences, Lead, Call, LeadScoringModel];
+export const entities = [Organization, User, PromptChange, UserAIPreferences, Lead, Call, LeadScoringModel, AuditEvent];

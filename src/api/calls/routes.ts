@@ -8,7 +8,7 @@ import { ErrorSchema, Uuid } from '../accounts-schemas.js';
 import { isUuid } from '../json-schemas.js';
 import { PageQuery, findPage, pageOf } from '../pagination.js';
 import { notFound } from '../plugins/errors.js';
-import { CallSchema, CallStatusSchema, toCallDto } from './schemas.js';
+import { CallDetailSchema, CallSchema, CallStatusSchema, toCallDetailDto, toCallDto } from './schemas.js';
 
 const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app) => {
   app.addHook('onRequest', app.authenticate);
@@ -27,12 +27,12 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app) => {
   });
 
   app.get('/:id', {
-    schema: { ...secured, summary: 'One call and its analysis', params: Type.Object({ id: Type.String() }), response: { 200: CallSchema, 401: ErrorSchema, 404: ErrorSchema } },
+    schema: { ...secured, summary: 'One call and its analysis', params: Type.Object({ id: Type.String() }), response: { 200: CallDetailSchema, 401: ErrorSchema, 404: ErrorSchema } },
   }, async (request) => {
     const { id } = request.params;
-    const call = isUuid(id) ? await request.em.findOne(Call, { id }) : null;
+    const call = isUuid(id) ? await request.em.findOne(Call, { id }, { populate: ['transcript'] }) : null;
     if (!call) throw notFound('Call');
-    return toCallDto(call);
+    return toCallDetailDto(call);
   });
 };
 

@@ -10,7 +10,8 @@ export const CallSchema = Type.Object({
   id: Uuid,
   callId: Type.String(),
   leadId: Uuid,
-  userId: Uuid,
+  // null once the call's user has been deleted (the call stays with the organization)
+  userId: Nullable(Uuid),
   status: CallStatusSchema,
   analysis: Nullable(JsonObject),
   promptId: Nullable(Type.String()),
@@ -29,7 +30,7 @@ export function toCallDto(call: ICall): CallDto {
     id: call.id,
     callId: call.callId,
     leadId: call.lead,
-    userId: call.user,
+    userId: call.user ?? null,
     status: call.status,
     analysis: call.analysis ?? null,
     promptId: call.promptId ?? null,
@@ -41,4 +42,11 @@ export function toCallDto(call: ICall): CallDto {
     createdAt: call.createdAt.toISOString(),
     analyzedAt: call.analyzedAt?.toISOString() ?? null,
   };
+}
+
+/** GET /calls/:id: the call with its stored transcript (list items leave it out). */
+export const CallDetailSchema = Type.Object({ ...CallSchema.properties, transcript: Type.String() });
+
+export function toCallDetailDto(call: ICall): Static<typeof CallDetailSchema> {
+  return { ...toCallDto(call), transcript: call.transcript };
 }

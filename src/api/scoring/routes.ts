@@ -7,6 +7,8 @@ import { LeadScoringModel } from '../../domain/scoring/lead-scoring-model.entity
 import { runDateOf, userScoringWorkflowId } from '../../temporal/ids.js';
 import { tenantSearchAttributes } from '../../temporal/search-attributes.js';
 import { notFound } from '../plugins/errors.js';
+import { AUDIT_ACTIONS, recordAudit } from '../../domain/audit/index.js';
+import { startOrganizationScoring } from '../../domain/scoring/run-now.js';
 import { ErrorSchema } from '../accounts-schemas.js';
 
 const ModelSchema = Type.Object({
@@ -19,8 +21,7 @@ const ModelSchema = Type.Object({
 });
 const Started = Type.Object({ workflowId: Type.String() });
 
-/** The admin's manual run: one per organization and day, so a double click finds the running one. */
-export const organizationScoringRunId = (organizationId: string, runDate: string) => `scoring-run:${organizationId}:${runDate}`;
+export { organizationScoringRunId } from '../../domain/scoring/run-now.js';
 
 const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
   const secured = { tags: ['scoring'], security: [{ bearerAuth: [] }] };
@@ -57,6 +58,11 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
       workflowIdConflictPolicy: 'USE_EXISTING',
       typedSearchAttributes: tenantSearchAttributes({ organizationId, userId }),
     });
+    await recordAudit(request.em, {
+      organizationId, actorId: userId, actorEmail: request.auth.email, action: AUDIT_ACTIONS.scoringOptimize,
+      target: { type: 'user', id: userId }, details: { workflowId: handle.workflowId },
+    });
+    await request.em.flush();
     return reply.status(202).send({ workflowId: handle.workflowId });
   });
 
@@ -65,15 +71,13 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
     schema: { ...secured, summary: "Retrain every user of the admin's organization now", response: { 202: Started, 401: ErrorSchema, 403: ErrorSchema } },
   }, async (request, reply) => {
     const { organizationId } = request.auth;
-    const runDate = runDateOf(new Date());
-    const handle = await client.workflow.start('weeklyScoringWorkflow', {
-      workflowId: organizationScoringRunId(organizationId, runDate),
-      taskQueue,
-      args: [{ organizationId, runDate }],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      typedSearchAttributes: tenantSearchAttributes({ organizationId }),
+    const workflowId = await startOrganizationScoring(client, { taskQueue, organizationId });
+    await recordAudit(request.em, {
+      organizationId, actorId: request.auth.userId, actorEmail: request.auth.email, action: AUDIT_ACTIONS.scoringRun,
+      target: { type: 'organization', id: organizationId }, details: { workflowId },
     });
-    return reply.status(202).send({ workflowId: handle.workflowId });
+    await request.em.flush();
+    return reply.status(202).send({ workflowId });
   });
 };
 
