@@ -25,24 +25,29 @@ export class Migration20261125110000_security extends Migration {
     this.addSql(`alter table "calls" alter column "user_id" drop not null;`);
     this.addSql(`alter table "calls" add constraint "calls_user_id_foreign" foreign key ("user_id") references "users" ("id") on delete set null;`);
     this.addSql(`alter table "calls" alter column "created_at" type timestamptz(3);`);
+    // Each list filter, then the list order (created_at, id): pages are read straight off an index, no sort.
+    this.addSql(`drop index "calls_organization_id_user_id_created_at_index";`);
+    this.addSql(`create index "calls_organization_id_user_id_created_at_id_index" on "calls" ("organization_id", "user_id", "created_at", "id");`);
     this.addSql(`create index "calls_organization_id_created_at_id_index" on "calls" ("organization_id", "created_at", "id");`);
-    this.addSql(`create index "calls_organization_id_status_created_at_index" on "calls" ("organization_id", "status", "created_at");`);
-    this.addSql(`create index "calls_lead_id_created_at_index" on "calls" ("lead_id", "created_at");`);
+    this.addSql(`create index "calls_organization_id_status_created_at_id_index" on "calls" ("organization_id", "status", "created_at", "id");`);
+    this.addSql(`create index "calls_lead_id_created_at_id_index" on "calls" ("lead_id", "created_at", "id");`);
 
     this.addSql(`alter table "leads" alter column "created_at" type timestamptz(3);`);
     this.addSql(`create index "leads_organization_id_created_at_id_index" on "leads" ("organization_id", "created_at", "id");`);
-    this.addSql(`create index "leads_organization_id_assigned_to_id_created_at_index" on "leads" ("organization_id", "assigned_to_id", "created_at");`);
-    this.addSql(`create index "leads_organization_id_status_created_at_index" on "leads" ("organization_id", "status", "created_at");`);
+    this.addSql(`create index "leads_organization_id_assigned_to_id_created_at_id_index" on "leads" ("organization_id", "assigned_to_id", "created_at", "id");`);
+    this.addSql(`create index "leads_organization_id_status_created_at_id_index" on "leads" ("organization_id", "status", "created_at", "id");`);
   }
 
   override down(): void | Promise<void> {
-    this.addSql(`drop index "leads_organization_id_status_created_at_index";`);
-    this.addSql(`drop index "leads_organization_id_assigned_to_id_created_at_index";`);
+    this.addSql(`drop index "leads_organization_id_status_created_at_id_index";`);
+    this.addSql(`drop index "leads_organization_id_assigned_to_id_created_at_id_index";`);
     this.addSql(`drop index "leads_organization_id_created_at_id_index";`);
     this.addSql(`alter table "leads" alter column "created_at" type timestamptz;`);
-    this.addSql(`drop index "calls_lead_id_created_at_index";`);
-    this.addSql(`drop index "calls_organization_id_status_created_at_index";`);
+    this.addSql(`drop index "calls_lead_id_created_at_id_index";`);
+    this.addSql(`drop index "calls_organization_id_status_created_at_id_index";`);
     this.addSql(`drop index "calls_organization_id_created_at_id_index";`);
+    this.addSql(`drop index "calls_organization_id_user_id_created_at_id_index";`);
+    this.addSql(`create index "calls_organization_id_user_id_created_at_index" on "calls" ("organization_id", "user_id", "created_at");`);
     this.addSql(`alter table "calls" alter column "created_at" type timestamptz;`);
     this.addSql(`alter table "calls" drop constraint "calls_user_id_foreign";`);
     this.addSql(`delete from "calls" where "user_id" is null;`);

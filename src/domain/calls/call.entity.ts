@@ -16,9 +16,9 @@ export const Call = defineEntity({
   uniques: [{ properties: ['organization', 'callId'] }],
   // Lists run newest first within the organization, optionally by user, status or lead.
   indexes: [
-    { properties: ['lead', 'status'] }, { properties: ['organization', 'user', 'createdAt'] },
-    { properties: ['organization', 'createdAt', 'id'] }, { properties: ['organization', 'status', 'createdAt'] },
-    { properties: ['lead', 'createdAt'] },
+    { properties: ['lead', 'status'] }, { properties: ['organization', 'user', 'createdAt', 'id'] },
+    { properties: ['organization', 'createdAt', 'id'] }, { properties: ['organization', 'status', 'createdAt', 'id'] },
+    { properties: ['lead', 'createdAt', 'id'] },
   ],
   properties: {
     id: p.uuid().primary().onCreate(() => randomUUID()),

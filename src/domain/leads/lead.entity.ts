@@ -16,7 +16,7 @@ export const Lead = defineEntity({
   uniques: [{ properties: ['organization', 'externalId'] }],
   indexes: [
     { properties: ['organization', 'assignedTo', 'status'] }, { properties: ['organization', 'createdAt', 'id'] },
-    { properties: ['organization', 'assignedTo', 'createdAt'] }, { properties: ['organization', 'status', 'createdAt'] },
+    { properties: ['organization', 'assignedTo', 'createdAt', 'id'] }, { properties: ['organization', 'status', 'createdAt', 'id'] },
   ],
   properties: {
     id: p.uuid().primary().onCreate(() => randomUUID()),
