@@ -35,6 +35,12 @@ const EnvSchema = Type.Object({
   SCORING_MIN_LEADS_PER_CLASS: Type.Integer({ default: 20, minimum: 1 }),
   // Not in the contract: a worker pool that must not own the weekly schedule (extra pools, tests) sets false.
   SCORING_SCHEDULE_ENABLED: Type.Boolean({ default: true }),
+  // Unset: `open`, but `closed` when NODE_ENV=production.
+  SIGNUP_MODE: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('closed')])),
+  OPENAI_RATE_LIMIT_PER_MINUTE: Type.Integer({ default: 30, minimum: 1 }),
+  WEBHOOK_RATE_LIMIT_PER_MINUTE: Type.Integer({ default: 600, minimum: 1 }),
+  WEBHOOK_SECRET_GRACE_SECONDS: Type.Integer({ default: 86400, minimum: 0 }),
+  TRUST_PROXY: Type.Boolean({ default: false }),
   LOG_LEVEL: Type.String({ default: 'info' }),
   PUBLIC_URL: Type.Optional(Type.String({ minLength: 1 })),
   // 32 bytes as 64 hex characters or base64; seals stored provider credentials (AES-256-GCM).
@@ -82,6 +88,11 @@ export interface Config {
   publicUrl: string;
   /** Key that seals stored credentials; derived from the JWT secret when CALLSENSE_ENCRYPTION_KEY is unset. */
   encryption: { key: Buffer; derivedFromJwtSecret: boolean };
+  signupMode: 'open' | 'closed';
+  rateLimits: { openaiPerMinute: number; webhookPerMinute: number };
+  webhookSecretGraceSeconds: number;
+  /** Take the client address from X-Forwarded-For (behind a load balancer). */
+  trustProxy: boolean;
   logLevel: string;
   /** Where the worker serves /metrics (0: a free port, for tests and side-by-side workers). */
   workerMetricsPort: number;
@@ -167,6 +178,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { dote
     webhookToleranceSeconds: raw.WEBHOOK_TOLERANCE_SECONDS,
     publicUrl: (raw.PUBLIC_URL ?? `http://${raw.HOST}:${raw.PORT}`).replace(/\/+$/, ''),
     encryption: encryptionKey(raw.CALLSENSE_ENCRYPTION_KEY, raw.JWT_SECRET ?? DEV_JWT_SECRET),
+    signupMode: raw.SIGNUP_MODE ?? (raw.NODE_ENV === 'production' ? 'closed' : 'open'),
+    rateLimits: { openaiPerMinute: raw.OPENAI_RATE_LIMIT_PER_MINUTE, webhookPerMinute: raw.WEBHOOK_RATE_LIMIT_PER_MINUTE },
+    webhookSecretGraceSeconds: raw.WEBHOOK_SECRET_GRACE_SECONDS,
+    trustProxy: raw.TRUST_PROXY,
     logLevel: raw.LOG_LEVEL,
     workerMetricsPort: raw.WORKER_METRICS_PORT,
     otlpEndpoint: raw.OTEL_EXPORTER_OTLP_ENDPOINT,

@@ -56,7 +56,8 @@ export function createCallAnalysisActivities({ orm, openai, config, temporal, me
         const call = await em.findOne(Call, { id: callRowId }, { fields: ['id', 'status', 'user'] });
         if (!call) throw new CallNotFoundError();
         if (call.status === 'analyzed' && !reanalysis) return { finished: true, candidates: [], userPromptConfigured: false };
-        const user = await em.findOne(User, { id: call.user });
+        // A deleted user's call is analysed with the system default prompt.
+        const user = call.user ? await em.findOne(User, { id: call.user }) : null;
         const userPrompt = user ? userPromptFor(user, 'individual') : null;
         await em.nativeUpdate(Call, { id: callRowId }, { status: 'analyzing' });
         return {

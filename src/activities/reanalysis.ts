@@ -10,7 +10,7 @@ import type { ActivityDeps } from './deps.js';
 export interface CallToRun {
   callRowId: string;
   workflowId: string;
-  userId: string;
+  userId: string | null;
   leadId: string;
 }
 
@@ -29,7 +29,7 @@ export function createReanalysisActivities({ orm, config, temporal }: ActivityDe
           orderBy: { id: 'asc' },
           limit,
         });
-        const calls = rows.map((row) => ({ callRowId: row.id, workflowId: row.workflowId, userId: row.user, leadId: row.lead }));
+        const calls = rows.map((row) => ({ callRowId: row.id, workflowId: row.workflowId, userId: row.user ?? null, leadId: row.lead }));
         return { calls, next: calls.length === limit ? calls[calls.length - 1]!.callRowId : null };
       });
     },
@@ -49,7 +49,7 @@ export function createReanalysisActivities({ orm, config, temporal }: ActivityDe
         if (await isWorkflowOpen(temporal, row.workflowId)) continue;
         await ensureCallWorkflow(temporal, config, {
           organizationId: row.organization,
-          userId: row.user,
+          userId: row.user ?? null,
           leadId: row.lead,
           callRowId: row.id,
           workflowId: row.workflowId,

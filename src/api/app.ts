@@ -12,6 +12,7 @@ import errors, { badRequest } from './plugins/errors.js';
 import security, { type SecurityOptions } from './plugins/security.js';
 import { NUL_MESSAGE, containsNul } from './json-text.js';
 import auth from './plugins/auth.js';
+import rateLimits from './plugins/rate-limits.js';
 import docs from './plugins/swagger.js';
 import healthRoutes from './health/routes.js';
 import authRoutes from './auth/routes.js';
@@ -35,10 +36,14 @@ export interface AppDeps {
   orm: Orm;
   temporal: { client: Client; connection: Connection };
   openai: OpenAIGateway;
-  /** Login attempts per IP and email per minute (default 30: slows guessing, never a real user). */
+  /** Login attempts per account per minute (default 10: slows guessing, never a real user). */
   loginRateLimit?: number;
   /** Overrides of the overload thresholds (tests). */
   pressure?: SecurityOptions['pressure'];
+  /** Login attempts per client address per minute (default 30: one address spraying many accounts). */
+  loginAddressRateLimit?: number;
+  /** Signups per client address per minute (default 5). */
+  signupRateLimit?: number;
 }
 
 /** How long a client may take to send a whole request (headers and body): slow bodies cannot hold sockets. */
@@ -55,6 +60,8 @@ export async function buildApp(deps: AppDeps, options: { logger?: FastifyServerO
     requestIdHeader: false,
     bodyLimit: 1024 * 1024,
     requestTimeout: REQUEST_TIMEOUT_MS,
+    // Behind a load balancer the client address (rate limits, logs) comes from X-Forwarded-For.
+    trustProxy: deps.config.trustProxy,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(createValidatorCompiler());
   // Clients often send `Content-Type: application/json` on body-less POSTs (optimize, rotate): that is no error.
@@ -89,6 +96,13 @@ export async function buildApp(deps: AppDeps, options: { logger?: FastifyServerO
   await app.register(security, { corsOrigins: deps.config.corsOrigins, ...(deps.pressure ? { pressure: deps.pressure } : {}) });
   await app.register(docs);
   await app.register(rateLimit, { global: false });
+  await app.register(rateLimits, {
+    openaiPerMinute: deps.config.rateLimits.openaiPerMinute,
+    webhookPerMinute: deps.config.rateLimits.webhookPerMinute,
+    loginPerAccountPerMinute: deps.loginRateLimit ?? 10,
+    loginPerAddressPerMinute: deps.loginAddressRateLimit ?? 30,
+    signupPerAddressPerMinute: deps.signupRateLimit ?? 5,
+  });
   await app.register(auth, { config: deps.config, orm: deps.orm });
 
   await app.register(async (api) => {

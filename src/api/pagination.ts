@@ -1,6 +1,6 @@
 // Keyset pagination for the list routes: newest first (createdAt desc, id desc), an opaque cursor naming the
-// last row of a page. PostgreSQL keeps microseconds but a JS Date only milliseconds, so ordering and the
-// cursor both use created_at truncated to milliseconds: the cursor then names a position exactly.
+// last row of a page. Paged tables keep created_at to the millisecond (timestamptz(3)), like a JS Date, so
+// the cursor names a position exactly and the order is the plain column, which the list indexes serve.
 import { Type, type TSchema } from 'typebox';
 import { raw, type EntityName, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -39,27 +39,30 @@ export function decodeCursor(cursor: string): Position {
   return { createdAt: value[0], id: value[1] };
 }
 
-const createdAtMs = (alias: string) => `date_trunc('milliseconds', ${alias}.created_at)`;
-
 /**
  * One page of `entity` matching `where`, through the caller's EntityManager (its tenant and visibility
  * filters apply). Fetches one row more than asked to know whether another page follows.
  */
-export async function findPage<T extends { id: string; createdAt: Date }, D>(
+export async function findPage<T extends { id: string }, D>(
   em: EntityManager,
   entity: EntityName<T>,
   where: FilterQuery<T>,
   page: { limit?: number | undefined; cursor?: string | undefined },
   toDto: (row: T) => D,
+  /** The time that orders the list (a millisecond-precision column): createdAt unless said otherwise. */
+  time: { property: string; column: string } = { property: 'createdAt', column: 'created_at' },
 ): Promise<{ items: D[]; nextCursor: string | null }> {
   const limit = page.limit ?? 20;
   const after = page.cursor ? decodeCursor(page.cursor) : undefined;
-  const keyset = after && { [raw((a: string) => `(${createdAtMs(a)}, ${a}.id) < (?::timestamptz, ?::uuid)`, [after.createdAt, after.id])]: [] };
+  const keyset = after && {
+    [raw((a: string) => `(${a}.${time.column}, ${a}.id) < (?::timestamptz, ?::uuid)`, [after.createdAt, after.id])]: [],
+  };
   const rows = await em.find(entity, (keyset ? { $and: [where, keyset] } : where) as FilterQuery<T>, {
-    orderBy: [{ [raw((a: string) => createdAtMs(a))]: 'desc' }, { id: 'desc' }] as never,
+    orderBy: [{ [time.property]: 'desc' }, { id: 'desc' }] as never,
     limit: limit + 1,
   });
   const items = rows.slice(0, limit);
   const last = items.at(-1);
-  return { items: items.map(toDto), nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+  const position = last && { createdAt: (last as Record<string, unknown>)[time.property] as Date, id: last.id };
+  return { items: items.map(toDto), nextCursor: rows.length > limit && position ? encodeCursor(position) : null };
 }

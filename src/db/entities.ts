@@ -10,8 +10,9 @@ import { Integration } from '../domain/integrations/integration.entity.js';
 import { ScoringRun } from '../domain/scoring/scoring-run.entity.js';
 import { LeadScoreHistory } from '../domain/scoring/lead-score-history.entity.js';
 import { Analysis } from '../domain/analyses/analysis.entity.js';
+import { AuditEvent } from '../domain/audit/audit-event.entity.js';
 
 export const entities = [
   Organization, User, PromptChange, UserAIPreferences, Lead, Call, LeadScoringModel, Integration, ScoringRun,
-  LeadScoreHistory, Analysis,
+  LeadScoreHistory, Analysis, AuditEvent,
 ];

@@ -25,7 +25,8 @@ export function openAITuning(config: StarterConfig): OpenAITuning {
 
 export interface CallRun {
   organizationId: string;
-  userId: string;
+  /** Null once the call's user was deleted (the call stays with the organization). */
+  userId: string | null;
   leadId: string;
   callRowId: string;
   workflowId: string;

@@ -44,7 +44,7 @@ t.test('signup, login and me', async (t) => {
   t.equal(again.json().id, account.user.id, 'the login token works');
 
   const stored = await tenantEm(stack.orm.em, account.organization.id).findOneOrFail(User, { id: account.user.id }, { populate: ['passwordHash'] });
-  t.match(stored.passwordHash, /^scrypt\$/, 'the password is stored hashed');
+  t.match(stored.passwordHash, /^\$argon2id\$v=19\$m=19456,t=2,p=1\$/, 'the password is stored hashed with Argon2id');
   t.notMatch(stored.passwordHash, /long-enough/);
 });
 

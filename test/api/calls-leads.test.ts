@@ -37,12 +37,12 @@ async function allPages(account: Account, url: string): Promise<string[][]> {
   return pages;
 }
 
-// u1: five calls on lead L1, all within one millisecond (microseconds apart, in an order unlike their ids),
-// so pagination must break ties exactly. u2: two newer calls on L2. Another organization: one call.
+// u1: five calls on lead L1, all within one millisecond (written microseconds apart, in an order unlike their
+// ids; stored to the millisecond), so pagination must break ties exactly. u2: two newer calls on L2. Another organization: one call.
 const u1Calls: string[] = [];
 for (let i = 0; i < 5; i++) u1Calls.push(await deliver(org.organizationId, org.secret, u1.user.id, `u1-${i}`, 'L1'));
 for (const [i, id] of u1Calls.entries()) {
-  await stack.orm.em.getConnection().execute(`update calls set created_at = '2025-01-01T10:00:00.123Z'::timestamptz + ? * interval '1 microsecond' where id = ?`, [[300, 100, 500, 200, 400][i], id]);
+  await stack.orm.em.getConnection().execute(`update calls set created_at = '2025-01-01T10:00:00.123Z'::timestamptz + ? * interval '1 microsecond' where id = ?`, [[300, 100, 0, 200, 400][i], id]);
 }
 const u2Calls = [await deliver(org.organizationId, org.secret, u2.user.id, 'u2-0', 'L2'), await deliver(org.organizationId, org.secret, u2.user.id, 'u2-1', 'L2')];
 const foreignCall = await deliver(otherAdmin.organization.id, otherSecret, otherAdmin.user.id, 'x-0', 'LX');

@@ -40,7 +40,12 @@ export interface StackOptions {
   worker?: boolean;
   /** Extra or overriding environment variables (CONTRACT §1 names). */
   env?: Record<string, string | undefined>;
+  /** Login attempts per account per minute; unlimited in practice unless a test sets it. */
   loginRateLimit?: number;
+  /** Login attempts per client address per minute (same default). */
+  loginAddressRateLimit?: number;
+  /** Signups per client address per minute (same default). */
+  signupRateLimit?: number;
   /** Use this Temporal server instead of the run's (durability tests restart their own). */
   temporalAddress?: string;
   /** Use this (already migrated) database instead of a clone of the run's template. */
@@ -84,6 +89,9 @@ export async function startStack(t: Test, options: StackOptions = {}): Promise<S
     WORKER_METRICS_PORT: '0',
     // The schedule is one per namespace; only the test about it turns this on.
     SCORING_SCHEDULE_ENABLED: 'false',
+    // Abuse limits stay out of the way of ordinary tests; the tests about them set their own.
+    OPENAI_RATE_LIMIT_PER_MINUTE: '100000',
+    WEBHOOK_RATE_LIMIT_PER_MINUTE: '100000',
   };
   for (const [key, value] of Object.entries(options.env ?? {})) {
     if (value === undefined) delete env[key];
@@ -93,7 +101,13 @@ export async function startStack(t: Test, options: StackOptions = {}): Promise<S
   const orm = await createOrm(database.url, { pool: { min: 0, max: 8 } });
   const temporal = await connectTemporal(temporalAddress, config.temporal.namespace);
   const app = await buildApp(
-    { config, orm, temporal, openai: createOpenAIGateway(config.openai), ...(options.loginRateLimit ? { loginRateLimit: options.loginRateLimit } : {}) },
+    {
+      config, orm, temporal, openai: createOpenAIGateway(config.openai),
+      // Tests sign up and log in far more often than people do: the abuse limits apply only where a test asks.
+      loginRateLimit: options.loginRateLimit ?? 100_000,
+      loginAddressRateLimit: options.loginAddressRateLimit ?? 100_000,
+      signupRateLimit: options.signupRateLimit ?? 100_000,
+    },
     { logger: false },
   );
   await app.ready();

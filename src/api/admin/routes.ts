@@ -1,13 +1,38 @@
-// Admin routes of CONTRACT §3 "Accounts": users of the admin's own organization, and its webhook secret.
+// Admin routes of CONTRACT §3 "Accounts": users of the admin's own organization, its webhook secret, its audit trail.
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppDeps } from '../app.js';
 import { Organization } from '../../domain/accounts/organization.entity.js';
 import { User } from '../../domain/accounts/user.entity.js';
-import { hashPassword } from '../../domain/accounts/password.js';
-import { newWebhookSecret } from '../../domain/accounts/webhook-secret.js';
-import { conflict } from '../plugins/errors.js';
-import { Email, ErrorSchema, Name, Password, RoleSchema, UserSchema, normalizeEmail, toUserDto } from '../accounts-schemas.js';
+import { AccountError, createUser, deleteUser, updateUser } from '../../domain/accounts/users.js';
+import { rotateWebhookSecret } from '../../domain/accounts/webhook-secret.js';
+import { AuditEvent, type IAuditEvent } from '../../domain/audit/index.js';
+import { conflict, notFound } from '../plugins/errors.js';
+import { Email, ErrorSchema, Name, Password, RoleSchema, UserSchema, toUserDto } from '../accounts-schemas.js';
+import { isUuid } from '../json-schemas.js';
+import { PageQuery, findPage, pageOf } from '../pagination.js';
+
+const asHttp = (error: unknown) => (error instanceof AccountError ? conflict(error.message) : error);
+
+const AuditItem = Type.Object({
+  id: Type.String(),
+  actor: Type.Union([Type.Object({ id: Type.String(), email: Type.Union([Type.String(), Type.Null()]) }), Type.Null()]),
+  action: Type.String(),
+  target: Type.Union([Type.Object({ type: Type.String(), id: Type.String() }), Type.Null()]),
+  details: Type.Object({}, { additionalProperties: true }),
+  at: Type.String({ format: 'date-time' }),
+});
+
+function toAuditDto(event: IAuditEvent) {
+  return {
+    id: event.id,
+    actor: event.actorId ? { id: event.actorId, email: event.actorEmail ?? null } : null,
+    action: event.action,
+    target: event.targetType && event.targetId ? { type: event.targetType, id: event.targetId } : null,
+    details: event.details,
+    at: event.at.toISOString(),
+  };
+}
 
 const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
   // Every route here: a valid token, then the admin role. The tenant filter keeps them inside the organization.
@@ -16,6 +41,8 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
 
   const secured = { tags: ['admin'], security: [{ bearerAuth: [] }] };
   const WebhookSecret = Type.Object({ webhookSecret: Type.String() });
+  const UserIdParams = Type.Object({ userId: Type.String() });
+  const actorOf = (request: { auth: { userId: string; email: string } }) => ({ id: request.auth.userId, email: request.auth.email });
 
   app.get('/users', {
     schema: { ...secured, response: { 200: Type.Array(UserSchema), 401: ErrorSchema, 403: ErrorSchema } },
@@ -31,19 +58,57 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
       response: { 201: UserSchema, 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 409: ErrorSchema },
     },
   }, async (request, reply) => {
-    const email = normalizeEmail(request.body.email);
-    // Emails are unique across organizations (login is by email alone): check globally, then rely on the index.
-    if (await deps.orm.em.fork().count(User, { email }, { filters: false })) throw conflict('An account with this email already exists');
-    const user = request.em.create(User, {
-      organization: request.auth.organizationId,
-      email,
-      passwordHash: await hashPassword(request.body.password),
-      role: request.body.role,
-      firstName: request.body.firstName ?? null,
-      lastName: request.body.lastName ?? null,
+    const user = await createUser(request.em, request.auth.organizationId, request.body, actorOf(request)).catch((error: unknown) => {
+      throw asHttp(error);
     });
-    await request.em.flush();
     return reply.status(201).send(toUserDto(user));
+  });
+
+  app.patch('/users/:userId', {
+    schema: {
+      ...secured,
+      params: UserIdParams,
+      body: Type.Object({
+        role: Type.Optional(RoleSchema),
+        firstName: Type.Optional(Type.Union([Name, Type.Null()])),
+        lastName: Type.Optional(Type.Union([Name, Type.Null()])),
+      }, { additionalProperties: false }),
+      response: { 200: UserSchema, 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema },
+    },
+  }, async (request) => {
+    const { userId } = request.params;
+    const user = isUuid(userId)
+      ? await updateUser(request.em, userId, request.body, actorOf(request)).catch((error: unknown) => {
+        throw asHttp(error);
+      })
+      : null;
+    if (!user) throw notFound('User');
+    return toUserDto(user);
+  });
+
+  app.delete('/users/:userId', {
+    schema: { ...secured, params: UserIdParams, response: { 204: Type.Null(), 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema } },
+  }, async (request, reply) => {
+    const { userId } = request.params;
+    const deleted = isUuid(userId)
+      ? await deleteUser(request.em, userId, actorOf(request)).catch((error: unknown) => {
+        throw asHttp(error);
+      })
+      : false;
+    if (!deleted) throw notFound('User');
+    return reply.status(204).send(null);
+  });
+
+  app.get('/audit', {
+    schema: {
+      ...secured,
+      summary: "The organization's audit trail, newest first",
+      querystring: Type.Object(PageQuery, { additionalProperties: false }),
+      response: { 200: pageOf(AuditItem), 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema },
+    },
+  }, async (request) => {
+    const { limit, cursor } = request.query;
+    return findPage(request.em, AuditEvent, {}, { limit, cursor }, toAuditDto, { property: 'at', column: 'at' });
   });
 
   app.get('/webhook-secret', {
@@ -54,11 +119,17 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
   });
 
   app.post('/webhook-secret/rotate', {
-    schema: { ...secured, response: { 200: WebhookSecret, 401: ErrorSchema, 403: ErrorSchema } },
+    schema: {
+      ...secured,
+      summary: 'A new webhook secret; the previous one keeps working until previousSecretValidUntil',
+      response: {
+        200: Type.Object({ webhookSecret: Type.String(), previousSecretValidUntil: Type.String({ format: 'date-time' }) }),
+        401: ErrorSchema, 403: ErrorSchema,
+      },
+    },
   }, async (request) => {
-    const webhookSecret = newWebhookSecret();
-    await request.em.nativeUpdate(Organization, { id: request.auth.organizationId }, { webhookSecret });
-    return { webhookSecret };
+    const rotated = await rotateWebhookSecret(request.em, request.auth.organizationId, deps.config.webhookSecretGraceSeconds, actorOf(request));
+    return { webhookSecret: rotated.webhookSecret, previousSecretValidUntil: rotated.previousSecretValidUntil.toISOString() };
   });
 };
 

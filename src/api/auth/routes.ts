@@ -2,15 +2,15 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppDeps } from '../app.js';
-import { Organization } from '../../domain/accounts/organization.entity.js';
 import { User } from '../../domain/accounts/user.entity.js';
-import { hashPassword, verifyAgainstDummy, verifyPassword } from '../../domain/accounts/password.js';
-import { newWebhookSecret } from '../../domain/accounts/webhook-secret.js';
-import { conflict, unauthorized } from '../plugins/errors.js';
+import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from '../../domain/accounts/password.js';
+import { AccountError, createOrganization } from '../../domain/accounts/users.js';
+import { conflict, forbidden, unauthorized } from '../plugins/errors.js';
 import { Email, ErrorSchema, Name, OrganizationSchema, Password, UserSchema, normalizeEmail, toUserDto } from '../accounts-schemas.js';
 
 const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
   app.post('/signup', {
+    onRequest: [app.signupRateLimit],
     schema: {
       tags: ['accounts'],
       summary: 'Create an organization with its first admin',
@@ -21,38 +21,29 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
         firstName: Type.Optional(Name),
         lastName: Type.Optional(Name),
       }, { additionalProperties: false }),
-      response: { 201: Type.Object({ token: Type.String(), user: UserSchema, organization: OrganizationSchema }), 400: ErrorSchema, 409: ErrorSchema },
+      response: {
+        201: Type.Object({ token: Type.String(), user: UserSchema, organization: OrganizationSchema }),
+        400: ErrorSchema, 403: ErrorSchema, 409: ErrorSchema, 429: ErrorSchema,
+      },
     },
   }, async (request, reply) => {
+    if (deps.config.signupMode === 'closed') throw forbidden('Signup is closed on this server; ask its operator for an account');
     const body = request.body;
-    const email = normalizeEmail(body.email);
-    // Signing up creates a tenant, so no tenant context exists yet: filters are off for this one check.
-    const em = deps.orm.em.fork();
-    if (await em.count(User, { email }, { filters: false })) throw conflict('An account with this email already exists');
-    const organization = em.create(Organization, { name: body.organizationName.trim(), webhookSecret: newWebhookSecret() });
-    const user = em.create(User, {
-      organization: organization.id,
-      email,
-      passwordHash: await hashPassword(body.password),
-      role: 'admin',
-      firstName: body.firstName ?? null,
-      lastName: body.lastName ?? null,
+    // Signing up creates a tenant, so no tenant context exists yet: an unscoped fork, filters off for the email check.
+    const created = await createOrganization(deps.orm.em.fork(), {
+      name: body.organizationName,
+      admin: { email: body.email, password: body.password, firstName: body.firstName, lastName: body.lastName },
+    }).catch((error: unknown) => {
+      throw error instanceof AccountError ? conflict(error.message) : error;
     });
-    await em.flush(); // a concurrent signup with the same email hits the unique index: 409 via the error handler
+    const { organization, admin: user } = created;
     const token = app.signToken({ sub: user.id, org: organization.id, role: user.role });
     return reply.status(201).send({ token, user: toUserDto(user), organization: { id: organization.id, name: organization.name } });
   });
 
   app.post('/login', {
-    config: {
-      rateLimit: {
-        max: deps.loginRateLimit ?? 30,
-        timeWindow: '1 minute',
-        // The key reads the body's email, so count once the body is parsed (the default onRequest sees no body).
-        hook: 'preValidation',
-        keyGenerator: (request) => `${request.ip}:${normalizeEmail(String((request.body as { email?: unknown } | undefined)?.email ?? ''))}`,
-      },
-    },
+    // Counted once the body is parsed: the per-account key reads its email.
+    preValidation: [app.loginRateLimits],
     schema: {
       tags: ['accounts'],
       summary: 'Exchange email and password for a token',
@@ -65,6 +56,10 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
     const user = await em.findOne(User, { email: normalizeEmail(request.body.email) }, { filters: false, populate: ['passwordHash'] });
     const ok = user ? await verifyPassword(request.body.password, user.passwordHash) : await verifyAgainstDummy(request.body.password);
     if (!user || !ok) throw unauthorized('Invalid email or password');
+    // An older hash (scrypt, weaker parameters) is replaced now that the password is known.
+    if (needsRehash(user.passwordHash)) {
+      await em.nativeUpdate(User, { id: user.id }, { passwordHash: await hashPassword(request.body.password) }, { filters: false });
+    }
     return { token: app.signToken({ sub: user.id, org: user.organization, role: user.role }), user: toUserDto(user) };
   });
 

@@ -13,10 +13,11 @@ import { ErrorSchema, Uuid } from '../accounts-schemas.js';
 import { isUuid } from '../json-schemas.js';
 import { PageQuery, findPage, pageOf } from '../pagination.js';
 import { conflict, notFound } from '../plugins/errors.js';
-import { CallAnalysisEntrySchema, CallDetailSchema, CallSchema, CallStatusSchema, toCallDto } from './schemas.js';
+import { CallAnalysisEntrySchema, CallDetailSchema, CallSchema, CallStatusSchema, toCallDetailDto, toCallDto } from './schemas.js';
 
-async function findVisibleCall(em: EntityManager, id: string) {
-  const call = isUuid(id) ? await em.findOne(Call, { id }) : null;
+async function findVisibleCall(em: EntityManager, id: string, options: { withTranscript?: boolean } = {}) {
+  // The transcript is lazy (it can be megabytes): only the call's own page loads it.
+  const call = isUuid(id) ? await em.findOne(Call, { id }, options.withTranscript ? { populate: ['transcript'] } : {}) : null;
   if (!call) throw notFound('Call');
   return call;
 }
@@ -41,8 +42,8 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
   app.get('/:id', {
     schema: { ...secured, summary: 'One call, its transcript and its analysis', params: CallParams, response: { 200: CallDetailSchema, 401: ErrorSchema, 404: ErrorSchema } },
   }, async (request) => {
-    const call = await findVisibleCall(request.em, request.params.id);
-    return { ...toCallDto(call), transcript: call.transcript, workflowUrl: workflowUrl(deps.config.temporal, call.workflowId) };
+    const call = await findVisibleCall(request.em, request.params.id, { withTranscript: true });
+    return { ...toCallDetailDto(call), workflowUrl: workflowUrl(deps.config.temporal, call.workflowId) };
   });
 
   app.get('/:id/analyses', {
@@ -78,7 +79,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
     try {
       await startCallReanalysis(deps.temporal.client, deps.config, {
         organizationId: request.auth.organizationId,
-        userId: call.user,
+        userId: call.user ?? null,
         leadId: call.lead,
         callRowId: call.id,
         workflowId: call.workflowId,

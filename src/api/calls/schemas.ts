@@ -11,7 +11,8 @@ export const CallSchema = Type.Object({
   callId: Type.String(),
   source: Type.Enum(CALL_SOURCES),
   leadId: Uuid,
-  userId: Uuid,
+  // null once the call's user has been deleted (the call stays with the organization)
+  userId: Nullable(Uuid),
   status: CallStatusSchema,
   analysis: Nullable(JsonObject),
   promptId: Nullable(Type.String()),
@@ -49,7 +50,7 @@ export function toCallDto(call: ICall): CallDto {
     callId: call.callId,
     source: call.source,
     leadId: call.lead,
-    userId: call.user,
+    userId: call.user ?? null,
     status: call.status,
     analysis: call.analysis ?? null,
     promptId: call.promptId ?? null,
@@ -61,4 +62,9 @@ export function toCallDto(call: ICall): CallDto {
     createdAt: call.createdAt.toISOString(),
     analyzedAt: call.analyzedAt?.toISOString() ?? null,
   };
+}
+
+/** The call with its stored transcript (list items leave it out; the transcript must be populated). */
+export function toCallDetailDto(call: ICall): Omit<CallDetailDto, 'workflowUrl'> {
+  return { ...toCallDto(call), transcript: call.transcript };
 }

@@ -38,7 +38,9 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
   const defaults = systemDefaults(deps.config.openai);
   const secured = { tags: ['prompts'], security: [{ bearerAuth: [] }] };
   const admin = { onRequest: [app.requireAdmin] };
-  const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema };
+  // Routes that may call OpenAI on the operator's key: one per-user budget shared by all of them.
+  const spends = { preHandler: [app.openaiRateLimit] };
+  const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 429: ErrorSchema };
 
   /** Validates every non-null id (null = system default, always accepted); a 400 names each failing field. */
   async function checkPatch(patch: PromptPatch) {
@@ -70,11 +72,11 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
     return promptSettingsView(await targetUser(request, request.auth.userId), defaults);
   });
 
-  app.put('/my-prompts', { schema: { ...secured, body: PromptPatchBody, response: { 200: PromptSettings, ...errors } } }, async (request) => {
+  app.put('/my-prompts', { ...spends, schema: { ...secured, body: PromptPatchBody, response: { 200: PromptSettings, ...errors } } }, async (request) => {
     return savePatch(request, request.auth.userId, request.body);
   });
 
-  app.post('/validate', { schema: { ...secured, body: ValidateBody, response: { 200: Validation, ...errors } } }, async (request) => {
+  app.post('/validate', { ...spends, schema: { ...secured, body: ValidateBody, response: { 200: Validation, ...errors } } }, async (request) => {
     return validator.validate(request.body.promptId);
   });
 
@@ -82,14 +84,14 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
     return promptHistory(request.em, request.auth.userId);
   });
 
-  app.post('/my-prompts/revert', { schema: { ...secured, body: RevertBody, response: { 200: PromptSettings, ...errors } } }, async (request) => {
+  app.post('/my-prompts/revert', { ...spends, schema: { ...secured, body: RevertBody, response: { 200: PromptSettings, ...errors } } }, async (request) => {
     const { historyId } = request.body;
     const entry = isUuid(historyId) ? await request.em.findOne(PromptChange, { id: historyId, targetUser: request.auth.userId }) : null;
     if (!entry) throw notFound('History entry');
     return savePatch(request, request.auth.userId, { [entry.field]: entry.oldValue ?? null }, true);
   });
 
-  app.post('/preview', { schema: { ...secured, body: PreviewBody, response: { 200: Preview, ...errors, 502: ErrorSchema, 503: ErrorSchema } } }, async (request) => {
+  app.post('/preview', { ...spends, schema: { ...secured, body: PreviewBody, response: { 200: Preview, ...errors, 502: ErrorSchema, 503: ErrorSchema } } }, async (request) => {
     const { promptId, transcript } = request.body;
     const formatError = promptIdFormatError(promptId);
     if (formatError) throw badRequest(formatError, { promptId: formatError });
@@ -109,6 +111,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
 
   app.put('/admin/users/:userId/prompts', {
     ...admin,
+    ...spends,
     schema: { ...secured, params: UserIdParams, body: PromptPatchBody, response: { 200: PromptSettings, ...errors } },
   }, async (request) => {
     const user = await targetUser(request, request.params.userId);
@@ -125,6 +128,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
 
   app.put('/admin/prompts', {
     ...admin,
+    ...spends,
     schema: { ...secured, body: BulkPromptBody, response: { 200: BulkResult, ...errors } },
   }, async (request) => {
     const { userIds, ...patch } = request.body;

@@ -13,6 +13,7 @@ import { activateVersion } from '../../domain/scoring/activate-version.js';
 import type { TrainingOutcome } from '../../domain/scoring/train-user-model.js';
 import { nextScheduledScoringRun, startOrganizationScoring, startUserScoring, waitForScoring } from '../../temporal/scoring-runs.js';
 import { HttpError, notFound } from '../plugins/errors.js';
+import { AUDIT_ACTIONS, recordAudit } from '../../domain/audit/index.js';
 import { ErrorSchema } from '../accounts-schemas.js';
 import { isUuid } from '../json-schemas.js';
 import { ModelSchema, RunResultSchema, Started, StatusSchema, VERSION_FIELDS, VersionSchema, toModelDto, toVersionDto } from './schemas.js';
@@ -111,6 +112,11 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
   }, async (request, reply) => {
     const { organizationId, userId } = request.auth;
     const handle = await startUserScoring(client, taskQueue, { organizationId, userId });
+    await recordAudit(request.em, {
+      organizationId, actorId: userId, actorEmail: request.auth.email, action: AUDIT_ACTIONS.scoringOptimize,
+      target: { type: 'user', id: userId }, details: { workflowId: handle.workflowId },
+    });
+    await request.em.flush();
     if (!request.query.wait) return reply.status(202).send({ workflowId: handle.workflowId });
     const waited = await waitForScoring(client, handle, OPTIMIZE_WAIT_MS);
     if (!waited.done) return reply.status(202).send({ workflowId: handle.workflowId });
@@ -125,7 +131,13 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
     ...adminOnly,
     schema: { ...secured, summary: "Retrain the organization's pooled model and every one of its users now", response: { 202: Started, 401: ErrorSchema, 403: ErrorSchema } },
   }, async (request, reply) => {
-    const handle = await startOrganizationScoring(client, taskQueue, request.auth.organizationId);
+    const { organizationId } = request.auth;
+    const handle = await startOrganizationScoring(client, taskQueue, organizationId);
+    await recordAudit(request.em, {
+      organizationId, actorId: request.auth.userId, actorEmail: request.auth.email, action: AUDIT_ACTIONS.scoringRun,
+      target: { type: 'organization', id: organizationId }, details: { workflowId: handle.workflowId },
+    });
+    await request.em.flush();
     return reply.status(202).send({ workflowId: handle.workflowId });
   });
 

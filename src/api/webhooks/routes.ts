@@ -7,7 +7,9 @@ import { Organization } from '../../domain/accounts/organization.entity.js';
 import { User } from '../../domain/accounts/user.entity.js';
 import { tenantEm } from '../../domain/tenancy/tenant-em.js';
 import { checkWebhookSignature } from '../../domain/webhooks/signature.js';
-import { notFound, unauthorized, unprocessable } from '../plugins/errors.js';
+import { acceptedWebhookSecrets } from '../../domain/accounts/webhook-secret.js';
+import { MAX_TRANSCRIPT_CHARS, transcriptLength } from '../../domain/calls/transcript.js';
+import { badRequest, notFound, unauthorized, unprocessable } from '../plugins/errors.js';
 import { ErrorSchema } from '../accounts-schemas.js';
 import { NullableString, isUuid } from '../json-schemas.js';
 import { rawBodyOf, rawJsonBody, requireJsonBody } from './raw-body.js';
@@ -24,7 +26,7 @@ const CallBody = Type.Object({
     phone: Type.Optional(NullableString({ maxLength: 64 })),
     email: Type.Optional(NullableString({ maxLength: 320 })),
   }, { additionalProperties: false }),
-  transcript: Type.Union([Type.String({ minLength: 1, maxLength: 500_000 }), Type.Array(Turn, { minItems: 1, maxItems: 5000 })]),
+  transcript: Type.Union([Type.String({ minLength: 1, maxLength: MAX_TRANSCRIPT_CHARS }), Type.Array(Turn, { minItems: 1, maxItems: 5000 })]),
   startedAt: Type.Optional(Type.String({ format: 'date-time' })),
   durationSeconds: Type.Optional(Type.Number({ minimum: 0, maximum: 86_400 })),
   metadata: Type.Optional(Type.Object({}, { additionalProperties: true })),
@@ -44,16 +46,20 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
       body: CallBody,
       response: {
         202: Type.Object({ id: Type.String(), workflowId: Type.String(), duplicate: Type.Boolean() }),
-        400: ErrorSchema, 401: ErrorSchema, 404: ErrorSchema, 422: ErrorSchema, 503: ErrorSchema,
+        400: ErrorSchema, 401: ErrorSchema, 404: ErrorSchema, 422: ErrorSchema, 429: ErrorSchema, 503: ErrorSchema,
       },
     },
+    // After the signature (preValidation): only the organization's own signed deliveries spend its budget.
+    preHandler: [app.webhookRateLimit],
     preValidation: async (request) => {
       const { organizationId } = request.params as { organizationId: string };
       if (!isUuid(organizationId)) throw notFound('Organization');
-      const org = await tenantEm(deps.orm.em, organizationId).findOne(Organization, { id: organizationId }, { fields: ['id', 'webhookSecret'] });
+      const org = await tenantEm(deps.orm.em, organizationId).findOne(Organization, { id: organizationId }, {
+        fields: ['id', 'webhookSecret', 'previousWebhookSecret', 'previousWebhookSecretValidUntil'],
+      });
       if (!org) throw notFound('Organization');
       const problem = checkWebhookSignature({
-        secret: org.webhookSecret,
+        secret: acceptedWebhookSecrets(org),
         rawBody: rawBodyOf(request),
         timestampHeader: request.headers['x-callsense-timestamp'] as string | undefined,
         signatureHeader: request.headers['x-callsense-signature'] as string | undefined,
@@ -68,6 +74,10 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
   }, async (request, reply) => {
     const { organizationId } = request.params;
     const body = request.body as CallBodyT;
+    if (transcriptLength(body.transcript) > MAX_TRANSCRIPT_CHARS) {
+      const why = `is longer than ${MAX_TRANSCRIPT_CHARS} characters in total`;
+      throw badRequest(`The transcript ${why}`, { 'body.transcript': why });
+    }
     const em = tenantEm(deps.orm.em, organizationId);
     const user = isUuid(body.userId) ? await em.findOne(User, { id: body.userId }, { fields: ['id'] }) : null;
     if (!user) throw unprocessable('userId is not a user of this organization', { 'body.userId': 'is not a user of this organization' });

@@ -1,12 +1,14 @@
 // Committed migrations, oldest first. `npm run migration:create -- <name>` writes new ones beside this file.
 import { Migration20261124050413_initial } from './Migration20261124050413_initial.js';
 import { Migration20261125100000_analyses } from './Migration20261125100000_analyses.js';
+import { Migration20261125110000_security } from './Migration20261125110000_security.js';
 import { Migration20261125120000_scoring } from './Migration20261125120000_scoring.js';
 import { Migration20261125130000_integrations } from './Migration20261125130000_integrations.js';
 
 export const migrationsList = [
   { name: 'Migration20261124050413_initial', class: Migration20261124050413_initial },
   { name: 'Migration20261125100000_analyses', class: Migration20261125100000_analyses },
+  { name: 'Migration20261125110000_security', class: Migration20261125110000_security },
   { name: 'Migration20261125120000_scoring', class: Migration20261125120000_scoring },
   { name: 'Migration20261125130000_integrations', class: Migration20261125130000_integrations },
 ];

@@ -10,7 +10,10 @@ export const Organization = defineEntity({
     id: p.uuid().primary().onCreate(() => randomUUID()),
     name: p.string().length(200),
     // HMAC key for signed webhooks; never serialized into API responses except by the admin route.
-    webhookSecret: p.string().length(128).hidden(),
+    webhookSecret: p.string().length(255).hidden(),
+    // After a rotation the previous secret still verifies webhooks until the given time (providers in flight).
+    previousWebhookSecret: p.string().length(255).nullable().hidden(),
+    previousWebhookSecretValidUntil: p.datetime().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
   },
 });

@@ -1,4 +1,43 @@
 import { randomBytes } from 'node:crypto';
+import { LockMode } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { AUDIT_ACTIONS, recordAudit } from '../audit/index.js';
+import { Organization } from './organization.entity.js';
 
 /** A fresh webhook signing secret: 32 random bytes, prefixed so it is recognisable in a provider's settings. */
 export const newWebhookSecret = () => `whsec_${randomBytes(32).toString('base64url')}`;
+
+/**
+ * Replaces the organization's webhook secret. The one it replaces keeps verifying deliveries for
+ * `graceSeconds` (deliveries already signed, providers not yet reconfigured); one previous secret is kept.
+ * `em` is scoped to the organization; `actor` null is the operator's CLI.
+ */
+export async function rotateWebhookSecret(
+  em: EntityManager,
+  organizationId: string,
+  graceSeconds: number,
+  actor: { id: string; email: string } | null,
+): Promise<{ webhookSecret: string; previousSecretValidUntil: Date }> {
+  return em.transactional(async (tx) => {
+    const org = await tx.findOneOrFail(Organization, { id: organizationId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+    const previousSecretValidUntil = new Date(Date.now() + graceSeconds * 1000);
+    org.previousWebhookSecret = org.webhookSecret;
+    org.previousWebhookSecretValidUntil = previousSecretValidUntil;
+    org.webhookSecret = newWebhookSecret();
+    await recordAudit(tx, {
+      organizationId, actorId: actor?.id ?? null, actorEmail: actor?.email ?? null, action: AUDIT_ACTIONS.webhookSecretRotated,
+      target: { type: 'organization', id: organizationId }, details: { previousSecretValidUntil: previousSecretValidUntil.toISOString() },
+    });
+    return { webhookSecret: org.webhookSecret, previousSecretValidUntil };
+  });
+}
+
+/** The secrets that verify a delivery now: the current one, and the previous one inside its grace window. */
+export function acceptedWebhookSecrets(org: {
+  webhookSecret: string;
+  previousWebhookSecret?: string | null | undefined;
+  previousWebhookSecretValidUntil?: Date | null | undefined;
+}, now = new Date()): string[] {
+  const previousValid = org.previousWebhookSecret && org.previousWebhookSecretValidUntil && org.previousWebhookSecretValidUntil > now;
+  return previousValid ? [org.webhookSecret, org.previousWebhookSecret!] : [org.webhookSecret];
+}

@@ -17,7 +17,12 @@ export const Call = defineEntity({
   filters: { tenant: tenantFilter('organization'), visibility: visibilityFilter('user') },
   // The provider's call id is unique per organization: a second delivery finds the first row.
   uniques: [{ properties: ['organization', 'callId'] }],
-  indexes: [{ properties: ['lead', 'status'] }, { properties: ['organization', 'user', 'createdAt'] }],
+  // Lists run newest first within the organization, optionally by user, status or lead.
+  indexes: [
+    { properties: ['lead', 'status'] }, { properties: ['organization', 'user', 'createdAt', 'id'] },
+    { properties: ['organization', 'createdAt', 'id'] }, { properties: ['organization', 'status', 'createdAt', 'id'] },
+    { properties: ['lead', 'createdAt', 'id'] },
+  ],
   properties: {
     id: p.uuid().primary().onCreate(() => randomUUID()),
     organization: () => p.manyToOne(Organization).mapToPk().deleteRule('cascade').index(),
@@ -25,8 +30,10 @@ export const Call = defineEntity({
     source: p.enum(CALL_SOURCES).default('callsense'),
     // A user's own call stays visible when its lead is assigned to someone else: no visibility filter on this join.
     lead: () => p.manyToOne(Lead).mapToPk().deleteRule('cascade').filters({ visibility: false }),
-    user: () => p.manyToOne(User).mapToPk().deleteRule('cascade'),
-    transcript: p.text(),
+    // Null once the user is deleted: the call stays with the organization (admins still see it).
+    user: () => p.manyToOne(User).mapToPk().nullable().deleteRule('set null'),
+    // Up to megabytes: loaded only when asked for (populate: ['transcript'] or fields), never by list reads.
+    transcript: p.text().lazy(),
     startedAt: p.datetime().nullable(),
     durationSeconds: p.double().nullable(),
     metadata: p.json<Record<string, unknown>>().nullable(),
@@ -38,7 +45,8 @@ export const Call = defineEntity({
     model: p.string().length(128).nullable(),
     workflowId: p.string().length(600),
     error: p.text().nullable(),
-    createdAt: p.datetime().onCreate(() => new Date()),
+    // Milliseconds only, like a JS Date: the list order and the page cursor compare the plain column.
+    createdAt: p.datetime().length(3).onCreate(() => new Date()),
     analyzedAt: p.datetime().nullable(),
     // When this call's analysis was folded into the lead's complete analysis (null: not yet).
     foldedAt: p.datetime().nullable(),

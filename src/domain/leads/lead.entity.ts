@@ -19,7 +19,10 @@ export const Lead = defineEntity({
   tableName: 'leads',
   filters: { tenant: tenantFilter('organization'), visibility: visibilityFilter('assignedTo') },
   uniques: [{ properties: ['organization', 'externalId'] }],
-  indexes: [{ properties: ['organization', 'assignedTo', 'status'] }],
+  indexes: [
+    { properties: ['organization', 'assignedTo', 'status'] }, { properties: ['organization', 'createdAt', 'id'] },
+    { properties: ['organization', 'assignedTo', 'createdAt', 'id'] }, { properties: ['organization', 'status', 'createdAt', 'id'] },
+  ],
   properties: {
     id: p.uuid().primary().onCreate(() => randomUUID()),
     organization: () => p.manyToOne(Organization).mapToPk().deleteRule('cascade').index(),
@@ -43,7 +46,8 @@ export const Lead = defineEntity({
     completeAnalysisModel: p.string().length(128).nullable(),
     completeAnalysisAt: p.datetime().nullable(),
     callCount: p.integer().default(0),
-    createdAt: p.datetime().onCreate(() => new Date()),
+    // Milliseconds only, like a JS Date: the list order and the page cursor compare the plain column.
+    createdAt: p.datetime().length(3).onCreate(() => new Date()),
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
   },
 });

@@ -17,7 +17,9 @@ export const PromptChange = defineEntity({
     id: p.uuid().primary().onCreate(() => randomUUID()),
     organization: () => p.manyToOne(Organization).mapToPk().deleteRule('cascade').index(),
     targetUser: () => p.manyToOne(User).deleteRule('cascade'),
-    actor: () => p.manyToOne(User).deleteRule('cascade'),
+    // Who made the change, copied (id and email) rather than linked: the history outlives its actor.
+    actor: p.uuid().fieldName('actor_id'),
+    actorEmail: p.string().length(320).nullable(),
     field: p.enum(PROMPT_FIELDS),
     oldValue: p.string().length(255).nullable(),
     newValue: p.string().length(255).nullable(),

@@ -4,6 +4,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { User, type IUser } from '../accounts/user.entity.js';
 import { PROMPT_FIELDS, PromptChange, type PromptField } from './prompt-change.entity.js';
 import type { SystemPromptDefaults } from './prompt-resolver.js';
+import { AUDIT_ACTIONS, recordAudit } from '../audit/index.js';
 
 export type PromptPatch = Partial<Record<PromptField, string | null>>;
 
@@ -32,6 +33,8 @@ export async function applyPromptPatch(em: EntityManager, input: { userId: strin
   return em.transactional(async (tx) => {
     const user = await tx.findOne(User, { id: input.userId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
     if (!user) return null;
+    const actor = await tx.findOne(User, { id: input.actorId }, { fields: ['id', 'email'] });
+    const actorEmail = actor?.email ?? null;
     const changedAt = new Date();
     for (const field of PROMPT_FIELDS) {
       const next = input.patch[field];
@@ -39,7 +42,13 @@ export async function applyPromptPatch(em: EntityManager, input: { userId: strin
       // A revert is always recorded (CONTRACT: "recorded as a new change"), even when it restores the current value.
       if (next === undefined || (next === current && !input.recordUnchanged)) continue;
       user[column[field]] = next;
-      tx.create(PromptChange, { organization: user.organization, targetUser: user.id, actor: input.actorId, field, oldValue: current, newValue: next, changedAt });
+      tx.create(PromptChange, {
+        organization: user.organization, targetUser: user.id, actor: input.actorId, actorEmail, field, oldValue: current, newValue: next, changedAt,
+      });
+      await recordAudit(tx, {
+        organizationId: user.organization, actorId: input.actorId, actorEmail, action: AUDIT_ACTIONS.promptChanged,
+        target: { type: 'user', id: user.id }, details: { field, oldValue: current, newValue: next },
+      });
     }
     return user;
   });
@@ -56,13 +65,13 @@ export interface PromptChangeView {
 
 /** The user's prompt history, newest first. */
 export async function promptHistory(em: EntityManager, userId: string): Promise<PromptChangeView[]> {
-  const changes = await em.find(PromptChange, { targetUser: userId }, { populate: ['actor'], orderBy: { changedAt: 'desc', field: 'asc' } });
+  const changes = await em.find(PromptChange, { targetUser: userId }, { orderBy: { changedAt: 'desc', field: 'asc' } });
   return changes.map((change) => ({
     id: change.id,
     field: change.field,
     oldValue: change.oldValue ?? null,
     newValue: change.newValue ?? null,
-    changedBy: { id: change.actor.id, email: change.actor.email },
+    changedBy: { id: change.actor, email: change.actorEmail ?? '' },
     changedAt: change.changedAt.toISOString(),
   }));
 }

@@ -9,7 +9,8 @@ export function signWebhook(secret: string, timestamp: number | string, rawBody:
 export type SignatureProblem = 'missing' | 'malformed' | 'stale' | 'mismatch';
 
 export function checkWebhookSignature(input: {
-  secret: string;
+  /** Several during a rotation's grace window: any one of them verifies the delivery. */
+  secret: string | readonly string[];
   rawBody: string | Buffer;
   timestampHeader: string | undefined;
   signatureHeader: string | undefined;
@@ -21,7 +22,11 @@ export function checkWebhookSignature(input: {
   if (!/^\d{1,12}$/.test(timestampHeader) || !/^sha256=[0-9a-f]{64}$/i.test(signatureHeader)) return 'malformed';
   const now = input.nowSeconds ?? Math.floor(Date.now() / 1000);
   if (Math.abs(now - Number(timestampHeader)) > input.toleranceSeconds) return 'stale';
-  const expected = Buffer.from(signWebhook(input.secret, timestampHeader, input.rawBody).slice(7), 'hex');
   const actual = Buffer.from(signatureHeader.slice(7), 'hex');
-  return expected.length === actual.length && timingSafeEqual(expected, actual) ? null : 'mismatch';
+  const secrets = typeof input.secret === 'string' ? [input.secret] : input.secret;
+  const matches = secrets.map((secret) => {
+    const expected = Buffer.from(signWebhook(secret, timestampHeader, input.rawBody).slice(7), 'hex');
+    return expected.length === actual.length && timingSafeEqual(expected, actual);
+  });
+  return matches.includes(true) ? null : 'mismatch';
 }

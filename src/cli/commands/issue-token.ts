@@ -1,0 +1,30 @@
+import Fastify from 'fastify';
+import fastifyJwt from '@fastify/jwt';
+import { User } from '../../domain/accounts/user.entity.js';
+import { normalizeEmail } from '../../domain/accounts/users.js';
+import { CliError } from '../context.js';
+import type { Command } from './index.js';
+
+const command: Command = {
+  name: 'issue-token',
+  summary: "A bearer token for a user (signed like the API's, valid for JWT_EXPIRES_IN)",
+  options: { email: { type: 'string', required: true, description: "the user's email" } },
+  async run(ctx, values) {
+    const orm = await ctx.orm();
+    // The operator acts across organizations: the lookup by email is the one place without a tenant.
+    const user = await orm.em.fork().findOne(User, { email: normalizeEmail(values.email!) }, { filters: false });
+    if (!user) throw new CliError(`--email: no user ${values.email}`);
+    // The API's own signer and options, so the token is exactly what a login would have returned.
+    const signer = Fastify({ logger: false });
+    await signer.register(fastifyJwt, {
+      secret: ctx.config.jwt.secret,
+      sign: { algorithm: 'HS256', expiresIn: ctx.config.jwt.expiresIn },
+    });
+    await signer.ready();
+    const token = signer.jwt.sign({ sub: user.id, org: user.organization, role: user.role });
+    await signer.close();
+    ctx.print({ token, user: { id: user.id, email: user.email, role: user.role, organizationId: user.organization } });
+  },
+};
+
+export default command;

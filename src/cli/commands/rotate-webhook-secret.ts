@@ -1,0 +1,16 @@
+import { rotateWebhookSecret } from '../../domain/accounts/webhook-secret.js';
+import type { Command } from './index.js';
+import { organizationEm } from './support.js';
+
+const command: Command = {
+  name: 'rotate-webhook-secret',
+  summary: "A new webhook secret for an organization (the previous one works for WEBHOOK_SECRET_GRACE_SECONDS)",
+  options: { org: { type: 'string', required: true, description: 'the organization id' } },
+  async run(ctx, values) {
+    const em = await organizationEm(await ctx.orm(), values.org!);
+    const rotated = await rotateWebhookSecret(em, values.org!, ctx.config.webhookSecretGraceSeconds, null);
+    ctx.print({ webhookSecret: rotated.webhookSecret, previousSecretValidUntil: rotated.previousSecretValidUntil.toISOString() });
+  },
+};
+
+export default command;

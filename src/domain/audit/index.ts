@@ -1,0 +1,51 @@
+// The audit trail: recordAudit adds an entry to the caller's unit of work, so it is flushed (and committed)
+// together with the change it describes, or not at all.
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { User } from '../accounts/user.entity.js';
+import { AuditEvent, type IAuditEvent } from './audit-event.entity.js';
+
+export { AuditEvent, type IAuditEvent } from './audit-event.entity.js';
+
+export const AUDIT_ACTIONS = {
+  userCreated: 'user.created',
+  userChanged: 'user.changed',
+  userDeleted: 'user.deleted',
+  promptChanged: 'prompt.changed',
+  webhookSecretRotated: 'webhook_secret.rotated',
+  scoringRun: 'scoring.run',
+  scoringOptimize: 'scoring.optimize',
+  organizationCreated: 'organization.created',
+} as const;
+
+export interface AuditInput {
+  organizationId: string;
+  /** Who did it; null for the operator's CLI or the system itself. */
+  actorId: string | null;
+  action: string;
+  target?: { type: string; id: string } | null;
+  details?: Record<string, unknown>;
+  /** The actor's email when the caller knows it (saves a lookup). */
+  actorEmail?: string | null;
+}
+
+/**
+ * Persists an audit entry on `em` without flushing: the caller's flush (or transaction) writes it with the
+ * change. The actor's email is copied so the entry still names them after they are deleted.
+ */
+export async function recordAudit(em: EntityManager, input: AuditInput): Promise<IAuditEvent> {
+  let actorEmail = input.actorEmail ?? null;
+  if (input.actorId && actorEmail === null) {
+    const actor = await em.findOne(User, { id: input.actorId }, { fields: ['id', 'email'], filters: false });
+    actorEmail = actor?.email ?? null;
+  }
+  return em.create(AuditEvent, {
+    organization: input.organizationId,
+    actorId: input.actorId,
+    actorEmail,
+    action: input.action,
+    targetType: input.target?.type ?? null,
+    targetId: input.target?.id ?? null,
+    details: input.details ?? {},
+    at: new Date(),
+  });
+}
