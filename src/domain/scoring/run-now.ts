@@ -4,10 +4,14 @@ import { runDateOf } from '../../temporal/ids.js';
 import { tenantSearchAttributes } from '../../temporal/search-attributes.js';
 
 /** The manual run: one per organization and day, so a double click finds the running one. */
-export const organizationScoringRunId = (organizationId: string, runDate: string) => `scoring-run:${organizationId}:${runDate}`;
+export const organizationScoringRunId = (organizationId: string, runDate: string) =>
+  `scoring-run:${organizationId}:${runDate}`;
 
 /** Starts (or finds, when one runs today) the retraining of every user of the organization. */
-export async function startOrganizationScoring(client: Client, input: { taskQueue: string; organizationId: string }): Promise<string> {
+export async function startOrganizationScoring(
+  client: Client,
+  input: { taskQueue: string; organizationId: string },
+): Promise<string> {
   const runDate = runDateOf(new Date());
   const handle = await client.workflow.start('weeklyScoringWorkflow', {
     workflowId: organizationScoringRunId(input.organizationId, runDate),
