@@ -22,13 +22,15 @@ class UsageError extends Error {}
 function parse(command: Command, args: string[]): Record<string, string | undefined> {
   let values: Record<string, unknown>;
   try {
-    const options = Object.fromEntries(Object.entries(command.options).map(([name]) => [name, { type: 'string' as const }]));
+    const options = Object.fromEntries(Object.keys(command.options).map((name) => [name, { type: 'string' as const }]));
     ({ values } = parseArgs({ args, options, strict: true, allowPositionals: false }));
   } catch (error) {
     throw new UsageError(`${command.name}: ${(error as Error).message}`);
   }
   for (const [name, spec] of Object.entries(command.options)) {
-    if (spec.required && (typeof values[name] !== 'string' || values[name] === '')) throw new UsageError(`${command.name}: --${name} is required`);
+    if (spec.required && (typeof values[name] !== 'string' || values[name] === '')) {
+      throw new UsageError(`${command.name}: --${name} is required`);
+    }
   }
   return values as Record<string, string | undefined>;
 }

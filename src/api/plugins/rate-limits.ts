@@ -45,7 +45,8 @@ export default fp(async function rateLimits(app: FastifyInstance, options: RateL
   }
 
   app.decorate('openaiRateLimit', limiter(options.openaiPerMinute, (request) => request.auth.userId));
-  app.decorate('webhookRateLimit', limiter(options.webhookPerMinute, (request) => (request.params as { organizationId: string }).organizationId));
+  const organizationOf = (request: FastifyRequest) => (request.params as { organizationId: string }).organizationId;
+  app.decorate('webhookRateLimit', limiter(options.webhookPerMinute, organizationOf));
   const byAddress = limiter(options.loginPerAddressPerMinute, (request) => request.ip);
   const byAccount = limiter(options.loginPerAccountPerMinute, emailOf);
   app.decorate('loginRateLimits', async (request: FastifyRequest, reply: FastifyReply) => {

@@ -20,4 +20,6 @@ export interface Command {
   run(ctx: CliContext, values: Record<string, string | undefined>): Promise<void>;
 }
 
-export const commands: Command[] = [createOrganization, createUser, issueToken, rotateWebhookSecret, runScoring, reanalyze];
+export const commands: Command[] = [
+  createOrganization, createUser, issueToken, rotateWebhookSecret, runScoring, reanalyze,
+];

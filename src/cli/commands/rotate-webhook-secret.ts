@@ -9,7 +9,10 @@ const command: Command = {
   async run(ctx, values) {
     const em = await organizationEm(await ctx.orm(), values.org!);
     const rotated = await rotateWebhookSecret(em, values.org!, ctx.config.webhookSecretGraceSeconds, null);
-    ctx.print({ webhookSecret: rotated.webhookSecret, previousSecretValidUntil: rotated.previousSecretValidUntil.toISOString() });
+    ctx.print({
+      webhookSecret: rotated.webhookSecret,
+      previousSecretValidUntil: rotated.previousSecretValidUntil.toISOString(),
+    });
   },
 };
 

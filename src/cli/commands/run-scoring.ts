@@ -14,7 +14,8 @@ const command: Command = {
     if (values.org) await organizationEm(orm, values.org);
     const organizationIds = values.org
       ? [values.org]
-      : (await orm.em.fork().find(Organization, {}, { filters: false, fields: ['id'], orderBy: { createdAt: 'asc' } })).map((o) => o.id);
+      : (await orm.em.fork().find(Organization, {}, { filters: false, fields: ['id'], orderBy: { createdAt: 'asc' } }))
+        .map((o) => o.id);
     const { client } = await ctx.temporal();
     const runs = [];
     for (const organizationId of organizationIds) {

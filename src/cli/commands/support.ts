@@ -11,7 +11,9 @@ export const generatePassword = () => randomBytes(18).toString('base64url');
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export function checkEmail(email: string): string {
-  if (!EMAIL.test(email.trim()) || email.length > 320) throw new CliError(`--email: "${email}" is not an email address`);
+  if (!EMAIL.test(email.trim()) || email.length > 320) {
+    throw new CliError(`--email: "${email}" is not an email address`);
+  }
   return email;
 }
 
@@ -24,6 +26,8 @@ export function checkPassword(password: string): string {
 export async function organizationEm(orm: Orm, organizationId: string) {
   if (!isUuid(organizationId)) throw new CliError(`--org: "${organizationId}" is not an organization id (a UUID)`);
   const em = tenantEm(orm.em, organizationId);
-  if (!(await em.count(Organization, { id: organizationId }))) throw new CliError(`--org: no organization ${organizationId}`);
+  if (!(await em.count(Organization, { id: organizationId }))) {
+    throw new CliError(`--org: no organization ${organizationId}`);
+  }
   return em;
 }

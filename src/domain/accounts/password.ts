@@ -7,7 +7,9 @@ import { hash, verify } from '@node-rs/argon2';
 const ARGON2 = { algorithm: 2, memoryCost: 19 * 1024, timeCost: 2, parallelism: 1 } as const;
 
 const scrypt = (password: string, salt: Buffer, keylen: number, options: ScryptOptions) =>
-  new Promise<Buffer>((resolve, reject) => scryptCb(password, salt, keylen, options, (err, key) => (err ? reject(err) : resolve(key))));
+  new Promise<Buffer>((resolve, reject) => {
+    scryptCb(password, salt, keylen, options, (err, key) => (err ? reject(err) : resolve(key)));
+  });
 
 /** A PHC string (`$argon2id$v=19$m=19456,t=2,p=1$salt$hash`): parameters travel with the hash. */
 export async function hashPassword(password: string): Promise<string> {
@@ -41,7 +43,10 @@ export function needsRehash(stored: string): boolean {
   return !stored.startsWith(`$argon2id$v=19$m=${ARGON2.memoryCost},t=${ARGON2.timeCost},p=${ARGON2.parallelism}$`);
 }
 
-/** Spends the same work as a real check (same algorithm, same parameters), so unknown emails look like wrong passwords. */
+/**
+ * Spends the same work as a real check (same algorithm, same parameters), so unknown emails look like wrong
+ * passwords.
+ */
 let dummyHash: Promise<string> | undefined;
 export async function verifyAgainstDummy(password: string): Promise<false> {
   dummyHash ??= hashPassword(randomBytes(16).toString('base64url'));

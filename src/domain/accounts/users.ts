@@ -32,14 +32,21 @@ export const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
 /** Emails are unique across organizations (login is by email alone): checked globally, then by the unique index. */
 async function assertEmailFree(em: EntityManager, email: string) {
-  if (await em.count(User, { email }, { filters: false })) throw new AccountError('conflict', 'An account with this email already exists');
+  if (await em.count(User, { email }, { filters: false })) {
+    throw new AccountError('conflict', 'An account with this email already exists');
+  }
 }
 
 /**
  * Adds a user to `organizationId` and flushes. `em` must be scoped to that organization (or be a fresh fork).
  * `actor` null: created by the operator (CLI) or by the signup itself.
  */
-export async function createUser(em: EntityManager, organizationId: string, input: NewUser, actor: Actor | null): Promise<IUser> {
+export async function createUser(
+  em: EntityManager,
+  organizationId: string,
+  input: NewUser,
+  actor: Actor | null,
+): Promise<IUser> {
   const email = normalizeEmail(input.email);
   await assertEmailFree(em, email);
   const user = em.create(User, {
@@ -89,7 +96,8 @@ export async function createOrganization(
 
 /** Locks the organization's row: changes that count its admins are serialized, so two cannot remove the last two. */
 async function lockOrganization(tx: EntityManager, organizationId: string) {
-  await tx.findOne(Organization, { id: organizationId }, { lockMode: LockMode.PESSIMISTIC_WRITE, fields: ['id'], filters: false });
+  const options = { lockMode: LockMode.PESSIMISTIC_WRITE, fields: ['id'] as const, filters: false };
+  await tx.findOne(Organization, { id: organizationId }, options);
 }
 
 const LAST_ADMIN = 'An organization needs at least one admin: make another user admin first';
@@ -112,7 +120,8 @@ export async function updateUser(
       if (next === undefined || next === (user[key] ?? null)) continue;
       changes[key] = { from: user[key] ?? null, to: next };
     }
-    if (changes.role && user.role === 'admin' && (await tx.count(User, { organization: user.organization, role: 'admin' })) <= 1) {
+    const admins = () => tx.count(User, { organization: user.organization, role: 'admin' });
+    if (changes.role && user.role === 'admin' && (await admins()) <= 1) {
       throw new AccountError('conflict', LAST_ADMIN);
     }
     if (!Object.keys(changes).length) return user;

@@ -19,14 +19,19 @@ export async function rotateWebhookSecret(
   actor: { id: string; email: string } | null,
 ): Promise<{ webhookSecret: string; previousSecretValidUntil: Date }> {
   return em.transactional(async (tx) => {
-    const org = await tx.findOneOrFail(Organization, { id: organizationId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+    const locked = { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true };
+    const org = await tx.findOneOrFail(Organization, { id: organizationId }, locked);
     const previousSecretValidUntil = new Date(Date.now() + graceSeconds * 1000);
     org.previousWebhookSecret = org.webhookSecret;
     org.previousWebhookSecretValidUntil = previousSecretValidUntil;
     org.webhookSecret = newWebhookSecret();
     await recordAudit(tx, {
-      organizationId, actorId: actor?.id ?? null, actorEmail: actor?.email ?? null, action: AUDIT_ACTIONS.webhookSecretRotated,
-      target: { type: 'organization', id: organizationId }, details: { previousSecretValidUntil: previousSecretValidUntil.toISOString() },
+      organizationId,
+      actorId: actor?.id ?? null,
+      actorEmail: actor?.email ?? null,
+      action: AUDIT_ACTIONS.webhookSecretRotated,
+      target: { type: 'organization', id: organizationId },
+      details: { previousSecretValidUntil: previousSecretValidUntil.toISOString() },
     });
     return { webhookSecret: org.webhookSecret, previousSecretValidUntil };
   });
@@ -38,6 +43,7 @@ export function acceptedWebhookSecrets(org: {
   previousWebhookSecret?: string | null | undefined;
   previousWebhookSecretValidUntil?: Date | null | undefined;
 }, now = new Date()): string[] {
-  const previousValid = org.previousWebhookSecret && org.previousWebhookSecretValidUntil && org.previousWebhookSecretValidUntil > now;
-  return previousValid ? [org.webhookSecret, org.previousWebhookSecret!] : [org.webhookSecret];
+  const previous = org.previousWebhookSecret;
+  const validUntil = org.previousWebhookSecretValidUntil;
+  return previous && validUntil && validUntil > now ? [org.webhookSecret, previous] : [org.webhookSecret];
 }
