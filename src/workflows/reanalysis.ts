@@ -50,7 +50,7 @@ export async function reanalysisWorkflow(input: ReanalysisInput): Promise<Reanal
   const base = { organizationId: input.organizationId, filters: input.filters, createdBefore };
   if (progress.total < 0) progress.total = await activities.countCallsForReanalysis(base);
 
-  const page = await activities.listCallsForReanalysis({ ...base, afterId: input.afterId ?? null, limit: input.pageSize ?? 100 });
+  const page = await activities.listCallsForReanalysis({ ...base, afterId: input.afterId ?? null, limit: input.pageSize ?? 25 });
   await inLanes(page.calls, input.concurrency ?? 5, async (call) => {
     try {
       const result = await executeChild(callAnalysisWorkflow, {

@@ -88,6 +88,9 @@ t.test('bulk re-analysis of 50 calls: progress from the workflow until completed
   t.ok(seen.length > 1, `progress was reported while running (${seen.join(',')})`);
   t.equal(await em.count(Call, { status: 'analyzed' }), 50, 'every call analysed');
   t.equal(stack.fake.count(SYSTEM_INDIVIDUAL_PROMPT), 50, 'one OpenAI answer per call');
+  const runs = [];
+  for await (const run of stack.temporal.client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) runs.push(run.status.name);
+  t.ok(runs.length >= 2 && runs.includes('CONTINUED_AS_NEW'), `pages of 25 ran as separate runs (${runs.join(', ')})`);
 
   const other = await createTenant(stack);
   t.equal((await progress(other.admin.token)).statusCode, 404, 'another organization cannot see the run');
