@@ -265,7 +265,7 @@ t.test('preview runs the extraction once and saves nothing', async (t) => {
   stack.fake.enqueue('pmpt_extract', { status: 429, headers: { 'retry-after': '1' } });
   const limited = await me.post('/preview', { promptId: 'pmpt_extract', transcript: 'hello' });
   t.equal(limited.statusCode, 503);
-  t.match(limited.json().message, /rate limit/);
+  t.match(limited.json().message, /rate-limiting/);
 
   t.equal((await me.post('/preview', { promptId: 'pmpt_extract' })).statusCode, 400, 'a transcript is required');
   t.equal((await me.post('/preview', { promptId: 'pmpt_extract', transcript: 'x', save: true })).statusCode, 400);
@@ -389,5 +389,5 @@ t.test('OpenAI unreachable and no system defaults', async (t) => {
 
   const preview = await me.post('/preview', { promptId: 'pmpt_alpha', transcript: 'hello' });
   t.equal(preview.statusCode, 502);
-  t.match(preview.json(), { statusCode: 502, error: 'Bad Gateway', message: /reach OpenAI/ });
+  t.match(preview.json(), { statusCode: 502, error: 'Bad Gateway', message: /could not be reached/ });
 });

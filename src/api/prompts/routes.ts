@@ -10,8 +10,10 @@ import { PromptValidator, promptIdFormatError } from '../../domain/prompts/promp
 import { flattenTranscript } from '../../domain/calls/transcript.js';
 import { parseJsonObject } from '../../openai/gateway.js';
 import {
-  InvalidOutputError, OpenAIBadRequestError, OpenAINotConfiguredError, OpenAIUnauthorizedError, OpenAIUnavailableError, PromptNotFoundError, RateLimitedError,
+  InvalidOutputError, OpenAIBadRequestError, OpenAINotConfiguredError, OpenAIRequestError, OpenAIUnauthorizedError, OpenAIUnavailableError,
+  PromptNotFoundError, RateLimitedError,
 } from '../../openai/errors.js';
+import { publicOpenAIMessage } from '../../openai/public-message.js';
 import { HttpError, badRequest, notFound } from '../plugins/errors.js';
 import { ErrorSchema } from '../accounts-schemas.js';
 import {
@@ -22,12 +24,14 @@ import { isUuid } from '../json-schemas.js';
 
 /** What a failed preview run means for the caller: their prompt (400) or OpenAI being unusable right now (502/503). */
 function previewFailure(error: unknown): unknown {
+  if (!(error instanceof OpenAIRequestError)) return error;
+  const message = publicOpenAIMessage(error);
   if (error instanceof PromptNotFoundError || error instanceof OpenAIBadRequestError || error instanceof InvalidOutputError) {
-    return badRequest(error.message, { promptId: error.message });
+    return badRequest(message, { promptId: message });
   }
-  if (error instanceof OpenAIUnauthorizedError) return new HttpError(502, 'OpenAI rejected the configured API key; the preview could not run');
-  if (error instanceof OpenAINotConfiguredError || error instanceof RateLimitedError) return new HttpError(503, `The preview could not run now: ${error.message}`);
-  if (error instanceof OpenAIUnavailableError) return new HttpError(502, `The preview could not run: ${error.message}`);
+  if (error instanceof OpenAIUnauthorizedError) return new HttpError(502, `${message}; the preview could not run`);
+  if (error instanceof OpenAINotConfiguredError || error instanceof RateLimitedError) return new HttpError(503, `The preview could not run now: ${message}`);
+  if (error instanceof OpenAIUnavailableError) return new HttpError(502, `The preview could not run: ${message}`);
   return error;
 }
 
@@ -100,6 +104,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
       const run = await deps.openai.runPrompt({ promptId, input: flattenTranscript(transcript), store: false });
       return { output: parseJsonObject(run.outputText), model: run.model, promptId, usage: run.usage };
     } catch (error) {
+      if (error instanceof OpenAIRequestError) request.log.warn({ err: error, promptId }, 'preview failed');
       throw previewFailure(error);
     }
   });

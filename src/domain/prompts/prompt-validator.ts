@@ -1,6 +1,7 @@
 // Is this prompt id usable? The format first (no OpenAI call for a malformed id), then a tiny live run.
 import type { OpenAIGateway } from '../../openai/gateway.js';
 import { OpenAIBadRequestError, OpenAIRequestError, OpenAIUnauthorizedError, PromptNotFoundError } from '../../openai/errors.js';
+import { publicOpenAIMessage } from '../../openai/public-message.js';
 
 export const PROMPT_ID_PATTERN = /^pmpt_[A-Za-z0-9_-]{1,250}$/;
 
@@ -65,13 +66,13 @@ export class PromptValidator {
       return this.#remember(promptId, { valid: true, details: { model: run.model, temperature: run.temperature } }, this.#validTtlMs);
     } catch (error) {
       if (error instanceof PromptNotFoundError || error instanceof OpenAIBadRequestError) {
-        return this.#remember(promptId, { valid: false, error: error.message }, this.#notFoundTtlMs);
+        return this.#remember(promptId, { valid: false, error: publicOpenAIMessage(error) }, this.#notFoundTtlMs);
       }
       if (error instanceof OpenAIUnauthorizedError) {
         // OpenAI's own message quotes part of the key: keep it out of API answers.
         return { valid: false, error: 'Could not verify with OpenAI: OpenAI rejected the configured API key' };
       }
-      if (error instanceof OpenAIRequestError) return { valid: false, error: `Could not verify with OpenAI: ${error.message}` };
+      if (error instanceof OpenAIRequestError) return { valid: false, error: `Could not verify with OpenAI: ${publicOpenAIMessage(error)}` };
       throw error;
     }
   }

@@ -1,0 +1,49 @@
+// `npm run bench:start`: raw workflow starts against the Temporal dev server as `npm start` runs it (a SQLite
+// file on disk), with SQLite's default pragmas and with the ones `npm start` uses (WAL, synchronous=normal),
+// one after the other in the same run on fresh files. No worker: this measures the server's persistence.
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { resolveTemporalCli } from '../src/platform/temporal-cli.js';
+import { SQLITE_PRAGMAS, startTemporalDevServer } from '../src/platform/temporal-dev-server.js';
+import { freePort } from '../test/support/free-port.js';
+import { fixed, inParallel, percentile } from './support.js';
+
+const STARTS = Number(process.env.BENCH_STARTS ?? 2000);
+const IN_FLIGHT = 32;
+
+async function measure(pragmas: string[]) {
+  const dir = await mkdtemp(join(tmpdir(), 'callsense-bench-start-'));
+  const server = await startTemporalDevServer({
+    cli: await resolveTemporalCli(), port: await freePort(), namespace: 'default',
+    dbFile: join(dir, 'temporal.sqlite'), logFile: join(dir, 'temporal.log'), sqlitePragmas: pragmas,
+  }, () => undefined);
+  const connection = await Connection.connect({ address: server.address });
+  try {
+    const client = new Client({ connection });
+    const start = (id: string) => client.workflow.start('benchNoop', { taskQueue: 'bench-start', workflowId: id });
+    await inParallel(100, 8, () => start(randomUUID()).then(() => undefined)); // warm-up
+    const latencies: number[] = [];
+    const began = performance.now();
+    await inParallel(STARTS, IN_FLIGHT, async () => {
+      const t0 = performance.now();
+      await start(randomUUID());
+      latencies.push(performance.now() - t0);
+    });
+    const seconds = (performance.now() - began) / 1000;
+    return { perSecond: STARTS / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+  } finally {
+    await connection.close();
+    await server.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+console.log(`${STARTS} workflow starts, ${IN_FLIGHT} in flight, Temporal dev server on a SQLite file`);
+const plain = await measure([]);
+console.log(`  default pragmas             ${fixed(plain.perSecond)} starts/s, p50 ${fixed(plain.p50)} ms, p99 ${fixed(plain.p99)} ms`);
+const tuned = await measure(SQLITE_PRAGMAS);
+console.log(`  ${SQLITE_PRAGMAS.join(', ')}  ${fixed(tuned.perSecond)} starts/s, p50 ${fixed(tuned.p50)} ms, p99 ${fixed(tuned.p99)} ms`);
+console.log(`  ratio tuned/default: ${fixed(tuned.perSecond / plain.perSecond, 2)}× starts/s, p50 ${fixed(tuned.p50 / plain.p50, 2)}×`);
