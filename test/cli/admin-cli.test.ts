@@ -78,8 +78,12 @@ t.test('the operator runs a closed deployment from the CLI', async (t) => {
   t.same(actions.slice(2), ['user.created', 'webhook_secret.rotated', 'scoring.run'], 'the CLI\'s changes are audited');
 
   const reanalyze = await cli(stack, ['reanalyze', '--org', created.organization.id, '--status', 'failed']);
-  t.equal(reanalyze.code, 1);
-  t.match(reanalyze.stderr, /not available/);
+  t.equal(reanalyze.code, 0, reanalyze.stderr);
+  const started = JSON.parse(reanalyze.stdout);
+  t.equal(started.total, 0, 'no failed calls in this organization');
+  const reanalysis = await stack.temporal.client.workflow.getHandle(started.workflowId).describe();
+  t.equal(reanalysis.type, 'reanalysisWorkflow', 'the bulk re-analysis was started in Temporal');
+  t.match(started.workflowId, new RegExp(`^reanalysis:${created.organization.id}:`));
 });
 
 t.test('bad arguments exit non-zero with a message', async (t) => {

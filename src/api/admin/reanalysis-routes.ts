@@ -7,6 +7,7 @@ import { Call } from '../../domain/calls/call.entity.js';
 import { User } from '../../domain/accounts/user.entity.js';
 import { reanalysisWhere } from '../../domain/calls/reanalysis-filter.js';
 import { reanalysisStatus, startReanalysis } from '../../temporal/starters.js';
+import { AUDIT_ACTIONS, recordAudit } from '../../domain/audit/index.js';
 import { ErrorSchema } from '../accounts-schemas.js';
 import { isUuid } from '../json-schemas.js';
 import { badRequest, notFound } from '../plugins/errors.js';
@@ -45,6 +46,12 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
       total,
       createdBefore,
     });
+    await recordAudit(request.em, {
+      organizationId: request.auth.organizationId, actorId: request.auth.userId, actorEmail: request.auth.email,
+      action: AUDIT_ACTIONS.reanalysisRequested, target: { type: 'organization', id: request.auth.organizationId },
+      details: { workflowId, total, filters },
+    });
+    await request.em.flush();
     return reply.status(202).send({ workflowId, total });
   });
 

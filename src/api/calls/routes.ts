@@ -11,6 +11,7 @@ import { workflowUrl } from '../../temporal/links.js';
 import { RunAlreadyOpenError, startCallReanalysis } from '../../temporal/starters.js';
 import { ErrorSchema, Uuid } from '../accounts-schemas.js';
 import { isUuid } from '../json-schemas.js';
+import { AUDIT_ACTIONS, recordAudit } from '../../domain/audit/index.js';
 import { PageQuery, findPage, pageOf } from '../pagination.js';
 import { conflict, notFound } from '../plugins/errors.js';
 import { CallAnalysisEntrySchema, CallDetailSchema, CallSchema, CallStatusSchema, toCallDetailDto, toCallDto } from './schemas.js';
@@ -88,6 +89,11 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
       if (error instanceof RunAlreadyOpenError) throw conflict(error.message);
       throw error;
     }
+    await recordAudit(request.em, {
+      organizationId: request.auth.organizationId, actorId: request.auth.userId, actorEmail: request.auth.email,
+      action: AUDIT_ACTIONS.reanalysisRequested, target: { type: 'call', id: call.id }, details: { workflowId: call.workflowId },
+    });
+    await request.em.flush();
     return reply.status(202).send({ id: call.id, workflowId: call.workflowId });
   });
 };

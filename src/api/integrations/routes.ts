@@ -5,6 +5,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppDeps } from '../app.js';
 import { Integration, type IIntegration, type Provider } from '../../domain/integrations/integration.entity.js';
 import { findIntegration, foreignUserIds, saveIntegration } from '../../domain/integrations/settings.js';
+import { AUDIT_ACTIONS, recordAudit } from '../../domain/audit/index.js';
 import { badRequest, unprocessable } from '../plugins/errors.js';
 import { ErrorSchema } from '../accounts-schemas.js';
 import { Nullable, NullableString } from '../json-schemas.js';
@@ -105,6 +106,12 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
       const { organizationId } = request.auth;
       const input = { credential, defaultUserId, userMap };
       const { key } = deps.config.encryption;
+      // Saved with the change (saveIntegration flushes this EntityManager); never the credential itself.
+      await recordAudit(request.em, {
+        organizationId, actorId: request.auth.userId, actorEmail: request.auth.email, action: AUDIT_ACTIONS.integrationChanged,
+        target: { type: 'integration', id: provider },
+        details: { provider, credentialChanged: credential !== undefined, defaultUserId, mappedIds: Object.keys(userMap) },
+      });
       const saved = await saveIntegration(request.em, key, organizationId, provider, input, existing);
       return answer(provider, request.auth.organizationId, saved);
     });
@@ -116,7 +123,15 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
         response: { 204: Type.Null({ description: 'Disconnected (or was not connected)' }), ...AdminErrors },
       },
     }, async (request, reply) => {
-      await request.em.nativeDelete(Integration, { provider });
+      const { organizationId } = request.auth;
+      const removed = await request.em.nativeDelete(Integration, { provider });
+      if (removed > 0) {
+        await recordAudit(request.em, {
+          organizationId, actorId: request.auth.userId, actorEmail: request.auth.email, action: AUDIT_ACTIONS.integrationRemoved,
+          target: { type: 'integration', id: provider }, details: { provider },
+        });
+        await request.em.flush();
+      }
       return reply.status(204).send(null);
     });
   }

@@ -72,6 +72,13 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
   async function activate(request: FastifyRequest, userId: string, version: number) {
     const activation = await activateVersion(request.em, { organizationId: request.auth.organizationId, userId, version });
     if (!activation) throw new HttpError(404, `Scoring model version ${version} not found for this user`);
+    if (activation.changed) {
+      await recordAudit(request.em, {
+        organizationId: request.auth.organizationId, actorId: request.auth.userId, actorEmail: request.auth.email,
+        action: AUDIT_ACTIONS.modelActivated, target: { type: 'user', id: userId }, details: { version },
+      });
+      await request.em.flush();
+    }
     return toVersionDto(activation.model);
   }
 

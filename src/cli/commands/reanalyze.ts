@@ -1,3 +1,7 @@
+import { Call } from '../../domain/calls/call.entity.js';
+import { reanalysisWhere } from '../../domain/calls/reanalysis-filter.js';
+import { AUDIT_ACTIONS, recordAudit } from '../../domain/audit/index.js';
+import { startReanalysis } from '../../temporal/starters.js';
 import { CliError } from '../context.js';
 import type { Command } from './index.js';
 import { organizationEm } from './support.js';
@@ -13,9 +17,19 @@ const command: Command = {
     if (values.status !== undefined && values.status !== 'failed' && values.status !== 'analyzed') {
       throw new CliError(`--status: "${values.status}" is neither failed nor analyzed`);
     }
-    await organizationEm(await ctx.orm(), values.org!);
-    // Bulk re-analysis needs its workflow, which this build does not have yet.
-    throw new CliError('reanalyze is not available in this build: the bulk re-analysis workflow is missing');
+    const organizationId = values.org!;
+    const em = await organizationEm(await ctx.orm(), organizationId);
+    const filters = values.status ? { status: values.status as 'failed' | 'analyzed' } : {};
+    const createdBefore = new Date();
+    const total = await em.count(Call, reanalysisWhere(filters, createdBefore));
+    const { client } = await ctx.temporal();
+    const { workflowId } = await startReanalysis(client, ctx.config, { organizationId, filters, total, createdBefore });
+    await recordAudit(em, {
+      organizationId, actorId: null, action: AUDIT_ACTIONS.reanalysisRequested,
+      target: { type: 'organization', id: organizationId }, details: { workflowId, total, filters, by: 'cli' },
+    });
+    await em.flush();
+    ctx.print({ workflowId, total });
   },
 };
 

@@ -15,6 +15,10 @@ export const AUDIT_ACTIONS = {
   scoringRun: 'scoring.run',
   scoringOptimize: 'scoring.optimize',
   organizationCreated: 'organization.created',
+  integrationChanged: 'integration.changed',
+  integrationRemoved: 'integration.removed',
+  modelActivated: 'scoring.model_activated',
+  reanalysisRequested: 'calls.reanalysis_requested',
 } as const;
 
 export interface AuditInput {
