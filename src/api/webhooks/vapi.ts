@@ -55,6 +55,8 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
         400: ErrorSchema, 401: ErrorSchema, 404: ErrorSchema, 422: ErrorSchema, 503: ErrorSchema,
       },
     },
+    // Per organization, after the credential check: strangers cannot spend a tenant's budget.
+    preHandler: [app.webhookRateLimit],
     preValidation: async (request) => {
       const { organizationId } = request.params as { organizationId: string };
       const { integration, credential } = await providerIntegration(deps, request, organizationId, 'vapi');
