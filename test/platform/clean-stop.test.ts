@@ -22,7 +22,8 @@ function descendants(root: number): number[] {
   return found;
 }
 
-t.test('npm start, then SIGINT to its process group: no process of the run remains', async (t) => {
+for (const [how, signal, group] of [['SIGINT to its process group (Ctrl-C)', 'SIGINT', true], ['SIGTERM to it alone', 'SIGTERM', false]] as const)
+t.test(`npm start, then ${how}: no process of the run remains`, async (t) => {
   const dataDir = await mkdtemp(join(tmpdir(), 'callsense-start-'));
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -57,7 +58,7 @@ t.test('npm start, then SIGINT to its process group: no process of the run remai
   t.ok(existsSync(join(dataDir, 'temporal.pid')), 'the dev server pid is recorded under the data folder');
 
   const started = Date.now();
-  process.kill(-child.pid!, 'SIGINT');
+  process.kill(group ? -child.pid! : child.pid!, signal);
   const remaining = await waitFor(() => (pids.every((pid) => !processAlive(pid)) ? [] : null),
     { timeoutMs: 30_000, intervalMs: 100, what: `every process of the run to exit (${pids.join(', ')})` }).catch(() => pids.filter(processAlive));
   t.same(remaining, [], `no process remains (stopped in ${Date.now() - started} ms)`);
