@@ -12,6 +12,7 @@ import errors, { badRequest } from './plugins/errors.js';
 import { NUL_MESSAGE, containsNul } from './json-text.js';
 import auth from './plugins/auth.js';
 import docs from './plugins/swagger.js';
+import webConsole from './plugins/console.js';
 import healthRoutes from './health/routes.js';
 import authRoutes from './auth/routes.js';
 import adminRoutes from './admin/routes.js';
@@ -31,7 +32,13 @@ export interface AppDeps {
   loginRateLimit?: number;
 }
 
-export async function buildApp(deps: AppDeps, options: { logger?: FastifyServerOptions['logger'] } = {}) {
+export interface BuildOptions {
+  logger?: FastifyServerOptions['logger'];
+  /** Where the built web console is (default dist/console); tests point it elsewhere. */
+  consoleRoot?: string;
+}
+
+export async function buildApp(deps: AppDeps, options: BuildOptions = {}) {
   const app = Fastify({
     logger: options.logger ?? { level: deps.config.logLevel, redact: ['req.headers.authorization', 'req.headers["x-callsense-signature"]'] },
     genReqId: (req) => (req.headers['x-request-id'] as string | undefined)?.slice(0, 100) || randomUUID(),
@@ -77,6 +84,8 @@ export async function buildApp(deps: AppDeps, options: { logger?: FastifyServerO
     await api.register(callRoutes, { ...deps, prefix: '/calls' });
     await api.register(leadRoutes, { ...deps, prefix: '/leads' });
   }, { prefix: '/api' });
+
+  await app.register(webConsole, options.consoleRoot ? { root: options.consoleRoot } : {});
 
   return app;
 }

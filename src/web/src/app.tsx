@@ -1,0 +1,53 @@
+// Routes: sign-in when signed out; otherwise the pages inside the layout. Integrations is loaded on demand.
+import { lazy, Suspense } from 'react';
+import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
+import { useAuth } from './auth';
+import { Layout } from './layout';
+import { Loading } from './components/ui';
+import { SignInPage } from './pages/sign-in';
+import { CallsPage } from './pages/calls';
+import { CallDetailPage } from './pages/call-detail';
+import { LeadsPage } from './pages/leads';
+import { LeadDetailPage } from './pages/lead-detail';
+import { ScoringPage } from './pages/scoring';
+import { SettingsPage } from './pages/settings';
+import { UsersPage } from './admin/users';
+import { AuditPage } from './admin/audit';
+
+const IntegrationsPage = lazy(() => import('./admin/integrations'));
+
+export function App() {
+  const { token } = useAuth();
+  const location = useLocation();
+  if (!token) {
+    return (
+      <Routes>
+        <Route path="/sign-in" element={<SignInPage />} />
+        <Route path="*" element={<Navigate to="/sign-in" replace state={{ from: location.pathname }} />} />
+      </Routes>
+    );
+  }
+  return (
+    <Routes>
+      <Route element={<Layout />}>
+        <Route path="/calls" element={<CallsPage />} />
+        <Route path="/calls/:id" element={<CallDetailPage />} />
+        <Route path="/leads" element={<LeadsPage />} />
+        <Route path="/leads/:id" element={<LeadDetailPage />} />
+        <Route path="/scoring" element={<ScoringPage />} />
+        <Route path="/settings" element={<SettingsPage />} />
+        <Route path="/admin/users" element={<UsersPage />} />
+        <Route
+          path="/admin/integrations"
+          element={
+            <Suspense fallback={<Loading text="Loading integrations…" />}>
+              <IntegrationsPage />
+            </Suspense>
+          }
+        />
+        <Route path="/admin/audit" element={<AuditPage />} />
+        <Route path="*" element={<Navigate to="/calls" replace />} />
+      </Route>
+    </Routes>
+  );
+}
