@@ -19,16 +19,21 @@ const IntegrationsPage = lazy(() => import('./admin/integrations'));
 export function App() {
   const { token } = useAuth();
   const location = useLocation();
+  const from = (location.state as { from?: string } | null)?.from;
   if (!token) {
     return (
       <Routes>
         <Route path="/sign-in" element={<SignInPage />} />
-        <Route path="*" element={<Navigate to="/sign-in" replace state={{ from: location.pathname }} />} />
+        <Route
+          path="*"
+          element={<Navigate to="/sign-in" replace state={{ from: location.pathname === '/' ? undefined : location.pathname }} />}
+        />
       </Routes>
     );
   }
   return (
     <Routes>
+      <Route path="/sign-in" element={<Navigate to={from && from !== '/sign-in' ? from : '/calls'} replace />} />
       <Route element={<Layout />}>
         <Route path="/calls" element={<CallsPage />} />
         <Route path="/calls/:id" element={<CallDetailPage />} />

@@ -34,7 +34,7 @@ function UserPrompts() {
           <p className="user-info">
             <strong>{displayName(user)}</strong> · {user.email} · {user.role}
           </p>
-          <PromptForm key={user.id} target={{ kind: 'user', userId: user.id }} />
+          <PromptForm key={user.id} target={{ kind: 'user', userId: user.id }} owner={user.email} />
           <h3>History</h3>
           <PromptHistory key={`h-${user.id}`} target={{ kind: 'user', userId: user.id }} />
         </>

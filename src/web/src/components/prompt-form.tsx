@@ -50,7 +50,8 @@ const toValues = (config: PromptConfig): Values => ({
   openai_complete_prompt_id: config.openai_complete_prompt_id ?? '',
 });
 
-export function PromptForm({ target }: { target: PromptTarget }) {
+/** `owner` names whose configuration this is in notifications (admins editing another user's). */
+export function PromptForm({ target, owner }: { target: PromptTarget; owner?: string }) {
   const queryClient = useQueryClient();
   const toast = useToast();
   const key = promptsKey(target);
@@ -73,7 +74,7 @@ export function PromptForm({ target }: { target: PromptTarget }) {
       queryClient.setQueryData(key, saved);
       void queryClient.invalidateQueries({ queryKey: ['prompt-history'] });
       setServerErrors({});
-      toast.success('Prompt configuration saved');
+      toast.success(`Prompt configuration saved${owner ? ` for ${owner}` : ''}`);
     },
     onError: (error) => {
       const errors: Partial<Record<PromptField, string>> = {};
@@ -146,7 +147,7 @@ export function PromptForm({ target }: { target: PromptTarget }) {
         const check = checks[field];
         const custom = config.data[field] !== null;
         return (
-          <div key={field} role="group" aria-label={label} className="prompt-field">
+          <div key={field} className="prompt-field" data-field={field}>
             <Field id={id} label={label} error={serverErrors[field]}>
               <div className="row">
                 <input

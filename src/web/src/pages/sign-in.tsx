@@ -1,6 +1,5 @@
 // Sign-in: email and password; a wrong pair shows the API's message, success lands on Calls.
 import { useState } from 'react';
-import { useNavigate } from 'react-router-dom';
 import { Loader2 } from 'lucide-react';
 import { api, errorMessage, unwrap } from '../api/client';
 import { useAuth } from '../auth';
@@ -8,7 +7,6 @@ import { Field } from '../components/ui';
 
 export function SignInPage() {
   const { signIn, notice } = useAuth();
-  const navigate = useNavigate();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -25,8 +23,8 @@ export function SignInPage() {
           setError(null);
           try {
             const { token } = await unwrap(api.POST('/api/auth/login', { body: { email, password } }));
+            // The router then leaves /sign-in for the page that was asked for (or Calls).
             signIn(token);
-            navigate('/calls', { replace: true });
           } catch (err) {
             setError(errorMessage(err));
           } finally {
