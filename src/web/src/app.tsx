@@ -8,13 +8,14 @@ import { SignInPage } from './pages/sign-in';
 import { CallsPage } from './pages/calls';
 import { CallDetailPage } from './pages/call-detail';
 import { LeadsPage } from './pages/leads';
-import { LeadDetailPage } from './pages/lead-detail';
 import { ScoringPage } from './pages/scoring';
 import { SettingsPage } from './pages/settings';
 import { UsersPage } from './admin/users';
 import { AuditPage } from './admin/audit';
 
 const IntegrationsPage = lazy(() => import('./admin/integrations'));
+// The charts library is large: only the lead page needs it.
+const LeadDetailPage = lazy(() => import('./pages/lead-detail'));
 
 export function App() {
   const { token } = useAuth();
@@ -38,7 +39,14 @@ export function App() {
         <Route path="/calls" element={<CallsPage />} />
         <Route path="/calls/:id" element={<CallDetailPage />} />
         <Route path="/leads" element={<LeadsPage />} />
-        <Route path="/leads/:id" element={<LeadDetailPage />} />
+        <Route
+          path="/leads/:id"
+          element={
+            <Suspense fallback={<Loading text="Loading lead…" />}>
+              <LeadDetailPage />
+            </Suspense>
+          }
+        />
         <Route path="/scoring" element={<ScoringPage />} />
         <Route path="/settings" element={<SettingsPage />} />
         <Route path="/admin/users" element={<UsersPage />} />

@@ -4,8 +4,6 @@ import { Bar, BarChart, CartesianGrid, Line, LineChart, ResponsiveContainer, Too
 import { api, unwrap } from '../api/client';
 import { Empty, ErrorNote, Loading } from './ui';
 
-export type Band = 'A' | 'B' | 'C' | 'D';
-export const bandOf = (score: number): Band => (score >= 0.75 ? 'A' : score >= 0.5 ? 'B' : score >= 0.25 ? 'C' : 'D');
 
 export function LeadScoreCard({ leadId }: { leadId: string }) {
   const score = useQuery({

@@ -10,7 +10,7 @@ import { Empty, ErrorNote, Field, formatDate, Loading } from '../components/ui';
 import { useToast } from '../components/toast';
 import { LEAD_STATUSES, type LeadStatus } from './leads';
 
-export function LeadDetailPage() {
+export default function LeadDetailPage() {
   const { id = '' } = useParams();
   const toast = useToast();
   const queryClient = useQueryClient();

@@ -6,7 +6,7 @@ import { api, unwrap } from '../api/client';
 import type { LeadList } from '../api/types';
 import { Empty, ErrorNote, Field, formatDate, Loading, LoadMore } from '../components/ui';
 import { StatusBadge } from '../components/status-badge';
-import { bandOf } from '../components/score';
+import { bandOf } from '../components/band';
 
 export const LEAD_STATUSES = ['NEW', 'CONTACTED', 'QUALIFIED', 'WON', 'LOST'] as const;
 export type LeadStatus = (typeof LEAD_STATUSES)[number];
