@@ -41,9 +41,16 @@ export function consoleBuildIsStale(): boolean {
 export async function ensureConsoleBuilt(log: (message: string) => void = console.log): Promise<boolean> {
   if (!consoleBuildIsStale()) return false;
   if (!existsSync(consoleSourceDir())) return false;
+  // Vite is a development dependency: imported only when a build is actually needed. Without it (an install
+  // that omitted dev dependencies) the API still starts and `/` says the console is not built.
+  let vite: typeof import('vite');
+  try {
+    vite = await import('vite');
+  } catch {
+    log('The web console is not built and Vite is not installed (npm install without --omit=dev builds it).');
+    return false;
+  }
   log('Building the web console (vite build)…');
-  // Vite is a development dependency: imported only when a build is actually needed.
-  const { build } = await import('vite');
-  await build({ configFile: join(consoleSourceDir(), 'vite.config.ts'), logLevel: 'warn' });
+  await vite.build({ configFile: join(consoleSourceDir(), 'vite.config.ts'), logLevel: 'warn' });
   return true;
 }
