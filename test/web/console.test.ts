@@ -45,6 +45,14 @@ t.test('web console', async (t) => {
   };
   const navTo = (p: Page, name: string) =>
     p.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true }).click();
+  /** Runs `check` with a phone-sized viewport (then saves `<name>-phone.png`) and restores the desktop size. */
+  const onPhone = async (p: Page, name: string, check: () => Promise<void>) => {
+    await p.setViewportSize({ width: 390, height: 844 });
+    await p.getByRole('button', { name: 'Sign out' }).waitFor();
+    await check();
+    await screenshot(p, `${name}-phone`);
+    await p.setViewportSize({ width: 1280, height: 800 });
+  };
   const valueIs = (p: Page, label: string, value: string) =>
     waitFor(async () => (await p.getByLabel(label, { exact: true }).inputValue()) === value, { what: `${label} = ${value}` });
 
@@ -125,11 +133,9 @@ t.test('web console', async (t) => {
     t.equal(stored.json().chatbotTone, 'friendly');
     await screenshot(page, 'settings');
 
-    await page.setViewportSize({ width: 390, height: 844 });
-    await card.waitFor();
-    t.same(await overflowingElements(page), [], 'nothing sticks out at 390 px');
-    await screenshot(page, 'settings-phone');
-    await page.setViewportSize({ width: 1280, height: 800 });
+    await onPhone(page, 'settings', async () => {
+      t.same(await overflowingElements(page), [], 'settings: nothing sticks out at 390 px');
+    });
   });
 
   await t.test('admin integrations: a user\'s prompts load, change and save for them', async (t) => {
@@ -156,6 +162,9 @@ t.test('web console', async (t) => {
     for (const name of ['Retell', 'Vapi', 'Webhook secret']) await page.getByRole('heading', { name, exact: true }).waitFor();
     await page.getByRole('button', { name: 'Rotate secret' }).waitFor();
     await screenshot(page, 'admin-integrations');
+    await onPhone(page, 'admin-integrations', async () => {
+      t.same(await overflowingElements(page), [], 'integrations: nothing sticks out at 390 px');
+    });
   });
 
   await t.test('admin users: list and add', async (t) => {
@@ -198,6 +207,9 @@ t.test('web console', async (t) => {
     await analysis.locator('dl.tree').waitFor({ timeout: 60_000 });
     t.pass('the complete analysis is rendered as a definition list');
     await screenshot(page, 'lead-detail');
+    await onPhone(page, 'lead-detail', async () => {
+      t.same(await overflowingElements(page), [], 'lead: nothing sticks out at 390 px');
+    });
     await navTo(page, 'Leads');
     await page.getByRole('link', { name: 'Grace Hopper' }).waitFor();
     await screenshot(page, 'leads');
