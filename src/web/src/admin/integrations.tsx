@@ -24,7 +24,7 @@ function UserPrompts() {
           <option value="">Choose a user…</option>
           {users.data.map((u) => (
             <option key={u.id} value={u.id}>
-              {displayName(u)} ({u.email})
+              {displayName(u) === u.email ? u.email : `${displayName(u)} (${u.email})`}
             </option>
           ))}
         </select>
@@ -32,7 +32,8 @@ function UserPrompts() {
       {user ? (
         <>
           <p className="user-info">
-            <strong>{displayName(user)}</strong> · {user.email} · {user.role}
+            <strong>{displayName(user)}</strong>
+            {displayName(user) === user.email ? '' : ` · ${user.email}`} · {user.role}
           </p>
           <PromptForm key={user.id} target={{ kind: 'user', userId: user.id }} owner={user.email} />
           <h3>History</h3>
