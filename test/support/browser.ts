@@ -47,10 +47,12 @@ export async function overflowingElements(page: Page): Promise<string[]> {
     for (const el of document.querySelectorAll('body *')) {
       const r = el.getBoundingClientRect();
       if (r.width > 0 && r.right > window.innerWidth + 1 && !el.parentElement?.closest('.table-wrap')) {
-        out.push(el.tagName.toLowerCase() + (el.className && typeof el.className === 'string' ? '.' + el.className : ''));
+        const cls = typeof el.className === 'string' && el.className ? '.' + el.className : '';
+        out.push(el.tagName.toLowerCase() + cls);
       }
     }
-    if (document.documentElement.scrollWidth > window.innerWidth + 1) out.push('scrollWidth ' + document.documentElement.scrollWidth);
+    const width = document.documentElement.scrollWidth;
+    if (width > window.innerWidth + 1) out.push('scrollWidth ' + width);
     return out.slice(0, 10);
   })()`)) as string[];
 }

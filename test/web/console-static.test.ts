@@ -8,11 +8,16 @@ import webConsole from '../../src/api/plugins/console.js';
 
 async function appWith(root: string) {
   const app = Fastify({ logger: false });
-  await app.register(async (api) => {
-    api.get('/ping', async () => ({ pong: true }));
-  }, { prefix: '/api' });
+  await app.register(
+    async (api) => {
+      api.get('/ping', async () => ({ pong: true }));
+    },
+    { prefix: '/api' },
+  );
   await app.register(webConsole, { root });
-  app.setNotFoundHandler((request, reply) => reply.status(404).send({ statusCode: 404, message: `Route ${request.url} not found` }));
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send({ statusCode: 404, message: `Route ${request.url} not found` }),
+  );
   await app.ready();
   return app;
 }

@@ -54,7 +54,9 @@ t.test('web console', async (t) => {
     await p.setViewportSize({ width: 1280, height: 800 });
   };
   const valueIs = (p: Page, label: string, value: string) =>
-    waitFor(async () => (await p.getByLabel(label, { exact: true }).inputValue()) === value, { what: `${label} = ${value}` });
+    waitFor(async () => (await p.getByLabel(label, { exact: true }).inputValue()) === value, {
+      what: `${label} = ${value}`,
+    });
 
   await t.test('sign-in: a wrong password shows the error, the right one opens Calls', async (t) => {
     await page.goto(`${base}/`);
@@ -82,9 +84,15 @@ t.test('web console', async (t) => {
     const input = page.getByLabel('Individual call analysis prompt ID', { exact: true });
     await input.waitFor();
     t.equal(await input.getAttribute('placeholder'), SYSTEM_INDIVIDUAL_PROMPT, 'the system default is the placeholder');
-    t.equal(await page.getByLabel('Complete lead analysis prompt ID', { exact: true }).getAttribute('placeholder'), 'pmpt_system_complete');
+    t.equal(
+      await page.getByLabel('Complete lead analysis prompt ID', { exact: true }).getAttribute('placeholder'),
+      'pmpt_system_complete',
+    );
     await individual.getByText('System default', { exact: true }).waitFor();
-    t.equal(await card.getByRole('link', { name: /OpenAI Platform/ }).getAttribute('href'), 'https://platform.openai.com/prompts');
+    t.equal(
+      await card.getByRole('link', { name: /OpenAI Platform/ }).getAttribute('href'),
+      'https://platform.openai.com/prompts',
+    );
     const save = card.getByRole('button', { name: 'Save Configuration' });
     t.ok(await save.isDisabled(), 'nothing changed: Save is disabled');
 
@@ -107,7 +115,11 @@ t.test('web console', async (t) => {
 
     await save.click();
     await page.getByRole('status').getByText('Prompt configuration saved', { exact: true }).waitFor();
-    const mine = await stack.app.inject({ method: 'GET', url: '/api/openai-prompts/my-prompts', headers: bearer(admin.token) });
+    const mine = await stack.app.inject({
+      method: 'GET',
+      url: '/api/openai-prompts/my-prompts',
+      headers: bearer(admin.token),
+    });
     t.equal(mine.json().openai_individual_prompt_id, KNOWN, 'GET my-prompts returns the saved id');
     await individual.getByText('Custom', { exact: true }).waitFor();
     t.equal(await card.locator('[data-field="openai_complete_prompt_id"]').getByText('System default').count(), 1);
@@ -123,7 +135,10 @@ t.test('web console', async (t) => {
 
     await page.getByLabel('Transcript').fill('agent: hello\nlead: yes I am interested');
     await page.getByRole('button', { name: 'Run preview' }).click();
-    await page.getByLabel('Preview result').getByText(/gpt-known-model/).waitFor();
+    await page
+      .getByLabel('Preview result')
+      .getByText(/gpt-known-model/)
+      .waitFor();
 
     const prefs = page.getByRole('region', { name: 'AI Preferences' });
     await prefs.getByLabel('Chatbot tone').fill('friendly');
@@ -138,13 +153,13 @@ t.test('web console', async (t) => {
     });
   });
 
-  await t.test('admin integrations: a user\'s prompts load, change and save for them', async (t) => {
+  await t.test("admin integrations: a user's prompts load, change and save for them", async (t) => {
     await navTo(page, 'Integrations');
     const select = page.getByLabel('User', { exact: true });
     await select.waitFor();
     await select.selectOption({ label: rep.user.email });
     await valueIs(page, 'Individual call analysis prompt ID', REP_SAVED);
-    t.pass('the user\'s saved id appears');
+    t.pass("the user's saved id appears");
 
     await page.getByLabel('Individual call analysis prompt ID', { exact: true }).fill(ADMIN_SET);
     await page.getByRole('button', { name: 'Save Configuration' }).click();
@@ -155,11 +170,16 @@ t.test('web console', async (t) => {
       headers: bearer(admin.token),
     });
     t.equal(theirs.json().openai_individual_prompt_id, ADMIN_SET, 'saved for that user');
-    const history = await stack.app.inject({ method: 'GET', url: '/api/openai-prompts/my-prompts/history', headers: bearer(rep.token) });
+    const history = await stack.app.inject({
+      method: 'GET',
+      url: '/api/openai-prompts/my-prompts/history',
+      headers: bearer(rep.token),
+    });
     t.equal(history.json()[0].newValue, ADMIN_SET);
     t.equal(history.json()[0].changedBy.email, admin.user.email, 'the history names the admin');
 
-    for (const name of ['Retell', 'Vapi', 'Webhook secret']) await page.getByRole('heading', { name, exact: true }).waitFor();
+    for (const name of ['Retell', 'Vapi', 'Webhook secret'])
+      await page.getByRole('heading', { name, exact: true }).waitFor();
     await page.getByRole('button', { name: 'Rotate secret' }).waitFor();
     await screenshot(page, 'admin-integrations');
     await onPhone(page, 'admin-integrations', async () => {
@@ -176,48 +196,54 @@ t.test('web console', async (t) => {
     await page.getByRole('button', { name: 'Add user' }).click();
     await page.getByRole('cell', { name: email, exact: true }).first().waitFor();
     const users = await stack.app.inject({ method: 'GET', url: '/api/admin/users', headers: bearer(admin.token) });
-    t.ok(users.json().some((u: { email: string }) => u.email === email), 'the user exists');
+    t.ok(
+      users.json().some((u: { email: string }) => u.email === email),
+      'the user exists',
+    );
     await screenshot(page, 'admin-users');
     await navTo(page, 'Audit');
     await page.getByRole('heading', { name: 'Audit', level: 1, exact: true }).waitFor();
     await screenshot(page, 'admin-audit');
   });
 
-  await t.test('a delivered call appears, reaches analyzed without a reload, and shows its prompt source', async (t) => {
-    await navTo(page, 'Calls');
-    await page.getByRole('heading', { name: 'Calls', level: 1, exact: true }).waitFor();
-    const secret = await webhookSecretOf(stack.app, admin);
-    const payload = callPayload(admin.user.id);
-    const delivered = await deliverCall(stack.app, admin.organization.id, secret, payload);
-    t.equal(delivered.statusCode, 202, delivered.body);
-    const row = page.getByRole('row').filter({ hasText: payload.callId });
-    await row.waitFor({ timeout: 30_000 });
-    await row.getByText('analyzed', { exact: true }).waitFor({ timeout: 60_000 });
-    t.pass('the status changed to analyzed without a reload');
-    await screenshot(page, 'calls');
-    await row.getByRole('link', { name: payload.callId }).click();
-    await page.getByText('user (your prompt)').waitFor();
-    await page.getByText(KNOWN).first().waitFor();
-    await page.getByRole('button', { name: 'Reanalyze' }).waitFor();
-    await screenshot(page, 'call-detail');
+  await t.test(
+    'a delivered call appears, reaches analyzed without a reload, and shows its prompt source',
+    async (t) => {
+      await navTo(page, 'Calls');
+      await page.getByRole('heading', { name: 'Calls', level: 1, exact: true }).waitFor();
+      const secret = await webhookSecretOf(stack.app, admin);
+      const payload = callPayload(admin.user.id);
+      const delivered = await deliverCall(stack.app, admin.organization.id, secret, payload);
+      t.equal(delivered.statusCode, 202, delivered.body);
+      const row = page.getByRole('row').filter({ hasText: payload.callId });
+      await row.waitFor({ timeout: 30_000 });
+      await row.getByText('analyzed', { exact: true }).waitFor({ timeout: 60_000 });
+      t.pass('the status changed to analyzed without a reload');
+      await screenshot(page, 'calls');
+      await row.getByRole('link', { name: payload.callId }).click();
+      await page.getByText('user (your prompt)').waitFor();
+      await page.getByText(KNOWN).first().waitFor();
+      await page.getByRole('button', { name: 'Reanalyze' }).waitFor();
+      await screenshot(page, 'call-detail');
 
-    await page.getByRole('link', { name: 'Open lead' }).click();
-    await page.getByRole('heading', { name: 'Grace Hopper', level: 1, exact: true }).waitFor();
-    const analysis = page.getByRole('region', { name: 'Complete analysis' });
-    await analysis.locator('dl.tree').waitFor({ timeout: 60_000 });
-    t.pass('the complete analysis is rendered as a definition list');
-    await screenshot(page, 'lead-detail');
-    await onPhone(page, 'lead-detail', async () => {
-      t.same(await overflowingElements(page), [], 'lead: nothing sticks out at 390 px');
-    });
-    await navTo(page, 'Leads');
-    await page.getByRole('link', { name: 'Grace Hopper' }).waitFor();
-    await screenshot(page, 'leads');
-    await navTo(page, 'Scoring');
-    await page.getByRole('heading', { name: 'Scoring', level: 1, exact: true }).waitFor();
-    await page.getByRole('button', { name: 'Retrain now' }).waitFor();
-    await screenshot(page, 'scoring');
-  });
+      await page.getByRole('link', { name: 'Open lead' }).click();
+      await page.getByRole('heading', { name: 'Grace Hopper', level: 1, exact: true }).waitFor();
+      const analysis = page.getByRole('region', { name: 'Complete analysis' });
+      await analysis.locator('dl.tree').waitFor({ timeout: 60_000 });
+      t.pass('the complete analysis is rendered as a definition list');
+      await screenshot(page, 'lead-detail');
+      await onPhone(page, 'lead-detail', async () => {
+        t.same(await overflowingElements(page), [], 'lead: nothing sticks out at 390 px');
+      });
+      await navTo(page, 'Leads');
+      await page.getByRole('link', { name: 'Grace Hopper' }).waitFor();
+      await screenshot(page, 'leads');
+      await navTo(page, 'Scoring');
+      await page.getByRole('heading', { name: 'Scoring', level: 1, exact: true }).waitFor();
+      await page.getByRole('button', { name: 'Retrain now' }).waitFor();
+      await screenshot(page, 'scoring');
+    },
+  );
 
   await t.test('a non-admin sees Admins only; an expired session returns to sign-in', async (t) => {
     const repContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });

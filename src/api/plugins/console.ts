@@ -17,32 +17,35 @@ const NOT_BUILT = `<!doctype html>
 const wantsHtml = (request: FastifyRequest) => /text\/html|\*\/\*/.test(request.headers.accept ?? '');
 const isApi = (url: string) => url === '/api' || url.startsWith('/api/') || url.startsWith('/api?');
 
-export default fp(async function webConsole(app: FastifyInstance, opts: { root?: string }) {
-  const root = opts.root ?? consoleDir();
-  const built = existsSync(join(root, 'index.html'));
+export default fp(
+  async function webConsole(app: FastifyInstance, opts: { root?: string }) {
+    const root = opts.root ?? consoleDir();
+    const built = existsSync(join(root, 'index.html'));
 
-  if (built) {
-    await app.register(fastifyStatic, {
-      root,
-      prefix: '/',
-      wildcard: false,
-      index: false,
-      cacheControl: false,
-      setHeaders(reply, path) {
-        const hashed = path.startsWith(join(root, 'assets'));
-        reply.header('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
-      },
+    if (built) {
+      await app.register(fastifyStatic, {
+        root,
+        prefix: '/',
+        wildcard: false,
+        index: false,
+        cacheControl: false,
+        setHeaders(reply, path) {
+          const hashed = path.startsWith(join(root, 'assets'));
+          reply.header('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
+        },
+      });
+    }
+
+    const page = (reply: FastifyReply) =>
+      built
+        ? reply.header('cache-control', 'no-cache').sendFile('index.html', root)
+        : reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(NOT_BUILT);
+
+    app.get('/', { schema: { hide: true } }, (_request, reply) => page(reply));
+    app.get('/*', { schema: { hide: true } }, (request, reply) => {
+      if (isApi(request.url) || !wantsHtml(request) || request.url.startsWith('/assets/')) return reply.callNotFound();
+      return page(reply);
     });
-  }
-
-  const page = (reply: FastifyReply) =>
-    built
-      ? reply.header('cache-control', 'no-cache').sendFile('index.html', root)
-      : reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(NOT_BUILT);
-
-  app.get('/', { schema: { hide: true } }, (_request, reply) => page(reply));
-  app.get('/*', { schema: { hide: true } }, (request, reply) => {
-    if (isApi(request.url) || !wantsHtml(request) || request.url.startsWith('/assets/')) return reply.callNotFound();
-    return page(reply);
-  });
-}, { name: 'web-console' });
+  },
+  { name: 'web-console' },
+);

@@ -27,7 +27,13 @@ export function App() {
         <Route path="/sign-in" element={<SignInPage />} />
         <Route
           path="*"
-          element={<Navigate to="/sign-in" replace state={{ from: location.pathname === '/' ? undefined : location.pathname }} />}
+          element={
+            <Navigate
+              to="/sign-in"
+              replace
+              state={{ from: location.pathname === '/' ? undefined : location.pathname }}
+            />
+          }
         />
       </Routes>
     );

@@ -63,7 +63,10 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     staleTime: 60_000,
   });
 
-  const value = useMemo(() => ({ token, me: me.data, notice, signIn, signOut }), [token, me.data, notice, signIn, signOut]);
+  const value = useMemo(
+    () => ({ token, me: me.data, notice, signIn, signOut }),
+    [token, me.data, notice, signIn, signOut],
+  );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }
 

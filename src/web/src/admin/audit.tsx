@@ -11,13 +11,16 @@ function AuditList() {
     queryKey: ['audit'],
     initialPageParam: undefined as string | undefined,
     queryFn: ({ pageParam }) =>
-      unwrap(api.GET('/api/admin/audit', { params: { query: { limit: 50, ...(pageParam ? { cursor: pageParam } : {}) } } })),
+      unwrap(
+        api.GET('/api/admin/audit', { params: { query: { limit: 50, ...(pageParam ? { cursor: pageParam } : {}) } } }),
+      ),
     getNextPageParam: (last: { nextCursor: string | null }) => last.nextCursor ?? undefined,
   });
   const items: AuditEntry[] = audit.data?.pages.flatMap((p) => p.items) ?? [];
   if (audit.isPending) return <Loading text="Loading audit log…" />;
   if (audit.isError) return <ErrorNote error={audit.error} prefix="The audit log is not available" />;
-  if (items.length === 0) return <Empty>Nothing recorded yet — changes to users, prompts and integrations appear here.</Empty>;
+  if (items.length === 0)
+    return <Empty>Nothing recorded yet — changes to users, prompts and integrations appear here.</Empty>;
   return (
     <>
       <div className="table-wrap">
@@ -46,7 +49,11 @@ function AuditList() {
           </tbody>
         </table>
       </div>
-      <LoadMore hasMore={audit.hasNextPage} loading={audit.isFetchingNextPage} onClick={() => void audit.fetchNextPage()} />
+      <LoadMore
+        hasMore={audit.hasNextPage}
+        loading={audit.isFetchingNextPage}
+        onClick={() => void audit.fetchNextPage()}
+      />
     </>
   );
 }

@@ -33,16 +33,29 @@ export function ProviderSection({ provider, organizationId }: { provider: Provid
   const [rows, setRows] = useState<{ key: string; userId: string }[] | null>(null);
 
   const saved = current.data;
-  const savedMap = (saved && ('agentUsers' in saved ? saved.agentUsers : 'assistantUsers' in saved ? saved.assistantUsers : undefined)) ?? {};
+  const savedMap =
+    (saved &&
+      ('agentUsers' in saved ? saved.agentUsers : 'assistantUsers' in saved ? saved.assistantUsers : undefined)) ??
+    {};
   const mapping = rows ?? Object.entries(savedMap).map(([key, userId]) => ({ key, userId }));
   const chosenDefault = defaultUserId ?? saved?.defaultUserId ?? '';
 
   const save = useMutation({
     mutationFn: (): Promise<RetellIntegration | VapiIntegration> => {
-      const map = Object.fromEntries(mapping.filter((r) => r.key.trim() && r.userId).map((r) => [r.key.trim(), r.userId]));
+      const map = Object.fromEntries(
+        mapping.filter((r) => r.key.trim() && r.userId).map((r) => [r.key.trim(), r.userId]),
+      );
       return provider === 'retell'
-        ? unwrap(api.PUT('/api/admin/integrations/retell', { body: { apiKey: secret, defaultUserId: chosenDefault, agentUsers: map } }))
-        : unwrap(api.PUT('/api/admin/integrations/vapi', { body: { secret, defaultUserId: chosenDefault, assistantUsers: map } }));
+        ? unwrap(
+            api.PUT('/api/admin/integrations/retell', {
+              body: { apiKey: secret, defaultUserId: chosenDefault, agentUsers: map },
+            }),
+          )
+        : unwrap(
+            api.PUT('/api/admin/integrations/vapi', {
+              body: { secret, defaultUserId: chosenDefault, assistantUsers: map },
+            }),
+          );
     },
     onSuccess: (answer) => {
       queryClient.setQueryData(['integration', provider], answer);
@@ -74,9 +87,7 @@ export function ProviderSection({ provider, organizationId }: { provider: Provid
     <section className="card" aria-labelledby={id('heading')}>
       <h2 id={id('heading')}>{text.title}</h2>
       {current.isPending ? <Loading /> : null}
-      {current.isError ? (
-        <ErrorNote error={current.error} prefix={`${text.title} settings are not available`} />
-      ) : null}
+      {current.isError ? <ErrorNote error={current.error} prefix={`${text.title} settings are not available`} /> : null}
       <p>
         Webhook URL: <code className="break">{saved?.webhookUrl ?? fallbackUrl}</code>
       </p>
@@ -102,7 +113,12 @@ export function ProviderSection({ provider, organizationId }: { provider: Provid
             />
           </Field>
           <Field id={id('default')} label={`${text.title} default user`} error={err('defaultUserId')}>
-            <select id={id('default')} required value={chosenDefault} onChange={(e) => setDefaultUserId(e.target.value)}>
+            <select
+              id={id('default')}
+              required
+              value={chosenDefault}
+              onChange={(e) => setDefaultUserId(e.target.value)}
+            >
               <option value="">Choose a user…</option>
               {users.data?.map((u) => (
                 <option key={u.id} value={u.id}>
@@ -114,7 +130,11 @@ export function ProviderSection({ provider, organizationId }: { provider: Provid
         </div>
         <fieldset>
           <legend>{text.agent} → user</legend>
-          {mapping.length === 0 ? <p className="muted">Calls of every {text.agent.toLowerCase().replace(' id', '')} go to the default user.</p> : null}
+          {mapping.length === 0 ? (
+            <p className="muted">
+              Calls of every {text.agent.toLowerCase().replace(' id', '')} go to the default user.
+            </p>
+          ) : null}
           {mapping.map((row, i) => (
             <div className="row" key={i}>
               <input
@@ -144,7 +164,11 @@ export function ProviderSection({ provider, organizationId }: { provider: Provid
               </button>
             </div>
           ))}
-          <button type="button" className="secondary small" onClick={() => setRows([...mapping, { key: '', userId: '' }])}>
+          <button
+            type="button"
+            className="secondary small"
+            onClick={() => setRows([...mapping, { key: '', userId: '' }])}
+          >
             <Plus aria-hidden size={14} /> Add {text.agent.replace(' ID', '').toLowerCase()}
           </button>
         </fieldset>

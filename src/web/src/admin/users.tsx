@@ -53,7 +53,13 @@ function AddUserForm() {
     >
       <div className="grid-2">
         <Field id="new-email" label="New user email" error={err('email')}>
-          <input id="new-email" type="email" required value={form.email} onChange={(e) => setForm({ ...form, email: e.target.value })} />
+          <input
+            id="new-email"
+            type="email"
+            required
+            value={form.email}
+            onChange={(e) => setForm({ ...form, email: e.target.value })}
+          />
         </Field>
         <Field id="new-password" label="Initial password" error={err('password')} hint="At least 8 characters.">
           <input
@@ -67,7 +73,11 @@ function AddUserForm() {
           />
         </Field>
         <Field id="new-first" label="First name" error={err('firstName')}>
-          <input id="new-first" value={form.firstName} onChange={(e) => setForm({ ...form, firstName: e.target.value })} />
+          <input
+            id="new-first"
+            value={form.firstName}
+            onChange={(e) => setForm({ ...form, firstName: e.target.value })}
+          />
         </Field>
         <Field id="new-last" label="Last name" error={err('lastName')}>
           <input id="new-last" value={form.lastName} onChange={(e) => setForm({ ...form, lastName: e.target.value })} />
@@ -79,10 +89,13 @@ function AddUserForm() {
           </select>
         </Field>
       </div>
-      {add.isError && !Object.keys((add.error as ApiError).details ?? {}).length ? <ErrorNote error={add.error} /> : null}
+      {add.isError && !Object.keys((add.error as ApiError).details ?? {}).length ? (
+        <ErrorNote error={add.error} />
+      ) : null}
       <div className="actions">
         <button type="submit" disabled={add.isPending}>
-          {add.isPending ? <Loader2 className="spin" aria-hidden size={16} /> : <UserPlus aria-hidden size={16} />} Add user
+          {add.isPending ? <Loader2 className="spin" aria-hidden size={16} /> : <UserPlus aria-hidden size={16} />} Add
+          user
         </button>
       </div>
     </form>
@@ -122,7 +135,9 @@ function UsersTable() {
             <th scope="col">Name</th>
             <th scope="col">Email</th>
             <th scope="col">Role</th>
-            <th scope="col"><span className="sr-only">Actions</span></th>
+            <th scope="col">
+              <span className="sr-only">Actions</span>
+            </th>
           </tr>
         </thead>
         <tbody>

@@ -13,7 +13,10 @@ export function WebhookSecret({ organizationId }: { organizationId: string }) {
   const queryClient = useQueryClient();
   const [shown, setShown] = useState(false);
   const [validUntil, setValidUntil] = useState<string | null>(null);
-  const secret = useQuery({ queryKey: ['webhook-secret'], queryFn: () => unwrap(api.GET('/api/admin/webhook-secret')) });
+  const secret = useQuery({
+    queryKey: ['webhook-secret'],
+    queryFn: () => unwrap(api.GET('/api/admin/webhook-secret')),
+  });
   const rotate = useMutation({
     mutationFn: () => unwrap(api.POST('/api/admin/webhook-secret/rotate')),
     onSuccess: (answer) => {
@@ -28,7 +31,8 @@ export function WebhookSecret({ organizationId }: { organizationId: string }) {
     <section className="card" aria-labelledby="secret-heading">
       <h2 id="secret-heading">Webhook secret</h2>
       <p className="muted">
-        Signs calls posted to <code className="break">{`${window.location.origin}/api/webhooks/calls/${organizationId}`}</code>.
+        Signs calls posted to{' '}
+        <code className="break">{`${window.location.origin}/api/webhooks/calls/${organizationId}`}</code>.
       </p>
       {secret.isPending ? <Loading /> : null}
       {secret.isError ? <ErrorNote error={secret.error} /> : null}
@@ -51,7 +55,11 @@ export function WebhookSecret({ organizationId }: { organizationId: string }) {
           onConfirm={() => rotate.mutate()}
         >
           <button type="button" disabled={rotate.isPending}>
-            {rotate.isPending ? <Loader2 className="spin" aria-hidden size={16} /> : <RefreshCw aria-hidden size={16} />}
+            {rotate.isPending ? (
+              <Loader2 className="spin" aria-hidden size={16} />
+            ) : (
+              <RefreshCw aria-hidden size={16} />
+            )}
             Rotate secret
           </button>
         </Confirm>

@@ -16,7 +16,8 @@ export class ApiError extends Error {
   }
   /** The detail for a field, whatever prefix the server put before its name (`body.email` → `email`). */
   detail(field: string): string | undefined {
-    for (const [key, value] of Object.entries(this.details)) if (key === field || key.endsWith(`.${field}`)) return value;
+    for (const [key, value] of Object.entries(this.details))
+      if (key === field || key.endsWith(`.${field}`)) return value;
     return undefined;
   }
 }

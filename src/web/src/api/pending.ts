@@ -5,7 +5,14 @@ type ErrorBody = { statusCode: number; error: string; message: string; details?:
 type Op<Res, Req = never, Path = never, Query = never> = {
   parameters: ([Path] extends [never] ? { path?: never } : { path: Path }) &
     ([Query] extends [never] ? { query?: never } : { query?: Query }) & { header?: never; cookie?: never };
-  responses: { 200: Json<Res>; 201: Json<Res>; 202: Json<Res>; 204: { content?: never }; 400: Json<ErrorBody>; 404: Json<ErrorBody> };
+  responses: {
+    200: Json<Res>;
+    201: Json<Res>;
+    202: Json<Res>;
+    204: { content?: never };
+    400: Json<ErrorBody>;
+    404: Json<ErrorBody>;
+  };
 } & ([Req] extends [never] ? { requestBody?: never } : { requestBody: Json<Req> });
 
 export type PromptSource = 'user' | 'system';
@@ -100,7 +107,11 @@ type VapiBody = { secret: string; defaultUserId: string; assistantUsers?: Record
 type UserPatch = { role?: 'user' | 'admin'; firstName?: string; lastName?: string };
 
 export interface PendingPaths {
-  '/api/admin/integrations/retell': { get: Op<RetellIntegration>; put: Op<RetellIntegration, RetellBody>; delete: Op<void> };
+  '/api/admin/integrations/retell': {
+    get: Op<RetellIntegration>;
+    put: Op<RetellIntegration, RetellBody>;
+    delete: Op<void>;
+  };
   '/api/admin/integrations/vapi': { get: Op<VapiIntegration>; put: Op<VapiIntegration, VapiBody>; delete: Op<void> };
   '/api/admin/audit': {
     get: Op<{ items: AuditEntry[]; nextCursor: string | null }, never, never, { limit?: number; cursor?: string }>;

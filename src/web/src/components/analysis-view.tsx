@@ -1,5 +1,9 @@
 // Renders any JSON value readably: objects as definition lists, arrays as lists, scalars as text.
-const label = (key: string) => key.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/[_-]+/g, ' ').replace(/^./, (c) => c.toUpperCase());
+const label = (key: string) =>
+  key
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .replace(/[_-]+/g, ' ')
+    .replace(/^./, (c) => c.toUpperCase());
 
 export function AnalysisView({ value }: { value: unknown }) {
   if (value === null || value === undefined) return <span className="muted">—</span>;

@@ -2,7 +2,13 @@
 import type { ReactElement } from 'react';
 import * as AlertDialog from '@radix-ui/react-alert-dialog';
 
-export function Confirm(props: { title: string; description: string; confirmLabel: string; onConfirm(): void; children: ReactElement }) {
+export function Confirm(props: {
+  title: string;
+  description: string;
+  confirmLabel: string;
+  onConfirm(): void;
+  children: ReactElement;
+}) {
   return (
     <AlertDialog.Root>
       <AlertDialog.Trigger asChild>{props.children}</AlertDialog.Trigger>

@@ -60,15 +60,28 @@ export function PreferencesForm() {
       </div>
       <div className="checks">
         <label>
-          <input type="checkbox" checked={form.autoSuggestActions} onChange={(e) => set('autoSuggestActions', e.target.checked)} />
+          <input
+            type="checkbox"
+            checked={form.autoSuggestActions}
+            onChange={(e) => set('autoSuggestActions', e.target.checked)}
+          />
           Suggest next actions automatically
         </label>
         <label>
-          <input type="checkbox" checked={form.enableProactive} onChange={(e) => set('enableProactive', e.target.checked)} />
+          <input
+            type="checkbox"
+            checked={form.enableProactive}
+            onChange={(e) => set('enableProactive', e.target.checked)}
+          />
           Proactive insights
         </label>
       </div>
-      <Field id="pref-instructions" label="Custom instructions" error={err('customInstructions')} hint="At most 4000 characters.">
+      <Field
+        id="pref-instructions"
+        label="Custom instructions"
+        error={err('customInstructions')}
+        hint="At most 4000 characters."
+      >
         <textarea
           id="pref-instructions"
           rows={3}

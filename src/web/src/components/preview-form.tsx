@@ -12,7 +12,8 @@ export function PreviewForm({ defaultPromptId }: { defaultPromptId: string }) {
   const [transcript, setTranscript] = useState('');
   const [formatProblem, setFormatProblem] = useState<string | null>(null);
   const run = useMutation({
-    mutationFn: (body: { promptId: string; transcript: string }) => unwrap(api.POST('/api/openai-prompts/preview', { body })),
+    mutationFn: (body: { promptId: string; transcript: string }) =>
+      unwrap(api.POST('/api/openai-prompts/preview', { body })),
   });
   const fieldError = (field: string) => (run.error instanceof ApiError ? run.error.detail(field) : undefined);
 
@@ -27,7 +28,12 @@ export function PreviewForm({ defaultPromptId }: { defaultPromptId: string }) {
       }}
     >
       <Field id="preview-prompt" label="Preview prompt ID" error={formatProblem ?? fieldError('promptId')}>
-        <input id="preview-prompt" value={promptId} placeholder={defaultPromptId} onChange={(e) => setPromptId(e.target.value)} />
+        <input
+          id="preview-prompt"
+          value={promptId}
+          placeholder={defaultPromptId}
+          onChange={(e) => setPromptId(e.target.value)}
+        />
       </Field>
       <Field id="preview-transcript" label="Transcript" error={fieldError('transcript')}>
         <textarea
@@ -41,7 +47,8 @@ export function PreviewForm({ defaultPromptId }: { defaultPromptId: string }) {
       </Field>
       <div className="actions">
         <button type="submit" disabled={run.isPending || transcript.trim() === ''}>
-          {run.isPending ? <Loader2 className="spin" aria-hidden size={16} /> : <Play aria-hidden size={16} />} Run preview
+          {run.isPending ? <Loader2 className="spin" aria-hidden size={16} /> : <Play aria-hidden size={16} />} Run
+          preview
         </button>
       </div>
       {run.isError && !fieldError('promptId') && !fieldError('transcript') ? <ErrorNote error={run.error} /> : null}

@@ -34,14 +34,19 @@ export const promptsKey = (target: PromptTarget) => ['prompts', target.kind === 
 function loadConfig(target: PromptTarget) {
   return target.kind === 'me'
     ? unwrap(api.GET('/api/openai-prompts/my-prompts'))
-    : unwrap(api.GET('/api/openai-prompts/admin/users/{userId}/prompts', { params: { path: { userId: target.userId } } }));
+    : unwrap(
+        api.GET('/api/openai-prompts/admin/users/{userId}/prompts', { params: { path: { userId: target.userId } } }),
+      );
 }
 
 function saveConfig(target: PromptTarget, body: Record<PromptField, string | null>) {
   return target.kind === 'me'
     ? unwrap(api.PUT('/api/openai-prompts/my-prompts', { body }))
     : unwrap(
-        api.PUT('/api/openai-prompts/admin/users/{userId}/prompts', { params: { path: { userId: target.userId } }, body }),
+        api.PUT('/api/openai-prompts/admin/users/{userId}/prompts', {
+          params: { path: { userId: target.userId } },
+          body,
+        }),
       );
 }
 
@@ -160,7 +165,12 @@ export function PromptForm({ target, owner }: { target: PromptTarget; owner?: st
                   autoComplete="off"
                   spellCheck={false}
                 />
-                <button type="button" className="secondary" onClick={() => void validate(field)} disabled={check.state === 'checking'}>
+                <button
+                  type="button"
+                  className="secondary"
+                  onClick={() => void validate(field)}
+                  disabled={check.state === 'checking'}
+                >
                   {check.state === 'checking' ? <Loader2 className="spin" aria-hidden size={16} /> : null}
                   Validate
                 </button>
@@ -171,7 +181,8 @@ export function PromptForm({ target, owner }: { target: PromptTarget; owner?: st
               {check.state === 'checking' ? <span className="muted">Checking…</span> : null}
               {check.state === 'done' && check.result.valid ? (
                 <span className="ok">
-                  <Check aria-hidden size={16} /> Valid{check.result.details ? ` — model ${check.result.details.model}` : ''}
+                  <Check aria-hidden size={16} /> Valid
+                  {check.result.details ? ` — model ${check.result.details.model}` : ''}
                 </span>
               ) : null}
               {check.state === 'done' && !check.result.valid ? (

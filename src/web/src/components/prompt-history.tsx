@@ -12,7 +12,9 @@ function loadHistory(target: PromptTarget) {
   return target.kind === 'me'
     ? unwrap(api.GET('/api/openai-prompts/my-prompts/history'))
     : unwrap(
-        api.GET('/api/openai-prompts/admin/users/{userId}/prompts/history', { params: { path: { userId: target.userId } } }),
+        api.GET('/api/openai-prompts/admin/users/{userId}/prompts/history', {
+          params: { path: { userId: target.userId } },
+        }),
       );
 }
 
@@ -24,7 +26,8 @@ export function PromptHistory({ target }: { target: PromptTarget }) {
     queryFn: () => loadHistory(target),
   });
   const revert = useMutation({
-    mutationFn: (historyId: string) => unwrap(api.POST('/api/openai-prompts/my-prompts/revert', { body: { historyId } })),
+    mutationFn: (historyId: string) =>
+      unwrap(api.POST('/api/openai-prompts/my-prompts/revert', { body: { historyId } })),
     onSuccess: (saved) => {
       queryClient.setQueryData(promptsKey(target), saved);
       void queryClient.invalidateQueries({ queryKey: ['prompt-history'] });
@@ -46,7 +49,11 @@ export function PromptHistory({ target }: { target: PromptTarget }) {
             <th scope="col">From</th>
             <th scope="col">To</th>
             <th scope="col">By</th>
-            {target.kind === 'me' ? <th scope="col"><span className="sr-only">Actions</span></th> : null}
+            {target.kind === 'me' ? (
+              <th scope="col">
+                <span className="sr-only">Actions</span>
+              </th>
+            ) : null}
           </tr>
         </thead>
         <tbody>
@@ -54,12 +61,21 @@ export function PromptHistory({ target }: { target: PromptTarget }) {
             <tr key={entry.id}>
               <td>{formatDate(entry.changedAt)}</td>
               <td>{FIELD_NAMES[entry.field]}</td>
-              <td><code>{entry.oldValue ?? 'system default'}</code></td>
-              <td><code>{entry.newValue ?? 'system default'}</code></td>
+              <td>
+                <code>{entry.oldValue ?? 'system default'}</code>
+              </td>
+              <td>
+                <code>{entry.newValue ?? 'system default'}</code>
+              </td>
               <td>{entry.changedBy.email}</td>
               {target.kind === 'me' ? (
                 <td>
-                  <button type="button" className="secondary small" disabled={revert.isPending} onClick={() => revert.mutate(entry.id)}>
+                  <button
+                    type="button"
+                    className="secondary small"
+                    disabled={revert.isPending}
+                    onClick={() => revert.mutate(entry.id)}
+                  >
                     <Undo2 aria-hidden size={14} /> Revert
                   </button>
                 </td>

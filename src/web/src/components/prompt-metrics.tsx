@@ -4,7 +4,10 @@ import { api, unwrap } from '../api/client';
 import { Empty, ErrorNote, Loading } from './ui';
 
 export function PromptMetrics() {
-  const metrics = useQuery({ queryKey: ['prompt-metrics'], queryFn: () => unwrap(api.GET('/api/openai-prompts/metrics')) });
+  const metrics = useQuery({
+    queryKey: ['prompt-metrics'],
+    queryFn: () => unwrap(api.GET('/api/openai-prompts/metrics')),
+  });
   if (metrics.isPending) return <Loading />;
   if (metrics.isError) return <ErrorNote error={metrics.error} prefix="Metrics are not available" />;
   if (metrics.data.length === 0) return <Empty>No analyses yet — metrics appear once calls have been analysed.</Empty>;

@@ -1,9 +1,19 @@
 // A lead's score: band, top contributions as a bar chart, and the score's history as a line chart.
 import { useQuery } from '@tanstack/react-query';
-import { Bar, BarChart, CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis, Cell } from 'recharts';
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Line,
+  LineChart,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+  Cell,
+} from 'recharts';
 import { api, unwrap } from '../api/client';
 import { Empty, ErrorNote, Loading } from './ui';
-
 
 export function LeadScoreCard({ leadId }: { leadId: string }) {
   const score = useQuery({
@@ -66,7 +76,9 @@ export function ScoreHistoryChart({ leadId }: { leadId: string }) {
   if (history.isPending) return <Loading />;
   if (history.isError) return <ErrorNote error={history.error} prefix="Score history is not available" />;
   if (history.data.length === 0) return <Empty>No scores yet — a lead is scored once a scoring model exists.</Empty>;
-  const points = [...history.data].reverse().map((h) => ({ ...h, when: new Date(h.at).toLocaleDateString(), pct: Math.round(h.score * 100) }));
+  const points = [...history.data]
+    .reverse()
+    .map((h) => ({ ...h, when: new Date(h.at).toLocaleDateString(), pct: Math.round(h.score * 100) }));
   return (
     <div className="chart" role="img" aria-label="Score history">
       <ResponsiveContainer width="100%" height={200}>

@@ -27,7 +27,10 @@ export function ToastProvider({ children }: { children: ReactNode }) {
     },
     [dismiss],
   );
-  const value = useMemo(() => ({ success: (t: string) => push('success', t), error: (t: string) => push('error', t) }), [push]);
+  const value = useMemo(
+    () => ({ success: (t: string) => push('success', t), error: (t: string) => push('error', t) }),
+    [push],
+  );
   return (
     <ToastContext.Provider value={value}>
       {children}
@@ -36,7 +39,12 @@ export function ToastProvider({ children }: { children: ReactNode }) {
           <div key={t.id} className={`toast toast-${t.tone}`}>
             {t.tone === 'success' ? <Check aria-hidden size={16} /> : <AlertCircle aria-hidden size={16} />}
             <span>{t.text}</span>
-            <button type="button" className="icon-button" aria-label="Dismiss notification" onClick={() => dismiss(t.id)}>
+            <button
+              type="button"
+              className="icon-button"
+              aria-label="Dismiss notification"
+              onClick={() => dismiss(t.id)}
+            >
               <X aria-hidden size={14} />
             </button>
           </div>

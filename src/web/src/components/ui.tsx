@@ -25,7 +25,13 @@ export function Empty({ children }: { children: ReactNode }) {
   return <p className="empty">{children}</p>;
 }
 
-export function Field(props: { id: string; label: string; error?: string | undefined; hint?: ReactNode; children: ReactNode }) {
+export function Field(props: {
+  id: string;
+  label: string;
+  error?: string | undefined;
+  hint?: ReactNode;
+  children: ReactNode;
+}) {
   return (
     <div className="field">
       <Label.Root htmlFor={props.id}>{props.label}</Label.Root>

@@ -58,7 +58,13 @@ export function CallDetailPage() {
             {c.promptVersion ? ` (version ${c.promptVersion})` : ''}
           </dd>
           <dt>Prompt source</dt>
-          <dd>{c.promptSource === 'user' ? 'user (your prompt)' : c.promptSource === 'system' ? 'system (default prompt)' : '—'}</dd>
+          <dd>
+            {c.promptSource === 'user'
+              ? 'user (your prompt)'
+              : c.promptSource === 'system'
+                ? 'system (default prompt)'
+                : '—'}
+          </dd>
           <dt>Model</dt>
           <dd>{c.model ?? '—'}</dd>
           <dt>Lead</dt>
@@ -75,7 +81,11 @@ export function CallDetailPage() {
         {c.error ? <p className="error-note">{c.error}</p> : null}
         <div className="actions">
           <button type="button" onClick={() => reanalyze.mutate()} disabled={reanalyze.isPending || running(c.status)}>
-            {reanalyze.isPending ? <Loader2 className="spin" aria-hidden size={16} /> : <RefreshCw aria-hidden size={16} />}
+            {reanalyze.isPending ? (
+              <Loader2 className="spin" aria-hidden size={16} />
+            ) : (
+              <RefreshCw aria-hidden size={16} />
+            )}
             Reanalyze
           </button>
           {c.workflowUrl ? (

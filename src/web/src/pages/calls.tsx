@@ -20,12 +20,16 @@ export function CallsPage() {
     queryFn: ({ pageParam }): Promise<CallList> =>
       unwrap(
         api.GET('/api/calls/', {
-          params: { query: { limit: PAGE, ...(status ? { status } : {}), ...(pageParam ? { cursor: pageParam } : {}) } },
+          params: {
+            query: { limit: PAGE, ...(status ? { status } : {}), ...(pageParam ? { cursor: pageParam } : {}) },
+          },
         }),
       ),
     getNextPageParam: (last: CallList) => last.nextCursor ?? undefined,
     refetchInterval: (query) => {
-      const pending = query.state.data?.pages.some((p) => p.items.some((c) => c.status === 'queued' || c.status === 'analyzing'));
+      const pending = query.state.data?.pages.some((p) =>
+        p.items.some((c) => c.status === 'queued' || c.status === 'analyzing'),
+      );
       return pending ? 1500 : 10_000;
     },
   });
@@ -85,7 +89,11 @@ export function CallsPage() {
           </table>
         </div>
       ) : null}
-      <LoadMore hasMore={calls.hasNextPage} loading={calls.isFetchingNextPage} onClick={() => void calls.fetchNextPage()} />
+      <LoadMore
+        hasMore={calls.hasNextPage}
+        loading={calls.isFetchingNextPage}
+        onClick={() => void calls.fetchNextPage()}
+      />
     </>
   );
 }

@@ -14,13 +14,17 @@ export default function LeadDetailPage() {
   const { id = '' } = useParams();
   const toast = useToast();
   const queryClient = useQueryClient();
-  const lead = useQuery({ queryKey: ['lead', id], queryFn: () => unwrap(api.GET('/api/leads/{id}', { params: { path: { id } } })) });
+  const lead = useQuery({
+    queryKey: ['lead', id],
+    queryFn: () => unwrap(api.GET('/api/leads/{id}', { params: { path: { id } } })),
+  });
   const calls = useQuery({
     queryKey: ['calls', 'lead', id],
     queryFn: () => unwrap(api.GET('/api/calls/', { params: { query: { leadId: id, limit: 50 } } })),
   });
   const setStatus = useMutation({
-    mutationFn: (status: LeadStatus) => unwrap(api.PATCH('/api/leads/{id}', { params: { path: { id } }, body: { status } })),
+    mutationFn: (status: LeadStatus) =>
+      unwrap(api.PATCH('/api/leads/{id}', { params: { path: { id } }, body: { status } })),
     onSuccess: (saved) => {
       queryClient.setQueryData(['lead', id], saved);
       void queryClient.invalidateQueries({ queryKey: ['leads'] });

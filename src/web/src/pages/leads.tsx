@@ -44,7 +44,9 @@ export function LeadsPage() {
       {leads.isPending ? <Loading text="Loading leads…" /> : null}
       {leads.isError ? <ErrorNote error={leads.error} prefix="Could not load leads" /> : null}
       {leads.isSuccess && items.length === 0 ? (
-        <Empty>{status ? `No ${status} leads.` : 'No leads yet — they are created from the calls your providers deliver.'}</Empty>
+        <Empty>
+          {status ? `No ${status} leads.` : 'No leads yet — they are created from the calls your providers deliver.'}
+        </Empty>
       ) : null}
       {items.length > 0 ? (
         <div className="table-wrap">
@@ -76,7 +78,11 @@ export function LeadsPage() {
           </table>
         </div>
       ) : null}
-      <LoadMore hasMore={leads.hasNextPage} loading={leads.isFetchingNextPage} onClick={() => void leads.fetchNextPage()} />
+      <LoadMore
+        hasMore={leads.hasNextPage}
+        loading={leads.isFetchingNextPage}
+        onClick={() => void leads.fetchNextPage()}
+      />
     </>
   );
 }

@@ -42,9 +42,13 @@ export function ScoringPage() {
   const retrain = useMutation({
     // `wait=true` answers when the run ends (or 202 with the workflow id when it takes longer).
     mutationFn: () =>
-      unwrap(api.POST('/api/ai/scoring/optimize', { params: { query: { wait: true } as never } })) as Promise<RetrainAnswer>,
+      unwrap(
+        api.POST('/api/ai/scoring/optimize', { params: { query: { wait: true } as never } }),
+      ) as Promise<RetrainAnswer>,
     onSuccess: (r) => {
-      toast.success(r.outcome ? `Retraining finished: ${r.outcome}${r.reason ? ` — ${r.reason}` : ''}` : 'Retraining started');
+      toast.success(
+        r.outcome ? `Retraining finished: ${r.outcome}${r.reason ? ` — ${r.reason}` : ''}` : 'Retraining started',
+      );
       refresh();
     },
     onError: (error) => toast.error(`Could not retrain: ${errorMessage(error)}`),
@@ -66,7 +70,9 @@ export function ScoringPage() {
                 {status.data.won} / {status.data.lost} (at least {status.data.requiredPerClass} of each needed)
               </dd>
               <dt>Active version</dt>
-              <dd>{status.data.activeVersion === null ? 'none' : `v${status.data.activeVersion} (${status.data.scope})`}</dd>
+              <dd>
+                {status.data.activeVersion === null ? 'none' : `v${status.data.activeVersion} (${status.data.scope})`}
+              </dd>
               <dt>Last run</dt>
               <dd>
                 {status.data.lastRun
@@ -82,7 +88,11 @@ export function ScoringPage() {
         ) : null}
         <div className="actions">
           <button type="button" onClick={() => retrain.mutate()} disabled={retrain.isPending}>
-            {retrain.isPending ? <Loader2 className="spin" aria-hidden size={16} /> : <RefreshCw aria-hidden size={16} />}
+            {retrain.isPending ? (
+              <Loader2 className="spin" aria-hidden size={16} />
+            ) : (
+              <RefreshCw aria-hidden size={16} />
+            )}
             Retrain now
           </button>
         </div>
@@ -105,7 +115,9 @@ export function ScoringPage() {
                   <th scope="col">Leads (holdout)</th>
                   <th scope="col">Trained</th>
                   <th scope="col">Note</th>
-                  <th scope="col"><span className="sr-only">Actions</span></th>
+                  <th scope="col">
+                    <span className="sr-only">Actions</span>
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -123,7 +135,12 @@ export function ScoringPage() {
                     <td>{m.activationReason ?? ''}</td>
                     <td>
                       {m.active ? null : (
-                        <button type="button" className="secondary small" disabled={activate.isPending} onClick={() => activate.mutate(m.version)}>
+                        <button
+                          type="button"
+                          className="secondary small"
+                          disabled={activate.isPending}
+                          onClick={() => activate.mutate(m.version)}
+                        >
                           Activate
                         </button>
                       )}

@@ -8,7 +8,10 @@ import { PreferencesForm } from '../components/preferences-form';
 import { PromptMetrics } from '../components/prompt-metrics';
 
 export function SettingsPage() {
-  const config = useQuery({ queryKey: promptsKey({ kind: 'me' }), queryFn: () => unwrap(api.GET('/api/openai-prompts/my-prompts')) });
+  const config = useQuery({
+    queryKey: promptsKey({ kind: 'me' }),
+    queryFn: () => unwrap(api.GET('/api/openai-prompts/my-prompts')),
+  });
   const previewDefault = config.data?.openai_individual_prompt_id ?? config.data?.system_defaults.individual ?? '';
   return (
     <>

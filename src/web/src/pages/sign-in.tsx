@@ -35,7 +35,14 @@ export function SignInPage() {
         <h2>Sign in</h2>
         {notice ? <p className="notice">{notice}</p> : null}
         <Field id="email" label="Email">
-          <input id="email" type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} />
+          <input
+            id="email"
+            type="email"
+            autoComplete="username"
+            required
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+          />
         </Field>
         <Field id="password" label="Password">
           <input
