@@ -129,6 +129,14 @@ t.test('web console', async (t) => {
     await valueIs(page, 'Individual call analysis prompt ID', KNOWN);
     t.pass('Reset shows the saved values again');
 
+    const complete = card.locator('[data-field="openai_complete_prompt_id"]');
+    const counted = stack.fake.count();
+    await page.getByLabel('Complete lead analysis prompt ID', { exact: true }).fill('oops');
+    await complete.getByText('A prompt ID starts with pmpt_').waitFor();
+    t.equal(stack.fake.count(), counted, 'typing a malformed id is flagged locally, without a request');
+    await card.getByRole('button', { name: 'Reset' }).click();
+    await valueIs(page, 'Complete lead analysis prompt ID', '');
+
     const history = page.getByRole('region', { name: 'History' });
     await history.getByRole('cell', { name: KNOWN }).waitFor();
     t.equal(await history.getByRole('button', { name: 'Revert' }).count(), 1);
@@ -231,6 +239,11 @@ t.test('web console', async (t) => {
       const analysis = page.getByRole('region', { name: 'Complete analysis' });
       await analysis.locator('dl.tree').waitFor({ timeout: 60_000 });
       t.pass('the complete analysis is rendered as a definition list');
+    await page.getByLabel('Change status').selectOption('QUALIFIED');
+    await page.getByRole('status').getByText('Lead marked QUALIFIED').waitFor();
+    const leadId = page.url().split('/').pop();
+    const lead = await stack.app.inject({ method: 'GET', url: `/api/leads/${leadId}`, headers: bearer(admin.token) });
+    t.equal(lead.json().status, 'QUALIFIED', 'the status change is stored');
       await screenshot(page, 'lead-detail');
       await onPhone(page, 'lead-detail', async () => {
         t.same(await overflowingElements(page), [], 'lead: nothing sticks out at 390 px');

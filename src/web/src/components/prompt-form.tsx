@@ -73,6 +73,24 @@ export function PromptForm({ target, owner }: { target: PromptTarget; owner?: st
     if (config.data) setValues(toValues(config.data));
   }, [config.data]);
 
+  // While typing, a malformed id is pointed out after a short pause; only Validate asks OpenAI.
+  useEffect(() => {
+    const timer = window.setTimeout(() => {
+      setChecks((current) => {
+        let next = current;
+        for (const { field } of FIELDS) {
+          const value = values[field].trim();
+          const problem = value ? formatError(value) : null;
+          if (problem && current[field].state === 'idle') {
+            next = { ...next, [field]: { state: 'done', result: { valid: false, error: problem } } };
+          }
+        }
+        return next;
+      });
+    }, 500);
+    return () => window.clearTimeout(timer);
+  }, [values]);
+
   const save = useMutation({
     mutationFn: (body: Record<PromptField, string | null>) => saveConfig(target, body),
     onSuccess: (saved) => {

@@ -3,6 +3,7 @@
 import { Link, useParams } from 'react-router-dom';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, errorMessage, unwrap } from '../api/client';
+import type { Lead } from '../api/types';
 import { AnalysisView } from '../components/analysis-view';
 import { LeadScoreCard, ScoreHistoryChart } from '../components/score';
 import { StatusBadge } from '../components/status-badge';
@@ -25,12 +26,22 @@ export default function LeadDetailPage() {
   const setStatus = useMutation({
     mutationFn: (status: LeadStatus) =>
       unwrap(api.PATCH('/api/leads/{id}', { params: { path: { id } }, body: { status } })),
+    // Optimistic: the new status shows at once and is rolled back if the server refuses it.
+    onMutate: async (status) => {
+      await queryClient.cancelQueries({ queryKey: ['lead', id] });
+      const previous = queryClient.getQueryData<Lead>(['lead', id]);
+      if (previous) queryClient.setQueryData<Lead>(['lead', id], { ...previous, status });
+      return { previous };
+    },
     onSuccess: (saved) => {
       queryClient.setQueryData(['lead', id], saved);
       void queryClient.invalidateQueries({ queryKey: ['leads'] });
       toast.success(`Lead marked ${saved.status}`);
     },
-    onError: (error) => toast.error(`Could not change the status: ${errorMessage(error)}`),
+    onError: (error, _status, context) => {
+      if (context?.previous) queryClient.setQueryData(['lead', id], context.previous);
+      toast.error(`Could not change the status: ${errorMessage(error)}`);
+    },
   });
 
   if (lead.isPending) return <Loading text="Loading lead…" />;
