@@ -3,6 +3,7 @@
 //  - PostgreSQL: TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres), or an embedded server
 //    when nothing answers there. A migrated template database is made once; each test file clones its own.
 //  - The workflow bundle is built once and shared by every test file's workers.
+//  - The web console is built (Vite) when its build is missing or older than src/web: the browser tests use it.
 // Everything is torn down afterwards; the exit code is tap's.
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -16,6 +17,7 @@ import { resolveTemporalCli } from '../src/platform/temporal-cli.js';
 import { startTemporalDevServer } from '../src/platform/temporal-dev-server.js';
 import { startEmbeddedPostgres } from '../src/platform/embedded-postgres.js';
 import { workflowsPath } from '../src/worker/worker.js';
+import { ensureConsoleBuilt } from '../src/platform/console-build.js';
 import { freePort } from './support/free-port.js';
 import { dropDatabase, withServer } from './support/databases.js';
 
@@ -76,6 +78,8 @@ try {
     temporalAddress = server.address;
     log(`Temporal dev server on ${temporalAddress}`);
   }
+
+  if (await ensureConsoleBuilt(log)) log('web console built');
 
   // One workflow bundle for the whole run.
   const bundle = await bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } as never });

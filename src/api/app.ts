@@ -14,6 +14,7 @@ import { NUL_MESSAGE, containsNul } from './json-text.js';
 import auth from './plugins/auth.js';
 import rateLimits from './plugins/rate-limits.js';
 import docs from './plugins/swagger.js';
+import webConsole from './plugins/console.js';
 import healthRoutes from './health/routes.js';
 import authRoutes from './auth/routes.js';
 import adminRoutes from './admin/routes.js';
@@ -49,7 +50,13 @@ export interface AppDeps {
 /** How long a client may take to send a whole request (headers and body): slow bodies cannot hold sockets. */
 export const REQUEST_TIMEOUT_MS = 30_000;
 
-export async function buildApp(deps: AppDeps, options: { logger?: FastifyServerOptions['logger'] } = {}) {
+export interface BuildOptions {
+  logger?: FastifyServerOptions['logger'];
+  /** Where the built web console is (default dist/console); tests point it elsewhere. */
+  consoleRoot?: string;
+}
+
+export async function buildApp(deps: AppDeps, options: BuildOptions = {}) {
   const app = Fastify({
     logger: options.logger ?? { level: deps.config.logLevel, redact: [
       'req.headers.authorization', 'req.headers["x-callsense-signature"]',
@@ -122,6 +129,8 @@ export async function buildApp(deps: AppDeps, options: { logger?: FastifyServerO
     await api.register(leadRoutes, { ...deps, prefix: '/leads' });
     await api.register(leadScoreRoutes, { ...deps, prefix: '/leads' });
   }, { prefix: '/api' });
+
+  await app.register(webConsole, options.consoleRoot ? { root: options.consoleRoot } : {});
 
   return app;
 }

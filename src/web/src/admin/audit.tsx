@@ -1,0 +1,70 @@
+// Admin → Audit: who did what, newest first, paginated with the API's cursor.
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { api, unwrap } from '../api/client';
+import type { AuditEntry } from '../api/pending';
+import { AnalysisView } from '../components/analysis-view';
+import { Empty, ErrorNote, formatDate, Loading, LoadMore } from '../components/ui';
+import { AdminsOnly } from './admins-only';
+
+function AuditList() {
+  const audit = useInfiniteQuery({
+    queryKey: ['audit'],
+    initialPageParam: undefined as string | undefined,
+    queryFn: ({ pageParam }) =>
+      unwrap(
+        api.GET('/api/admin/audit', { params: { query: { limit: 50, ...(pageParam ? { cursor: pageParam } : {}) } } }),
+      ),
+    getNextPageParam: (last: { nextCursor: string | null }) => last.nextCursor ?? undefined,
+  });
+  const items: AuditEntry[] = audit.data?.pages.flatMap((p) => p.items) ?? [];
+  if (audit.isPending) return <Loading text="Loading audit log…" />;
+  if (audit.isError) return <ErrorNote error={audit.error} prefix="The audit log is not available" />;
+  if (items.length === 0)
+    return <Empty>Nothing recorded yet — changes to users, prompts and integrations appear here.</Empty>;
+  return (
+    <>
+      <div className="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">When</th>
+              <th scope="col">Who</th>
+              <th scope="col">Action</th>
+              <th scope="col">Target</th>
+              <th scope="col">Details</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((e) => (
+              <tr key={e.id}>
+                <td>{formatDate(e.at)}</td>
+                <td>{e.actor?.email ?? 'system'}</td>
+                <td>{e.action}</td>
+                <td>{e.target ? `${e.target.type} ${e.target.id.slice(0, 8)}` : '—'}</td>
+                <td>
+                  <AnalysisView value={e.details} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <LoadMore
+        hasMore={audit.hasNextPage}
+        loading={audit.isFetchingNextPage}
+        onClick={() => void audit.fetchNextPage()}
+      />
+    </>
+  );
+}
+
+export function AuditPage() {
+  return (
+    <AdminsOnly>
+      <h1>Audit</h1>
+      <section className="card">
+        <AuditList />
+      </section>
+    </AdminsOnly>
+  );
+}

@@ -1,0 +1,89 @@
+// The history of prompt changes (newest first), each with Revert (restores that entry's old value).
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Undo2 } from 'lucide-react';
+import { api, errorMessage, unwrap } from '../api/client';
+import { promptsKey, type PromptTarget } from './prompt-form';
+import { Empty, ErrorNote, formatDate, Loading } from './ui';
+import { useToast } from './toast';
+
+const FIELD_NAMES = { openai_individual_prompt_id: 'Individual', openai_complete_prompt_id: 'Complete' } as const;
+
+function loadHistory(target: PromptTarget) {
+  return target.kind === 'me'
+    ? unwrap(api.GET('/api/openai-prompts/my-prompts/history'))
+    : unwrap(
+        api.GET('/api/openai-prompts/admin/users/{userId}/prompts/history', {
+          params: { path: { userId: target.userId } },
+        }),
+      );
+}
+
+export function PromptHistory({ target }: { target: PromptTarget }) {
+  const queryClient = useQueryClient();
+  const toast = useToast();
+  const history = useQuery({
+    queryKey: ['prompt-history', target.kind === 'me' ? 'me' : target.userId],
+    queryFn: () => loadHistory(target),
+  });
+  const revert = useMutation({
+    mutationFn: (historyId: string) =>
+      unwrap(api.POST('/api/openai-prompts/my-prompts/revert', { body: { historyId } })),
+    onSuccess: (saved) => {
+      queryClient.setQueryData(promptsKey(target), saved);
+      void queryClient.invalidateQueries({ queryKey: ['prompt-history'] });
+      toast.success('Change reverted');
+    },
+    onError: (error) => toast.error(`Could not revert: ${errorMessage(error)}`),
+  });
+
+  if (history.isPending) return <Loading text="Loading history…" />;
+  if (history.isError) return <ErrorNote error={history.error} prefix="Could not load the history" />;
+  if (history.data.length === 0) return <Empty>No changes yet — saving a prompt ID above records it here.</Empty>;
+  return (
+    <div className="table-wrap">
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">When</th>
+            <th scope="col">Prompt</th>
+            <th scope="col">From</th>
+            <th scope="col">To</th>
+            <th scope="col">By</th>
+            {target.kind === 'me' ? (
+              <th scope="col">
+                <span className="sr-only">Actions</span>
+              </th>
+            ) : null}
+          </tr>
+        </thead>
+        <tbody>
+          {history.data.map((entry) => (
+            <tr key={entry.id}>
+              <td>{formatDate(entry.changedAt)}</td>
+              <td>{FIELD_NAMES[entry.field]}</td>
+              <td>
+                <code>{entry.oldValue ?? 'system default'}</code>
+              </td>
+              <td>
+                <code>{entry.newValue ?? 'system default'}</code>
+              </td>
+              <td>{entry.changedBy.email}</td>
+              {target.kind === 'me' ? (
+                <td>
+                  <button
+                    type="button"
+                    className="secondary small"
+                    disabled={revert.isPending}
+                    onClick={() => revert.mutate(entry.id)}
+                  >
+                    <Undo2 aria-hidden size={14} /> Revert
+                  </button>
+                </td>
+              ) : null}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,130 @@
+// One call: status (refreshing while it runs), the prompt used and its source, the analysis as a readable
+// tree, earlier analyses, Reanalyze, and a link to its workflow in the Temporal UI.
+import { useParams, Link } from 'react-router-dom';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { ExternalLink, Loader2, RefreshCw } from 'lucide-react';
+import { api, errorMessage, unwrap } from '../api/client';
+import type { Call } from '../api/types';
+import { AnalysisView } from '../components/analysis-view';
+import { StatusBadge } from '../components/status-badge';
+import { Empty, ErrorNote, formatDate, Loading } from '../components/ui';
+import { useToast } from '../components/toast';
+
+const running = (status: string | undefined) => status === 'queued' || status === 'analyzing';
+
+export function CallDetailPage() {
+  const { id = '' } = useParams();
+  const toast = useToast();
+  const queryClient = useQueryClient();
+  const call = useQuery({
+    queryKey: ['call', id],
+    queryFn: () => unwrap(api.GET('/api/calls/{id}', { params: { path: { id } } })) as Promise<Call>,
+    refetchInterval: (query) => (running(query.state.data?.status) ? 1500 : false),
+  });
+  const analyses = useQuery({
+    queryKey: ['call-analyses', id, call.data?.analyzedAt],
+    queryFn: () => unwrap(api.GET('/api/calls/{id}/analyses', { params: { path: { id } } })),
+    enabled: call.isSuccess,
+    retry: false,
+  });
+  const reanalyze = useMutation({
+    mutationFn: () => unwrap(api.POST('/api/calls/{id}/reanalyze', { params: { path: { id } } })),
+    onSuccess: () => {
+      toast.success('Re-analysis started');
+      void queryClient.invalidateQueries({ queryKey: ['call', id] });
+    },
+    onError: (error) => toast.error(`Could not re-analyse: ${errorMessage(error)}`),
+  });
+
+  if (call.isPending) return <Loading text="Loading call…" />;
+  if (call.isError) return <ErrorNote error={call.error} prefix="Could not load the call" />;
+  const c = call.data;
+  return (
+    <>
+      <p>
+        <Link to="/calls">← Calls</Link>
+      </p>
+      <h1>Call {c.callId}</h1>
+      <section className="card" aria-labelledby="call-summary">
+        <h2 id="call-summary">Summary</h2>
+        <dl className="facts">
+          <dt>Status</dt>
+          <dd>
+            <StatusBadge status={c.status} />
+          </dd>
+          <dt>Prompt</dt>
+          <dd>
+            <code>{c.promptId ?? '—'}</code>
+            {c.promptVersion ? ` (version ${c.promptVersion})` : ''}
+          </dd>
+          <dt>Prompt source</dt>
+          <dd>
+            {c.promptSource === 'user'
+              ? 'user (your prompt)'
+              : c.promptSource === 'system'
+                ? 'system (default prompt)'
+                : '—'}
+          </dd>
+          <dt>Model</dt>
+          <dd>{c.model ?? '—'}</dd>
+          <dt>Lead</dt>
+          <dd>
+            <Link to={`/leads/${c.leadId}`}>Open lead</Link>
+          </dd>
+          <dt>Provider</dt>
+          <dd>{c.source ?? 'callsense'}</dd>
+          <dt>Received</dt>
+          <dd>{formatDate(c.createdAt)}</dd>
+          <dt>Analysed</dt>
+          <dd>{formatDate(c.analyzedAt)}</dd>
+        </dl>
+        {c.error ? <p className="error-note">{c.error}</p> : null}
+        <div className="actions">
+          <button type="button" onClick={() => reanalyze.mutate()} disabled={reanalyze.isPending || running(c.status)}>
+            {reanalyze.isPending ? (
+              <Loader2 className="spin" aria-hidden size={16} />
+            ) : (
+              <RefreshCw aria-hidden size={16} />
+            )}
+            Reanalyze
+          </button>
+          {c.workflowUrl ? (
+            <a className="button secondary" href={c.workflowUrl} target="_blank" rel="noreferrer">
+              Open in Temporal UI <ExternalLink aria-hidden size={14} />
+            </a>
+          ) : (
+            <span className="muted">Workflow {c.workflowId}</span>
+          )}
+        </div>
+      </section>
+      <section className="card" aria-labelledby="call-analysis">
+        <h2 id="call-analysis">Analysis</h2>
+        {c.analysis ? (
+          <AnalysisView value={c.analysis} />
+        ) : (
+          <Empty>{running(c.status) ? 'The analysis is running…' : 'No analysis stored.'}</Empty>
+        )}
+      </section>
+      {typeof c.transcript === 'string' && c.transcript ? (
+        <section className="card" aria-labelledby="call-transcript">
+          <h2 id="call-transcript">Transcript</h2>
+          <pre className="transcript">{c.transcript}</pre>
+        </section>
+      ) : null}
+      <section className="card" aria-labelledby="call-analyses">
+        <h2 id="call-analyses">Earlier analyses</h2>
+        {analyses.isPending && analyses.fetchStatus !== 'idle' ? <Loading /> : null}
+        {analyses.isError ? <ErrorNote error={analyses.error} prefix="Earlier analyses are not available" /> : null}
+        {analyses.data && analyses.data.length === 0 ? <Empty>None yet.</Empty> : null}
+        {analyses.data?.map((a) => (
+          <details key={a.createdAt}>
+            <summary>
+              {formatDate(a.createdAt)} · {a.promptId ?? '—'} ({a.promptSource ?? '—'}) · {a.model ?? '—'}
+            </summary>
+            <AnalysisView value={a.analysis} />
+          </details>
+        ))}
+      </section>
+    </>
+  );
+}
