@@ -35,7 +35,7 @@ export interface VapiIntegration {
 }
 export interface AuditEntry {
   id: string;
-  actor: { id: string; email: string } | null;
+  actor: { id: string; email: string | null } | null;
   action: string;
   target: { type: string; id: string } | null;
   details: Record<string, unknown>;
