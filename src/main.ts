@@ -1,7 +1,6 @@
 // `npm start`: the whole system on one machine. Starts what the configuration does not point at
 // (embedded PostgreSQL, Temporal dev server with its Web UI), migrates, then runs worker and API.
 import closeWithGrace from 'close-with-grace';
-import { installTemporalRuntime } from './observability/temporal-runtime.js';
 import { startTracing } from './observability/tracing.js';
 import { loadConfig } from './config.js';
 import { createOrm } from './db/orm.js';
@@ -20,8 +19,6 @@ async function seedDemoData(orm: Orm) {
 const config = loadConfig();
 // Before any client, app or worker exists (off, and not even loaded, without OTEL_EXPORTER_OTLP_ENDPOINT).
 const tracer = await startTracing({ endpoint: config.otlpEndpoint, serviceName: 'callsense' });
-// First: the Temporal Runtime (pino logger, SDK metrics) must be installed before any worker connection.
-await installTemporalRuntime({ logLevel: config.logLevel });
 const services = await startServices(config);
 const stops: (() => Promise<void>)[] = [services.stop];
 if (tracer) stops.push(() => tracer.shutdown()); // flushes the last spans after everything else stopped
