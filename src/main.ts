@@ -1,6 +1,5 @@
 // `npm start`: the whole system on one machine. Starts what the configuration does not point at
 // (embedded PostgreSQL, Temporal dev server with its Web UI), migrates, then runs worker and API.
-import { installTemporalRuntime } from './observability/temporal-runtime.js';
 import { startTracing } from './observability/tracing.js';
 import { isDevelopment, loadConfig } from './config.js';
 import { createOrm } from './db/orm.js';
@@ -20,8 +19,6 @@ async function seedDemoData(orm: Orm) {
 const config = loadConfig();
 // Before any client, app or worker exists (off, and not even loaded, without OTEL_EXPORTER_OTLP_ENDPOINT).
 const tracer = await startTracing({ endpoint: config.otlpEndpoint, serviceName: 'callsense' });
-// First: the Temporal Runtime (pino logger, SDK metrics) must be installed before any worker connection.
-await installTemporalRuntime({ logLevel: config.logLevel });
 // Installed before anything starts: a Ctrl-C during start-up still stops what was started.
 const shutdown = handleShutdown();
 const stops = { push: shutdown.add };

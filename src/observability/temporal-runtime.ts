@@ -12,11 +12,20 @@ export interface RuntimeInstallation {
 }
 
 let installed: RuntimeInstallation | undefined;
+let preferredLogger: Logger | undefined;
+
+/**
+ * The logger the Runtime gets when a worker installs it. Installing it eagerly would keep a process
+ * without workers alive (the Runtime polls for Core's logs until its last worker stops).
+ */
+export function setTemporalRuntimeLogger(logger: Logger): void {
+  preferredLogger = logger;
+}
 
 /** Installs the Runtime (once; later calls return the first installation). */
 export async function installTemporalRuntime(options: { logLevel: string; logger?: Logger }): Promise<RuntimeInstallation> {
   if (installed) return installed;
-  const logger = options.logger ?? createLogger(options.logLevel);
+  const logger = options.logger ?? preferredLogger ?? createLogger(options.logLevel);
   if (Runtime._instance) {
     // Someone else installed it (or a worker started first): logs and SDK metrics stay theirs.
     installed = { coreMetricsUrl: undefined, logger };

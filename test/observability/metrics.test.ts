@@ -82,6 +82,7 @@ t.test('API and worker metrics count what happened', async (t) => {
   const temporal = m.filter((f) => f.name.startsWith('temporal_'));
   t.ok(temporal.length > 0, `the Temporal SDK's metrics are there (${temporal.length} families)`);
   t.ok(sampleSum(m, 'temporal_workflow_completed_total') >= 3, 'the SDK counted the completed workflows');
+  t.ok(histogramCount(m, 'temporal_activity_schedule_to_start_latency_seconds') > 0, 'the latency the README alerts on');
   for (const family of m.filter((f) => f.name.startsWith('callsense_'))) {
     for (const sample of family.metrics) {
       const values = Object.values(sample.labels ?? {}).join(' ');

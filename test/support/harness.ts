@@ -3,7 +3,7 @@
 // this file's own (so parallel test files never take each other's tasks).
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Test } from 'tap';
-import { installTemporalRuntime } from '../../src/observability/temporal-runtime.js';
+import { setTemporalRuntimeLogger } from '../../src/observability/temporal-runtime.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createOrm, type Orm } from '../../src/db/orm.js';
@@ -16,7 +16,7 @@ import { startFakeOpenAI, type FakeOpenAI } from './fake-openai.js';
 
 // Worker lifecycle chatter drowns test output; warnings and errors still show.
 // (JSON on stderr: stdout is tap's.)
-await installTemporalRuntime({ logLevel: 'warn', logger: createLogger('warn', { fd: 2 }) });
+setTemporalRuntimeLogger(createLogger('warn', { fd: 2 }));
 
 export const SYSTEM_INDIVIDUAL_PROMPT = 'pmpt_system_individual';
 export const SYSTEM_COMPLETE_PROMPT = 'pmpt_system_complete';
