@@ -44,7 +44,7 @@ export async function setUserPrompts(tenant: Tenant, userId: string, prompts: { 
 
 export async function waitForCall(tenant: Tenant, id: string, statuses: CallStatus[] = ['analyzed', 'failed'], timeoutMs = 60_000): Promise<ICall> {
   return waitFor(async () => {
-    const call = await tenant.em().findOne(Call, { id });
+    const call = await tenant.em().findOne(Call, { id }, { populate: ['transcript'] });
     return call && statuses.includes(call.status) ? call : null;
   }, { timeoutMs, intervalMs: 200, what: `call ${id} to be ${statuses.join(' or ')}` });
 }
