@@ -35,7 +35,7 @@ t.test('one webhook, one trace: API → workflow → activities → OpenAI reque
   const spans = await waitFor(() => {
     const found = inTrace();
     const names = new Set(found.map((s) => s.name));
-    return names.has('RunWorkflow:callAnalysisWorkflow') && names.has('RunActivity:completeCallAnalysis') ? found : null;
+    return names.has('RunWorkflow:callAnalysisWorkflow') && names.has('RunActivity:extractCallAnalysis') ? found : null;
   }, { what: 'the workflow and activity spans in the webhook\'s trace' });
   const names = spans.map((s) => s.name);
   t.ok(names.includes('StartWorkflow:callAnalysisWorkflow'), 'the API starts the workflow inside the request\'s trace');
