@@ -28,6 +28,8 @@ const EnvSchema = Type.Object({
   OPENAI_RETRY_WINDOW_SECONDS: Type.Integer({ default: 86400, minimum: 1 }),
   // Not in the contract: the longest pause between two tries of a transiently failing OpenAI request.
   OPENAI_RETRY_MAX_BACKOFF_SECONDS: Type.Number({ default: 300, exclusiveMinimum: 0 }),
+  // Not in the contract: OpenAI requests one worker runs at once for one organization.
+  OPENAI_MAX_CONCURRENT_PER_ORGANIZATION: Type.Integer({ default: 8, minimum: 1 }),
   TEMPORAL_UI_URL: Type.Optional(Type.String({ minLength: 1 })),
   SCORING_SCHEDULE_CRON: Type.String({ default: '0 3 * * 0' }),
   SCORING_SCHEDULE_TIMEZONE: Type.String({ default: 'UTC' }),
@@ -81,6 +83,7 @@ export interface Config {
     timeoutMs: number;
     retryWindowSeconds: number;
     retryMaxBackoffSeconds: number;
+    maxConcurrentPerOrganization: number;
   };
   scoring: { scheduleCron: string; scheduleTimezone: string; minLeadsPerClass: number; scheduleEnabled: boolean };
   webhookToleranceSeconds: number;
@@ -168,6 +171,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { dote
       timeoutMs: raw.OPENAI_TIMEOUT_MS,
       retryWindowSeconds: raw.OPENAI_RETRY_WINDOW_SECONDS,
       retryMaxBackoffSeconds: raw.OPENAI_RETRY_MAX_BACKOFF_SECONDS,
+      maxConcurrentPerOrganization: raw.OPENAI_MAX_CONCURRENT_PER_ORGANIZATION,
     },
     scoring: {
       scheduleCron: raw.SCORING_SCHEDULE_CRON,

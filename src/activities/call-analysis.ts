@@ -14,6 +14,7 @@ import { signalLeadWorkflow } from '../temporal/starters.js';
 import { CallNotFoundError, asBookkeeping } from './failures.js';
 import { candidateForAttempt, databaseFailure, noteFallback, openAIFailure, type RetryWindow } from './openai-retry.js';
 import { forgetAnswer, recallAnswer, rememberAnswer } from './answer-cache.js';
+import { forgetBusyTries, openAIAttempt } from './tenant-slots.js';
 import { heartbeating } from './heartbeat.js';
 import type { ActivityDeps } from './deps.js';
 
@@ -44,7 +45,7 @@ function runKeyOf(kind: string): string {
   return `${execution?.workflowId}:${execution?.runId}:${kind}`;
 }
 
-export function createCallAnalysisActivities({ orm, openai, config, temporal, metrics }: ActivityDeps) {
+export function createCallAnalysisActivities({ orm, openai, config, temporal, metrics, tenantSlots }: ActivityDeps) {
   return {
     /**
      * Moves the call to `analyzing` and returns the prompts to try. `finished` when the call is analysed already
@@ -89,7 +90,9 @@ export function createCallAnalysisActivities({ orm, openai, config, temporal, me
 
         let answer = recallAnswer<Answer>(runKey);
         if (!answer) {
-          const prompt = candidateForAttempt(input.candidates, Context.current().info.attempt);
+          const release = tenantSlots.acquire(organizationId, runKey);
+          const attempt = openAIAttempt(runKey, Context.current().info.attempt);
+          const prompt = candidateForAttempt(input.candidates, attempt);
           noteFallback(input, prompt, 'individual', metrics);
           const started = Date.now();
           try {
@@ -98,7 +101,9 @@ export function createCallAnalysisActivities({ orm, openai, config, temporal, me
             checkStorableOutput(output);
             answer = { ...output, prompt, usage: result.usage, latencyMs: Date.now() - started };
           } catch (error) {
-            throw openAIFailure(error, window, prompt.promptId);
+            throw openAIFailure(error, window, prompt.promptId, attempt);
+          } finally {
+            release();
           }
         }
 
@@ -143,6 +148,7 @@ export function createCallAnalysisActivities({ orm, openai, config, temporal, me
           throw databaseFailure(error, 'Storing the analysis', window);
         }
         forgetAnswer(runKey);
+        forgetBusyTries(runKey);
         if (answer.prompt.source === 'system' && input.userPromptConfigured) {
           log.info('call analysed with the system prompt instead of the user\'s', { callRowId, promptId: answer.prompt.promptId });
         }

@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import type { Orm } from '../db/orm.js';
 import type { OpenAIGateway } from '../openai/gateway.js';
 import type { WorkerMetrics } from '../observability/metrics.js';
+import type { TenantSlots } from './tenant-slots.js';
 
 /** What activities need from the outside world; handed to the activity factories by the worker. */
 export interface ActivityDeps {
@@ -13,4 +14,6 @@ export interface ActivityDeps {
   temporal: Client;
   /** Where the OpenAI activities count fallbacks to the system prompt. */
   metrics?: WorkerMetrics;
+  /** The per-organization cap on in-flight OpenAI requests of this worker. */
+  tenantSlots: TenantSlots;
 }

@@ -15,6 +15,7 @@ import { parseJsonObject } from '../openai/gateway.js';
 import { asBookkeeping } from './failures.js';
 import { candidateForAttempt, databaseFailure, noteFallback, openAIFailure, type RetryWindow } from './openai-retry.js';
 import { forgetAnswer, recallAnswer, rememberAnswer } from './answer-cache.js';
+import { forgetBusyTries, openAIAttempt } from './tenant-slots.js';
 import { heartbeating } from './heartbeat.js';
 import type { ActivityDeps } from './deps.js';
 
@@ -37,7 +38,7 @@ interface FoldAnswer {
   basis: { completeAnalysisAt: string | null; calls: { id: string; analyzedAt: string | null }[] };
 }
 
-export function createLeadAnalysisActivities({ orm, openai, config, metrics }: ActivityDeps) {
+export function createLeadAnalysisActivities({ orm, openai, config, metrics, tenantSlots }: ActivityDeps) {
   const unfolded = (leadId: string) => ({ lead: leadId, status: 'analyzed' as const, foldedAt: null });
 
   return {
@@ -82,7 +83,9 @@ export function createLeadAnalysisActivities({ orm, openai, config, metrics }: A
 
         let answer = recallAnswer<FoldAnswer>(runKey);
         if (!answer) {
-          const prompt = candidateForAttempt(input.candidates, info.attempt);
+          const release = tenantSlots.acquire(organizationId, runKey);
+          const attempt = openAIAttempt(runKey, info.attempt);
+          const prompt = candidateForAttempt(input.candidates, attempt);
           noteFallback(input, prompt, 'complete', metrics);
           const started = Date.now();
           try {
@@ -100,7 +103,9 @@ export function createLeadAnalysisActivities({ orm, openai, config, metrics }: A
               },
             };
           } catch (error) {
-            throw openAIFailure(error, window, prompt.promptId);
+            throw openAIFailure(error, window, prompt.promptId, attempt);
+          } finally {
+            release();
           }
         }
 
@@ -149,6 +154,7 @@ export function createLeadAnalysisActivities({ orm, openai, config, metrics }: A
         } catch (error) {
           if (error instanceof StaleFoldError) {
             forgetAnswer(runKey);
+        forgetBusyTries(runKey);
             log.info('the lead changed while its fold ran; folding again', { leadId });
             throw ApplicationFailure.create({ type: 'StaleFold', message: 'The lead changed while it was folded', nextRetryDelay: 1000 });
           }
@@ -156,6 +162,7 @@ export function createLeadAnalysisActivities({ orm, openai, config, metrics }: A
           throw databaseFailure(error, 'Storing the complete analysis', window);
         }
         forgetAnswer(runKey);
+        forgetBusyTries(runKey);
         const remaining = await em.count(Call, unfolded(leadId)).catch(() => 1);
         return { folded: stored.basis.calls.length, remaining };
       });

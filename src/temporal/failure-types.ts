@@ -15,6 +15,8 @@ export const FailureType = {
   /** PostgreSQL refused the data (SQLSTATE class 22 or 23): retrying cannot help. */
   DataError: 'DataError',
   CallNotFound: 'CallNotFound',
+  /** The organization has as many OpenAI requests in flight as it may: tried again shortly, costs no try. */
+  OrganizationBusy: 'OrganizationBusy',
 } as const;
 
 /** Failures no retry can fix: the analysis (or fold) ends at once. */

@@ -2,8 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import { createActivities } from '../activities/index.js';
-import type { ActivityDeps } from '../activities/deps.js';
+import { createActivities, type ActivitySetup } from '../activities/index.js';
 import type { WorkerMetrics } from '../observability/metrics.js';
 import { metricsSinks } from '../observability/worker-sinks.js';
 import { tracing } from '../observability/tracing.js';
@@ -14,7 +13,7 @@ export function workflowsPath(): string {
   return existsSync(js) ? js : fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 }
 
-export interface WorkerSetup extends ActivityDeps {
+export interface WorkerSetup extends ActivitySetup {
   connection: NativeConnection;
   /** A prebuilt bundle (WORKFLOW_BUNDLE_PATH), to skip bundling at start-up (tests build it once per run). */
   workflowBundlePath?: string | undefined;

@@ -19,7 +19,8 @@ const CALLS_PER_LEAD = 3;
 /** `npm run worker` as a child process, with the stack's environment; resolves once it polls. */
 async function startWorkerProcess(stack: Stack) {
   const child = spawn(process.execPath, ['--import', 'tsx', WORKER_MAIN], {
-    env: { ...process.env, ...stack.env, WORKFLOW_BUNDLE_PATH: process.env.WORKFLOW_BUNDLE_PATH ?? '' },
+    // At info, so the worker says when it polls.
+    env: { ...process.env, ...stack.env, LOG_LEVEL: 'info', WORKFLOW_BUNDLE_PATH: process.env.WORKFLOW_BUNDLE_PATH ?? '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

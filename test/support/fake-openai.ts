@@ -39,6 +39,8 @@ export interface FakeOpenAI {
   /** While set, every request (any prompt) gets this answer: an outage. `null` ends it. */
   setOutage(behavior: { status: number; headers?: Record<string, string> } | null): void;
   count(promptId?: string): number;
+  /** The most requests for this prompt id that were open at the same time. */
+  maxConcurrent(promptId: string): number;
   reset(): void;
   close(): Promise<void>;
 }
@@ -57,6 +59,8 @@ export async function startFakeOpenAI(options: { port?: number } = {}): Promise<
   const prompts = new Map<string, PromptScript>();
   const queues = new Map<string, Behavior[]>();
   const requests: RecordedRequest[] = [];
+  const open = new Map<string, number>();
+  const peak = new Map<string, number>();
   let outage: Behavior | null = null;
 
   const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
@@ -80,6 +84,12 @@ export async function startFakeOpenAI(options: { port?: number } = {}): Promise<
     const promptId = (body.prompt as { id?: string } | undefined)?.id;
     const recorded: RecordedRequest = { promptId, input: body.input, body, at: Date.now() };
     requests.push(recorded);
+    if (promptId) {
+      const now = (open.get(promptId) ?? 0) + 1;
+      open.set(promptId, now);
+      peak.set(promptId, Math.max(peak.get(promptId) ?? 0, now));
+      res.once('close', () => open.set(promptId, (open.get(promptId) ?? 1) - 1));
+    }
 
     const queued = outage ?? (promptId ? queues.get(promptId)?.shift() : undefined);
     const script = promptId ? prompts.get(promptId) : undefined;
@@ -154,6 +164,7 @@ export async function startFakeOpenAI(options: { port?: number } = {}): Promise<
     removePrompt: (id) => void prompts.delete(id),
     enqueue: (id, ...behaviors) => void queues.set(id, [...(queues.get(id) ?? []), ...behaviors]),
     setOutage: (behavior) => void (outage = behavior),
+    maxConcurrent: (promptId) => peak.get(promptId) ?? 0,
     count: (promptId) => (promptId === undefined ? requests.length : requests.filter((r) => r.promptId === promptId).length),
     reset: () => {
       requests.length = 0;
