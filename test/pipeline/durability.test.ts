@@ -27,10 +27,15 @@ async function startWorkerProcess(stack: Stack) {
   child.stdout.on('data', (chunk) => { output += chunk; });
   child.stderr.on('data', (chunk) => { output += chunk; });
   const exited = once(child, 'exit');
-  await waitFor(() => {
-    if (child.exitCode !== null) throw new Error(`worker exited during start-up:\n${output}`);
-    return output.includes('CallSense worker polling');
-  }, { timeoutMs: 60_000, what: 'the worker process to poll' });
+  try {
+    await waitFor(() => {
+      if (child.exitCode !== null) throw new Error(`worker exited during start-up:\n${output}`);
+      return output.includes('CallSense worker polling');
+    }, { timeoutMs: 60_000, what: 'the worker process to poll' });
+  } catch (error) {
+    child.kill('SIGKILL'); // a worker that never polled must not keep the test process alive
+    throw error;
+  }
   return { child, exited, output: () => output };
 }
 

@@ -1,6 +1,7 @@
 // The web console in a real browser against the real stack (API + PostgreSQL + Temporal + worker + the
 // OpenAI stand-in): sign-in, the prompt settings, admin pages, and a delivered call reaching `analyzed`.
 import t from 'tap';
+import { insertLeads, outcomeLeads } from '../scoring/seed.js';
 import type { Page } from 'playwright-core';
 import { startStack, waitFor, SYSTEM_INDIVIDUAL_PROMPT } from '../support/harness.js';
 import { addUser, bearer, deliverCall, signup, webhookSecretOf } from '../support/api.js';
@@ -255,6 +256,27 @@ t.test('web console', async (t) => {
       await page.getByRole('heading', { name: 'Scoring', level: 1, exact: true }).waitFor();
       await page.getByRole('button', { name: 'Retrain now' }).waitFor();
       await screenshot(page, 'scoring');
+
+      // Enough WON and LOST leads: Retrain now makes the admin's model, and the open lead shows its band.
+      await insertLeads(stack.orm, admin.organization.id, admin.user.id, outcomeLeads(20, 20, 7, (won, rand) => ({
+        sentiment: won === rand() < 0.85 ? 'positive' : 'negative',
+        interestLevel: won ? 5 + Math.round(rand() * 5) : Math.round(rand() * 6),
+      })));
+      await page.getByRole('button', { name: 'Retrain now' }).click();
+      await waitFor(async () => {
+        const status = await stack.app.inject({ method: 'GET', url: '/api/ai/scoring/status', headers: bearer(admin.token) });
+        return status.json().state === 'trained';
+      }, { timeoutMs: 90_000, what: 'the admin\'s model to be trained' });
+      await page.reload();
+      await page.getByRole('cell', { name: /^v1 active/ }).waitFor();
+      await screenshot(page, 'scoring-trained');
+      const score = await stack.app.inject({ method: 'GET', url: `/api/leads/${leadId}/score`, headers: bearer(admin.token) });
+      t.equal(score.statusCode, 200, score.body);
+      await page.goto(`${base}/leads/${leadId}`);
+      await page.getByLabel(`Band ${score.json().band}`, { exact: true }).waitFor();
+      t.pass(`the lead page shows band ${score.json().band}, as the API scores it`);
+      await page.getByRole('img', { name: 'Top contributions to the score' }).waitFor();
+      await screenshot(page, 'lead-detail-scored');
     },
   );
 
