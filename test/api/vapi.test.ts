@@ -54,7 +54,7 @@ t.test('the right secret stores the report and it is analysed; the same call.id 
   delete textOnly.message.artifact.messages;
   const res = await deliverVapi(stack.app, tenant.organizationId, secret, textOnly);
   t.equal(res.statusCode, 202, res.body);
-  const stored = await tenant.em().findOneOrFail(Call, { id: res.json().id });
+  const stored = await tenant.em().findOneOrFail(Call, { id: res.json().id }, { populate: ['transcript'] });
   t.match(stored.transcript, /^AI: Thanks for calling CallSense/, 'the transcript text as sent');
   t.equal(stored.user, tenant.admin.user.id, 'the default user');
 });
