@@ -47,9 +47,10 @@ stops.push(api.stop);
 const temporalUi = services.temporalUiUrl ?? '(external Temporal: see its own Web UI)';
 console.log(`
 CallSense is running
+  Console      ${api.url}/
   API          ${api.url}/api
   API docs     ${api.url}/api/docs
   Temporal UI  ${temporalUi}
   Temporal     ${services.temporalAddress} (namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue})
   Metrics      ${api.url}/metrics (API), ${worker.metricsUrl} (worker)
-${demo ? `  Demo login   ${demo.email} / ${demo.password} (POST /api/auth/login)\n` : ''}Press Ctrl-C to stop.`);
+${demo ? `  Demo login   ${demo.email} / ${demo.password} (sign in to the console, or POST /api/auth/login)\n` : ''}Press Ctrl-C to stop.`);
