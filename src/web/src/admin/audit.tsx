@@ -1,7 +1,7 @@
 // Admin → Audit: who did what, newest first, paginated with the API's cursor.
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { api, unwrap } from '../api/client';
-import type { AuditEntry } from '../api/pending';
+import type { AuditEntry } from '../api/types';
 import { AnalysisView } from '../components/analysis-view';
 import { Empty, ErrorNote, formatDate, Loading, LoadMore } from '../components/ui';
 import { AdminsOnly } from './admins-only';

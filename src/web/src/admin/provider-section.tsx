@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Loader2, Plus, Trash2 } from 'lucide-react';
 import { api, ApiError, errorMessage, unwrap } from '../api/client';
-import type { RetellIntegration, VapiIntegration } from '../api/pending';
+import type { RetellIntegration, VapiIntegration } from '../api/types';
 import { Confirm } from '../components/confirm';
 import { ErrorNote, Field, Loading } from '../components/ui';
 import { useToast } from '../components/toast';

@@ -1,9 +1,8 @@
 // The typed API client: paths and shapes come from the server's own OpenAPI document (schema.d.ts).
 import createClient, { type Middleware } from 'openapi-fetch';
 import type { paths } from './schema';
-import type { PendingPaths } from './pending';
 
-export type ApiPaths = paths & Omit<PendingPaths, keyof paths>;
+export type ApiPaths = paths;
 
 /** An API answer other than 2xx, in the contract's error shape. */
 export class ApiError extends Error {

@@ -20,4 +20,7 @@ type RawCallList = Ok<'/api/calls/', 'get'>;
 export type CallList = Omit<RawCallList, 'items'> & { items: (RawCallList['items'][number] & CallExtras)[] };
 export type Lead = Ok<'/api/leads/{id}', 'get'>;
 export type LeadList = Ok<'/api/leads/', 'get'>;
+export type RetellIntegration = Ok<'/api/admin/integrations/retell', 'get'>;
+export type VapiIntegration = Ok<'/api/admin/integrations/vapi', 'get'>;
+export type AuditEntry = Ok<'/api/admin/audit', 'get'>['items'][number];
 export type PromptField = 'openai_individual_prompt_id' | 'openai_complete_prompt_id';
