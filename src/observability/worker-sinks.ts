@@ -7,7 +7,6 @@ export function metricsSinks(metrics: WorkerMetrics): InjectedSinks<MetricsSinks
   return {
     callsenseMetrics: {
       analysis: { fn: (_info, outcome, promptSource) => metrics.recordAnalysis(outcome, promptSource) },
-      fallback: { fn: (_info, kind, reason) => metrics.recordFallback(kind, reason) },
       fold: { fn: (_info, outcome, seconds) => metrics.recordFold(outcome, seconds) },
     },
   };

@@ -4,12 +4,10 @@
 import { proxySinks, type Sinks } from '@temporalio/workflow';
 
 export type PromptSource = 'user' | 'system';
-export type AnalysisKind = 'individual' | 'complete';
 
 export interface MetricsSinks extends Sinks {
   callsenseMetrics: {
     analysis(outcome: 'analyzed' | 'failed', promptSource: PromptSource | 'none'): void;
-    fallback(kind: AnalysisKind, reason: string): void;
     fold(outcome: 'folded' | 'failed', seconds: number): void;
   };
 }
@@ -19,11 +17,6 @@ const { callsenseMetrics } = proxySinks<MetricsSinks>();
 /** A call analysis ended (stored or failed for good). */
 export function recordAnalysis(outcome: 'analyzed' | 'failed', promptSource: PromptSource | 'none'): void {
   callsenseMetrics.analysis(outcome, promptSource);
-}
-
-/** The user's prompt gave up (`reason`) and the system prompt runs instead. */
-export function recordFallback(kind: AnalysisKind, reason: string): void {
-  callsenseMetrics.fallback(kind, reason);
 }
 
 /** A fold of new call analyses into the complete analysis ended, after `seconds` (workflow time). */
