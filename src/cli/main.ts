@@ -2,7 +2,8 @@
 // Results are JSON on stdout; refusals are one line on stderr and exit code 1 (2 for bad usage).
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../config.js';
-import { commands, type Command } from './commands/index.js';
+import type { Command } from './commands/command.js';
+import { commands } from './commands/index.js';
 import { CliError, createContext } from './context.js';
 
 function usage(): string {

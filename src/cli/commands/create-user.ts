@@ -1,6 +1,6 @@
 import { AccountError, createUser } from '../../domain/accounts/users.js';
 import { CliError } from '../context.js';
-import type { Command } from './index.js';
+import type { Command } from './command.js';
 import { checkEmail, checkPassword, generatePassword, organizationEm } from './support.js';
 
 const command: Command = {

@@ -3,7 +3,7 @@ import fastifyJwt from '@fastify/jwt';
 import { User } from '../../domain/accounts/user.entity.js';
 import { normalizeEmail } from '../../domain/accounts/users.js';
 import { CliError } from '../context.js';
-import type { Command } from './index.js';
+import type { Command } from './command.js';
 
 const command: Command = {
   name: 'issue-token',

@@ -3,7 +3,7 @@ import { reanalysisWhere } from '../../domain/calls/reanalysis-filter.js';
 import { AUDIT_ACTIONS, recordAudit } from '../../domain/audit/index.js';
 import { startReanalysis } from '../../temporal/starters.js';
 import { CliError } from '../context.js';
-import type { Command } from './index.js';
+import type { Command } from './command.js';
 import { organizationEm } from './support.js';
 
 const command: Command = {

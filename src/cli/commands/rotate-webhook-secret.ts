@@ -1,5 +1,5 @@
 import { rotateWebhookSecret } from '../../domain/accounts/webhook-secret.js';
-import type { Command } from './index.js';
+import type { Command } from './command.js';
 import { organizationEm } from './support.js';
 
 const command: Command = {

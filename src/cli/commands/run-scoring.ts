@@ -2,7 +2,7 @@ import { Organization } from '../../domain/accounts/organization.entity.js';
 import { AUDIT_ACTIONS, recordAudit } from '../../domain/audit/index.js';
 import { startOrganizationScoring } from '../../temporal/scoring-runs.js';
 import { tenantEm } from '../../domain/tenancy/tenant-em.js';
-import type { Command } from './index.js';
+import type { Command } from './command.js';
 import { organizationEm } from './support.js';
 
 const command: Command = {
