@@ -3,13 +3,10 @@ import Fastify, { type FastifyServerOptions } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { randomUUID } from 'node:crypto';
-import type { Client, Connection } from '@temporalio/client';
-import type { Config } from '../config.js';
-import type { Orm } from '../db/orm.js';
-import type { OpenAIGateway } from '../openai/gateway.js';
+import type { AppDeps } from './deps.js';
 import { createValidatorCompiler } from './validation.js';
 import errors, { badRequest } from './plugins/errors.js';
-import security, { type SecurityOptions } from './plugins/security.js';
+import security from './plugins/security.js';
 import { NUL_MESSAGE, containsNul } from './json-text.js';
 import auth from './plugins/auth.js';
 import rateLimits from './plugins/rate-limits.js';
@@ -32,20 +29,7 @@ import reanalysisRoutes from './admin/reanalysis-routes.js';
 import promptMetricsRoutes from './prompts/metrics-routes.js';
 import apiMetrics from '../observability/api-metrics.js';
 
-export interface AppDeps {
-  config: Config;
-  orm: Orm;
-  temporal: { client: Client; connection: Connection };
-  openai: OpenAIGateway;
-  /** Login attempts per account per minute (default 10: slows guessing, never a real user). */
-  loginRateLimit?: number;
-  /** Overrides of the overload thresholds (tests). */
-  pressure?: SecurityOptions['pressure'];
-  /** Login attempts per client address per minute (default 30: one address spraying many accounts). */
-  loginAddressRateLimit?: number;
-  /** Signups per client address per minute (default 5). */
-  signupRateLimit?: number;
-}
+export type { AppDeps } from './deps.js';
 
 /** How long a client may take to send a whole request (headers and body): slow bodies cannot hold sockets. */
 export const REQUEST_TIMEOUT_MS = 30_000;

@@ -2,14 +2,13 @@
 // admin's organization, and its progress (from the workflow itself).
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 import { Call } from '../../domain/calls/call.entity.js';
 import { User } from '../../domain/accounts/user.entity.js';
 import { reanalysisWhere } from '../../domain/calls/reanalysis-filter.js';
 import { reanalysisStatus, startReanalysis } from '../../temporal/starters.js';
 import { AUDIT_ACTIONS, recordAudit } from '../../domain/audit/index.js';
-import { ErrorSchema } from '../accounts-schemas.js';
-import { isUuid } from '../json-schemas.js';
+import { ErrorSchema, isUuid } from '../schemas/common.js';
 import { badRequest, notFound } from '../plugins/errors.js';
 
 const ReanalyzeBody = Type.Object({

@@ -1,15 +1,15 @@
 // Admin routes of CONTRACT §3 "Accounts": users of the admin's own organization, its webhook secret, its audit trail.
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 import { Organization } from '../../domain/accounts/organization.entity.js';
 import { User } from '../../domain/accounts/user.entity.js';
 import { AccountError, createUser, deleteUser, updateUser } from '../../domain/accounts/users.js';
 import { rotateWebhookSecret } from '../../domain/accounts/webhook-secret.js';
 import { AuditEvent, type IAuditEvent } from '../../domain/audit/index.js';
 import { conflict, notFound } from '../plugins/errors.js';
-import { Email, ErrorSchema, Name, Password, RoleSchema, UserSchema, toUserDto } from '../accounts-schemas.js';
-import { isUuid } from '../json-schemas.js';
+import { ErrorSchema, isUuid } from '../schemas/common.js';
+import { Email, Name, Password, RoleSchema, UserSchema, toUserDto } from '../schemas/accounts.js';
 import { PageQuery, findPage, pageOf } from '../pagination.js';
 
 const asHttp = (error: unknown) => (error instanceof AccountError ? conflict(error.message) : error);

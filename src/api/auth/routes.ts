@@ -1,12 +1,13 @@
 // POST /auth/signup, POST /auth/login, GET /auth/me (CONTRACT §3 "Accounts").
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 import { User } from '../../domain/accounts/user.entity.js';
 import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from '../../domain/accounts/password.js';
 import { AccountError, createOrganization } from '../../domain/accounts/users.js';
 import { conflict, forbidden, unauthorized } from '../plugins/errors.js';
-import { Email, ErrorSchema, Name, OrganizationSchema, Password, UserSchema, normalizeEmail, toUserDto } from '../accounts-schemas.js';
+import { ErrorSchema } from '../schemas/common.js';
+import { Email, Name, OrganizationSchema, Password, UserSchema, normalizeEmail, toUserDto } from '../schemas/accounts.js';
 
 const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
   app.post('/signup', {

@@ -2,13 +2,12 @@
 // connection to a voice platform. Credentials go in whole and come out as their last 4 characters only.
 import { Type, type TSchema } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 import { Integration, type IIntegration, type Provider } from '../../domain/integrations/integration.entity.js';
 import { findIntegration, foreignUserIds, saveIntegration } from '../../domain/integrations/settings.js';
 import { AUDIT_ACTIONS, recordAudit } from '../../domain/audit/index.js';
 import { badRequest, unprocessable } from '../plugins/errors.js';
-import { ErrorSchema } from '../accounts-schemas.js';
-import { Nullable, NullableString } from '../json-schemas.js';
+import { ErrorSchema, Nullable, NullableString } from '../schemas/common.js';
 
 /** How each provider names its credential and its id→user map, in requests and answers. */
 const SHAPES = {

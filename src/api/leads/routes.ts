@@ -3,10 +3,9 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 import { Lead } from '../../domain/leads/lead.entity.js';
-import { ErrorSchema } from '../accounts-schemas.js';
-import { isUuid } from '../json-schemas.js';
+import { ErrorSchema, isUuid } from '../schemas/common.js';
 import { PageQuery, findPage, pageOf } from '../pagination.js';
 import { notFound } from '../plugins/errors.js';
 import { LeadDetailSchema, LeadSchema, LeadStatusSchema, toLeadDto } from './schemas.js';

@@ -3,12 +3,11 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 import { Lead } from '../../domain/leads/lead.entity.js';
 import { LeadScoreHistory, SCORE_CAUSES } from '../../domain/scoring/lead-score-history.entity.js';
 import { bandOf } from '../../domain/scoring/calibration.js';
-import { ErrorSchema } from '../accounts-schemas.js';
-import { IsoDateTime, isUuid } from '../json-schemas.js';
+import { ErrorSchema, IsoDateTime, isUuid } from '../schemas/common.js';
 import { HttpError, notFound } from '../plugins/errors.js';
 import { ScopeSchema } from '../scoring/schemas.js';
 

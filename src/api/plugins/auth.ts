@@ -9,7 +9,7 @@ import type { Orm } from '../../db/orm.js';
 import { User, type Role } from '../../domain/accounts/user.entity.js';
 import { tenantEm } from '../../domain/tenancy/tenant-em.js';
 import { forbidden, unauthorized } from './errors.js';
-import { isUuid } from '../json-schemas.js';
+import { isUuid } from '../schemas/common.js';
 
 export interface AuthContext {
   userId: string;

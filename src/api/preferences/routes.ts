@@ -1,11 +1,10 @@
 // GET|PUT /ai/preferences (CONTRACT §3 "AI personalization"): the caller's own preferences.
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 import { INSIGHTS_FREQUENCIES } from '../../domain/preferences/user-ai-preferences.entity.js';
 import { getPreferences, savePreferences } from '../../domain/preferences/preferences.js';
-import { ErrorSchema } from '../accounts-schemas.js';
-import { NullableString } from '../json-schemas.js';
+import { ErrorSchema, NullableString } from '../schemas/common.js';
 
 const fields = {
   chatbotTone: Type.String({ minLength: 1, maxLength: 100 }),

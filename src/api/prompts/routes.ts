@@ -1,7 +1,7 @@
 // /openai-prompts/* (CONTRACT §3 "Prompt configuration"): a user's own prompt ids, and the admin's view of them.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 import { User } from '../../domain/accounts/user.entity.js';
 import { PROMPT_FIELDS, PromptChange } from '../../domain/prompts/prompt-change.entity.js';
 import { systemDefaults } from '../../domain/prompts/prompt-resolver.js';
@@ -15,11 +15,10 @@ import {
 } from '../../openai/errors.js';
 import { publicOpenAIMessage } from '../../openai/public-message.js';
 import { HttpError, badRequest, notFound } from '../plugins/errors.js';
-import { ErrorSchema } from '../accounts-schemas.js';
+import { ErrorSchema, isUuid } from '../schemas/common.js';
 import {
   BulkPromptBody, BulkResult, Preview, PreviewBody, PromptHistory, PromptPatchBody, PromptSettings, RevertBody, UserIdParams, Validation, ValidateBody,
 } from './schemas.js';
-import { isUuid } from '../json-schemas.js';
 
 
 /** What a failed preview run means for the caller: their prompt (400) or OpenAI being unusable right now (502/503). */

@@ -4,7 +4,7 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 import { User } from '../../domain/accounts/user.entity.js';
 import { LeadScoringModel } from '../../domain/scoring/lead-scoring-model.entity.js';
 import { modelScoringUser } from '../../domain/scoring/score-lead.js';
@@ -14,8 +14,7 @@ import type { TrainingOutcome } from '../../domain/scoring/train-user-model.js';
 import { nextScheduledScoringRun, startOrganizationScoring, startUserScoring, waitForScoring } from '../../temporal/scoring-runs.js';
 import { HttpError, notFound } from '../plugins/errors.js';
 import { AUDIT_ACTIONS, recordAudit } from '../../domain/audit/index.js';
-import { ErrorSchema } from '../accounts-schemas.js';
-import { isUuid } from '../json-schemas.js';
+import { ErrorSchema, isUuid } from '../schemas/common.js';
 import { ModelSchema, RunResultSchema, Started, StatusSchema, VERSION_FIELDS, VersionSchema, toModelDto, toVersionDto } from './schemas.js';
 
 export { organizationScoringRunId } from '../../temporal/ids.js';

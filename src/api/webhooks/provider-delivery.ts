@@ -1,7 +1,7 @@
 // What the Retell and Vapi routes share: finding the organization's integration (404 when there is none) and
 // turning a mapped provider call into a stored call through the common intake, or a 422 naming what is missing.
 import type { FastifyRequest } from 'fastify';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 import { Organization } from '../../domain/accounts/organization.entity.js';
 import { User } from '../../domain/accounts/user.entity.js';
 import type { CallSource } from '../../domain/calls/call.entity.js';
@@ -13,7 +13,7 @@ import { credentialOf, findIntegration } from '../../domain/integrations/setting
 import { SealedSecretError } from '../../domain/secrets/sealed.js';
 import { tenantEm } from '../../domain/tenancy/tenant-em.js';
 import { HttpError, notFound, unprocessable } from '../plugins/errors.js';
-import { isUuid } from '../json-schemas.js';
+import { isUuid } from '../schemas/common.js';
 import { acceptCall } from './accept-call.js';
 
 declare module 'fastify' {

@@ -3,12 +3,11 @@
 // carries a finished call) → mapping (422) → the common intake (202).
 import { Type, type Static } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 import { RETELL_CALL_EVENTS, checkRetellSignature, mapRetellCall } from '../../domain/integrations/retell.js';
 import type { RetellCall } from '../../domain/integrations/retell.js';
 import { unauthorized, unprocessable } from '../plugins/errors.js';
-import { ErrorSchema } from '../accounts-schemas.js';
-import { Nullable, NullableString } from '../json-schemas.js';
+import { ErrorSchema, Nullable, NullableString } from '../schemas/common.js';
 import { rawBodyOf, rawJsonBody, requireJsonBody } from './raw-body.js';
 import { deliverProviderCall, providerIntegration } from './provider-delivery.js';
 

@@ -2,7 +2,7 @@
 // Order of checks: organization (404) → signature (401) → JSON and schema (400) → user of that org (422).
 import { Type, type Static } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 import { Organization } from '../../domain/accounts/organization.entity.js';
 import { User } from '../../domain/accounts/user.entity.js';
 import { tenantEm } from '../../domain/tenancy/tenant-em.js';
@@ -10,12 +10,10 @@ import { checkWebhookSignature } from '../../domain/webhooks/signature.js';
 import { acceptedWebhookSecrets } from '../../domain/accounts/webhook-secret.js';
 import { MAX_TRANSCRIPT_CHARS, transcriptLength } from '../../domain/calls/transcript.js';
 import { badRequest, notFound, unauthorized, unprocessable } from '../plugins/errors.js';
-import { ErrorSchema } from '../accounts-schemas.js';
-import { NullableString, isUuid } from '../json-schemas.js';
+import { ErrorSchema, NullableString, TranscriptSchema, isUuid } from '../schemas/common.js';
 import { rawBodyOf, rawJsonBody, requireJsonBody } from './raw-body.js';
 import { acceptCall } from './accept-call.js';
 
-const Turn = Type.Object({ role: Type.String({ minLength: 1, maxLength: 50 }), content: Type.String({ maxLength: 100_000 }) }, { additionalProperties: false });
 const CallBody = Type.Object({
   callId: Type.String({ minLength: 1, maxLength: 255 }),
   userId: Type.String({ minLength: 1, maxLength: 64 }),
@@ -26,7 +24,7 @@ const CallBody = Type.Object({
     phone: Type.Optional(NullableString({ maxLength: 64 })),
     email: Type.Optional(NullableString({ maxLength: 320 })),
   }, { additionalProperties: false }),
-  transcript: Type.Union([Type.String({ minLength: 1, maxLength: MAX_TRANSCRIPT_CHARS }), Type.Array(Turn, { minItems: 1, maxItems: 5000 })]),
+  transcript: TranscriptSchema,
   startedAt: Type.Optional(Type.String({ format: 'date-time' })),
   durationSeconds: Type.Optional(Type.Number({ minimum: 0, maximum: 86_400 })),
   metadata: Type.Optional(Type.Object({}, { additionalProperties: true })),

@@ -4,12 +4,11 @@
 // 20 s at most: the answer comes as soon as the call is stored and its workflow started.
 import { Type, type Static } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 import { VAPI_CALL_MESSAGE, mapVapiReport, vapiSecretMatches } from '../../domain/integrations/vapi.js';
 import type { VapiReport } from '../../domain/integrations/vapi.js';
 import { unauthorized } from '../plugins/errors.js';
-import { ErrorSchema } from '../accounts-schemas.js';
-import { Nullable, NullableString } from '../json-schemas.js';
+import { ErrorSchema, Nullable, NullableString } from '../schemas/common.js';
 import { rawJsonBody, requireJsonBody } from './raw-body.js';
 import { deliverProviderCall, providerIntegration } from './provider-delivery.js';
 
