@@ -12,21 +12,7 @@ import auth from './plugins/auth.js';
 import rateLimits from './plugins/rate-limits.js';
 import docs from './plugins/swagger.js';
 import webConsole from './plugins/console.js';
-import healthRoutes from './health/routes.js';
-import authRoutes from './auth/routes.js';
-import adminRoutes from './admin/routes.js';
-import promptRoutes from './prompts/routes.js';
-import preferencesRoutes from './preferences/routes.js';
-import webhookRoutes from './webhooks/routes.js';
-import retellWebhookRoutes from './webhooks/retell.js';
-import vapiWebhookRoutes from './webhooks/vapi.js';
-import integrationRoutes from './integrations/routes.js';
-import callRoutes from './calls/routes.js';
-import leadRoutes from './leads/routes.js';
-import leadScoreRoutes from './leads/score-routes.js';
-import scoringRoutes from './scoring/routes.js';
-import reanalysisRoutes from './admin/reanalysis-routes.js';
-import promptMetricsRoutes from './prompts/metrics-routes.js';
+import apiRoutes from './routes.js';
 import apiMetrics from '../observability/api-metrics.js';
 
 export type { AppDeps } from './deps.js';
@@ -97,21 +83,7 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}) {
   await app.register(auth, { config: deps.config, orm: deps.orm });
 
   await app.register(async (api) => {
-    await api.register(healthRoutes, deps);
-    await api.register(authRoutes, { ...deps, prefix: '/auth' });
-    await api.register(adminRoutes, { ...deps, prefix: '/admin' });
-    await api.register(reanalysisRoutes, { ...deps, prefix: '/admin' });
-    await api.register(promptRoutes, { ...deps, prefix: '/openai-prompts' });
-    await api.register(promptMetricsRoutes, { ...deps, prefix: '/openai-prompts' });
-    await api.register(preferencesRoutes, { ...deps, prefix: '/ai' });
-    await api.register(scoringRoutes, deps);
-    await api.register(webhookRoutes, { ...deps, prefix: '/webhooks' });
-    await api.register(retellWebhookRoutes, { ...deps, prefix: '/webhooks' });
-    await api.register(vapiWebhookRoutes, { ...deps, prefix: '/webhooks' });
-    await api.register(integrationRoutes, { ...deps, prefix: '/admin/integrations' });
-    await api.register(callRoutes, { ...deps, prefix: '/calls' });
-    await api.register(leadRoutes, { ...deps, prefix: '/leads' });
-    await api.register(leadScoreRoutes, { ...deps, prefix: '/leads' });
+    await api.register(apiRoutes, deps);
   }, { prefix: '/api' });
 
   await app.register(webConsole, options.consoleRoot ? { root: options.consoleRoot } : {});

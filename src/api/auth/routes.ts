@@ -1,4 +1,4 @@
-// POST /auth/signup, POST /auth/login, GET /auth/me (CONTRACT §3 "Accounts").
+// POST /auth/signup, POST /auth/login (CONTRACT §3 "Accounts"): the routes that need no token.
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppDeps } from '../deps.js';
@@ -62,14 +62,6 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
       await em.nativeUpdate(User, { id: user.id }, { passwordHash: await hashPassword(request.body.password) }, { filters: false });
     }
     return { token: app.signToken({ sub: user.id, org: user.organization, role: user.role }), user: toUserDto(user) };
-  });
-
-  app.get('/me', {
-    onRequest: [app.authenticate],
-    schema: { tags: ['accounts'], security: [{ bearerAuth: [] }], response: { 200: UserSchema, 401: ErrorSchema } },
-  }, async (request) => {
-    const user = await request.em.findOneOrFail(User, { id: request.auth.userId });
-    return toUserDto(user);
   });
 };
 

@@ -19,15 +19,14 @@ const Preferences = Type.Object(fields);
 const PreferencesPatch = Type.Partial(Type.Object(fields), { additionalProperties: false });
 
 const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app) => {
-  app.addHook('onRequest', app.authenticate);
-  const secured = { tags: ['preferences'], security: [{ bearerAuth: [] }] };
+  const tags = ['preferences'];
 
-  app.get('/preferences', { schema: { ...secured, response: { 200: Preferences, 401: ErrorSchema } } }, async (request) => {
+  app.get('/preferences', { schema: { tags, response: { 200: Preferences, 401: ErrorSchema } } }, async (request) => {
     return getPreferences(request.em, request.auth.userId);
   });
 
   app.put('/preferences', {
-    schema: { ...secured, body: PreferencesPatch, response: { 200: Preferences, 400: ErrorSchema, 401: ErrorSchema } },
+    schema: { tags, body: PreferencesPatch, response: { 200: Preferences, 400: ErrorSchema, 401: ErrorSchema } },
   }, async (request) => {
     return savePreferences(request.em, { organizationId: request.auth.organizationId, userId: request.auth.userId }, request.body);
   });

@@ -34,12 +34,10 @@ interface Row {
 }
 
 const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app) => {
-  app.addHook('onRequest', app.authenticate);
 
   app.get('/metrics', {
     schema: {
       tags: ['prompts'],
-      security: [{ bearerAuth: [] }],
       summary: 'Prompt performance: analyses, failures, fallbacks, tokens and median latency per prompt version',
       querystring: Type.Object({
         since: Type.Optional(Type.String({ format: 'date-time' })),
