@@ -21,7 +21,9 @@ const stack = await startBenchStack({
       const user = await pool!.query('select id, role from users where id = $1 and organization_id = $2', key);
       if (!user.rowCount) throw new Error('no such user');
       const settings = await pool!.query(
-        'select openai_individual_prompt_id, openai_complete_prompt_id from users where id = $1 and organization_id = $2', key,
+        'select openai_individual_prompt_id, openai_complete_prompt_id from users'
+        + ' where id = $1 and organization_id = $2',
+        key,
       );
       return settings.rows[0];
     });
