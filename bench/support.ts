@@ -50,7 +50,13 @@ async function cleanup() {
 }
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void cleanup().then(() => process.exit(130)));
 
-export async function startBenchStack(options: { worker: boolean }): Promise<BenchStack> {
+export interface BenchStackOptions {
+  worker: boolean;
+  /** Adds bench-only routes (baselines) before the app is ready. */
+  extraRoutes?: (app: App) => void;
+}
+
+export async function startBenchStack(options: BenchStackOptions): Promise<BenchStack> {
   try {
     const scratch = await mkdtemp(join(tmpdir(), 'callsense-bench-'));
     cleanups.push(() => rm(scratch, { recursive: true, force: true }));
@@ -92,6 +98,7 @@ export async function startBenchStack(options: { worker: boolean }): Promise<Ben
     cleanups.push(() => temporal.close());
     const app = await buildApp({ config, orm, temporal, openai: createOpenAIGateway(config.openai) }, { logger: false });
     cleanups.push(() => app.close());
+    options.extraRoutes?.(app);
     await app.ready();
     if (options.worker) {
       const worker = await startWorker(config, { databaseUrl, temporalAddress }, { orm, ensureSchedule: false });

@@ -3,49 +3,19 @@ import Fastify, { type FastifyServerOptions } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { randomUUID } from 'node:crypto';
-import type { Client, Connection } from '@temporalio/client';
-import type { Config } from '../config.js';
-import type { Orm } from '../db/orm.js';
-import type { OpenAIGateway } from '../openai/gateway.js';
+import type { AppDeps } from './deps.js';
 import { createValidatorCompiler } from './validation.js';
 import errors, { badRequest } from './plugins/errors.js';
-import security, { type SecurityOptions } from './plugins/security.js';
+import security from './plugins/security.js';
 import { NUL_MESSAGE, containsNul } from './json-text.js';
 import auth from './plugins/auth.js';
 import rateLimits from './plugins/rate-limits.js';
 import docs from './plugins/swagger.js';
 import webConsole from './plugins/console.js';
-import healthRoutes from './health/routes.js';
-import authRoutes from './auth/routes.js';
-import adminRoutes from './admin/routes.js';
-import promptRoutes from './prompts/routes.js';
-import preferencesRoutes from './preferences/routes.js';
-import webhookRoutes from './webhooks/routes.js';
-import retellWebhookRoutes from './webhooks/retell.js';
-import vapiWebhookRoutes from './webhooks/vapi.js';
-import integrationRoutes from './integrations/routes.js';
-import callRoutes from './calls/routes.js';
-import leadRoutes from './leads/routes.js';
-import leadScoreRoutes from './leads/score-routes.js';
-import scoringRoutes from './scoring/routes.js';
-import reanalysisRoutes from './admin/reanalysis-routes.js';
-import promptMetricsRoutes from './prompts/metrics-routes.js';
+import apiRoutes from './routes.js';
 import apiMetrics from '../observability/api-metrics.js';
 
-export interface AppDeps {
-  config: Config;
-  orm: Orm;
-  temporal: { client: Client; connection: Connection };
-  openai: OpenAIGateway;
-  /** Login attempts per account per minute (default 10: slows guessing, never a real user). */
-  loginRateLimit?: number;
-  /** Overrides of the overload thresholds (tests). */
-  pressure?: SecurityOptions['pressure'];
-  /** Login attempts per client address per minute (default 30: one address spraying many accounts). */
-  loginAddressRateLimit?: number;
-  /** Signups per client address per minute (default 5). */
-  signupRateLimit?: number;
-}
+export type { AppDeps } from './deps.js';
 
 /** How long a client may take to send a whole request (headers and body): slow bodies cannot hold sockets. */
 export const REQUEST_TIMEOUT_MS = 30_000;
@@ -113,21 +83,7 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}) {
   await app.register(auth, { config: deps.config, orm: deps.orm });
 
   await app.register(async (api) => {
-    await api.register(healthRoutes, deps);
-    await api.register(authRoutes, { ...deps, prefix: '/auth' });
-    await api.register(adminRoutes, { ...deps, prefix: '/admin' });
-    await api.register(reanalysisRoutes, { ...deps, prefix: '/admin' });
-    await api.register(promptRoutes, { ...deps, prefix: '/openai-prompts' });
-    await api.register(promptMetricsRoutes, { ...deps, prefix: '/openai-prompts' });
-    await api.register(preferencesRoutes, { ...deps, prefix: '/ai' });
-    await api.register(scoringRoutes, deps);
-    await api.register(webhookRoutes, { ...deps, prefix: '/webhooks' });
-    await api.register(retellWebhookRoutes, { ...deps, prefix: '/webhooks' });
-    await api.register(vapiWebhookRoutes, { ...deps, prefix: '/webhooks' });
-    await api.register(integrationRoutes, { ...deps, prefix: '/admin/integrations' });
-    await api.register(callRoutes, { ...deps, prefix: '/calls' });
-    await api.register(leadRoutes, { ...deps, prefix: '/leads' });
-    await api.register(leadScoreRoutes, { ...deps, prefix: '/leads' });
+    await api.register(apiRoutes, deps);
   }, { prefix: '/api' });
 
   await app.register(webConsole, options.consoleRoot ? { root: options.consoleRoot } : {});

@@ -5,7 +5,7 @@ import { Type, type TSchema } from 'typebox';
 import { raw, type EntityName, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badRequest } from './plugins/errors.js';
-import { isUuid } from './json-schemas.js';
+import { isUuid } from './schemas/common.js';
 
 export const PageQuery = {
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),

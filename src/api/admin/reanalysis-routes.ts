@@ -2,14 +2,13 @@
 // admin's organization, and its progress (from the workflow itself).
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 import { Call } from '../../domain/calls/call.entity.js';
 import { User } from '../../domain/accounts/user.entity.js';
 import { reanalysisWhere } from '../../domain/calls/reanalysis-filter.js';
 import { reanalysisStatus, startReanalysis } from '../../temporal/starters.js';
 import { AUDIT_ACTIONS, recordAudit } from '../../domain/audit/index.js';
-import { ErrorSchema } from '../accounts-schemas.js';
-import { isUuid } from '../json-schemas.js';
+import { ErrorSchema, isUuid } from '../schemas/common.js';
 import { badRequest, notFound } from '../plugins/errors.js';
 
 const ReanalyzeBody = Type.Object({
@@ -21,13 +20,11 @@ const ReanalyzeBody = Type.Object({
 }, { additionalProperties: false });
 
 const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
-  app.addHook('onRequest', app.authenticate);
-  app.addHook('onRequest', app.requireAdmin);
-  const secured = { tags: ['admin'], security: [{ bearerAuth: [] }] };
+  const tags = ['admin'];
 
   app.post('/calls/reanalyze', {
     schema: {
-      ...secured,
+      tags,
       summary: 'Re-analyse every matching call of the organization (bounded concurrency; watch the progress route)',
       body: ReanalyzeBody,
       response: { 202: Type.Object({ workflowId: Type.String(), total: Type.Integer() }), 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema },
@@ -57,7 +54,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
 
   app.get('/reanalysis/:workflowId', {
     schema: {
-      ...secured,
+      tags,
       summary: 'Progress of a bulk re-analysis',
       params: Type.Object({ workflowId: Type.String({ maxLength: 200 }) }),
       response: {

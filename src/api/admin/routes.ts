@@ -1,15 +1,15 @@
 // Admin routes of CONTRACT §3 "Accounts": users of the admin's own organization, its webhook secret, its audit trail.
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 import { Organization } from '../../domain/accounts/organization.entity.js';
 import { User } from '../../domain/accounts/user.entity.js';
 import { AccountError, createUser, deleteUser, updateUser } from '../../domain/accounts/users.js';
 import { rotateWebhookSecret } from '../../domain/accounts/webhook-secret.js';
 import { AuditEvent, type IAuditEvent } from '../../domain/audit/index.js';
 import { conflict, notFound } from '../plugins/errors.js';
-import { Email, ErrorSchema, Name, Password, RoleSchema, UserSchema, toUserDto } from '../accounts-schemas.js';
-import { isUuid } from '../json-schemas.js';
+import { ErrorSchema, isUuid } from '../schemas/common.js';
+import { Email, Name, Password, RoleSchema, UserSchema, toUserDto } from '../schemas/accounts.js';
 import { PageQuery, findPage, pageOf } from '../pagination.js';
 
 const asHttp = (error: unknown) => (error instanceof AccountError ? conflict(error.message) : error);
@@ -35,17 +35,16 @@ function toAuditDto(event: IAuditEvent) {
 }
 
 const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
-  // Every route here: a valid token, then the admin role. The tenant filter keeps them inside the organization.
-  app.addHook('onRequest', app.authenticate);
-  app.addHook('onRequest', app.requireAdmin);
+  // Registered in the admin group (a valid token, then the admin role); the tenant filter keeps them inside the
+  // organization.
 
-  const secured = { tags: ['admin'], security: [{ bearerAuth: [] }] };
+  const tags = ['admin'];
   const WebhookSecret = Type.Object({ webhookSecret: Type.String() });
   const UserIdParams = Type.Object({ userId: Type.String() });
   const actorOf = (request: { auth: { userId: string; email: string } }) => ({ id: request.auth.userId, email: request.auth.email });
 
   app.get('/users', {
-    schema: { ...secured, response: { 200: Type.Array(UserSchema), 401: ErrorSchema, 403: ErrorSchema } },
+    schema: { tags, response: { 200: Type.Array(UserSchema), 401: ErrorSchema, 403: ErrorSchema } },
   }, async (request) => {
     const users = await request.em.find(User, {}, { orderBy: { createdAt: 'asc', id: 'asc' } });
     return users.map(toUserDto);
@@ -53,7 +52,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
 
   app.post('/users', {
     schema: {
-      ...secured,
+      tags,
       body: Type.Object({ email: Email, password: Password, role: RoleSchema, firstName: Type.Optional(Name), lastName: Type.Optional(Name) }, { additionalProperties: false }),
       response: { 201: UserSchema, 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 409: ErrorSchema },
     },
@@ -66,7 +65,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
 
   app.patch('/users/:userId', {
     schema: {
-      ...secured,
+      tags,
       params: UserIdParams,
       body: Type.Object({
         role: Type.Optional(RoleSchema),
@@ -87,7 +86,10 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
   });
 
   app.delete('/users/:userId', {
-    schema: { ...secured, params: UserIdParams, response: { 204: Type.Null(), 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema } },
+    schema: {
+      tags, params: UserIdParams,
+      response: { 204: Type.Null(), 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema },
+    },
   }, async (request, reply) => {
     const { userId } = request.params;
     const deleted = isUuid(userId)
@@ -101,7 +103,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
 
   app.get('/audit', {
     schema: {
-      ...secured,
+      tags,
       summary: "The organization's audit trail, newest first",
       querystring: Type.Object(PageQuery, { additionalProperties: false }),
       response: { 200: pageOf(AuditItem), 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema },
@@ -112,7 +114,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
   });
 
   app.get('/webhook-secret', {
-    schema: { ...secured, response: { 200: WebhookSecret, 401: ErrorSchema, 403: ErrorSchema } },
+    schema: { tags, response: { 200: WebhookSecret, 401: ErrorSchema, 403: ErrorSchema } },
   }, async (request) => {
     const org = await request.em.findOneOrFail(Organization, { id: request.auth.organizationId }, { fields: ['id', 'webhookSecret'] });
     return { webhookSecret: org.webhookSecret };
@@ -120,7 +122,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
 
   app.post('/webhook-secret/rotate', {
     schema: {
-      ...secured,
+      tags,
       summary: 'A new webhook secret; the previous one keeps working until previousSecretValidUntil',
       response: {
         200: Type.Object({ webhookSecret: Type.String(), previousSecretValidUntil: Type.String({ format: 'date-time' }) }),

@@ -1,12 +1,13 @@
-// POST /auth/signup, POST /auth/login, GET /auth/me (CONTRACT §3 "Accounts").
+// POST /auth/signup, POST /auth/login (CONTRACT §3 "Accounts"): the routes that need no token.
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 import { User } from '../../domain/accounts/user.entity.js';
 import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from '../../domain/accounts/password.js';
 import { AccountError, createOrganization } from '../../domain/accounts/users.js';
 import { conflict, forbidden, unauthorized } from '../plugins/errors.js';
-import { Email, ErrorSchema, Name, OrganizationSchema, Password, UserSchema, normalizeEmail, toUserDto } from '../accounts-schemas.js';
+import { ErrorSchema } from '../schemas/common.js';
+import { Email, Name, OrganizationSchema, Password, UserSchema, normalizeEmail, toUserDto } from '../schemas/accounts.js';
 
 const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
   app.post('/signup', {
@@ -61,14 +62,6 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
       await em.nativeUpdate(User, { id: user.id }, { passwordHash: await hashPassword(request.body.password) }, { filters: false });
     }
     return { token: app.signToken({ sub: user.id, org: user.organization, role: user.role }), user: toUserDto(user) };
-  });
-
-  app.get('/me', {
-    onRequest: [app.authenticate],
-    schema: { tags: ['accounts'], security: [{ bearerAuth: [] }], response: { 200: UserSchema, 401: ErrorSchema } },
-  }, async (request) => {
-    const user = await request.em.findOneOrFail(User, { id: request.auth.userId });
-    return toUserDto(user);
   });
 };
 

@@ -4,13 +4,12 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 import { Call } from '../../domain/calls/call.entity.js';
 import { Analysis } from '../../domain/analyses/analysis.entity.js';
 import { workflowUrl } from '../../temporal/links.js';
 import { RunAlreadyOpenError, startCallReanalysis } from '../../temporal/starters.js';
-import { ErrorSchema, Uuid } from '../accounts-schemas.js';
-import { isUuid } from '../json-schemas.js';
+import { ErrorSchema, Uuid, isUuid } from '../schemas/common.js';
 import { AUDIT_ACTIONS, recordAudit } from '../../domain/audit/index.js';
 import { PageQuery, findPage, pageOf } from '../pagination.js';
 import { conflict, notFound } from '../plugins/errors.js';
@@ -24,13 +23,12 @@ async function findVisibleCall(em: EntityManager, id: string, options: { withTra
 }
 
 const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
-  app.addHook('onRequest', app.authenticate);
-  const secured = { tags: ['calls'], security: [{ bearerAuth: [] }] };
+  const tags = ['calls'];
   const CallParams = Type.Object({ id: Type.String() });
 
   app.get('/', {
     schema: {
-      ...secured,
+      tags,
       summary: 'Calls, newest first (a user sees their own, an admin the organization\'s)',
       querystring: Type.Object({ leadId: Type.Optional(Uuid), status: Type.Optional(CallStatusSchema), ...PageQuery }, { additionalProperties: false }),
       response: { 200: pageOf(CallSchema), 400: ErrorSchema, 401: ErrorSchema },
@@ -41,7 +39,10 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
   });
 
   app.get('/:id', {
-    schema: { ...secured, summary: 'One call, its transcript and its analysis', params: CallParams, response: { 200: CallDetailSchema, 401: ErrorSchema, 404: ErrorSchema } },
+    schema: {
+      tags, summary: 'One call, its transcript and its analysis', params: CallParams,
+      response: { 200: CallDetailSchema, 401: ErrorSchema, 404: ErrorSchema },
+    },
   }, async (request) => {
     const call = await findVisibleCall(request.em, request.params.id, { withTranscript: true });
     return { ...toCallDetailDto(call), workflowUrl: workflowUrl(deps.config.temporal, call.workflowId) };
@@ -49,7 +50,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
 
   app.get('/:id/analyses', {
     schema: {
-      ...secured,
+      tags,
       summary: 'Every analysis of the call, newest first (re-analysis keeps the earlier ones)',
       params: CallParams,
       response: { 200: Type.Array(CallAnalysisEntrySchema), 401: ErrorSchema, 404: ErrorSchema },
@@ -70,7 +71,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
 
   app.post('/:id/reanalyze', {
     schema: {
-      ...secured,
+      tags,
       summary: 'Analyse the call again with the prompts configured now (its lead is folded and scored again)',
       params: CallParams,
       response: { 202: Type.Object({ id: Uuid, workflowId: Type.String() }), 401: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema },

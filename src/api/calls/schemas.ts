@@ -1,8 +1,7 @@
 // The call as clients see it (CONTRACT §3 "GET /calls/:id"): ISO-8601 times, null where absent.
 import { Type, type Static } from 'typebox';
 import { CALL_SOURCES, CALL_STATUSES, type ICall } from '../../domain/calls/call.entity.js';
-import { Uuid } from '../accounts-schemas.js';
-import { IsoDateTime, JsonObject, Nullable, PromptSourceSchema } from '../json-schemas.js';
+import { Uuid, IsoDateTime, JsonObject, Nullable, PromptSourceSchema } from '../schemas/common.js';
 
 export const CallStatusSchema = Type.Enum(CALL_STATUSES);
 

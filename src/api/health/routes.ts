@@ -1,7 +1,9 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 import { RETRY_AFTER_SECONDS } from '../plugins/unavailable.js';
+import { errorBody } from '../plugins/errors.js';
+import { ErrorSchema } from '../schemas/common.js';
 
 const withTimeout = <T>(promise: Promise<T>, ms: number, what: string) =>
   Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms).unref())]);
@@ -14,7 +16,8 @@ const healthRoutes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
       tags: ['operations'],
       response: {
         200: Type.Object({ status: Type.Literal('ready'), checks: Type.Record(Type.String(), Type.String()) }),
-        503: Type.Object({ statusCode: Type.Number(), error: Type.String(), message: Type.String(), checks: Type.Record(Type.String(), Type.String()) }),
+        // The common error body, plus which dependency is down.
+        503: Type.Object({ ...ErrorSchema.properties, checks: Type.Record(Type.String(), Type.String()) }),
       },
     },
   }, async (request, reply) => {
@@ -34,7 +37,7 @@ const healthRoutes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
     ]);
     if (down.length) {
       reply.header('retry-after', String(RETRY_AFTER_SECONDS));
-      return reply.status(503).send({ statusCode: 503, error: 'Service Unavailable', message: `Not ready: ${down.join(' and ')} not answering`, checks });
+      return reply.status(503).send({ ...errorBody(503, `Not ready: ${down.join(' and ')} not answering`), checks });
     }
     return { status: 'ready' as const, checks };
   });

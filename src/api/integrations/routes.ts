@@ -2,13 +2,12 @@
 // connection to a voice platform. Credentials go in whole and come out as their last 4 characters only.
 import { Type, type TSchema } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 import { Integration, type IIntegration, type Provider } from '../../domain/integrations/integration.entity.js';
 import { findIntegration, foreignUserIds, saveIntegration } from '../../domain/integrations/settings.js';
 import { AUDIT_ACTIONS, recordAudit } from '../../domain/audit/index.js';
 import { badRequest, unprocessable } from '../plugins/errors.js';
-import { ErrorSchema } from '../accounts-schemas.js';
-import { Nullable, NullableString } from '../json-schemas.js';
+import { ErrorSchema, Nullable, NullableString } from '../schemas/common.js';
 
 /** How each provider names its credential and its id→user map, in requests and answers. */
 const SHAPES = {
@@ -47,9 +46,7 @@ function bodySchema(provider: Provider): TSchema {
 }
 
 const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
-  app.addHook('onRequest', app.authenticate);
-  app.addHook('onRequest', app.requireAdmin);
-  const secured = { tags: ['admin'], security: [{ bearerAuth: [] }] };
+  const tags = ['admin'];
   const AdminErrors = { 401: ErrorSchema, 403: ErrorSchema };
 
   function answer(provider: Provider, organizationId: string, integration: IIntegration | null) {
@@ -70,13 +67,13 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
 
     app.get(`/${provider}`, {
       schema: {
-        ...secured, summary: `The ${provider} integration`, response: { 200: Answer, ...AdminErrors },
+        tags, summary: `The ${provider} integration`, response: { 200: Answer, ...AdminErrors },
       },
     }, async (request) => answer(provider, request.auth.organizationId, await findIntegration(request.em, provider)));
 
     app.put(`/${provider}`, {
       schema: {
-        ...secured,
+        tags,
         summary: `Connect or update the ${provider} integration`,
         body: bodySchema(provider),
         response: { 200: Answer, 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 422: ErrorSchema },
@@ -118,7 +115,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
 
     app.delete(`/${provider}`, {
       schema: {
-        ...secured,
+        tags,
         summary: `Disconnect ${provider}: its webhook answers 404 afterwards`,
         response: { 204: Type.Null({ description: 'Disconnected (or was not connected)' }), ...AdminErrors },
       },

@@ -3,10 +3,9 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 import { Lead } from '../../domain/leads/lead.entity.js';
-import { ErrorSchema } from '../accounts-schemas.js';
-import { isUuid } from '../json-schemas.js';
+import { ErrorSchema, isUuid } from '../schemas/common.js';
 import { PageQuery, findPage, pageOf } from '../pagination.js';
 import { notFound } from '../plugins/errors.js';
 import { LeadDetailSchema, LeadSchema, LeadStatusSchema, toLeadDto } from './schemas.js';
@@ -20,13 +19,12 @@ async function findVisibleLead(em: EntityManager, id: string) {
 }
 
 const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
-  app.addHook('onRequest', app.authenticate);
-  const secured = { tags: ['leads'], security: [{ bearerAuth: [] }] };
+  const tags = ['leads'];
   const LeadParams = Type.Object({ id: Type.String() });
 
   app.get('/', {
     schema: {
-      ...secured,
+      tags,
       summary: 'Leads, newest first (a user sees the leads assigned to them, an admin the organization\'s)',
       querystring: Type.Object({ status: Type.Optional(LeadStatusSchema), ...PageQuery }, { additionalProperties: false }),
       response: { 200: pageOf(LeadSchema), 400: ErrorSchema, 401: ErrorSchema },
@@ -37,7 +35,10 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
   });
 
   app.get('/:id', {
-    schema: { ...secured, summary: 'One lead and its complete analysis', params: LeadParams, response: { 200: LeadDetailSchema, 401: ErrorSchema, 404: ErrorSchema } },
+    schema: {
+      tags, summary: 'One lead and its complete analysis', params: LeadParams,
+      response: { 200: LeadDetailSchema, 401: ErrorSchema, 404: ErrorSchema },
+    },
   }, async (request) => {
     const lead = await findVisibleLead(request.em, request.params.id);
     return { ...toLeadDto(lead), workflowUrl: workflowUrl(deps.config.temporal, leadWorkflowId(lead.organization, lead.id)) };
@@ -45,7 +46,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
 
   app.patch('/:id', {
     schema: {
-      ...secured,
+      tags,
       summary: 'Move a lead through the sales funnel',
       params: LeadParams,
       body: Type.Object({ status: LeadStatusSchema }, { additionalProperties: false }),

@@ -1,8 +1,7 @@
 // The lead as clients see it (CONTRACT §3 "GET /leads/:id"): ISO-8601 times, null where absent.
 import { Type, type Static } from 'typebox';
 import { LEAD_STATUSES, type ILead } from '../../domain/leads/lead.entity.js';
-import { Uuid } from '../accounts-schemas.js';
-import { IsoDateTime, JsonObject, Nullable, PromptSourceSchema } from '../json-schemas.js';
+import { Uuid, IsoDateTime, JsonObject, Nullable, PromptSourceSchema } from '../schemas/common.js';
 
 export const LeadStatusSchema = Type.Enum(LEAD_STATUSES);
 

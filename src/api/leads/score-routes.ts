@@ -3,12 +3,11 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 import { Lead } from '../../domain/leads/lead.entity.js';
 import { LeadScoreHistory, SCORE_CAUSES } from '../../domain/scoring/lead-score-history.entity.js';
 import { bandOf } from '../../domain/scoring/calibration.js';
-import { ErrorSchema } from '../accounts-schemas.js';
-import { IsoDateTime, isUuid } from '../json-schemas.js';
+import { ErrorSchema, IsoDateTime, isUuid } from '../schemas/common.js';
 import { HttpError, notFound } from '../plugins/errors.js';
 import { ScopeSchema } from '../scoring/schemas.js';
 
@@ -31,8 +30,7 @@ const HistorySchema = Type.Array(Type.Object({
 }));
 
 const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app) => {
-  app.addHook('onRequest', app.authenticate);
-  const secured = { tags: ['leads'], security: [{ bearerAuth: [] }] };
+  const tags = ['leads'];
   const LeadParams = Type.Object({ id: Type.String() });
 
   const visibleLead = async (em: EntityManager, id: string) => {
@@ -44,7 +42,12 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app) => {
   };
 
   app.get('/:id/score', {
-    schema: { ...secured, summary: "The lead's score, its band, the model that gave it and each feature's contribution", params: LeadParams, response: { 200: ScoreSchema, 401: ErrorSchema, 404: ErrorSchema } },
+    schema: {
+      tags,
+      summary: "The lead's score, its band, the model that gave it and each feature's contribution",
+      params: LeadParams,
+      response: { 200: ScoreSchema, 401: ErrorSchema, 404: ErrorSchema },
+    },
   }, async (request) => {
     const lead = await visibleLead(request.em, request.params.id);
     if (lead.score == null || lead.scoreModelVersion == null || !lead.scoreScope || !lead.scoredAt || !lead.scoreExplanation) {
@@ -66,7 +69,10 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app) => {
   });
 
   app.get('/:id/score/history', {
-    schema: { ...secured, summary: "How the lead's score changed and why, newest first", params: LeadParams, response: { 200: HistorySchema, 401: ErrorSchema, 404: ErrorSchema } },
+    schema: {
+      tags, summary: "How the lead's score changed and why, newest first", params: LeadParams,
+      response: { 200: HistorySchema, 401: ErrorSchema, 404: ErrorSchema },
+    },
   }, async (request) => {
     const lead = await visibleLead(request.em, request.params.id);
     const rows = await request.em.find(LeadScoreHistory, { lead: lead.id }, { orderBy: { at: 'desc', id: 'desc' } });

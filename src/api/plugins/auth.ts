@@ -6,10 +6,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Config } from '../../config.js';
 import type { Orm } from '../../db/orm.js';
-import { User, type Role } from '../../domain/accounts/user.entity.js';
+import { User, type IUser, type Role } from '../../domain/accounts/user.entity.js';
 import { tenantEm } from '../../domain/tenancy/tenant-em.js';
 import { forbidden, unauthorized } from './errors.js';
-import { isUuid } from '../json-schemas.js';
+import { isUuid } from '../schemas/common.js';
 
 export interface AuthContext {
   userId: string;
@@ -41,6 +41,8 @@ declare module 'fastify' {
     auth: AuthContext;
     /** Scoped to the caller's organization (and, for a `user`, to their own rows). Set by `authenticate`. */
     em: EntityManager;
+    /** The caller as loaded by `authenticate`: routes about the caller themselves read it, not the database. */
+    currentUser: IUser;
   }
 }
 
@@ -53,6 +55,7 @@ export default fp(async function auth(app: FastifyInstance, opts: { config: Conf
   });
   app.decorateRequest('auth', null as unknown as AuthContext);
   app.decorateRequest('em', null as unknown as EntityManager);
+  app.decorateRequest('currentUser', null as unknown as IUser);
   app.decorate('signToken', (claims: TokenClaims) => app.jwt.sign({ sub: claims.sub, org: claims.org, role: claims.role }));
 
   app.decorate('authenticate', async (request: FastifyRequest) => {
@@ -70,6 +73,7 @@ export default fp(async function auth(app: FastifyInstance, opts: { config: Conf
     const orgEm = tenantEm(opts.orm.em, claims.org);
     const user = await orgEm.findOne(User, { id: claims.sub });
     if (!user) throw unauthorized('Invalid token');
+    request.currentUser = user;
     request.auth = { userId: user.id, organizationId: user.organization, role: user.role, email: user.email };
     request.em = tenantEm(opts.orm.em, user.organization, { userId: user.id, role: user.role });
   });

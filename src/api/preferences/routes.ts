@@ -1,11 +1,10 @@
 // GET|PUT /ai/preferences (CONTRACT §3 "AI personalization"): the caller's own preferences.
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 import { INSIGHTS_FREQUENCIES } from '../../domain/preferences/user-ai-preferences.entity.js';
 import { getPreferences, savePreferences } from '../../domain/preferences/preferences.js';
-import { ErrorSchema } from '../accounts-schemas.js';
-import { NullableString } from '../json-schemas.js';
+import { ErrorSchema, NullableString } from '../schemas/common.js';
 
 const fields = {
   chatbotTone: Type.String({ minLength: 1, maxLength: 100 }),
@@ -20,15 +19,14 @@ const Preferences = Type.Object(fields);
 const PreferencesPatch = Type.Partial(Type.Object(fields), { additionalProperties: false });
 
 const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app) => {
-  app.addHook('onRequest', app.authenticate);
-  const secured = { tags: ['preferences'], security: [{ bearerAuth: [] }] };
+  const tags = ['preferences'];
 
-  app.get('/preferences', { schema: { ...secured, response: { 200: Preferences, 401: ErrorSchema } } }, async (request) => {
+  app.get('/preferences', { schema: { tags, response: { 200: Preferences, 401: ErrorSchema } } }, async (request) => {
     return getPreferences(request.em, request.auth.userId);
   });
 
   app.put('/preferences', {
-    schema: { ...secured, body: PreferencesPatch, response: { 200: Preferences, 400: ErrorSchema, 401: ErrorSchema } },
+    schema: { tags, body: PreferencesPatch, response: { 200: Preferences, 400: ErrorSchema, 401: ErrorSchema } },
   }, async (request) => {
     return savePreferences(request.em, { organizationId: request.auth.organizationId, userId: request.auth.userId }, request.body);
   });

@@ -1,12 +1,12 @@
 // Shapes of CONTRACT §3 "Prompt configuration". Prompt ids are checked by the handlers, not here, so a 400
 // can name every failing field (format and live check alike) as `details: { <field>: "<why>" }`.
 import { Type } from 'typebox';
-import { NullableString } from '../json-schemas.js';
+import { Nullable, NullableString, TranscriptSchema } from '../schemas/common.js';
 
 // Generous bound: anything longer is no prompt id, and a 400 for it is fine.
 const PromptIdInput = Type.String({ maxLength: 1000 });
 const NullablePromptId = NullableString({ maxLength: 1000 });
-const Nullable = Type.Union([Type.String(), Type.Null()]);
+const NullableId = Nullable(Type.String());
 
 export const PromptPatchBody = Type.Object({
   openai_individual_prompt_id: Type.Optional(NullablePromptId),
@@ -20,16 +20,16 @@ export const BulkPromptBody = Type.Object({
 }, { additionalProperties: false });
 
 export const PromptSettings = Type.Object({
-  openai_individual_prompt_id: Nullable,
-  openai_complete_prompt_id: Nullable,
-  system_defaults: Type.Object({ individual: Nullable, complete: Nullable }),
+  openai_individual_prompt_id: NullableId,
+  openai_complete_prompt_id: NullableId,
+  system_defaults: Type.Object({ individual: NullableId, complete: NullableId }),
 });
 
 export const PromptHistory = Type.Array(Type.Object({
   id: Type.String(),
   field: Type.Union([Type.Literal('openai_individual_prompt_id'), Type.Literal('openai_complete_prompt_id')]),
-  oldValue: Nullable,
-  newValue: Nullable,
+  oldValue: NullableId,
+  newValue: NullableId,
   changedBy: Type.Object({ id: Type.String(), email: Type.String() }),
   changedAt: Type.String({ format: 'date-time' }),
 }));
@@ -44,12 +44,10 @@ export const Validation = Type.Object({
 
 export const RevertBody = Type.Object({ historyId: Type.String({ maxLength: 100 }) }, { additionalProperties: false });
 
-const Turn = Type.Object({ role: Type.String({ minLength: 1, maxLength: 50 }), content: Type.String({ maxLength: 100_000 }) }, { additionalProperties: false });
-
 export const PreviewBody = Type.Object({
   promptId: PromptIdInput,
   // The same transcript forms a call webhook accepts.
-  transcript: Type.Union([Type.String({ minLength: 1, maxLength: 500_000 }), Type.Array(Turn, { minItems: 1, maxItems: 5000 })]),
+  transcript: TranscriptSchema,
 }, { additionalProperties: false });
 
 export const Preview = Type.Object({

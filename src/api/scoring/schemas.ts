@@ -2,7 +2,7 @@
 import { Type } from 'typebox';
 import type { ILeadScoringModel } from '../../domain/scoring/lead-scoring-model.entity.js';
 import { RUN_OUTCOMES } from '../../domain/scoring/scoring-run.entity.js';
-import { IsoDateTime, Nullable } from '../json-schemas.js';
+import { IsoDateTime, Nullable } from '../schemas/common.js';
 
 export const ScopeSchema = Type.Union([Type.Literal('user'), Type.Literal('organization')]);
 const BandRate = Type.Object({ leads: Type.Integer(), won: Type.Integer(), winRate: Nullable(Type.Number()) });

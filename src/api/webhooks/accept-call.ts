@@ -2,7 +2,7 @@
 // (organization, callId), make sure its analysis workflow exists, and answer at once. The analysis never
 // runs inline: providers time out (Vapi sends once and waits 20 s at most).
 import type { FastifyRequest } from 'fastify';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 import { tenantEm } from '../../domain/tenancy/tenant-em.js';
 import { ensureCallWorkflow, storeCall, type CallDelivery, type StoredCall } from '../../domain/calls/intake.js';
 import { HttpError } from '../plugins/errors.js';

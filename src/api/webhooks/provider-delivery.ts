@@ -1,57 +1,16 @@
-// What the Retell and Vapi routes share: finding the organization's integration (404 when there is none) and
-// turning a mapped provider call into a stored call through the common intake, or a 422 naming what is missing.
+// What the Retell and Vapi routes share once the sender is verified: turning a mapped provider call into a stored
+// call through the common intake, or a 422 naming what is missing.
 import type { FastifyRequest } from 'fastify';
-import type { AppDeps } from '../app.js';
-import { Organization } from '../../domain/accounts/organization.entity.js';
+import type { AppDeps } from '../deps.js';
 import { User } from '../../domain/accounts/user.entity.js';
 import type { CallSource } from '../../domain/calls/call.entity.js';
 import type { StoredCall } from '../../domain/calls/intake.js';
 import { keepProviderAnalysis } from '../../domain/calls/provider-analysis.js';
-import type { IIntegration, Provider } from '../../domain/integrations/integration.entity.js';
 import type { ProviderCall } from '../../domain/integrations/provider-call.js';
-import { credentialOf, findIntegration } from '../../domain/integrations/settings.js';
-import { SealedSecretError } from '../../domain/secrets/sealed.js';
 import { tenantEm } from '../../domain/tenancy/tenant-em.js';
-import { HttpError, notFound, unprocessable } from '../plugins/errors.js';
-import { isUuid } from '../json-schemas.js';
+import { unprocessable } from '../plugins/errors.js';
+import { isUuid } from '../schemas/common.js';
 import { acceptCall } from './accept-call.js';
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** The provider integration a webhook was verified against. */
-    integration?: IIntegration;
-  }
-}
-
-const PROVIDER_NAMES: Record<Provider, string> = { retell: 'Retell', vapi: 'Vapi' };
-
-/**
- * The organization's integration and its credential in clear. An unknown organization and one without this
- * integration are the same 404: a sender learns nothing about which organizations exist.
- */
-export async function providerIntegration(
-  deps: AppDeps,
-  request: FastifyRequest,
-  organizationId: string,
-  provider: Provider,
-): Promise<{ integration: IIntegration; credential: string }> {
-  const what = `${PROVIDER_NAMES[provider]} integration of this organization`;
-  if (!isUuid(organizationId)) throw notFound(what);
-  const em = tenantEm(deps.orm.em, organizationId);
-  const org = await em.findOne(Organization, { id: organizationId }, { fields: ['id'] });
-  const integration = org ? await findIntegration(em, provider) : null;
-  if (!integration) throw notFound(what);
-  try {
-    return { integration, credential: credentialOf(deps.config.encryption.key, integration) };
-  } catch (error) {
-    if (!(error instanceof SealedSecretError)) throw error;
-    // The application key changed since the credential was saved: nothing the sender can fix, and retrying
-    // helps once an admin saves the integration again.
-    request.log.error({ organizationId, provider }, 'the stored integration credential cannot be opened');
-    throw new HttpError(503, `The ${PROVIDER_NAMES[provider]} credential of this organization cannot be read; `
-      + 'an admin must save the integration again');
-  }
-}
 
 /** Stores the mapped call (or answers 422 and stores nothing) and starts its analysis. */
 export async function deliverProviderCall(

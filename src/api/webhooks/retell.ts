@@ -3,14 +3,13 @@
 // carries a finished call) → mapping (422) → the common intake (202).
 import { Type, type Static } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { AppDeps } from '../app.js';
-import { RETELL_CALL_EVENTS, checkRetellSignature, mapRetellCall } from '../../domain/integrations/retell.js';
+import type { AppDeps } from '../deps.js';
+import { RETELL_CALL_EVENTS, mapRetellCall } from '../../domain/integrations/retell.js';
 import type { RetellCall } from '../../domain/integrations/retell.js';
-import { unauthorized, unprocessable } from '../plugins/errors.js';
-import { ErrorSchema } from '../accounts-schemas.js';
-import { Nullable, NullableString } from '../json-schemas.js';
-import { rawBodyOf, rawJsonBody, requireJsonBody } from './raw-body.js';
-import { deliverProviderCall, providerIntegration } from './provider-delivery.js';
+import { unprocessable } from '../plugins/errors.js';
+import { ErrorSchema, Nullable, NullableString } from '../schemas/common.js';
+import { deliverProviderCall } from './provider-delivery.js';
+import { signedByProvider } from './sender.js';
 
 // What the mapping reads; every other field Retell sends (and adds later) is accepted and ignored.
 const Str = (maxLength: number) => Type.Optional(NullableString({ maxLength }));
@@ -38,7 +37,7 @@ const RetellBody = Type.Object({
 });
 
 const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
-  await app.register(rawJsonBody);
+  await app.register(signedByProvider, { deps, provider: 'retell' });
 
   app.post('/retell/:organizationId', {
     schema: {
@@ -55,23 +54,8 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
     },
     // Per organization, after the credential check: strangers cannot spend a tenant's budget.
     preHandler: [app.webhookRateLimit],
-    preValidation: async (request) => {
-      const { organizationId } = request.params as { organizationId: string };
-      const { integration, credential } = await providerIntegration(deps, request, organizationId, 'retell');
-      const problem = checkRetellSignature({
-        apiKey: credential,
-        rawBody: rawBodyOf(request),
-        header: request.headers['x-retell-signature'] as string | undefined,
-      });
-      if (problem === 'missing') throw unauthorized('Missing x-retell-signature header');
-      if (problem === 'malformed') throw unauthorized('Malformed x-retell-signature header (expected v=<ms>,d=<hex>)');
-      if (problem === 'stale') throw unauthorized('The x-retell-signature timestamp is more than 5 minutes off');
-      if (problem === 'mismatch') throw unauthorized('The x-retell-signature does not match the Retell API key');
-      requireJsonBody(request);
-      request.integration = integration;
-    },
   }, async (request, reply) => {
-    const { organizationId } = request.params;
+    const { organizationId } = request.sender;
     const body = request.body as Static<typeof RetellBody>;
     const event = body.event ?? body.event_type;
     if (!event || !(RETELL_CALL_EVENTS as readonly string[]).includes(event)) return reply.status(204).send(null);

@@ -2,20 +2,14 @@
 // Order of checks: organization (404) → signature (401) → JSON and schema (400) → user of that org (422).
 import { Type, type Static } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { AppDeps } from '../app.js';
-import { Organization } from '../../domain/accounts/organization.entity.js';
+import type { AppDeps } from '../deps.js';
 import { User } from '../../domain/accounts/user.entity.js';
-import { tenantEm } from '../../domain/tenancy/tenant-em.js';
-import { checkWebhookSignature } from '../../domain/webhooks/signature.js';
-import { acceptedWebhookSecrets } from '../../domain/accounts/webhook-secret.js';
 import { MAX_TRANSCRIPT_CHARS, transcriptLength } from '../../domain/calls/transcript.js';
-import { badRequest, notFound, unauthorized, unprocessable } from '../plugins/errors.js';
-import { ErrorSchema } from '../accounts-schemas.js';
-import { NullableString, isUuid } from '../json-schemas.js';
-import { rawBodyOf, rawJsonBody, requireJsonBody } from './raw-body.js';
+import { badRequest, unprocessable } from '../plugins/errors.js';
+import { ErrorSchema, NullableString, TranscriptSchema, isUuid } from '../schemas/common.js';
+import { signedBySecret } from './sender.js';
 import { acceptCall } from './accept-call.js';
 
-const Turn = Type.Object({ role: Type.String({ minLength: 1, maxLength: 50 }), content: Type.String({ maxLength: 100_000 }) }, { additionalProperties: false });
 const CallBody = Type.Object({
   callId: Type.String({ minLength: 1, maxLength: 255 }),
   userId: Type.String({ minLength: 1, maxLength: 64 }),
@@ -26,7 +20,7 @@ const CallBody = Type.Object({
     phone: Type.Optional(NullableString({ maxLength: 64 })),
     email: Type.Optional(NullableString({ maxLength: 320 })),
   }, { additionalProperties: false }),
-  transcript: Type.Union([Type.String({ minLength: 1, maxLength: MAX_TRANSCRIPT_CHARS }), Type.Array(Turn, { minItems: 1, maxItems: 5000 })]),
+  transcript: TranscriptSchema,
   startedAt: Type.Optional(Type.String({ format: 'date-time' })),
   durationSeconds: Type.Optional(Type.Number({ minimum: 0, maximum: 86_400 })),
   metadata: Type.Optional(Type.Object({}, { additionalProperties: true })),
@@ -34,8 +28,8 @@ const CallBody = Type.Object({
 type CallBodyT = Static<typeof CallBody>;
 
 const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
-  // Keep the raw bytes: the signature covers them exactly. A JSON error waits until the signature is known good.
-  await app.register(rawJsonBody);
+  // The signature covers the raw bytes exactly; a JSON error waits until the signature is known good.
+  await app.register(signedBySecret, deps);
 
   app.post('/calls/:organizationId', {
     schema: {
@@ -51,34 +45,13 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
     },
     // After the signature (preValidation): only the organization's own signed deliveries spend its budget.
     preHandler: [app.webhookRateLimit],
-    preValidation: async (request) => {
-      const { organizationId } = request.params as { organizationId: string };
-      if (!isUuid(organizationId)) throw notFound('Organization');
-      const org = await tenantEm(deps.orm.em, organizationId).findOne(Organization, { id: organizationId }, {
-        fields: ['id', 'webhookSecret', 'previousWebhookSecret', 'previousWebhookSecretValidUntil'],
-      });
-      if (!org) throw notFound('Organization');
-      const problem = checkWebhookSignature({
-        secret: acceptedWebhookSecrets(org),
-        rawBody: rawBodyOf(request),
-        timestampHeader: request.headers['x-callsense-timestamp'] as string | undefined,
-        signatureHeader: request.headers['x-callsense-signature'] as string | undefined,
-        toleranceSeconds: deps.config.webhookToleranceSeconds,
-      });
-      if (problem === 'missing') throw unauthorized('Missing x-callsense-timestamp or x-callsense-signature header');
-      if (problem === 'malformed') throw unauthorized('Malformed webhook signature headers');
-      if (problem === 'stale') throw unauthorized(`Webhook timestamp is outside the ${deps.config.webhookToleranceSeconds} s tolerance`);
-      if (problem === 'mismatch') throw unauthorized('Webhook signature does not match');
-      requireJsonBody(request);
-    },
   }, async (request, reply) => {
-    const { organizationId } = request.params;
+    const { organizationId, em } = request.sender;
     const body = request.body as CallBodyT;
     if (transcriptLength(body.transcript) > MAX_TRANSCRIPT_CHARS) {
       const why = `is longer than ${MAX_TRANSCRIPT_CHARS} characters in total`;
       throw badRequest(`The transcript ${why}`, { 'body.transcript': why });
     }
-    const em = tenantEm(deps.orm.em, organizationId);
     const user = isUuid(body.userId) ? await em.findOne(User, { id: body.userId }, { fields: ['id'] }) : null;
     if (!user) throw unprocessable('userId is not a user of this organization', { 'body.userId': 'is not a user of this organization' });
 

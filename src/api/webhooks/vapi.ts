@@ -4,14 +4,12 @@
 // 20 s at most: the answer comes as soon as the call is stored and its workflow started.
 import { Type, type Static } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { AppDeps } from '../app.js';
-import { VAPI_CALL_MESSAGE, mapVapiReport, vapiSecretMatches } from '../../domain/integrations/vapi.js';
+import type { AppDeps } from '../deps.js';
+import { VAPI_CALL_MESSAGE, mapVapiReport } from '../../domain/integrations/vapi.js';
 import type { VapiReport } from '../../domain/integrations/vapi.js';
-import { unauthorized } from '../plugins/errors.js';
-import { ErrorSchema } from '../accounts-schemas.js';
-import { Nullable, NullableString } from '../json-schemas.js';
-import { rawJsonBody, requireJsonBody } from './raw-body.js';
-import { deliverProviderCall, providerIntegration } from './provider-delivery.js';
+import { ErrorSchema, Nullable, NullableString } from '../schemas/common.js';
+import { deliverProviderCall } from './provider-delivery.js';
+import { signedByProvider } from './sender.js';
 
 // What the mapping reads; every other field Vapi sends (and adds later) is accepted and ignored.
 const Str = (maxLength: number) => Type.Optional(NullableString({ maxLength }));
@@ -40,7 +38,7 @@ const VapiReportSchema = Type.Object({
 const VapiBody = Type.Object({ message: VapiReportSchema });
 
 const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
-  await app.register(rawJsonBody);
+  await app.register(signedByProvider, { deps, provider: 'vapi' });
 
   app.post('/vapi/:organizationId', {
     schema: {
@@ -57,19 +55,8 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
     },
     // Per organization, after the credential check: strangers cannot spend a tenant's budget.
     preHandler: [app.webhookRateLimit],
-    preValidation: async (request) => {
-      const { organizationId } = request.params as { organizationId: string };
-      const { integration, credential } = await providerIntegration(deps, request, organizationId, 'vapi');
-      const header = request.headers['x-vapi-secret'];
-      if (header === undefined) throw unauthorized('Missing x-vapi-secret header');
-      if (!vapiSecretMatches(credential, String(header))) {
-        throw unauthorized('The x-vapi-secret does not match this organization\'s Vapi server secret');
-      }
-      requireJsonBody(request);
-      request.integration = integration;
-    },
   }, async (request, reply) => {
-    const { organizationId } = request.params;
+    const { organizationId } = request.sender;
     const report = (request.body as Static<typeof VapiBody>).message;
     if (report.type !== VAPI_CALL_MESSAGE) return reply.status(204).send(null);
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Orm } from '../../db/orm.js';
 import { Organization } from '../../domain/accounts/organization.entity.js';
 import { tenantEm } from '../../domain/tenancy/tenant-em.js';
-import { isUuid } from '../../api/json-schemas.js';
+import { isUuid } from '../../api/schemas/common.js';
 import { CliError } from '../context.js';
 
 /** A password to hand to a person once: 18 random bytes, 24 URL-safe characters. */

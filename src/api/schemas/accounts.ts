@@ -1,8 +1,8 @@
-// Shapes shared by the account routes (CONTRACT §3 "Accounts").
+// Shapes shared by the account routes: users, organizations and the credentials that create them.
 import { Type, type Static } from 'typebox';
-import type { IUser } from '../domain/accounts/user.entity.js';
+import type { IUser } from '../../domain/accounts/user.entity.js';
+import { Uuid } from './common.js';
 
-export const Uuid = Type.String({ format: 'uuid' });
 export const Email = Type.String({ format: 'email', maxLength: 320 });
 export const Password = Type.String({ minLength: 8, maxLength: 200 });
 export const Name = Type.String({ minLength: 1, maxLength: 100 });
@@ -22,13 +22,6 @@ export const UserSchema = Type.Object({
 export type UserDto = Static<typeof UserSchema>;
 
 export const OrganizationSchema = Type.Object({ id: Uuid, name: Type.String() });
-
-export const ErrorSchema = Type.Object({
-  statusCode: Type.Integer(),
-  error: Type.String(),
-  message: Type.String(),
-  details: Type.Optional(Type.Record(Type.String(), Type.String())),
-});
 
 export function toUserDto(user: IUser): UserDto {
   return {

@@ -1,0 +1,46 @@
+// Which routes need a token and which the admin role follows from the group they are registered in: the
+// OpenAPI document must say exactly that, and every route must enforce what the document says.
+import t from 'tap';
+import { randomUUID } from 'node:crypto';
+import { startStack } from '../support/harness.js';
+import { addUser, bearer, signup } from '../support/api.js';
+
+const PUBLIC = [/^\/api\/(healthz|readyz)$/, /^\/api\/auth\/(signup|login)$/, /^\/api\/webhooks\//, /^\/api\/docs/];
+const ADMIN = /^\/api\/(admin|openai-prompts\/admin)\//;
+const METHODS = ['get', 'put', 'post', 'patch', 'delete'] as const;
+
+t.test('the OpenAPI security of every route matches its group, and each route enforces it', async (t) => {
+  const stack = await startStack(t, { worker: false });
+  const admin = await signup(stack.app);
+  const user = await addUser(stack.app, admin);
+  const docs = (await stack.app.inject({ method: 'GET', url: '/api/docs/json' })).json();
+
+  let secured = 0;
+  let admins = 0;
+  const paths = docs.paths as Record<string, Record<string, { security?: unknown }>>;
+  for (const [path, operations] of Object.entries(paths)) {
+    const url = path.replace(/\{version\}/g, '1').replace(/\{[^}]+\}/g, randomUUID());
+    for (const method of METHODS) {
+      const operation = operations[method];
+      if (!operation) continue;
+      const isPublic = PUBLIC.some((pattern) => pattern.test(path));
+      if (isPublic) {
+        t.notOk(operation.security, `${method} ${path} is public in the document`);
+        continue;
+      }
+      secured += 1;
+      t.same(operation.security, [{ bearerAuth: [] }], `${method} ${path} documents the bearer token`);
+      const anonymous = await stack.app.inject({ method: method.toUpperCase() as 'GET', url, payload: {} });
+      t.equal(anonymous.statusCode, 401, `${method} ${path} without a token`);
+      if (ADMIN.test(path)) {
+        admins += 1;
+        const asUser = await stack.app.inject({
+          method: method.toUpperCase() as 'GET', url, headers: bearer(user.token), payload: {},
+        });
+        t.equal(asUser.statusCode, 403, `${method} ${path} as a user`);
+      }
+    }
+  }
+  t.ok(secured > 30, `the document lists the secured routes (${secured})`);
+  t.ok(admins > 15, `and the admin ones (${admins})`);
+});
