@@ -11,6 +11,9 @@ import { recordAnalysis } from '../observability/workflow-metrics.js';
 export interface CallAnalysisInput {
   organizationId: string;
   callRowId: string;
+  /** The call's lead and user, as the starter knows them (absent in runs started before they were passed). */
+  leadId?: string;
+  userId?: string | null;
   /** Analyse again even if the call has an analysis (re-analysis on request). */
   reanalysis?: boolean;
   /** OpenAI retry and timeout tuning (the starters pass the configuration's). */
@@ -56,7 +59,7 @@ export async function callAnalysisWorkflow(input: CallAnalysisInput): Promise<Ca
   }
   recordAnalysis('analyzed', stored.promptSource);
   try {
-    await bookkeeping.notifyLeadWorkflow(ref);
+    await bookkeeping.notifyLeadWorkflow({ ...ref, leadId: input.leadId });
   } catch (error) {
     // The call row was deleted after its analysis: nothing to fold.
     if (failureType(error) !== FailureType.CallNotFound) throw error;
