@@ -48,7 +48,7 @@ export interface AppDeps {
 }
 
 /** How long a client may take to send a whole request (headers and body): slow bodies cannot hold sockets. */
-export const REQUEST_TIMEOUT_MS = 30_000;
+const REQUEST_TIMEOUT_MS = 30_000;
 
 export interface BuildOptions {
   logger?: FastifyServerOptions['logger'];

@@ -19,7 +19,7 @@ import { tenantSearchAttributes } from './search-attributes.js';
 export type StarterConfig = Pick<Config, 'temporal' | 'openai'>;
 
 /** The OpenAI tuning every workflow input carries, from the configuration. */
-export function openAITuning(config: StarterConfig): OpenAITuning {
+function openAITuning(config: StarterConfig): OpenAITuning {
   return {
     requestTimeoutMs: config.openai.timeoutMs,
     retryWindowSeconds: config.openai.retryWindowSeconds,
@@ -154,7 +154,7 @@ export async function isWorkflowOpen(client: Client, workflowId: string): Promis
   }
 }
 
-export const reanalysisWorkflowId = (organizationId: string) => `reanalysis:${organizationId}:${randomUUID()}`;
+const reanalysisWorkflowId = (organizationId: string) => `reanalysis:${organizationId}:${randomUUID()}`;
 
 /** Starts a bulk re-analysis of an organization's calls; `total` (when the caller counted) is reported as is. */
 export async function startReanalysis(

@@ -4,7 +4,7 @@
 import { proxyActivities, log } from '@temporalio/workflow';
 import type { CallAnalysisActivities } from '../activities/call-analysis.js';
 import { FailureType } from '../temporal/failure-types.js';
-import { failedPromptId, failureMessage, failureType, withPromptCandidates } from './prompt-fallback.js';
+import { OPENAI_TIMED_OUT, failedPromptId, failureMessage, failureType, withPromptCandidates } from './prompt-fallback.js';
 import { BOOKKEEPING_ACTIVITY_OPTIONS, openAIActivityOptions, retryWindowFrom, type OpenAITuning } from './activity-options.js';
 import { recordAnalysis } from '../observability/workflow-metrics.js';
 
@@ -48,7 +48,7 @@ export async function callAnalysisWorkflow(input: CallAnalysisInput): Promise<Ca
       extractCallAnalysis({ ...ref, candidates, userPromptConfigured: begun.userPromptConfigured, window }),
     );
   } catch (error) {
-    const message = failureMessage(error);
+    const message = failureMessage(error, OPENAI_TIMED_OUT);
     log.warn('call analysis failed', { callRowId: input.callRowId, error: message });
     if (failureType(error) === FailureType.CallNotFound) return { status: 'failed', error: message };
     const promptId = failedPromptId(error);
