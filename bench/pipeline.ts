@@ -59,7 +59,9 @@ async function runBare(stack: BenchStack, taskQueue: string, delayMs: number): P
   const started = performance.now();
   const handles: Promise<void>[] = [];
   await inParallel(CALLS, IN_FLIGHT, async () => {
-    const handle = await stack.temporal.client.workflow.start(bareWorkflow, { workflowId: `bare-${randomUUID()}`, taskQueue, args: [delayMs] });
+    const handle = await stack.temporal.client.workflow.start(bareWorkflow, {
+      workflowId: `bare-${randomUUID()}`, taskQueue, args: [delayMs],
+    });
     handles.push(handle.result());
   });
   await Promise.all(handles);
@@ -112,7 +114,10 @@ async function measureInputGrowth(stack: BenchStack) {
   const workflowId = leadWorkflowId(tenant.organizationId, first.lead);
   await stack.temporal.client.workflow.getHandle(workflowId).terminate('bench: restart with a short debounce');
   await startLeadWorkflow(stack.temporal.client, stack.config, {
-    organizationId: tenant.organizationId, leadId: first.lead, userId: tenant.rep.user.id, debounce: { quietMs: 50, maxWaitMs: 1000 },
+    organizationId: tenant.organizationId,
+    leadId: first.lead,
+    userId: tenant.rep.user.id,
+    debounce: { quietMs: 50, maxWaitMs: 1000 },
   });
   for (let i = 2; i <= GROWTH_CALLS; i++) await deliverAndFold(i);
 

@@ -203,7 +203,12 @@ try {
 
   // 3. The weekly run, through Temporal.
   t0 = performance.now();
-  const handle = await startWeeklyScoring(stack.temporal.client, stack.config.temporal.taskQueue, { concurrency: CONCURRENCY }, `bench-retrain-${randomUUID()}`);
+  const handle = await startWeeklyScoring(
+    stack.temporal.client,
+    stack.config.temporal.taskQueue,
+    { concurrency: CONCURRENCY },
+    `bench-retrain-${randomUUID()}`,
+  );
   const result = await handle.result();
   const wallMs = performance.now() - t0;
   console.log(`Weekly run through Temporal (${CONCURRENCY} children at a time): ${seconds(wallMs)} wall for ${result.users} users = ${fixed(result.users / (wallMs / 1000), 1)} users/s; trained ${result.trained}, activated ${result.activated}, insufficient data ${result.insufficientData}, failed ${result.failed}`);

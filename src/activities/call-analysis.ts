@@ -188,7 +188,8 @@ export function createCallAnalysisActivities({ orm, openai, config, temporal, me
      * The lead's workflow carries the lead's assignee as its user, which is read here (it may differ from the
      * call's user); only runs started without a lead id look the lead up through the call.
      */
-    async notifyLeadWorkflow({ organizationId, callRowId, leadId }: CallRef & { leadId?: string | undefined }): Promise<string> {
+    async notifyLeadWorkflow(input: CallRef & { leadId?: string | undefined }): Promise<string> {
+      const { organizationId, callRowId, leadId } = input;
       const lead = await asBookkeeping('Finding the lead', async () => {
         const em = tenantEm(orm.em, organizationId);
         let id = leadId;

@@ -134,7 +134,9 @@ export async function startLeadWorkflow(
     workflowId,
     taskQueue: config.temporal.taskQueue,
     args: [{ ...args, openai: openAITuning(config) }],
-    typedSearchAttributes: tenantSearchAttributes({ organizationId: input.organizationId, userId, leadId: input.leadId }),
+    typedSearchAttributes: tenantSearchAttributes({
+      organizationId: input.organizationId, userId, leadId: input.leadId,
+    }),
   });
   return workflowId;
 }

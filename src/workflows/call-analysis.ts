@@ -4,7 +4,9 @@
 import { proxyActivities, log } from '@temporalio/workflow';
 import type { CallAnalysisActivities } from '../activities/call-analysis.js';
 import { FailureType } from '../temporal/failure-types.js';
-import { OPENAI_TIMED_OUT, failedPromptId, failureMessage, failureType, withPromptCandidates } from './prompt-fallback.js';
+import {
+  OPENAI_TIMED_OUT, failedPromptId, failureMessage, failureType, withPromptCandidates,
+} from './prompt-fallback.js';
 import { BOOKKEEPING_ACTIVITY_OPTIONS, openAIActivityOptions, retryWindowFrom, type OpenAITuning } from './activity-options.js';
 import { recordAnalysis } from '../observability/workflow-metrics.js';
 

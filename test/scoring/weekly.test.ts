@@ -62,7 +62,8 @@ t.test('pages through every pair across continue-as-new, at most N children at a
     await connection.close();
   });
 
-  const handle = await startWeeklyScoring(stack.temporal.client, taskQueue, { pageSize: 2, concurrency: 2 }, `weekly-test-${randomUUID()}`);
+  const input = { pageSize: 2, concurrency: 2 };
+  const handle = await startWeeklyScoring(stack.temporal.client, taskQueue, input, `weekly-test-${randomUUID()}`);
   const result = await handle.result();
   const runDate = runDateOf(new Date());
   t.match(result, { runDate, users: 5, trained: 4, activated: 4, insufficientData: 0, failed: 1, alreadyRunning: 0 });

@@ -17,7 +17,9 @@ export async function acceptCall(
   const call = await storeCall(tenantEm(deps.orm.em, organizationId), organizationId, delivery);
   try {
     // Ids only: names, e-mails and transcripts never go to Temporal.
-    await ensureDeliveredCallWorkflow(deps.temporal.client, deps.config, { organizationId, userId: delivery.userId, call });
+    await ensureDeliveredCallWorkflow(deps.temporal.client, deps.config, {
+      organizationId, userId: delivery.userId, call,
+    });
   } catch (error) {
     // The call is stored; a redelivery will start its workflow. Tell the provider to retry.
     request.log.error({ err: error, callId: delivery.callId }, 'could not start the call analysis workflow');
