@@ -20,7 +20,7 @@ interface Fold { callIds: string[]; runId: string }
 
 /**
  * A lead's activities over an in-memory list of analysed calls: `analysed` adds one, a fold takes them all.
- * `onFold` may throw (a failed fold) and `onScored` runs after each fold's scoring.
+ * `onFold` may throw (a failed fold); `onScored` runs while a fold is being scored (the workflow waits for it).
  */
 interface StubOptions {
   onFold?: (fold: number) => void;
@@ -49,8 +49,8 @@ function stubLead(options: StubOptions = {}) {
     recordFailedFold: async (input) => void failedFolds.push({ error: input.error, promptId: input.promptId }),
     scoreLead: async () => {
       scored++;
-      await options.onScored?.(scored);
       for (const waiter of waiters.filter((w) => w.count <= scored)) waiter.resolve();
+      await options.onScored?.(scored);
       return null;
     },
   };
@@ -128,7 +128,10 @@ t.test('a workflow without calls ends after its idle time', async (t) => {
 });
 
 t.test('a failed fold keeps the workflow alive and is retried after its backoff, without a new call', async (t) => {
+  const queried = signal();
   const lead = stubLead({
+    // The first scoring waits until the test has read the state, so the retry cannot have reset it yet.
+    onScored: (folds) => (folds === 1 ? queried.promise : undefined),
     onFold: (attempt) => {
       if (attempt === 1) {
         throw ApplicationFailure.create({
@@ -145,6 +148,7 @@ t.test('a failed fold keeps the workflow alive and is retried after its backoff,
   }, 'c1');
   await lead.scored(1);
   t.match(await leadState(worker.client, handle.workflowId), { failingFolds: 1 }, 'the failure is counted');
+  queried.resolve();
   t.same(await handle.result(), { folds: 2 }, 'the retry folded, then the workflow went idle');
   t.same(lead.failedFolds, [{ error: 'The model did not answer with a JSON object', promptId: 'pmpt_complete' }]);
   t.same(lead.folds.map((fold) => fold.callIds), [['c1']], 'the retry folded the waiting call');
