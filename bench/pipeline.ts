@@ -6,11 +6,12 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { leadWorkflowId } from '../src/temporal/ids.js';
-import { tenantSearchAttributes } from '../src/temporal/search-attributes.js';
+import { startLeadWorkflow } from '../src/temporal/starters.js';
 import { Call } from '../src/domain/calls/call.entity.js';
 import { tenantEm } from '../src/domain/tenancy/tenant-em.js';
 import { deliverCall } from '../test/support/api.js';
 import { bareActivities } from './bare-activities.js';
+import { bareWorkflow } from './bare-workflow.js';
 import { SYSTEM_COMPLETE_PROMPT, SYSTEM_INDIVIDUAL_PROMPT, createBenchTenant, fixed, inParallel, startBenchStack, type BenchStack } from './support.js';
 
 const CALLS = 200;
@@ -58,7 +59,9 @@ async function runBare(stack: BenchStack, taskQueue: string, delayMs: number): P
   const started = performance.now();
   const handles: Promise<void>[] = [];
   await inParallel(CALLS, IN_FLIGHT, async () => {
-    const handle = await stack.temporal.client.workflow.start('bareWorkflow', { workflowId: `bare-${randomUUID()}`, taskQueue, args: [delayMs] });
+    const handle = await stack.temporal.client.workflow.start(bareWorkflow, {
+      workflowId: `bare-${randomUUID()}`, taskQueue, args: [delayMs],
+    });
     handles.push(handle.result());
   });
   await Promise.all(handles);
@@ -110,11 +113,11 @@ async function measureInputGrowth(stack: BenchStack) {
   // Restart the (idle) lead workflow with a 50 ms debounce: fifty folds in seconds instead of minutes.
   const workflowId = leadWorkflowId(tenant.organizationId, first.lead);
   await stack.temporal.client.workflow.getHandle(workflowId).terminate('bench: restart with a short debounce');
-  await stack.temporal.client.workflow.start('leadAnalysisWorkflow', {
-    workflowId,
-    taskQueue: stack.config.temporal.taskQueue,
-    args: [{ organizationId: tenant.organizationId, leadId: first.lead, debounce: { quietMs: 50, maxWaitMs: 1000 } }],
-    typedSearchAttributes: tenantSearchAttributes({ organizationId: tenant.organizationId, userId: tenant.rep.user.id, leadId: first.lead }),
+  await startLeadWorkflow(stack.temporal.client, stack.config, {
+    organizationId: tenant.organizationId,
+    leadId: first.lead,
+    userId: tenant.rep.user.id,
+    debounce: { quietMs: 50, maxWaitMs: 1000 },
   });
   for (let i = 2; i <= GROWTH_CALLS; i++) await deliverAndFold(i);
 

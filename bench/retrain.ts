@@ -18,7 +18,7 @@ import { createWorker } from '../src/worker/worker.js';
 import { createOpenAIGateway } from '../src/openai/gateway.js';
 import { FEATURE_NAMES, featureRow, leadFeatures, summarizeCalls, type CallRow } from '../src/domain/scoring/features.js';
 import { accuracy, fitLogisticRegression, fitStandardizer, predictProbability, rocAuc, sigmoid, standardize } from '../src/domain/scoring/logistic-regression.js';
-import type { WeeklyScoringResult } from '../src/workflows/scoring.js';
+import { startWeeklyScoring } from '../src/temporal/scoring-runs.js';
 import { fixed, percentile, startBenchStack } from './support.js';
 import { random } from '../test/support/random.js';
 
@@ -203,8 +203,13 @@ try {
 
   // 3. The weekly run, through Temporal.
   t0 = performance.now();
-  const handle = await stack.temporal.client.workflow.start('weeklyScoringWorkflow', { workflowId: `bench-retrain-${randomUUID()}`, taskQueue: stack.config.temporal.taskQueue, args: [{ concurrency: CONCURRENCY }] });
-  const result: WeeklyScoringResult = await handle.result();
+  const handle = await startWeeklyScoring(
+    stack.temporal.client,
+    stack.config.temporal.taskQueue,
+    { concurrency: CONCURRENCY },
+    `bench-retrain-${randomUUID()}`,
+  );
+  const result = await handle.result();
   const wallMs = performance.now() - t0;
   console.log(`Weekly run through Temporal (${CONCURRENCY} children at a time): ${seconds(wallMs)} wall for ${result.users} users = ${fixed(result.users / (wallMs / 1000), 1)} users/s; trained ${result.trained}, activated ${result.activated}, insufficient data ${result.insufficientData}, failed ${result.failed}`);
   console.log(`Organization models: ${result.organizations} trained (${result.organizationsActivated} activated, ${result.organizationsFailed} failed); pooled training activity mean ${fixed(mean(organizationMs))} ms, p95 ${fixed(percentile(organizationMs, 95))} ms, total ${seconds(organizationMs.reduce((a, b) => a + b, 0))}`);

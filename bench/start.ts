@@ -10,6 +10,7 @@ import { resolveTemporalCli } from '../src/platform/temporal-cli.js';
 import { SQLITE_PRAGMAS, startTemporalDevServer } from '../src/platform/temporal-dev-server.js';
 import { freePort } from '../test/support/free-port.js';
 import { fixed, inParallel, percentile } from './support.js';
+import { benchNoop } from './noop-workflow.js';
 
 const STARTS = Number(process.env.BENCH_STARTS ?? 2000);
 const IN_FLIGHT = 32;
@@ -23,7 +24,7 @@ async function measure(pragmas: string[]) {
   const connection = await Connection.connect({ address: server.address });
   try {
     const client = new Client({ connection });
-    const start = (id: string) => client.workflow.start('benchNoop', { taskQueue: 'bench-start', workflowId: id });
+    const start = (id: string) => client.workflow.start(benchNoop, { taskQueue: 'bench-start', workflowId: id });
     await inParallel(100, 8, () => start(randomUUID()).then(() => undefined)); // warm-up
     const latencies: number[] = [];
     const began = performance.now();

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
 import { signWebhook } from '../src/domain/webhooks/signature.js';
 import { callWorkflowId } from '../src/temporal/ids.js';
-import { tenantSearchAttributes } from '../src/temporal/search-attributes.js';
+import { ensureCallWorkflow } from '../src/temporal/starters.js';
 import { createBenchTenant, fixed, percentile, startBenchStack } from './support.js';
 
 const DURATION_S = 10;
@@ -40,23 +40,22 @@ try {
   });
   const [stored] = await stack.orm.em.getConnection().execute<{ n: number }[]>('select count(*)::int as n from calls');
 
-  // The same starts (id, arguments, search attributes, memo) straight to Temporal, same concurrency.
+  // The same starts (the intake's own starter: id, arguments, search attributes) straight to Temporal, same
+  // concurrency, on a task queue no worker serves.
   const latencies: number[] = [];
-  const rawQueue = `bench-raw-${randomUUID()}`;
+  const rawConfig = { ...stack.config, temporal: { ...stack.config.temporal, taskQueue: `bench-raw-${randomUUID()}` } };
   const deadline = Date.now() + DURATION_S * 1000;
   const rawStarted = Date.now();
   await Promise.all(Array.from({ length: CONNECTIONS }, async () => {
     while (Date.now() < deadline) {
       const callId = randomUUID();
       const started = performance.now();
-      await stack.temporal.client.workflow.start('callAnalysisWorkflow', {
+      await ensureCallWorkflow(stack.temporal.client, rawConfig, {
+        organizationId: tenant.organizationId,
+        userId: tenant.rep.user.id,
+        leadId: randomUUID(),
+        callRowId: randomUUID(),
         workflowId: callWorkflowId(tenant.organizationId, callId),
-        taskQueue: rawQueue,
-        args: [{ organizationId: tenant.organizationId, callRowId: randomUUID() }],
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        typedSearchAttributes: tenantSearchAttributes({ organizationId: tenant.organizationId, userId: tenant.rep.user.id, leadId: randomUUID() }),
-        memo: { summary: `Call ${callId}` },
       });
       latencies.push(performance.now() - started);
     }

@@ -8,7 +8,7 @@ import { Type, type Static } from 'typebox';
 const DEV_JWT_SECRET = 'callsense-development-secret-change-me';
 const DEVELOPMENT_ENVS = new Set(['development', 'test']);
 /** HS256 keys shorter than the hash output (32 bytes) are guessable offline from any token. */
-export const MIN_JWT_SECRET_BYTES = 32;
+const MIN_JWT_SECRET_BYTES = 32;
 
 const EnvSchema = Type.Object({
   NODE_ENV: Type.String({ default: 'development' }),

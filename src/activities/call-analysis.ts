@@ -183,13 +183,24 @@ export function createCallAnalysisActivities({ orm, openai, config, temporal, me
       });
     },
 
-    /** Hands the analysed call to the lead's workflow, starting it when it is not running (signal-with-start). */
-    async notifyLeadWorkflow({ organizationId, callRowId }: CallRef): Promise<string> {
+    /**
+     * Hands the analysed call to the lead's workflow, starting it when it is not running (signal-with-start).
+     * The lead's workflow carries the lead's assignee as its user, which is read here (it may differ from the
+     * call's user); only runs started without a lead id look the lead up through the call.
+     */
+    async notifyLeadWorkflow(input: CallRef & { leadId?: string | undefined }): Promise<string> {
+      const { organizationId, callRowId, leadId } = input;
       const lead = await asBookkeeping('Finding the lead', async () => {
         const em = tenantEm(orm.em, organizationId);
-        const call = await em.findOne(Call, { id: callRowId }, { fields: ['id', 'lead'] });
-        if (!call) throw new CallNotFoundError();
-        return em.findOneOrFail(Lead, { id: call.lead }, { fields: ['id', 'assignedTo'] });
+        let id = leadId;
+        if (!id) {
+          const call = await em.findOne(Call, { id: callRowId }, { fields: ['id', 'lead'] });
+          if (!call) throw new CallNotFoundError();
+          id = call.lead;
+        }
+        const found = await em.findOne(Lead, { id }, { fields: ['id', 'assignedTo'] });
+        if (!found) throw new CallNotFoundError();
+        return found;
       });
       return signalLeadWorkflow(temporal, config, { organizationId, leadId: lead.id, userId: lead.assignedTo ?? null, callRowId });
     },

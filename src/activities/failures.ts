@@ -2,10 +2,7 @@
 // act on them. Messages that reach a call's `error` are plain: no hosts, ports, SQL or upstream bodies.
 import { ApplicationFailure, Context, log } from '@temporalio/activity';
 import { OpenAIRequestError } from '../openai/errors.js';
-import { NoPromptConfiguredError } from '../domain/prompts/prompt-resolver.js';
-import { DEFINITE_FAILURE_TYPES, FailureType } from '../temporal/failure-types.js';
-
-export { FailureType, DEFINITE_FAILURE_TYPES };
+import { FailureType } from '../temporal/failure-types.js';
 
 const TYPE_BY_KIND: Record<OpenAIRequestError['kind'], string> = {
   not_configured: FailureType.OpenAINotConfigured,
@@ -42,7 +39,7 @@ export class CallNotFoundError extends Error {
 }
 
 /** The SQLSTATE of a PostgreSQL error, wherever MikroORM or node-postgres put it. */
-export function sqlStateOf(error: unknown): string | undefined {
+function sqlStateOf(error: unknown): string | undefined {
   for (let current = error, depth = 0; current && typeof current === 'object' && depth < 5; depth++) {
     const { code, sqlState } = current as { code?: unknown; sqlState?: unknown };
     for (const candidate of [sqlState, code]) if (typeof candidate === 'string' && /^[0-9A-Z]{5}$/.test(candidate)) return candidate;
@@ -79,23 +76,10 @@ export function toApplicationFailure(error: unknown): unknown {
       ...(error.retryAfterMs !== undefined ? { nextRetryDelay: error.retryAfterMs } : {}),
     });
   }
-  if (error instanceof NoPromptConfiguredError) {
-    return ApplicationFailure.create({ type: FailureType.NoPromptConfigured, message: error.message, nonRetryable: true });
-  }
   if (error instanceof CallNotFoundError) {
     return ApplicationFailure.create({ type: FailureType.CallNotFound, message: error.message, nonRetryable: true });
   }
   return error;
-}
-
-/** Runs `fn`, rethrowing known errors as Temporal failures. */
-export async function asActivity<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    logRetry(error);
-    throw toApplicationFailure(error);
-  }
 }
 
 /**

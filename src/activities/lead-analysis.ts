@@ -25,7 +25,7 @@ export interface LeadRef {
 }
 
 /** At most this many new call analyses go into one fold; the rest wait for the next one. */
-export const MAX_CALLS_PER_FOLD = 25;
+const MAX_CALLS_PER_FOLD = 25;
 
 interface FoldAnswer {
   analysis: Record<string, unknown>;

@@ -5,7 +5,8 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { OpenAIRequestError } from '../openai/errors.js';
 import type { ResolvedPrompt } from '../domain/prompts/prompt-resolver.js';
-import { FailureType, dataFailure, isDataError, logRetry, plainOpenAIMessage, toApplicationFailure } from './failures.js';
+import { FailureType } from '../temporal/failure-types.js';
+import { dataFailure, isDataError, logRetry, plainOpenAIMessage, toApplicationFailure } from './failures.js';
 import type { WorkerMetrics } from '../observability/metrics.js';
 
 /** Carried in the activity input (plain numbers, chosen by the workflow when the analysis began). */
@@ -40,7 +41,7 @@ export function noteFallback(
   Context.current().log.info('falling back to the system prompt', { kind, reason, promptId: chosen.promptId });
 }
 
-export function backoffMs(window: RetryWindow, attempt: number): number {
+function backoffMs(window: RetryWindow, attempt: number): number {
   return Math.min(window.maxBackoffMs, window.initialBackoffMs * 2 ** Math.min(30, attempt - 1));
 }
 

@@ -18,7 +18,7 @@ import apiMetrics from '../observability/api-metrics.js';
 export type { AppDeps } from './deps.js';
 
 /** How long a client may take to send a whole request (headers and body): slow bodies cannot hold sockets. */
-export const REQUEST_TIMEOUT_MS = 30_000;
+const REQUEST_TIMEOUT_MS = 30_000;
 
 export interface BuildOptions {
   logger?: FastifyServerOptions['logger'];

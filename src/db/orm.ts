@@ -7,9 +7,9 @@ import { migrationsList } from './migrations/index.js';
 export type Orm = MikroORM;
 
 /** How long a query waits for a pooled connection (or a new one) before it fails. */
-export const POOL_CONNECTION_TIMEOUT_MS = 5_000;
+const POOL_CONNECTION_TIMEOUT_MS = 5_000;
 
-export function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}): Options {
+function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}): Options {
   return defineConfig({
     clientUrl: databaseUrl,
     entities,

@@ -47,7 +47,6 @@ export function createApiMetrics(options: { countCallsByStatus?: () => Promise<R
   };
 }
 
-export type ApiMetrics = ReturnType<typeof createApiMetrics>;
 
 /** What one OpenAI request ended as (the gateway reports every request it makes). */
 export interface OpenAIRequestObservation {

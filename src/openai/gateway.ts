@@ -86,7 +86,7 @@ export function createOpenAIGateway(config: Config['openai'], options: GatewayOp
   };
 }
 
-export function classifyOpenAIError(error: unknown): OpenAIRequestError {
+function classifyOpenAIError(error: unknown): OpenAIRequestError {
   if (error instanceof OpenAIRequestError) return error;
   if (error instanceof OpenAI.APIConnectionError) {
     return new OpenAIUnavailableError(`Could not reach OpenAI: ${error.message}`);

@@ -4,7 +4,7 @@
 import { OpenAIRequestError } from './errors.js';
 
 /** Removes what must never reach a tenant from an upstream text: organization ids, keys, hosts and ports. */
-export function scrubUpstreamText(text: string): string {
+function scrubUpstreamText(text: string): string {
   return text
     .replace(/\borg-[A-Za-z0-9]+/g, '[organization]')
     .replace(/\b(sk|rk|pk)-[A-Za-z0-9_*\-.]{4,}/g, '[key]')

@@ -16,7 +16,7 @@ function projectRoot(): string {
 }
 
 export const consoleDir = () => join(projectRoot(), 'dist', 'console');
-export const consoleSourceDir = () => join(projectRoot(), 'src', 'web');
+const consoleSourceDir = () => join(projectRoot(), 'src', 'web');
 
 function newestMtime(path: string): number {
   const stat = statSync(path);
@@ -30,7 +30,7 @@ function newestMtime(path: string): number {
 }
 
 /** True when dist/console/index.html is missing or older than any file under src/web. */
-export function consoleBuildIsStale(): boolean {
+function consoleBuildIsStale(): boolean {
   const index = join(consoleDir(), 'index.html');
   if (!existsSync(index)) return true;
   const sources = consoleSourceDir();

@@ -48,7 +48,7 @@ export async function postgresRunAs(): Promise<RunAs | undefined> {
 }
 
 /** True when `user` may enter every existing folder from `/` down to `path` (mode bits). */
-export async function canTraverse(path: string, user: RunAs): Promise<boolean> {
+async function canTraverse(path: string, user: RunAs): Promise<boolean> {
   for (let dir = resolve(path); ; dir = dirname(dir)) {
     const info = await stat(dir).catch(() => undefined);
     if (info?.isDirectory()) {

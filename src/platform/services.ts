@@ -13,7 +13,7 @@ export interface RunningServices {
   stop(): Promise<void>;
 }
 
-export const EMBEDDED_DATABASE = 'callsense';
+const EMBEDDED_DATABASE = 'callsense';
 
 export async function startServices(config: Config, log: (m: string) => void = console.log): Promise<RunningServices> {
   const stops: (() => Promise<void>)[] = [];

@@ -5,7 +5,7 @@
 // servers still running (see processes.ts killOnExit).
 
 /** Upper bound of an orderly stop: the worker gives in-flight activities 10 s, the servers 5 s each. */
-export const SHUTDOWN_TIMEOUT_MS = 15_000;
+const SHUTDOWN_TIMEOUT_MS = 15_000;
 
 export interface Shutdown {
   /** Adds a step; steps run in reverse order of registration (last started, first stopped). */

@@ -7,7 +7,7 @@ import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
-export const TEMPORAL_CLI_VERSION = '1.5.1';
+const TEMPORAL_CLI_VERSION = '1.5.1';
 
 /** The git-ignored, clone-independent cache for tools we build (override with CALLSENSE_TOOLS_DIR). */
 export function toolsDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -31,7 +31,7 @@ async function onPath(name: string, env: NodeJS.ProcessEnv): Promise<string | un
 }
 
 /** Builds the CLI from the Go module proxy into the tools cache (takes minutes the first time). */
-export async function buildTemporalCli(env: NodeJS.ProcessEnv = process.env, log = console.error): Promise<string> {
+async function buildTemporalCli(env: NodeJS.ProcessEnv = process.env, log = console.error): Promise<string> {
   const go = await onPath('go', env);
   if (!go) throw new Error('No Temporal CLI found and no `go` to build one: set TEMPORAL_CLI or TEMPORAL_ADDRESS, or install the Temporal CLI');
   const bin = join(toolsDir(env), 'bin');

@@ -1,4 +1,7 @@
-// Names of the failures activities throw and workflows act on. Pure: imported by workflow code too.
+// Names of the failures activities throw and workflows act on, and how workflow code reads a failure.
+// Pure and workflow-safe: imported by activities, activity options and workflow code alike.
+import { ActivityFailure, ApplicationFailure, ChildWorkflowFailure, TimeoutFailure } from '@temporalio/common';
+
 export const FailureType = {
   PromptNotFound: 'PromptNotFound',
   RateLimited: 'RateLimited',
@@ -7,6 +10,7 @@ export const FailureType = {
   OpenAIBadRequest: 'OpenAIBadRequest',
   OpenAINotConfigured: 'OpenAINotConfigured',
   InvalidOutput: 'InvalidOutput',
+  /** The analysis had no prompt to try (neither the user's nor a system default). */
   NoPromptConfigured: 'NoPromptConfigured',
   /** Transient OpenAI failures lasted longer than OPENAI_RETRY_WINDOW_SECONDS. */
   OpenAIRetryWindowExceeded: 'OpenAIRetryWindowExceeded',
@@ -19,8 +23,10 @@ export const FailureType = {
   OrganizationBusy: 'OrganizationBusy',
 } as const;
 
-/** Failures no retry can fix: the analysis (or fold) ends at once. */
-export const DEFINITE_FAILURE_TYPES: string[] = [
+export type FailureTypeName = (typeof FailureType)[keyof typeof FailureType];
+
+/** Failures no retry can fix: the analysis (or fold) ends at once (the activities' `nonRetryableErrorTypes`). */
+export const DEFINITE_FAILURE_TYPES: FailureTypeName[] = [
   FailureType.PromptNotFound,
   FailureType.InvalidOutput,
   FailureType.OpenAINotConfigured,
@@ -31,3 +37,35 @@ export const DEFINITE_FAILURE_TYPES: string[] = [
   FailureType.DataError,
   FailureType.CallNotFound,
 ];
+
+/** The failure under Temporal's wrappers (an activity's or child workflow's failure as the caller sees it). */
+function innermost(error: unknown): unknown {
+  let current = error;
+  while ((current instanceof ActivityFailure || current instanceof ChildWorkflowFailure) && current.cause) {
+    current = current.cause;
+  }
+  return current;
+}
+
+/** The failure's type (e.g. `PromptNotFound`), when an activity threw an application failure. */
+export function failureType(error: unknown): string | undefined {
+  const cause = innermost(error);
+  return cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined;
+}
+
+/** The prompt id an OpenAI activity's failure was about (its details), if any. */
+export function failedPromptId(error: unknown): string | undefined {
+  const cause = innermost(error);
+  const detail = cause instanceof ApplicationFailure ? cause.details?.[0] : undefined;
+  return typeof detail === 'string' ? detail : undefined;
+}
+
+/**
+ * A readable message from a workflow-side failure: the activity's (or child's) own message, not the wrapper's.
+ * `timedOut` replaces Temporal's text when the step ran out of time (e.g. an OpenAI step's retry window).
+ */
+export function failureMessage(error: unknown, timedOut?: string): string {
+  const cause = innermost(error);
+  if (timedOut !== undefined && cause instanceof TimeoutFailure) return timedOut;
+  return cause instanceof Error ? cause.message : String(cause);
+}

@@ -1,7 +1,9 @@
 // Starting and following the scoring workflows from the API (and the admin CLI): typed by the workflow
 // functions themselves, with the contract's ids and the tenant's search attributes.
-import { ScheduleNotFoundError, WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
-import { userScoringWorkflow, weeklyScoringWorkflow } from '../workflows/scoring.js';
+import { randomUUID } from 'node:crypto';
+import { ScheduleNotFoundError, WorkflowFailedError, type Client, type WorkflowHandle,
+  type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import { userScoringWorkflow, weeklyScoringWorkflow, type WeeklyScoringInput } from '../workflows/scoring.js';
 import type { TrainingOutcome } from '../domain/scoring/train-user-model.js';
 import { SCORING_SCHEDULE_ID, organizationScoringRunId, runDateOf, userScoringWorkflowId } from './ids.js';
 import { tenantSearchAttributes } from './search-attributes.js';
@@ -35,6 +37,16 @@ export function startOrganizationScoring(
     workflowIdConflictPolicy: 'USE_EXISTING',
     typedSearchAttributes: tenantSearchAttributes({ organizationId }),
   });
+}
+
+/** A weekly run with explicit paging (tests and benchmarks); the schedule starts the real one. */
+export function startWeeklyScoring(
+  client: Client,
+  taskQueue: string,
+  input: WeeklyScoringInput,
+  workflowId = `weekly-scoring-${randomUUID()}`,
+): Promise<WorkflowHandleWithFirstExecutionRunId<typeof weeklyScoringWorkflow>> {
+  return client.workflow.start(weeklyScoringWorkflow, { workflowId, taskQueue, args: [input] });
 }
 
 export type Waited = { done: true; outcome: TrainingOutcome } | { done: true; failure: string } | { done: false };

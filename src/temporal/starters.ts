@@ -6,7 +6,11 @@ import type { Config } from '../config.js';
 import { callAnalysisWorkflow } from '../workflows/call-analysis.js';
 import { leadAnalysisWorkflow } from '../workflows/lead-analysis.js';
 import { reanalysisWorkflow } from '../workflows/reanalysis.js';
-import { callAnalyzedSignal, reanalysisProgressQuery, type ReanalysisProgress } from '../workflows/definitions.js';
+import {
+  callAnalyzedSignal, leadStateQuery, reanalysisProgressQuery, type LeadState, type ReanalysisProgress,
+} from '../workflows/definitions.js';
+import type { LeadAnalysisInput } from '../workflows/lead-analysis.js';
+import type { StoredCall } from '../domain/calls/intake.js';
 import type { OpenAITuning } from '../workflows/activity-options.js';
 import type { ReanalysisFilters } from '../domain/calls/reanalysis-filter.js';
 import { leadWorkflowId } from './ids.js';
@@ -15,7 +19,7 @@ import { tenantSearchAttributes } from './search-attributes.js';
 export type StarterConfig = Pick<Config, 'temporal' | 'openai'>;
 
 /** The OpenAI tuning every workflow input carries, from the configuration. */
-export function openAITuning(config: StarterConfig): OpenAITuning {
+function openAITuning(config: StarterConfig): OpenAITuning {
   return {
     requestTimeoutMs: config.openai.timeoutMs,
     retryWindowSeconds: config.openai.retryWindowSeconds,
@@ -32,6 +36,16 @@ export interface CallRun {
   workflowId: string;
 }
 
+function callAnalysisInput(config: StarterConfig, call: CallRun) {
+  return {
+    organizationId: call.organizationId,
+    callRowId: call.callRowId,
+    leadId: call.leadId,
+    userId: call.userId,
+    openai: openAITuning(config),
+  };
+}
+
 /**
  * Makes sure the call's workflow runs: starts a run unless one is open (a closed run that ended without an
  * analysis is followed by a new one, same id). Callers skip it for calls already analysed.
@@ -40,10 +54,31 @@ export async function ensureCallWorkflow(client: Client, config: StarterConfig, 
   await client.workflow.start(callAnalysisWorkflow, {
     workflowId: call.workflowId,
     taskQueue: config.temporal.taskQueue,
-    args: [{ organizationId: call.organizationId, callRowId: call.callRowId, openai: openAITuning(config) }],
+    args: [callAnalysisInput(config, call)],
     workflowIdReusePolicy: 'ALLOW_DUPLICATE',
     workflowIdConflictPolicy: 'USE_EXISTING',
     typedSearchAttributes: tenantSearchAttributes(call),
+  });
+}
+
+/**
+ * Makes sure a delivered call gets analysed. Run on every delivery, duplicates included: a crash between storing
+ * the call and starting its workflow, or a run that ended without an analysis (failed, terminated, timed out),
+ * is healed by the provider's redelivery with a new run of the same workflow id. An analysed call is left alone;
+ * an open run is reused.
+ */
+export async function ensureDeliveredCallWorkflow(
+  client: Client,
+  config: StarterConfig,
+  input: { organizationId: string; userId: string; call: StoredCall },
+): Promise<void> {
+  if (input.call.status === 'analyzed') return;
+  await ensureCallWorkflow(client, config, {
+    organizationId: input.organizationId,
+    userId: input.userId,
+    leadId: input.call.leadId,
+    callRowId: input.call.id,
+    workflowId: input.call.workflowId,
   });
 }
 
@@ -59,7 +94,7 @@ export async function startCallReanalysis(client: Client, config: StarterConfig,
     await client.workflow.start(callAnalysisWorkflow, {
       workflowId: call.workflowId,
       taskQueue: config.temporal.taskQueue,
-      args: [{ organizationId: call.organizationId, callRowId: call.callRowId, reanalysis: true, openai: openAITuning(config) }],
+      args: [{ ...callAnalysisInput(config, call), reanalysis: true }],
       workflowIdReusePolicy: 'ALLOW_DUPLICATE',
       workflowIdConflictPolicy: 'FAIL',
       typedSearchAttributes: tenantSearchAttributes(call),
@@ -84,6 +119,33 @@ export async function signalLeadWorkflow(client: Client, config: StarterConfig, 
   return workflowId;
 }
 
+/**
+ * Starts a lead's workflow with explicit tuning (e.g. a short debounce); the pipeline itself starts it by
+ * signal-with-start from the call's workflow.
+ */
+export async function startLeadWorkflow(
+  client: Client,
+  config: StarterConfig,
+  input: Omit<LeadAnalysisInput, 'openai'> & { userId: string | null },
+): Promise<string> {
+  const { userId, ...args } = input;
+  const workflowId = leadWorkflowId(input.organizationId, input.leadId);
+  await client.workflow.start(leadAnalysisWorkflow, {
+    workflowId,
+    taskQueue: config.temporal.taskQueue,
+    args: [{ ...args, openai: openAITuning(config) }],
+    typedSearchAttributes: tenantSearchAttributes({
+      organizationId: input.organizationId, userId, leadId: input.leadId,
+    }),
+  });
+  return workflowId;
+}
+
+/** What a lead's workflow holds right now: calls waiting for the next fold, folds done, failing folds. */
+export function leadState(client: Client, workflowId: string): Promise<LeadState> {
+  return client.workflow.getHandle<typeof leadAnalysisWorkflow>(workflowId).query(leadStateQuery);
+}
+
 export async function isWorkflowOpen(client: Client, workflowId: string): Promise<boolean> {
   try {
     const description = await client.workflow.getHandle(workflowId).describe();
@@ -94,7 +156,7 @@ export async function isWorkflowOpen(client: Client, workflowId: string): Promis
   }
 }
 
-export const reanalysisWorkflowId = (organizationId: string) => `reanalysis:${organizationId}:${randomUUID()}`;
+const reanalysisWorkflowId = (organizationId: string) => `reanalysis:${organizationId}:${randomUUID()}`;
 
 /** Starts a bulk re-analysis of an organization's calls; `total` (when the caller counted) is reported as is. */
 export async function startReanalysis(

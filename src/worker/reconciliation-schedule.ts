@@ -5,7 +5,7 @@ import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type Schedu
 import type { Config } from '../config.js';
 import { callReconciliationWorkflow } from '../workflows/reanalysis.js';
 
-export const RECONCILIATION_SCHEDULE_ID = 'call-reconciliation';
+const RECONCILIATION_SCHEDULE_ID = 'call-reconciliation';
 
 export async function ensureReconciliationSchedule(
   client: Client,

@@ -6,7 +6,7 @@ import { SCORING_SCHEDULE_ID } from '../temporal/ids.js';
 import { weeklyScoringWorkflow } from '../workflows/scoring.js';
 
 /** A weekly job whose slot was missed (server down) still runs if the server is back within a day. */
-export const SCORING_CATCHUP_WINDOW = '1 day';
+const SCORING_CATCHUP_WINDOW = '1 day';
 
 export async function ensureScoringSchedule(client: Client, config: Config): Promise<void> {
   const spec: ScheduleSpec = { cronExpressions: [config.scoring.scheduleCron], timezone: config.scoring.scheduleTimezone };

@@ -4,13 +4,18 @@
 import { proxyActivities, log } from '@temporalio/workflow';
 import type { CallAnalysisActivities } from '../activities/call-analysis.js';
 import { FailureType } from '../temporal/failure-types.js';
-import { failedPromptId, failureMessage, failureType, withPromptCandidates } from './prompt-fallback.js';
+import {
+  OPENAI_TIMED_OUT, failedPromptId, failureMessage, failureType, withPromptCandidates,
+} from './prompt-fallback.js';
 import { BOOKKEEPING_ACTIVITY_OPTIONS, openAIActivityOptions, retryWindowFrom, type OpenAITuning } from './activity-options.js';
 import { recordAnalysis } from '../observability/workflow-metrics.js';
 
 export interface CallAnalysisInput {
   organizationId: string;
   callRowId: string;
+  /** The call's lead and user, as the starter knows them (absent in runs started before they were passed). */
+  leadId?: string;
+  userId?: string | null;
   /** Analyse again even if the call has an analysis (re-analysis on request). */
   reanalysis?: boolean;
   /** OpenAI retry and timeout tuning (the starters pass the configuration's). */
@@ -45,7 +50,7 @@ export async function callAnalysisWorkflow(input: CallAnalysisInput): Promise<Ca
       extractCallAnalysis({ ...ref, candidates, userPromptConfigured: begun.userPromptConfigured, window }),
     );
   } catch (error) {
-    const message = failureMessage(error);
+    const message = failureMessage(error, OPENAI_TIMED_OUT);
     log.warn('call analysis failed', { callRowId: input.callRowId, error: message });
     if (failureType(error) === FailureType.CallNotFound) return { status: 'failed', error: message };
     const promptId = failedPromptId(error);
@@ -56,7 +61,7 @@ export async function callAnalysisWorkflow(input: CallAnalysisInput): Promise<Ca
   }
   recordAnalysis('analyzed', stored.promptSource);
   try {
-    await bookkeeping.notifyLeadWorkflow(ref);
+    await bookkeeping.notifyLeadWorkflow({ ...ref, leadId: input.leadId });
   } catch (error) {
     // The call row was deleted after its analysis: nothing to fold.
     if (failureType(error) !== FailureType.CallNotFound) throw error;

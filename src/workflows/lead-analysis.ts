@@ -5,7 +5,7 @@
 // signal restarts it.
 import { condition, continueAsNew, proxyActivities, setHandler, workflowInfo, log } from '@temporalio/workflow';
 import type { LeadAnalysisActivities } from '../activities/lead-analysis.js';
-import { failedPromptId, failureMessage, withPromptCandidates } from './prompt-fallback.js';
+import { OPENAI_TIMED_OUT, failedPromptId, failureMessage, withPromptCandidates } from './prompt-fallback.js';
 import { BOOKKEEPING_ACTIVITY_OPTIONS, openAIActivityOptions, retryWindowFrom, type OpenAITuning } from './activity-options.js';
 import { callAnalyzedSignal, leadStateQuery } from './definitions.js';
 import { recordFold } from '../observability/workflow-metrics.js';
@@ -90,7 +90,7 @@ export async function leadAnalysisWorkflow(input: LeadAnalysisInput): Promise<{ 
     } catch (error) {
       // The unfolded calls stay in the database; this workflow tries again after a backoff.
       failingFolds++;
-      const message = failureMessage(error);
+      const message = failureMessage(error, OPENAI_TIMED_OUT);
       recordFold('failed', (Date.now() - foldStart) / 1000);
       log.warn('complete analysis failed; retrying later', {
         organizationId: input.organizationId, leadId: input.leadId, error: message, failingFolds,

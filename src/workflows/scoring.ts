@@ -10,6 +10,7 @@ import type { ScoringActivities, ScoringPair } from '../activities/scoring.js';
 import type { TrainingOutcome } from '../domain/scoring/train-user-model.js';
 import { organizationScoringWorkflowId, runDateOf, userScoringWorkflowId } from '../temporal/ids.js';
 import { tenantSearchAttributes } from '../temporal/search-attributes.js';
+import { failureMessage } from '../temporal/failure-types.js';
 
 export interface WeeklyScoringTotals {
   users: number;
@@ -78,7 +79,7 @@ async function recordingFailure(
   try {
     return await train();
   } catch (error) {
-    await recordFailedScoringRun({ organizationId, userId, error: messageOf(error) });
+    await recordFailedScoringRun({ organizationId, userId, error: failureMessage(error) });
     throw error;
   }
 }
@@ -108,12 +109,6 @@ async function inLanes<T>(items: readonly T[], limit: number, fn: (item: T) => P
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
 }
 
-const messageOf = (error: unknown): string => {
-  let current = error;
-  while (current instanceof Error && current.cause) current = current.cause;
-  return current instanceof Error ? current.message : String(current);
-};
-
 export async function weeklyScoringWorkflow(input: WeeklyScoringInput = {}): Promise<WeeklyScoringResult> {
   const runDate = input.runDate ?? runDateOf(new Date(workflowInfo().startTime));
   const totals: WeeklyScoringTotals = input.totals ?? {
@@ -140,7 +135,7 @@ export async function weeklyScoringWorkflow(input: WeeklyScoringInput = {}): Pro
       } catch (error) {
         if (error instanceof WorkflowExecutionAlreadyStartedError) return;
         totals.organizationsFailed++;
-        const message = messageOf(error);
+        const message = failureMessage(error);
         log.warn('organization scoring failed', { organizationId, error: message });
         if (failures.length < MAX_REPORTED_FAILURES) failures.push({ organizationId, userId: null, error: message });
       }
@@ -174,7 +169,7 @@ export async function weeklyScoringWorkflow(input: WeeklyScoringInput = {}): Pro
         return;
       }
       totals.failed++;
-      const message = messageOf(error);
+      const message = failureMessage(error);
       log.warn('user scoring failed', { ...pair, error: message });
       if (failures.length < MAX_REPORTED_FAILURES) failures.push({ ...pair, error: message });
     }

@@ -5,11 +5,17 @@ import type { App } from '../../src/api/app.js';
 import { User } from '../../src/domain/accounts/user.entity.js';
 import { Call } from '../../src/domain/calls/call.entity.js';
 import { PromptChange } from '../../src/domain/prompts/prompt-change.entity.js';
-import { NoPromptConfiguredError, resolvePrompt, systemDefaults } from '../../src/domain/prompts/prompt-resolver.js';
+import {
+  promptCandidates, systemDefaults, userPromptFor, type PromptKind, type SystemPromptDefaults,
+} from '../../src/domain/prompts/prompt-resolver.js';
 import { tenantEm } from '../../src/domain/tenancy/tenant-em.js';
 import { SYSTEM_COMPLETE_PROMPT, SYSTEM_INDIVIDUAL_PROMPT, startStack, type Stack } from '../support/harness.js';
 import { addUser, bearer, signup, type Account } from '../support/api.js';
 import { freePort } from '../support/free-port.js';
+
+/** The prompt an analysis tries first (none: nothing configured). */
+const firstPrompt = (user: Parameters<typeof userPromptFor>[0], kind: PromptKind, defaults: SystemPromptDefaults) =>
+  promptCandidates(userPromptFor(user, kind), defaults[kind])[0];
 
 const IND = 'openai_individual_prompt_id';
 const COMP = 'openai_complete_prompt_id';
@@ -35,13 +41,16 @@ async function setup(t: Test) {
   return { stack, admin, rep };
 }
 
-t.test('resolvePrompt: the user\'s prompt, else the system default, else a clear error', async (t) => {
+t.test('prompt candidates: the user\'s prompt, else the system default, else none', async (t) => {
   const defaults = { individual: 'pmpt_sys_i', complete: null };
-  t.same(resolvePrompt({ openaiIndividualPromptId: 'pmpt_mine' }, 'individual', defaults), { promptId: 'pmpt_mine', source: 'user' });
-  t.same(resolvePrompt({ openaiIndividualPromptId: null }, 'individual', defaults), { promptId: 'pmpt_sys_i', source: 'system' });
-  t.same(resolvePrompt({ openaiCompletePromptId: 'pmpt_c' }, 'complete', defaults), { promptId: 'pmpt_c', source: 'user' });
-  t.throws(() => resolvePrompt({ openaiCompletePromptId: null }, 'complete', defaults), NoPromptConfiguredError);
-  t.throws(() => resolvePrompt({}, 'complete', defaults), /OPENAI_COMPLETE_PROMPT_ID/);
+  t.same(firstPrompt({ openaiIndividualPromptId: 'pmpt_mine' }, 'individual', defaults),
+    { promptId: 'pmpt_mine', source: 'user' });
+  t.same(firstPrompt({ openaiIndividualPromptId: null }, 'individual', defaults),
+    { promptId: 'pmpt_sys_i', source: 'system' });
+  t.same(firstPrompt({ openaiCompletePromptId: 'pmpt_c' }, 'complete', defaults),
+    { promptId: 'pmpt_c', source: 'user' });
+  t.equal(firstPrompt({ openaiCompletePromptId: null }, 'complete', defaults), undefined);
+  t.equal(firstPrompt({}, 'complete', defaults), undefined);
 });
 
 t.test('my prompts: read, save, history, and the resolver sees the saved ids', async (t) => {
@@ -62,8 +71,9 @@ t.test('my prompts: read, save, history, and the resolver sees the saved ids', a
   t.same((await me.get('/my-prompts')).json(), saved.json());
 
   const user = await dbUser(stack, rep);
-  t.same(resolvePrompt(user, 'individual', systemDefaults(stack.config.openai)), { promptId: 'pmpt_alpha', source: 'user' });
-  t.same(resolvePrompt(user, 'complete', systemDefaults(stack.config.openai)), { promptId: SYSTEM_COMPLETE_PROMPT, source: 'system' });
+  const defaults = systemDefaults(stack.config.openai);
+  t.same(firstPrompt(user, 'individual', defaults), { promptId: 'pmpt_alpha', source: 'user' });
+  t.same(firstPrompt(user, 'complete', defaults), { promptId: SYSTEM_COMPLETE_PROMPT, source: 'system' });
 
   const both = await me.put('/my-prompts', { [IND]: 'pmpt_alpha', [COMP]: 'pmpt_beta' });
   t.equal(both.statusCode, 200);
@@ -75,7 +85,8 @@ t.test('my prompts: read, save, history, and the resolver sees the saved ids', a
   t.equal(cleared.statusCode, 200);
   t.equal(cleared.json()[IND], null, 'null means the system default');
   t.equal(stack.fake.count(), before, 'null needs no OpenAI call');
-  t.same(resolvePrompt(await dbUser(stack, rep), 'individual', systemDefaults(stack.config.openai)), { promptId: SYSTEM_INDIVIDUAL_PROMPT, source: 'system' });
+  t.same(firstPrompt(await dbUser(stack, rep), 'individual', defaults),
+    { promptId: SYSTEM_INDIVIDUAL_PROMPT, source: 'system' });
 
   const history = await me.get('/my-prompts/history');
   t.equal(history.statusCode, 200);
@@ -375,7 +386,8 @@ t.test('OpenAI unreachable and no system defaults', async (t) => {
 
   t.same((await me.get('/my-prompts')).json(), { [IND]: null, [COMP]: null, system_defaults: { individual: null, complete: null } });
   const user = await dbUser(stack, rep);
-  t.throws(() => resolvePrompt(user, 'individual', systemDefaults(stack.config.openai)), NoPromptConfiguredError, 'neither a user prompt nor a default');
+  const none = firstPrompt(user, 'individual', systemDefaults(stack.config.openai));
+  t.equal(none, undefined, 'neither a user prompt nor a default');
 
   const validation = await me.post('/validate', { promptId: 'pmpt_alpha' });
   t.equal(validation.statusCode, 200);

@@ -7,6 +7,7 @@ import { leadWorkflowId } from '../../src/temporal/ids.js';
 import { SYSTEM_COMPLETE_PROMPT, SYSTEM_INDIVIDUAL_PROMPT, startStack, waitFor } from '../support/harness.js';
 import { deliverCall } from '../support/api.js';
 import { callPayload, createTenant, recordingCompleteRespond, type FoldRecord } from '../support/calls.js';
+import { leadState } from '../../src/temporal/starters.js';
 
 const CALLS = 10;
 
@@ -37,7 +38,8 @@ t.test('a burst of ten calls on one lead: at most two complete analyses, all ten
   t.equal(await tenant.em().count(Call, { lead: lead.id, foldedAt: null }), 0, 'no call left unfolded');
 
   const leadWorkflow = stack.temporal.client.workflow.getHandle(leadWorkflowId(tenant.organizationId, lead.id));
-  t.equal((await leadWorkflow.query<{ pending: number; folds: number }>('leadState')).pending, 0, 'the lead workflow has nothing pending');
+  const state = await leadState(stack.temporal.client, leadWorkflow.workflowId);
+  t.equal(state.pending, 0, 'the lead workflow has nothing pending');
   const { typedSearchAttributes } = await leadWorkflow.describe();
   const attribute = (name: string) => typedSearchAttributes.get({ name, type: 'KEYWORD' } as never);
   t.same([attribute('OrganizationId'), attribute('UserId'), attribute('LeadId')], [tenant.organizationId, tenant.rep.user.id, lead.id], 'the lead workflow carries the tenant search attributes');

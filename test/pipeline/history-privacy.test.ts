@@ -8,6 +8,7 @@ import { leadWorkflowId } from '../../src/temporal/ids.js';
 import { SYSTEM_COMPLETE_PROMPT, SYSTEM_INDIVIDUAL_PROMPT, startStack, waitFor } from '../support/harness.js';
 import { bearer, deliverCall } from '../support/api.js';
 import { createTenant, setUserPrompts, waitForCall } from '../support/calls.js';
+import { leadState } from '../../src/temporal/starters.js';
 
 const UI = 'http://temporal-ui.example:8233';
 
@@ -48,7 +49,7 @@ t.test('histories carry ids only; workflowUrl links; prompt metrics add up', asy
     return lead?.completeAnalysis && (await tenant.em().count(Lead, { id: call.lead })) ? lead : null;
   }, { what: 'the complete analysis' });
   const leadWorkflow = leadWorkflowId(tenant.organizationId, call.lead);
-  await waitFor(async () => (await stack.temporal.client.workflow.getHandle(leadWorkflow).query<{ pending: number; folds: number }>('leadState')).pending === 0
+  await waitFor(async () => (await leadState(stack.temporal.client, leadWorkflow)).pending === 0
     && (await tenant.em().count(Lead, { id: call.lead, completeAnalysis: { $ne: null } })) > 0, { what: 'folds to settle' });
 
   for (const wf of [workflowId, leadWorkflow]) {

@@ -8,6 +8,7 @@ import type { CallAnalysisResult } from '../../src/workflows/call-analysis.js';
 import { SYSTEM_COMPLETE_PROMPT, SYSTEM_INDIVIDUAL_PROMPT, startStack, waitFor } from '../support/harness.js';
 import { deliverCall } from '../support/api.js';
 import { callPayload, createTenant, recordingCompleteRespond, waitForCall, type FoldRecord } from '../support/calls.js';
+import { leadState } from '../../src/temporal/starters.js';
 
 t.test('non-JSON output fails that call or fold only; the lead keeps being analysed', async (t) => {
   const stack = await startStack(t);
@@ -25,7 +26,8 @@ t.test('non-JSON output fails that call or fold only; the lead keeps being analy
   const callA = await waitForCall(tenant, a.id);
   t.equal(callA.status, 'analyzed');
   const leadWorkflow = stack.temporal.client.workflow.getHandle(leadWorkflowId(tenant.organizationId, callA.lead));
-  await waitFor(async () => (await leadWorkflow.query<{ pending: number; folds: number }>('leadState')).folds === 1, { what: 'the failed fold' });
+  await waitFor(async () => (await leadState(stack.temporal.client, leadWorkflow.workflowId)).folds === 1,
+    { what: 'the failed fold' });
   t.equal(stack.fake.count(SYSTEM_COMPLETE_PROMPT), 1, 'the invalid fold output is not retried');
   t.equal((await tenant.em().findOneOrFail(Lead, { id: callA.lead })).completeAnalysis, null, 'no complete analysis from a failed fold');
   t.equal((await tenant.em().findOneOrFail(Call, { id: a.id })).foldedAt, null, 'call A waits for the next fold');

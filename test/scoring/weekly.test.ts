@@ -10,7 +10,7 @@ import { createOpenAIGateway } from '../../src/openai/gateway.js';
 import { LeadScoringModel } from '../../src/domain/scoring/lead-scoring-model.entity.js';
 import { tenantEm } from '../../src/domain/tenancy/tenant-em.js';
 import { runDateOf, userScoringWorkflowId } from '../../src/temporal/ids.js';
-import type { WeeklyScoringResult } from '../../src/workflows/scoring.js';
+import { startWeeklyScoring } from '../../src/temporal/scoring-runs.js';
 import { startStack, waitFor } from '../support/harness.js';
 import { addUser, signup } from '../support/api.js';
 import { insertLeads, outcomeLeads } from './seed.js';
@@ -62,12 +62,9 @@ t.test('pages through every pair across continue-as-new, at most N children at a
     await connection.close();
   });
 
-  const handle = await stack.temporal.client.workflow.start('weeklyScoringWorkflow', {
-    workflowId: `weekly-test-${randomUUID()}`,
-    taskQueue,
-    args: [{ pageSize: 2, concurrency: 2 }],
-  });
-  const result: WeeklyScoringResult = await handle.result();
+  const input = { pageSize: 2, concurrency: 2 };
+  const handle = await startWeeklyScoring(stack.temporal.client, taskQueue, input, `weekly-test-${randomUUID()}`);
+  const result = await handle.result();
   const runDate = runDateOf(new Date());
   t.match(result, { runDate, users: 5, trained: 4, activated: 4, insufficientData: 0, failed: 1, alreadyRunning: 0 });
   t.same(result.failures.map((f) => f.userId), [failing.user.id]);

@@ -15,7 +15,7 @@ const SHAPES = {
   vapi: { credential: 'secret', last4: 'secretLast4', map: 'assistantUsers', mapKey: 'assistantId' },
 } as const satisfies Record<Provider, { credential: string; last4: string; map: string; mapKey: string }>;
 
-export function providerWebhookUrl(publicUrl: string, provider: Provider, organizationId: string): string {
+function providerWebhookUrl(publicUrl: string, provider: Provider, organizationId: string): string {
   return `${publicUrl}/api/webhooks/${provider}/${organizationId}`;
 }
 

@@ -17,7 +17,7 @@ import { scoringViews } from './views.js';
 export { organizationScoringRunId } from '../../temporal/ids.js';
 
 /** How long `optimize?wait=true` waits for the run before answering 202 as without it. */
-export const OPTIMIZE_WAIT_MS = 60_000;
+const OPTIMIZE_WAIT_MS = 60_000;
 
 function runResult(outcome: TrainingOutcome) {
   return {

@@ -4,7 +4,8 @@
 import type { FastifyRequest } from 'fastify';
 import type { AppDeps } from '../deps.js';
 import { tenantEm } from '../../domain/tenancy/tenant-em.js';
-import { ensureCallWorkflow, storeCall, type CallDelivery, type StoredCall } from '../../domain/calls/intake.js';
+import { storeCall, type CallDelivery, type StoredCall } from '../../domain/calls/intake.js';
+import { ensureDeliveredCallWorkflow } from '../../temporal/starters.js';
 import { HttpError } from '../plugins/errors.js';
 
 export async function acceptCall(
@@ -16,7 +17,9 @@ export async function acceptCall(
   const call = await storeCall(tenantEm(deps.orm.em, organizationId), organizationId, delivery);
   try {
     // Ids only: names, e-mails and transcripts never go to Temporal.
-    await ensureCallWorkflow(deps.temporal.client, deps.config, { organizationId, userId: delivery.userId, call });
+    await ensureDeliveredCallWorkflow(deps.temporal.client, deps.config, {
+      organizationId, userId: delivery.userId, call,
+    });
   } catch (error) {
     // The call is stored; a redelivery will start its workflow. Tell the provider to retry.
     request.log.error({ err: error, callId: delivery.callId }, 'could not start the call analysis workflow');

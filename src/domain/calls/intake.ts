@@ -1,10 +1,8 @@
-// Stores a delivered call exactly once per (organization, callId), finding or creating its lead, and
-// makes sure its analysis workflow exists. Safe under concurrent and repeated deliveries.
+// Stores a delivered call exactly once per (organization, callId), finding or creating its lead. Safe under
+// concurrent and repeated deliveries. Starting its analysis is the caller's (src/temporal/starters.ts).
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Client } from '@temporalio/client';
 import { callWorkflowId } from '../../temporal/ids.js';
-import { ensureCallWorkflow as ensureCallRun, type StarterConfig } from '../../temporal/starters.js';
 import type { CallSource, CallStatus } from './call.entity.js';
 import { flattenTranscript, type TranscriptInput } from './transcript.js';
 
@@ -66,26 +64,5 @@ export async function storeCall(em: EntityManager, organizationId: string, deliv
     );
     await tx.execute('update leads set call_count = call_count + 1, updated_at = now() where id = ?', [lead!.id]);
     return { id: inserted!.id, leadId: inserted!.lead_id, workflowId, duplicate: false, status: 'queued' };
-  });
-}
-
-/**
- * Makes sure a delivered call gets analysed. Run on every delivery, duplicates included: a crash between storing
- * the call and starting its workflow, or a run that ended without an analysis (failed, terminated, timed out),
- * is healed by the provider's redelivery with a new run of the same workflow id. An analysed call is left alone;
- * an open run is reused.
- */
-export async function ensureCallWorkflow(
-  client: Client,
-  config: StarterConfig,
-  input: { organizationId: string; userId: string; call: StoredCall },
-): Promise<void> {
-  if (input.call.status === 'analyzed') return;
-  await ensureCallRun(client, config, {
-    organizationId: input.organizationId,
-    userId: input.userId,
-    leadId: input.call.leadId,
-    callRowId: input.call.id,
-    workflowId: input.call.workflowId,
   });
 }

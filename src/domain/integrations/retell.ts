@@ -4,7 +4,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { firstUser, isObject, secondsBetween, text, type ProviderCall, type Turn } from './provider-call.js';
 
-export const RETELL_TOLERANCE_MS = 5 * 60 * 1000;
+const RETELL_TOLERANCE_MS = 5 * 60 * 1000;
 /** The events that carry a finished call; every other event is acknowledged and ignored. */
 export const RETELL_CALL_EVENTS = ['call_ended', 'call_analyzed'] as const;
 

@@ -1,4 +1,4 @@
-// The one prompt resolver (API and activities): the user's own prompt, else the system default, else a clear error.
+// The one prompt resolver (API and activities): the user's own prompt, then the system default.
 import type { PromptSource } from '../leads/lead.entity.js';
 
 export type PromptKind = 'individual' | 'complete';
@@ -13,13 +13,6 @@ export interface SystemPromptDefaults {
   complete: string | null;
 }
 
-export class NoPromptConfiguredError extends Error {
-  constructor(kind: PromptKind) {
-    super(`No OpenAI prompt configured for ${kind} analysis: set the user's openai_${kind}_prompt_id or OPENAI_${kind.toUpperCase()}_PROMPT_ID`);
-    this.name = 'NoPromptConfiguredError';
-  }
-}
-
 export function userPromptFor(user: { openaiIndividualPromptId?: string | null; openaiCompletePromptId?: string | null }, kind: PromptKind) {
   return (kind === 'individual' ? user.openaiIndividualPromptId : user.openaiCompletePromptId) ?? null;
 }
@@ -30,16 +23,6 @@ export function promptCandidates(userPromptId: string | null, systemPromptId: st
   if (userPromptId) candidates.push({ promptId: userPromptId, source: 'user' });
   if (systemPromptId && systemPromptId !== userPromptId) candidates.push({ promptId: systemPromptId, source: 'system' });
   return candidates;
-}
-
-export function resolvePrompt(
-  user: { openaiIndividualPromptId?: string | null; openaiCompletePromptId?: string | null },
-  kind: PromptKind,
-  defaults: SystemPromptDefaults,
-): ResolvedPrompt {
-  const [first] = promptCandidates(userPromptFor(user, kind), defaults[kind]);
-  if (!first) throw new NoPromptConfiguredError(kind);
-  return first;
 }
 
 export function systemDefaults(openai: { individualPromptId?: string | undefined; completePromptId?: string | undefined }): SystemPromptDefaults {

@@ -3,7 +3,7 @@ import type { OpenAIGateway } from '../../openai/gateway.js';
 import { OpenAIBadRequestError, OpenAIRequestError, OpenAIUnauthorizedError, PromptNotFoundError } from '../../openai/errors.js';
 import { publicOpenAIMessage } from '../../openai/public-message.js';
 
-export const PROMPT_ID_PATTERN = /^pmpt_[A-Za-z0-9_-]{1,250}$/;
+const PROMPT_ID_PATTERN = /^pmpt_[A-Za-z0-9_-]{1,250}$/;
 
 export type PromptValidation =
   | { valid: true; details: { model: string; temperature: number | null } }

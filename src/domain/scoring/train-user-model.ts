@@ -62,7 +62,7 @@ export type TrainingOutcome =
     });
 
 /** Not worse: a higher AUC, or the same AUC and at least the same accuracy. */
-export function notWorse(challenger: Evaluation, champion: Evaluation): boolean {
+function notWorse(challenger: Evaluation, champion: Evaluation): boolean {
   const eps = 1e-9;
   if (challenger.auc === null || champion.auc === null) return (challenger.accuracy ?? 0) >= (champion.accuracy ?? 0) - eps;
   if (challenger.auc > champion.auc + eps) return true;
