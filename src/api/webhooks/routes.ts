@@ -3,11 +3,9 @@
 import { Type, type Static } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppDeps } from '../app.js';
-import { Organization } from '../../domain/accounts/organization.entity.js';
-import { User } from '../../domain/accounts/user.entity.js';
-import { tenantEm } from '../../domain/tenancy/tenant-em.js';
+import { UnknownUserError } from '../../domain/calls/intake.js';
 import { checkWebhookSignature } from '../../domain/webhooks/signature.js';
-import { acceptedWebhookSecrets } from '../../domain/accounts/webhook-secret.js';
+import { webhookSecretsOf } from '../../domain/accounts/webhook-secrets-cache.js';
 import { MAX_TRANSCRIPT_CHARS, transcriptLength } from '../../domain/calls/transcript.js';
 import { badRequest, notFound, unauthorized, unprocessable } from '../plugins/errors.js';
 import { ErrorSchema } from '../accounts-schemas.js';
@@ -54,12 +52,10 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
     preValidation: async (request) => {
       const { organizationId } = request.params as { organizationId: string };
       if (!isUuid(organizationId)) throw notFound('Organization');
-      const org = await tenantEm(deps.orm.em, organizationId).findOne(Organization, { id: organizationId }, {
-        fields: ['id', 'webhookSecret', 'previousWebhookSecret', 'previousWebhookSecretValidUntil'],
-      });
-      if (!org) throw notFound('Organization');
+      const secrets = await webhookSecretsOf(deps.orm.em, organizationId);
+      if (!secrets) throw notFound('Organization');
       const problem = checkWebhookSignature({
-        secret: acceptedWebhookSecrets(org),
+        secret: secrets,
         rawBody: rawBodyOf(request),
         timestampHeader: request.headers['x-callsense-timestamp'] as string | undefined,
         signatureHeader: request.headers['x-callsense-signature'] as string | undefined,
@@ -78,13 +74,18 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
       const why = `is longer than ${MAX_TRANSCRIPT_CHARS} characters in total`;
       throw badRequest(`The transcript ${why}`, { 'body.transcript': why });
     }
-    const em = tenantEm(deps.orm.em, organizationId);
-    const user = isUuid(body.userId) ? await em.findOne(User, { id: body.userId }, { fields: ['id'] }) : null;
-    if (!user) throw unprocessable('userId is not a user of this organization', { 'body.userId': 'is not a user of this organization' });
-
+    // The user check runs with the insert (storeCall): an unknown user stores nothing.
     const call = await acceptCall(deps, request, {
       organizationId,
-      delivery: { ...body, userId: user.id, metadata: body.metadata as Record<string, unknown> | undefined, source: 'callsense' },
+      delivery: {
+        ...body,
+        userId: body.userId.toLowerCase(),
+        metadata: body.metadata as Record<string, unknown> | undefined,
+        source: 'callsense',
+      },
+    }).catch((error: unknown) => {
+      if (!(error instanceof UnknownUserError)) throw error;
+      throw unprocessable('userId is not a user of this organization', { 'body.userId': 'is not a user of this organization' });
     });
     return reply.status(202).send({ id: call.id, workflowId: call.workflowId, duplicate: call.duplicate });
   });
