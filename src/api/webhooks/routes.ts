@@ -85,7 +85,8 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
       },
     }).catch((error: unknown) => {
       if (!(error instanceof UnknownUserError)) throw error;
-      throw unprocessable('userId is not a user of this organization', { 'body.userId': 'is not a user of this organization' });
+      const why = 'is not a user of this organization';
+      throw unprocessable(`userId ${why}`, { 'body.userId': why });
     });
     return reply.status(202).send({ id: call.id, workflowId: call.workflowId, duplicate: call.duplicate });
   });
