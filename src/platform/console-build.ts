@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The repository (or image) root: the nearest folder above this file with a package.json. */
-function projectRoot(): string {
+export function projectRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, 'package.json'))) {
     const parent = dirname(dir);
@@ -18,13 +18,14 @@ function projectRoot(): string {
 export const consoleDir = () => join(projectRoot(), 'dist', 'console');
 const consoleSourceDir = () => join(projectRoot(), 'src', 'web');
 
-function newestMtime(path: string): number {
+/** The newest modification time under `path`, skipping node_modules, dot files and what `include` refuses. */
+export function newestMtime(path: string, include: (path: string) => boolean = () => true): number {
   const stat = statSync(path);
   if (!stat.isDirectory()) return stat.mtimeMs;
   let newest = stat.mtimeMs;
   for (const entry of readdirSync(path)) {
-    if (entry === 'node_modules' || entry.startsWith('.')) continue;
-    newest = Math.max(newest, newestMtime(join(path, entry)));
+    if (entry === 'node_modules' || entry.startsWith('.') || !include(join(path, entry))) continue;
+    newest = Math.max(newest, newestMtime(join(path, entry), include));
   }
   return newest;
 }

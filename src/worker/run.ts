@@ -13,6 +13,7 @@ import { installTemporalRuntime, temporalCoreMetricsUrl } from '../observability
 import { startWorkerMetricsServer } from '../observability/worker-metrics-server.js';
 import type { Logger } from '../observability/logger.js';
 import { tracing } from '../observability/tracing.js';
+import { currentWorkflowBundle } from '../platform/workflow-bundle.js';
 
 export interface RunningWorker {
   worker: Worker;
@@ -48,7 +49,8 @@ export async function startWorker(config: Config, addresses: { databaseUrl: stri
     openai: createOpenAIGateway(config.openai, { observe: (request) => metrics.recordOpenAIRequest(request) }),
     temporal: client,
     metrics,
-    workflowBundlePath: options.workflowBundlePath ?? process.env.WORKFLOW_BUNDLE_PATH,
+    // Explicit, else the bundle prepared by prestart / build when current; without one the worker bundles.
+    workflowBundlePath: options.workflowBundlePath || process.env.WORKFLOW_BUNDLE_PATH || currentWorkflowBundle(),
   });
   const metricsServer = await startWorkerMetricsServer({
     host: config.host,

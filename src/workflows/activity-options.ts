@@ -1,10 +1,23 @@
 // Activity options shared by the workflows (pure: workflow code imports them).
-import type { ActivityOptions } from '@temporalio/workflow';
+import type { ActivityOptions, LocalActivityOptions } from '@temporalio/workflow';
 import { DEFINITE_FAILURE_TYPES } from '../temporal/failure-types.js';
 import type { RetryWindow } from '../activities/openai-retry.js';
 
 /** Short database steps: retried until they succeed (PostgreSQL may be restarting); data errors end them. */
 export const BOOKKEEPING_ACTIVITY_OPTIONS: ActivityOptions = {
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', nonRetryableErrorTypes: DEFINITE_FAILURE_TYPES },
+};
+
+/**
+ * The same steps run as local activities: in the worker that runs the workflow, without a task-queue round trip
+ * each. Same timeout and retries; the result is recorded in the history as a marker. A worker lost mid-step
+ * loses the workflow task, and the step runs again on the next worker (the steps are safe to repeat).
+ */
+/** The patch id that switched bookkeeping to local activities (older runs replay the task-queue ones). */
+export const LOCAL_BOOKKEEPING_PATCH = 'local-bookkeeping';
+
+export const BOOKKEEPING_LOCAL_ACTIVITY_OPTIONS: LocalActivityOptions = {
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', nonRetryableErrorTypes: DEFINITE_FAILURE_TYPES },
 };

@@ -1,13 +1,16 @@
 // callAnalysisWorkflow (id call:<organizationId>:<callId>): extract the call with the user's prompt (the system
 // prompt as fallback), record the outcome, then hand the lead to leadAnalysisWorkflow. The same id runs again
 // (a new run) to heal a call that ended without an analysis, or to re-analyse it on request.
-import { proxyActivities, log } from '@temporalio/workflow';
+import { patched, proxyActivities, proxyLocalActivities, log } from '@temporalio/workflow';
 import type { CallAnalysisActivities } from '../activities/call-analysis.js';
 import { FailureType } from '../temporal/failure-types.js';
 import {
   OPENAI_TIMED_OUT, failedPromptId, failureMessage, failureType, withPromptCandidates,
 } from './prompt-fallback.js';
-import { BOOKKEEPING_ACTIVITY_OPTIONS, openAIActivityOptions, retryWindowFrom, type OpenAITuning } from './activity-options.js';
+import {
+  BOOKKEEPING_ACTIVITY_OPTIONS, BOOKKEEPING_LOCAL_ACTIVITY_OPTIONS, LOCAL_BOOKKEEPING_PATCH,
+  openAIActivityOptions, retryWindowFrom, type OpenAITuning,
+} from './activity-options.js';
 import { recordAnalysis } from '../observability/workflow-metrics.js';
 
 export interface CallAnalysisInput {
@@ -29,9 +32,12 @@ export interface CallAnalysisResult {
   error?: string;
 }
 
-const bookkeeping = proxyActivities<CallAnalysisActivities>(BOOKKEEPING_ACTIVITY_OPTIONS);
+const remoteBookkeeping = proxyActivities<CallAnalysisActivities>(BOOKKEEPING_ACTIVITY_OPTIONS);
+const localBookkeeping = proxyLocalActivities<CallAnalysisActivities>(BOOKKEEPING_LOCAL_ACTIVITY_OPTIONS);
 
 export async function callAnalysisWorkflow(input: CallAnalysisInput): Promise<CallAnalysisResult> {
+  // Runs begun before bookkeeping became local activities replay with the task-queue activities they scheduled.
+  const bookkeeping = patched(LOCAL_BOOKKEEPING_PATCH) ? localBookkeeping : remoteBookkeeping;
   const ref = { organizationId: input.organizationId, callRowId: input.callRowId };
   let begun;
   try {

@@ -73,6 +73,18 @@ export function activityAttempts(events: temporal.api.history.v1.IHistoryEvent[]
   return attempts;
 }
 
+/** Types of the local activities a history records, in order (each completed one is a marker). */
+export function localActivityTypes(events: temporal.api.history.v1.IHistoryEvent[]): string[] {
+  return events.flatMap((event) => {
+    const marker = event.markerRecordedEventAttributes;
+    if (marker?.markerName !== 'core_local_activity') return [];
+    const data = marker.details?.data?.payloads?.[0]?.data;
+    type MarkerData = { activity_type?: string; activityType?: string };
+    const parsed = data ? JSON.parse(Buffer.from(data).toString('utf8')) as MarkerData : {};
+    return [parsed.activity_type ?? parsed.activityType ?? ''];
+  });
+}
+
 export interface FoldRecord {
   callIds: string[];
   folds: number;

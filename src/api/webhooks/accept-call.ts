@@ -3,7 +3,6 @@
 // runs inline: providers time out (Vapi sends once and waits 20 s at most).
 import type { FastifyRequest } from 'fastify';
 import type { AppDeps } from '../deps.js';
-import { tenantEm } from '../../domain/tenancy/tenant-em.js';
 import { storeCall, type CallDelivery, type StoredCall } from '../../domain/calls/intake.js';
 import { ensureDeliveredCallWorkflow } from '../../temporal/starters.js';
 import { HttpError } from '../plugins/errors.js';
@@ -14,7 +13,7 @@ export async function acceptCall(
   input: { organizationId: string; delivery: CallDelivery },
 ): Promise<StoredCall> {
   const { organizationId, delivery } = input;
-  const call = await storeCall(tenantEm(deps.orm.em, organizationId), organizationId, delivery);
+  const call = await storeCall(deps.orm.em, organizationId, delivery);
   try {
     // Ids only: names, e-mails and transcripts never go to Temporal.
     await ensureDeliveredCallWorkflow(deps.temporal.client, deps.config, {

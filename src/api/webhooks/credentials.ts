@@ -3,8 +3,6 @@
 // server secret.
 import type { FastifyRequest } from 'fastify';
 import type { AppDeps } from '../deps.js';
-import type { IOrganization } from '../../domain/accounts/organization.entity.js';
-import { acceptedWebhookSecrets } from '../../domain/accounts/webhook-secret.js';
 import type { Provider } from '../../domain/integrations/integration.entity.js';
 import { checkRetellSignature } from '../../domain/integrations/retell.js';
 import { vapiSecretMatches } from '../../domain/integrations/vapi.js';
@@ -12,15 +10,14 @@ import { checkWebhookSignature } from '../../domain/webhooks/signature.js';
 import { unauthorized } from '../plugins/errors.js';
 import { rawBodyOf } from './raw-body.js';
 
-export const SECRET_FIELDS = ['webhookSecret', 'previousWebhookSecret', 'previousWebhookSecretValidUntil'] as const;
-export type WebhookSecrets = Pick<IOrganization, (typeof SECRET_FIELDS)[number]>;
 
 const header = (request: FastifyRequest, name: string) => request.headers[name] as string | undefined;
 
-export function verifyCallsenseSignature(deps: AppDeps, request: FastifyRequest, org: WebhookSecrets): void {
+/** `secrets`: the organization's secrets accepted now (the previous one only inside its grace window). */
+export function verifyCallsenseSignature(deps: AppDeps, request: FastifyRequest, secrets: string[]): void {
   const tolerance = deps.config.webhookToleranceSeconds;
   const problem = checkWebhookSignature({
-    secret: acceptedWebhookSecrets(org),
+    secret: secrets,
     rawBody: rawBodyOf(request),
     timestampHeader: header(request, 'x-callsense-timestamp'),
     signatureHeader: header(request, 'x-callsense-signature'),

@@ -3,7 +3,7 @@
 import { Type, type Static } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppDeps } from '../deps.js';
-import { User } from '../../domain/accounts/user.entity.js';
+import { UnknownUserError } from '../../domain/calls/intake.js';
 import { MAX_TRANSCRIPT_CHARS, transcriptLength } from '../../domain/calls/transcript.js';
 import { badRequest, unprocessable } from '../plugins/errors.js';
 import { ErrorSchema, NullableString, TranscriptSchema, isUuid } from '../schemas/common.js';
@@ -46,18 +46,25 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
     // After the signature (preValidation): only the organization's own signed deliveries spend its budget.
     preHandler: [app.webhookRateLimit],
   }, async (request, reply) => {
-    const { organizationId, em } = request.sender;
+    const { organizationId } = request.sender;
     const body = request.body as CallBodyT;
     if (transcriptLength(body.transcript) > MAX_TRANSCRIPT_CHARS) {
       const why = `is longer than ${MAX_TRANSCRIPT_CHARS} characters in total`;
       throw badRequest(`The transcript ${why}`, { 'body.transcript': why });
     }
-    const user = isUuid(body.userId) ? await em.findOne(User, { id: body.userId }, { fields: ['id'] }) : null;
-    if (!user) throw unprocessable('userId is not a user of this organization', { 'body.userId': 'is not a user of this organization' });
-
+    // The user check runs with the insert (storeCall): an unknown user stores nothing.
     const call = await acceptCall(deps, request, {
       organizationId,
-      delivery: { ...body, userId: user.id, metadata: body.metadata as Record<string, unknown> | undefined, source: 'callsense' },
+      delivery: {
+        ...body,
+        userId: body.userId.toLowerCase(),
+        metadata: body.metadata as Record<string, unknown> | undefined,
+        source: 'callsense',
+      },
+    }).catch((error: unknown) => {
+      if (!(error instanceof UnknownUserError)) throw error;
+      const why = 'is not a user of this organization';
+      throw unprocessable(`userId ${why}`, { 'body.userId': why });
     });
     return reply.status(202).send({ id: call.id, workflowId: call.workflowId, duplicate: call.duplicate });
   });

@@ -13,7 +13,8 @@ import { tenantEm } from '../../domain/tenancy/tenant-em.js';
 import { HttpError, notFound } from '../plugins/errors.js';
 import { isUuid } from '../schemas/common.js';
 import { rawJsonBody, requireJsonBody } from './raw-body.js';
-import { SECRET_FIELDS, verifyCallsenseSignature, verifyProvider } from './credentials.js';
+import { webhookSecretsOf } from '../../domain/accounts/webhook-secrets-cache.js';
+import { verifyCallsenseSignature, verifyProvider } from './credentials.js';
 
 export interface WebhookSender {
   organizationId: string;
@@ -33,11 +34,23 @@ declare module 'fastify' {
 const organizationIdOf = (request: FastifyRequest) => (request.params as { organizationId: string }).organizationId;
 
 /** The organization named by the path, with the columns `fields` asks for; null when there is none. */
-async function senderOrganization(deps: AppDeps, organizationId: string, fields: typeof SECRET_FIELDS | [] = []) {
+async function senderOrganization(deps: AppDeps, organizationId: string) {
   if (!isUuid(organizationId)) return null;
   const em = tenantEm(deps.orm.em, organizationId);
-  const org = await em.findOne(Organization, { id: organizationId }, { fields: ['id', ...fields] });
+  const org = await em.findOne(Organization, { id: organizationId }, { fields: ['id'] });
   return org ? { org, em } : null;
+}
+
+/** A sender whose scoped EntityManager is forked only when a route asks for it: the intake needs none. */
+function senderOf(deps: AppDeps, organizationId: string): WebhookSender {
+  let em: EntityManager | undefined;
+  return {
+    organizationId,
+    get em() {
+      em ??= tenantEm(deps.orm.em, organizationId);
+      return em;
+    },
+  };
 }
 
 const PROVIDER_NAMES: Record<Provider, string> = { retell: 'Retell', vapi: 'Vapi' };
@@ -72,11 +85,11 @@ export const signedBySecret = fp(async function signedBySecret(app: FastifyInsta
   app.decorateRequest('sender', null as unknown as WebhookSender);
   app.addHook('preValidation', async (request) => {
     const organizationId = organizationIdOf(request);
-    const found = await senderOrganization(deps, organizationId, SECRET_FIELDS);
-    if (!found) throw notFound('Organization');
-    verifyCallsenseSignature(deps, request, found.org);
+    const secrets = isUuid(organizationId) ? await webhookSecretsOf(deps.orm.em, organizationId) : null;
+    if (!secrets) throw notFound('Organization');
+    verifyCallsenseSignature(deps, request, secrets);
     requireJsonBody(request);
-    request.sender = { organizationId, em: found.em };
+    request.sender = senderOf(deps, organizationId);
   });
 }, { name: 'signed-by-secret' });
 

@@ -3,6 +3,9 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AUDIT_ACTIONS, recordAudit } from '../audit/index.js';
 import { Organization } from './organization.entity.js';
+import { forgetWebhookSecrets } from './webhook-secrets-cache.js';
+
+export { acceptedWebhookSecrets } from './accepted-webhook-secrets.js';
 
 /** A fresh webhook signing secret: 32 random bytes, prefixed so it is recognisable in a provider's settings. */
 export const newWebhookSecret = () => `whsec_${randomBytes(32).toString('base64url')}`;
@@ -18,7 +21,7 @@ export async function rotateWebhookSecret(
   graceSeconds: number,
   actor: { id: string; email: string } | null,
 ): Promise<{ webhookSecret: string; previousSecretValidUntil: Date }> {
-  return em.transactional(async (tx) => {
+  const rotated = await em.transactional(async (tx) => {
     const locked = { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true };
     const org = await tx.findOneOrFail(Organization, { id: organizationId }, locked);
     const previousSecretValidUntil = new Date(Date.now() + graceSeconds * 1000);
@@ -35,15 +38,7 @@ export async function rotateWebhookSecret(
     });
     return { webhookSecret: org.webhookSecret, previousSecretValidUntil };
   });
-}
-
-/** The secrets that verify a delivery now: the current one, and the previous one inside its grace window. */
-export function acceptedWebhookSecrets(org: {
-  webhookSecret: string;
-  previousWebhookSecret?: string | null | undefined;
-  previousWebhookSecretValidUntil?: Date | null | undefined;
-}, now = new Date()): string[] {
-  const previous = org.previousWebhookSecret;
-  const validUntil = org.previousWebhookSecretValidUntil;
-  return previous && validUntil && validUntil > now ? [org.webhookSecret, previous] : [org.webhookSecret];
+  // After the commit, so the next delivery reads the new row.
+  forgetWebhookSecrets(organizationId);
+  return rotated;
 }

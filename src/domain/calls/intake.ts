@@ -27,42 +27,77 @@ export interface StoredCall {
   status: CallStatus;
 }
 
+/** The delivery names a user who is not (or no longer) a user of the organization: nothing is stored. */
+export class UnknownUserError extends Error {
+  constructor() {
+    super('userId is not a user of this organization');
+    this.name = 'UnknownUserError';
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+// Taken first, in its own statement: the next statement's snapshot then sees whatever a delivery of the same
+// callId that held the lock before us committed. The user check rides along (no round trip of its own).
+const LOCK_AND_CHECK_USER = `select pg_advisory_xact_lock(hashtextextended(? || ':' || ?, 0)),
+  exists (select 1 from users where id = ?::uuid and organization_id = ?::uuid) as known_user`;
+
+// One statement: the stored call when the callId is known (the lead untouched), otherwise the lead found or
+// created (details filled in where it had none, one more call counted) and the new call.
+const STORE_CALL = `with existing as (
+  select id, lead_id, workflow_id, status from calls where organization_id = ?::uuid and call_id = ?
+), lead as (
+  insert into leads (id, organization_id, external_id, name, phone, email, status, assigned_to_id, call_count,
+    created_at, updated_at)
+  select ?::uuid, ?::uuid, ?, ?, ?, ?, 'NEW', ?::uuid, 1, now(), now() where not exists (select 1 from existing)
+  on conflict (organization_id, external_id) do update set
+    name = coalesce(excluded.name, leads.name),
+    phone = coalesce(excluded.phone, leads.phone),
+    email = coalesce(excluded.email, leads.email),
+    call_count = leads.call_count + 1,
+    updated_at = now()
+  returning id
+), inserted as (
+  insert into calls (id, organization_id, call_id, lead_id, user_id, transcript, started_at, duration_seconds,
+    metadata, status, workflow_id, created_at, source)
+  select ?::uuid, ?::uuid, ?, lead.id, ?::uuid, ?, ?::timestamptz, ?::float8, ?::jsonb, 'queued', ?, now(), ?
+    from lead
+  returning id, lead_id, workflow_id, status
+)
+select id, lead_id, workflow_id, status, true as duplicate from existing
+union all
+select id, lead_id, workflow_id, status, false as duplicate from inserted`;
+
 /**
  * Inserts lead (found or created) and call in one transaction; a repeated callId returns the first row and
  * leaves the lead untouched (a redelivery with other lead details must not change or create a lead). A
  * transaction-scoped advisory lock on (organization, callId) makes concurrent deliveries take turns.
+ * Throws UnknownUserError, storing nothing, when the user is not one of the organization's.
+ * Plain SQL with the organization in every condition: `em` lends its connection, its filters play no part.
  */
-export async function storeCall(em: EntityManager, organizationId: string, delivery: CallDelivery): Promise<StoredCall> {
+export async function storeCall(
+  em: EntityManager,
+  organizationId: string,
+  delivery: CallDelivery,
+): Promise<StoredCall> {
+  if (!UUID.test(delivery.userId)) throw new UnknownUserError();
   const workflowId = callWorkflowId(organizationId, delivery.callId);
-  return em.transactional(async (tx) => {
-    await tx.execute('select pg_advisory_xact_lock(hashtextextended(? || \':\' || ?, 0))', [organizationId, delivery.callId]);
-    const [existing] = await tx.execute<{ id: string; lead_id: string; workflow_id: string; status: CallStatus }[]>(
-      'select id, lead_id, workflow_id, status from calls where organization_id = ? and call_id = ?',
-      [organizationId, delivery.callId],
-    );
-    if (existing) return { id: existing.id, leadId: existing.lead_id, workflowId: existing.workflow_id, duplicate: true, status: existing.status };
-    const [lead] = await tx.execute<{ id: string }[]>(
-      `insert into leads (id, organization_id, external_id, name, phone, email, status, assigned_to_id, call_count, created_at, updated_at)
-       values (?, ?, ?, ?, ?, ?, 'NEW', ?, 0, now(), now())
-       on conflict (organization_id, external_id) do update set
-         name = coalesce(excluded.name, leads.name),
-         phone = coalesce(excluded.phone, leads.phone),
-         email = coalesce(excluded.email, leads.email)
-       returning id`,
-      [randomUUID(), organizationId, delivery.lead.externalId, delivery.lead.name ?? null, delivery.lead.phone ?? null, delivery.lead.email ?? null, delivery.userId],
-    );
-    const [inserted] = await tx.execute<{ id: string; lead_id: string }[]>(
-      `insert into calls (id, organization_id, call_id, lead_id, user_id, transcript, started_at, duration_seconds,
-         metadata, status, workflow_id, created_at, source)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, now(), ?)
-       returning id, lead_id`,
-      [
-        randomUUID(), organizationId, delivery.callId, lead!.id, delivery.userId, flattenTranscript(delivery.transcript),
-        delivery.startedAt ?? null, delivery.durationSeconds ?? null, delivery.metadata ? JSON.stringify(delivery.metadata) : null, workflowId,
-        delivery.source ?? 'callsense',
-      ],
-    );
-    await tx.execute('update leads set call_count = call_count + 1, updated_at = now() where id = ?', [lead!.id]);
-    return { id: inserted!.id, leadId: inserted!.lead_id, workflowId, duplicate: false, status: 'queued' };
+  const { lead, metadata } = delivery;
+  const connection = em.getConnection();
+  return connection.transactional(async (trx) => {
+    const [lock] = await connection.execute<{ known_user: boolean }[]>(
+      LOCK_AND_CHECK_USER, [organizationId, delivery.callId, delivery.userId, organizationId], 'all', trx);
+    if (!lock?.known_user) throw new UnknownUserError();
+    type Row = { id: string; lead_id: string; workflow_id: string; status: CallStatus; duplicate: boolean };
+    const [row] = await connection.execute<Row[]>(STORE_CALL, [
+      organizationId, delivery.callId,
+      randomUUID(), organizationId, lead.externalId, lead.name ?? null, lead.phone ?? null, lead.email ?? null,
+      delivery.userId,
+      randomUUID(), organizationId, delivery.callId, delivery.userId, flattenTranscript(delivery.transcript),
+      delivery.startedAt ?? null, delivery.durationSeconds ?? null, metadata ? JSON.stringify(metadata) : null,
+      workflowId, delivery.source ?? 'callsense',
+    ], 'all', trx);
+    const { id, lead_id: leadId, workflow_id: storedWorkflowId, duplicate, status } = row!;
+    return { id, leadId, workflowId: storedWorkflowId, duplicate, status };
   });
 }
