@@ -31,13 +31,22 @@ export async function recordScoreChanges(em: EntityManager, changes: readonly Sc
     cause: c.cause,
     at: c.at ?? at,
   })));
-  const leadIds = [...new Set(changes.map((c) => c.leadId))];
+  await trimScoreHistory(em, changes[0]!.organizationId, changes.map((c) => c.leadId));
+}
+
+/** Keeps only the newest HISTORY_PER_LEAD history rows of each of these leads. */
+export async function trimScoreHistory(
+  em: EntityManager,
+  organizationId: string,
+  leadIds: readonly string[],
+): Promise<void> {
+  if (leadIds.length === 0) return;
   await em.execute(
     `delete from lead_score_history where id in (
        select id from (
          select id, row_number() over (partition by lead_id order by at desc, id desc) as n
          from lead_score_history where organization_id = ? and lead_id = any(?::uuid[])
        ) ranked where n > ?)`,
-    [changes[0]!.organizationId, `{${leadIds.join(',')}}`, HISTORY_PER_LEAD],
+    [organizationId, `{${[...new Set(leadIds)].join(',')}}`, HISTORY_PER_LEAD],
   );
 }

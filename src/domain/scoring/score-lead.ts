@@ -1,17 +1,18 @@
 // Scores leads with the model that applies to them: the assigned user's active model, else the
 // organization's active pooled model. A WON/LOST lead is history: it keeps its last score.
-import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Lead, type ILead } from '../leads/lead.entity.js';
+import { Lead } from '../leads/lead.entity.js';
 import { LeadScoringModel, type ILeadScoringModel, type ModelScope } from './lead-scoring-model.entity.js';
 import type { ScoreCause } from './lead-score-history.entity.js';
 import { featuresOf } from './lead-features.js';
 import { explainWith, type StoredParameters } from './stored-model.js';
-import { recordScoreChanges, type ScoreChange } from './score-history.js';
+import { recordScoreChanges } from './score-history.js';
+import { loadLeadRows, type LeadRow } from './lead-rows.js';
+import { writeScores } from './write-scores.js';
 
 const CLOSED = ['WON', 'LOST'] as const;
 
-type ScoringModel = StoredParameters & { version: number; scope: ModelScope };
+type ScoringModel = StoredParameters & { id: string; version: number; scope: ModelScope };
 
 /** The model that scores a user's leads (their own active one, else the organization's); null when none. */
 export async function modelScoringUser(
@@ -31,33 +32,19 @@ type Previous = { score?: number | string | null; scoreModelVersion?: number | n
 const isChange = (lead: Previous, score: number, model: ScoringModel) =>
   lead.score == null || Number(lead.score) !== score || lead.scoreModelVersion !== model.version || lead.scoreScope !== model.scope;
 
-type ScoredLead = Pick<ILead, 'id' | 'completeAnalysis' | 'score' | 'scoreModelVersion' | 'scoreScope'>;
-
-/** Scores loaded open leads with `model`, writes the scores (changed entities, flushed by the caller's flush). */
+/** Scores loaded open leads with `model` and writes the scores and their history in one statement. */
 async function applyModel(
   em: EntityManager,
   organizationId: string,
-  leads: ScoredLead[],
+  leads: readonly LeadRow[],
   model: ScoringModel,
   cause: ScoreCause,
-): Promise<ScoreChange[]> {
-  const features = await featuresOf(em, leads);
-  const changes: ScoreChange[] = [];
-  const now = new Date();
-  for (const lead of leads) {
-    const explained = explainWith(model, features.get(lead.id)!);
-    const changed = isChange(lead, explained.score, model);
-    Object.assign(lead, {
-      score: explained.score,
-      scoreModelVersion: model.version,
-      scoreScope: model.scope,
-      scoredAt: now,
-      scoreExplanation: { intercept: explained.intercept, contributions: explained.contributions },
-    });
-    const { version: modelVersion, scope } = model;
-    if (changed) changes.push({ organizationId, leadId: lead.id, score: explained.score, modelVersion, scope, cause });
-  }
-  return changes;
+): Promise<void> {
+  const scores = leads.map((lead) => {
+    const explained = explainWith(model, lead.features);
+    return { leadId: lead.id, explained, changed: isChange(lead, explained.score, model) };
+  });
+  await writeScores(em, { organizationId, model, cause, scores });
 }
 
 /**
@@ -100,10 +87,6 @@ export async function scoreLeadWithActiveModel(
   return explained.score;
 }
 
-const OPEN_LEAD_FIELDS = [
-  'id', 'completeAnalysis', 'score', 'scoreModelVersion', 'scoreScope', 'scoredAt', 'scoreExplanation',
-] as const;
-
 /**
  * After a user's model is activated: re-scores the user's open leads with it. Runs inside the activating
  * transaction; the rows are locked so a lead being closed right now keeps the score it had while open.
@@ -113,14 +96,8 @@ export async function rescoreOpenLeads(
   { organizationId, userId, model, cause }:
     { organizationId: string; userId: string; model: ScoringModel; cause: ScoreCause },
 ): Promise<number> {
-  const leads = await em.find(
-    Lead,
-    { organization: organizationId, assignedTo: userId, status: { $nin: [...CLOSED] } },
-    { fields: [...OPEN_LEAD_FIELDS], lockMode: LockMode.PESSIMISTIC_WRITE },
-  );
-  const changes = await applyModel(em, organizationId, leads, model, cause);
-  await em.flush();
-  await recordScoreChanges(em, changes);
+  const leads = await loadLeadRows(em, { organizationId, closed: false, assignedTo: userId, lock: true });
+  await applyModel(em, organizationId, leads, model, cause);
   return leads.length;
 }
 
@@ -139,17 +116,7 @@ export async function rescoreOrganizationLeads(
     { fields: ['user'] },
   );
   const excluded = withOwnModel.map((m) => m.user!);
-  const leads = await em.find(
-    Lead,
-    {
-      organization: organizationId,
-      status: { $nin: [...CLOSED] },
-      ...(excluded.length > 0 ? { $or: [{ assignedTo: null }, { assignedTo: { $nin: excluded } }] } : {}),
-    },
-    { fields: [...OPEN_LEAD_FIELDS], lockMode: LockMode.PESSIMISTIC_WRITE },
-  );
-  const changes = await applyModel(em, organizationId, leads, model, cause);
-  await em.flush();
-  await recordScoreChanges(em, changes);
+  const leads = await loadLeadRows(em, { organizationId, closed: false, notAssignedTo: excluded, lock: true });
+  await applyModel(em, organizationId, leads, model, cause);
   return leads.length;
 }

@@ -3,11 +3,10 @@
 // activates it only when it is not worse than the active model on the same holdout. Every run's outcome is
 // recorded (scoring_runs) in the same transaction.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Lead } from '../leads/lead.entity.js';
 import { LeadScoringModel, type ModelScope } from './lead-scoring-model.entity.js';
 import { ScoringRun, type RunOutcome } from './scoring-run.entity.js';
 import { featureRow } from './features.js';
-import { featuresOf } from './lead-features.js';
+import { loadLeadRows } from './lead-rows.js';
 import { accuracy, fitLogisticRegression, fitStandardizer, rocAuc, standardize } from './logistic-regression.js';
 import { probabilityWith, toStoredParameters, type StoredParameters } from './stored-model.js';
 import { splitHoldout } from './holdout.js';
@@ -93,11 +92,7 @@ export async function trainUserModel(em: EntityManager, request: TrainingRequest
       tx.create(ScoringRun, { organization: organizationId, user: userId, scope, outcome: outcome.outcome, reason, version, won, lost });
       return outcome;
     };
-    const leads = await tx.find(
-      Lead,
-      { organization: organizationId, ...(userId ? { assignedTo: userId } : {}), status: { $in: ['WON', 'LOST'] } },
-      { fields: ['id', 'status', 'completeAnalysis'], orderBy: { id: 'asc' } },
-    );
+    const leads = await loadLeadRows(tx, { organizationId, closed: true, ...(userId ? { assignedTo: userId } : {}) });
     const won = leads.filter((l) => l.status === 'WON').length;
     const counts: Counts = { organizationId, userId, scope, won, lost: leads.length - won };
     const none = { activated: false, accuracy: null, auc: null, trainingDataCount: null, holdoutCount: null };
@@ -108,8 +103,8 @@ export async function trainUserModel(em: EntityManager, request: TrainingRequest
       return outcome;
     }
 
-    const features = await featuresOf(tx, leads);
-    const examples = leads.map((lead) => ({ id: lead.id, label: (lead.status === 'WON' ? 1 : 0) as 0 | 1, features: features.get(lead.id)! }));
+    const examples = leads.map((lead) =>
+      ({ id: lead.id, label: (lead.status === 'WON' ? 1 : 0) as 0 | 1, features: lead.features }));
     const fingerprint = trainingFingerprint(examples);
     const active = await tx.findOne(LeadScoringModel, { organization: organizationId, user: userId, active: true });
     if (active && active.trainingFingerprint === fingerprint) {
