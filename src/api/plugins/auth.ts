@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Config } from '../../config.js';
 import type { Orm } from '../../db/orm.js';
-import { User, type Role } from '../../domain/accounts/user.entity.js';
+import { User, type IUser, type Role } from '../../domain/accounts/user.entity.js';
 import { tenantEm } from '../../domain/tenancy/tenant-em.js';
 import { VISIBILITY_FILTER } from '../../domain/tenancy/filters.js';
 import { forbidden, unauthorized } from './errors.js';
@@ -23,8 +23,7 @@ export interface AuthContext {
 /** What authentication reads of the caller: everything a route about the caller themselves answers with. */
 export type CurrentUser = UserFields;
 
-// The organization is not read: the tenant filter already pins it to the token's. Leaving it out also spares
-// the join MikroORM adds to check the Organization's own filter.
+// The organization is not read: the tenant filter already pins it to the token's.
 const CALLER_FIELDS = [
   'id', 'email', 'role', 'firstName', 'lastName', 'openaiIndividualPromptId', 'openaiCompletePromptId',
 ] as const;
@@ -82,9 +81,13 @@ export default fp(async function auth(app: FastifyInstance, opts: { config: Conf
     }
     // The database, not the token, is the authority on whether the user exists and what role they hold.
     // One EntityManager per request: the caller is read through it with the organization's scope, then it is
-    // narrowed to what the caller may see. Outside the identity map: later reads of this user load it whole.
+    // narrowed to what the caller may see. Every request pays for this read, so it is a plain row (no entity,
+    // no identity map: later reads of this user load it whole); the tenant filter still applies, and a query
+    // without an organization still throws.
     const em = tenantEm(opts.orm.em, claims.org);
-    const user = await em.findOne(User, { id: claims.sub }, { fields: CALLER_FIELDS, disableIdentityMap: true });
+    const query = em.createQueryBuilder(User).select([...CALLER_FIELDS]).where({ id: claims.sub }).limit(1);
+    await query.applyFilters();
+    const user = await query.execute('get') as Pick<IUser, (typeof CALLER_FIELDS)[number]> | undefined;
     if (!user) throw unauthorized('Invalid token');
     em.setFilterParams(VISIBILITY_FILTER, { userId: user.id, role: user.role });
     request.em = em;
