@@ -14,6 +14,8 @@ const FLOOR_URL = '/bench/floor/my-prompts';
 let pool: pg.Pool | undefined;
 const stack = await startBenchStack({
   worker: false,
+  // Only a loop stuck this long is overload: shared machines stall for seconds, and a 503 would end the run.
+  pressure: { maxEventLoopDelay: 30_000 },
   extraRoutes: (app) => {
     app.get(FLOOR_URL, async (request) => {
       const claims = await request.jwtVerify<{ sub: string; org: string }>();

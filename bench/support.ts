@@ -9,7 +9,7 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadConfig, type Config } from '../src/config.js';
 import { createOrm, type Orm } from '../src/db/orm.js';
 import { migrateUp } from '../src/db/migrate.js';
-import { buildApp, type App } from '../src/api/app.js';
+import { buildApp, type App, type AppDeps } from '../src/api/app.js';
 import { createOpenAIGateway } from '../src/openai/gateway.js';
 import { connectTemporal, type TemporalHandle } from '../src/temporal/client.js';
 import { startWorker } from '../src/worker/run.js';
@@ -54,6 +54,8 @@ export interface BenchStackOptions {
   worker: boolean;
   /** Adds bench-only routes (baselines) before the app is ready. */
   extraRoutes?: (app: App) => void;
+  /** Overrides of the overload thresholds: a machine busy with other work must not turn the setup away. */
+  pressure?: AppDeps['pressure'];
 }
 
 export async function startBenchStack(options: BenchStackOptions): Promise<BenchStack> {
@@ -96,7 +98,9 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     await migrateUp(orm);
     const temporal = await connectTemporal(temporalAddress, config.temporal.namespace);
     cleanups.push(() => temporal.close());
-    const app = await buildApp({ config, orm, temporal, openai: createOpenAIGateway(config.openai) }, { logger: false });
+    const openai = createOpenAIGateway(config.openai);
+    const pressure = options.pressure ? { pressure: options.pressure } : {};
+    const app = await buildApp({ config, orm, temporal, openai, ...pressure }, { logger: false });
     cleanups.push(() => app.close());
     options.extraRoutes?.(app);
     await app.ready();

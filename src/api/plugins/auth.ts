@@ -8,7 +8,9 @@ import type { Config } from '../../config.js';
 import type { Orm } from '../../db/orm.js';
 import { User, type IUser, type Role } from '../../domain/accounts/user.entity.js';
 import { tenantEm } from '../../domain/tenancy/tenant-em.js';
+import { VISIBILITY_FILTER } from '../../domain/tenancy/filters.js';
 import { forbidden, unauthorized } from './errors.js';
+import type { UserFields } from '../schemas/accounts.js';
 import { isUuid } from '../schemas/common.js';
 
 export interface AuthContext {
@@ -17,6 +19,14 @@ export interface AuthContext {
   role: Role;
   email: string;
 }
+
+/** What authentication reads of the caller: everything a route about the caller themselves answers with. */
+export type CurrentUser = UserFields;
+
+// The organization is not read: the tenant filter already pins it to the token's.
+const CALLER_FIELDS = [
+  'id', 'email', 'role', 'firstName', 'lastName', 'openaiIndividualPromptId', 'openaiCompletePromptId',
+] as const;
 
 export interface TokenClaims {
   sub: string;
@@ -42,7 +52,7 @@ declare module 'fastify' {
     /** Scoped to the caller's organization (and, for a `user`, to their own rows). Set by `authenticate`. */
     em: EntityManager;
     /** The caller as loaded by `authenticate`: routes about the caller themselves read it, not the database. */
-    currentUser: IUser;
+    currentUser: CurrentUser;
   }
 }
 
@@ -55,7 +65,7 @@ export default fp(async function auth(app: FastifyInstance, opts: { config: Conf
   });
   app.decorateRequest('auth', null as unknown as AuthContext);
   app.decorateRequest('em', null as unknown as EntityManager);
-  app.decorateRequest('currentUser', null as unknown as IUser);
+  app.decorateRequest('currentUser', null as unknown as CurrentUser);
   app.decorate('signToken', (claims: TokenClaims) => app.jwt.sign({ sub: claims.sub, org: claims.org, role: claims.role }));
 
   app.decorate('authenticate', async (request: FastifyRequest) => {
@@ -70,12 +80,23 @@ export default fp(async function auth(app: FastifyInstance, opts: { config: Conf
       throw unauthorized('Invalid token');
     }
     // The database, not the token, is the authority on whether the user exists and what role they hold.
-    const orgEm = tenantEm(opts.orm.em, claims.org);
-    const user = await orgEm.findOne(User, { id: claims.sub });
+    // One EntityManager per request: the caller is read through it with the organization's scope, then it is
+    // narrowed to what the caller may see. Every request pays for this read, so it is a plain row (no entity,
+    // no identity map: later reads of this user load it whole); the tenant filter still applies, and a query
+    // without an organization still throws.
+    const em = tenantEm(opts.orm.em, claims.org);
+    const query = em.createQueryBuilder(User).select([...CALLER_FIELDS]).where({ id: claims.sub }).limit(1);
+    await query.applyFilters();
+    const user = await query.execute('get') as Pick<IUser, (typeof CALLER_FIELDS)[number]> | undefined;
     if (!user) throw unauthorized('Invalid token');
-    request.currentUser = user;
-    request.auth = { userId: user.id, organizationId: user.organization, role: user.role, email: user.email };
-    request.em = tenantEm(opts.orm.em, user.organization, { userId: user.id, role: user.role });
+    em.setFilterParams(VISIBILITY_FILTER, { userId: user.id, role: user.role });
+    request.em = em;
+    request.currentUser = {
+      id: user.id, organization: claims.org, email: user.email, role: user.role, firstName: user.firstName,
+      lastName: user.lastName, openaiIndividualPromptId: user.openaiIndividualPromptId,
+      openaiCompletePromptId: user.openaiCompletePromptId,
+    };
+    request.auth = { userId: user.id, organizationId: claims.org, role: user.role, email: user.email };
   });
 
   app.decorate('requireAdmin', async (request: FastifyRequest) => {

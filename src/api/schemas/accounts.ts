@@ -23,7 +23,11 @@ export type UserDto = Static<typeof UserSchema>;
 
 export const OrganizationSchema = Type.Object({ id: Uuid, name: Type.String() });
 
-export function toUserDto(user: IUser): UserDto {
+/** The fields a user's answer shows (a whole user, or the caller as authentication read them). */
+export type UserFields = Pick<IUser,
+  'id' | 'organization' | 'email' | 'role' | 'firstName' | 'lastName' | 'openaiIndividualPromptId' | 'openaiCompletePromptId'>;
+
+export function toUserDto(user: UserFields): UserDto {
   return {
     id: user.id,
     email: user.email,

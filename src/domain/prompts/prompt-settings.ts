@@ -16,7 +16,9 @@ export interface PromptSettingsView {
 
 const column = { openai_individual_prompt_id: 'openaiIndividualPromptId', openai_complete_prompt_id: 'openaiCompletePromptId' } as const;
 
-export function promptSettingsView(user: IUser, defaults: SystemPromptDefaults): PromptSettingsView {
+export function promptSettingsView(
+  user: Pick<IUser, 'openaiIndividualPromptId' | 'openaiCompletePromptId'>, defaults: SystemPromptDefaults,
+): PromptSettingsView {
   return {
     openai_individual_prompt_id: user.openaiIndividualPromptId ?? null,
     openai_complete_prompt_id: user.openaiCompletePromptId ?? null,
