@@ -5,7 +5,6 @@ import { tenantEm } from '../domain/tenancy/tenant-em.js';
 import { trainUserModel, type TrainingOutcome } from '../domain/scoring/train-user-model.js';
 import { ScoringRun } from '../domain/scoring/scoring-run.entity.js';
 import type { ActivityDeps } from './deps.js';
-import { createTrainingSlots, trainingSlotsFor } from './training-slots.js';
 
 export interface ScoringPair {
   organizationId: string;
@@ -25,19 +24,16 @@ export interface ScoringOrganizationsPage {
 }
 
 export function createScoringActivities({ orm, config }: ActivityDeps) {
-  const slots = createTrainingSlots(trainingSlotsFor(orm.config.get('pool')?.max));
-  const { minLeadsPerClass } = config.scoring;
-  const train = (organizationId: string, userId: string | null) =>
-    slots.run(() => trainUserModel(tenantEm(orm.em, organizationId), { organizationId, userId, minLeadsPerClass }));
   return {
     /** Trains the user's model from their WON/LOST leads in this organization (see trainUserModel). */
     async optimizeScoringWeights({ organizationId, userId }: ScoringPair): Promise<TrainingOutcome> {
-      return train(organizationId, userId);
+      return trainUserModel(tenantEm(orm.em, organizationId), { organizationId, userId, minLeadsPerClass: config.scoring.minLeadsPerClass });
     },
 
     /** Trains the organization's pooled model from all its WON/LOST leads (same rules as a user's). */
     async optimizeOrganizationScoringWeights({ organizationId }: { organizationId: string }): Promise<TrainingOutcome> {
-      return train(organizationId, null);
+      const { minLeadsPerClass } = config.scoring;
+      return trainUserModel(tenantEm(orm.em, organizationId), { organizationId, userId: null, minLeadsPerClass });
     },
 
     /** A run that failed after its retries: recorded so the status route can say so. */
