@@ -84,6 +84,10 @@ export async function storeCall(
   const workflowId = callWorkflowId(organizationId, delivery.callId);
   const { lead, metadata } = delivery;
   const connection = em.getConnection();
+  // The connection's own errors are the driver's: converted like the EntityManager's, so a value PostgreSQL
+  // refuses (an out-of-range date) is recognised as the caller's input.
+  const driverError = (error: unknown) => error instanceof UnknownUserError || !(error instanceof Error)
+    ? error : em.getDriver().convertException(error);
   return connection.transactional(async (trx) => {
     const [lock] = await connection.execute<{ known_user: boolean }[]>(
       LOCK_AND_CHECK_USER, [organizationId, delivery.callId, delivery.userId, organizationId], 'all', trx);
@@ -99,5 +103,7 @@ export async function storeCall(
     ], 'all', trx);
     const { id, lead_id: leadId, workflow_id: storedWorkflowId, duplicate, status } = row!;
     return { id, leadId, workflowId: storedWorkflowId, duplicate, status };
+  }).catch((error: unknown) => {
+    throw driverError(error);
   });
 }
