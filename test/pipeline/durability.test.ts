@@ -12,7 +12,8 @@ import {
 } from '../support/harness.js';
 import { deliverCall } from '../support/api.js';
 import {
-  activityAttempts, callPayload, createTenant, foldRecordOf, historyOf, recordingCompleteRespond, waitForLead, type FoldRecord,
+  activityAttempts, callPayload, createTenant, foldRecordOf,
+  historyOf, recordingCompleteRespond, waitForLead, type FoldRecord,
 } from '../support/calls.js';
 
 const WORKER_MAIN = fileURLToPath(new URL('../../src/worker/main.ts', import.meta.url));

@@ -6,7 +6,8 @@ import { storeCall } from '../../src/domain/calls/intake.js';
 import { SYSTEM_COMPLETE_PROMPT, SYSTEM_INDIVIDUAL_PROMPT, startStack, waitFor } from '../support/harness.js';
 import { addUser, bearer, deliverCall } from '../support/api.js';
 import {
-  callPayload, createTenant, foldRecordOf, recordingCompleteRespond, setUserPrompts, waitForCall, waitForLead, type FoldRecord,
+  callPayload, createTenant, foldRecordOf, recordingCompleteRespond,
+  setUserPrompts, waitForCall, waitForLead, type FoldRecord,
 } from '../support/calls.js';
 
 t.test('a failed call is re-analysed after its prompt is fixed; every analysis is kept, the lead re-folded', async (t) => {
