@@ -6,7 +6,8 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { deliverCall } from '../test/support/api.js';
-import { createBenchTenant, fixed, inParallel, startBenchStack } from './support.js';
+import { fixed, inParallel, startBenchStack } from './support.js';
+import { createTenant } from '../test/support/tenant.js';
 
 const CALLS = Number(process.env.BENCH_MEMORY_CALLS ?? 10_000);
 const LEADS = Number(process.env.BENCH_MEMORY_LEADS ?? 500);
@@ -28,7 +29,7 @@ execFileSync(process.execPath, ['--import', 'tsx', bundleScript], { stdio: 'inhe
 
 const stack = await startBenchStack({ worker: true });
 try {
-  const tenant = await createBenchTenant(stack.app);
+  const tenant = await createTenant(stack);
   const transcript = (i: number) => `agent: Thanks for taking my call (${i}).\nlead: Tell me about the annual plan.`;
   const analysed = async () => {
     const [row] = await stack.orm.em.getConnection().execute<{ n: number }[]>(

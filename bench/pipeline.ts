@@ -8,11 +8,13 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { leadWorkflowId } from '../src/temporal/ids.js';
 import { startLeadWorkflow } from '../src/temporal/starters.js';
 import { Call } from '../src/domain/calls/call.entity.js';
-import { tenantEm } from '../src/domain/tenancy/tenant-em.js';
 import { deliverCall } from '../test/support/api.js';
 import { bareActivities } from './bare-activities.js';
 import { bareWorkflow } from './bare-workflow.js';
-import { SYSTEM_COMPLETE_PROMPT, SYSTEM_INDIVIDUAL_PROMPT, createBenchTenant, fixed, inParallel, startBenchStack, type BenchStack } from './support.js';
+import {
+  SYSTEM_COMPLETE_PROMPT, SYSTEM_INDIVIDUAL_PROMPT, fixed, inParallel, startBenchStack, type BenchStack,
+} from './support.js';
+import { createTenant } from '../test/support/tenant.js';
 
 const CALLS = 200;
 const LEADS = 40;
@@ -71,7 +73,7 @@ async function runBare(stack: BenchStack, taskQueue: string, delayMs: number): P
 /** Calls/s end to end: CALLS signed webhooks on LEADS leads, until every call is analysed (and folded). */
 async function runPipeline(stack: BenchStack, delayMs: number) {
   usePromptLatency(stack, delayMs);
-  const tenant = await createBenchTenant(stack.app);
+  const tenant = await createTenant(stack);
   const started = performance.now();
   await inParallel(CALLS, IN_FLIGHT, async (i) => {
     const res = await deliverCall(stack.app, tenant.organizationId, tenant.secret, {
@@ -96,15 +98,14 @@ async function runPipeline(stack: BenchStack, delayMs: number) {
 /** Input bytes of each fold of one lead, one call at a time (a short debounce so each call is its own fold). */
 async function measureInputGrowth(stack: BenchStack) {
   usePromptLatency(stack, 0);
-  const tenant = await createBenchTenant(stack.app);
-  const em = () => tenantEm(stack.orm.em, tenant.organizationId);
+  const tenant = await createTenant(stack);
   const deliverAndFold = async (i: number) => {
     const res = await deliverCall(stack.app, tenant.organizationId, tenant.secret, {
       callId: `grow-${i}`, userId: tenant.rep.user.id, lead: { externalId: 'growing', name: 'Ada Growth' }, transcript: transcript(i),
     });
     const { id } = res.json() as { id: string };
     for (;;) {
-      const call = await em().findOne(Call, { id });
+      const call = await tenant.em().findOne(Call, { id });
       if (call?.foldedAt || call?.status === 'failed') return call;
       await sleep(20);
     }

@@ -5,7 +5,8 @@
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { bearer } from '../test/support/api.js';
-import { createBenchTenant, fixed, startBenchStack } from './support.js';
+import { fixed, startBenchStack } from './support.js';
+import { createTenant } from '../test/support/tenant.js';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 const CONNECTIONS = 10;
@@ -33,7 +34,7 @@ const stack = await startBenchStack({
 });
 try {
   pool = new pg.Pool({ connectionString: stack.config.databaseUrl, max: 20 });
-  const tenant = await createBenchTenant(stack.app);
+  const tenant = await createTenant(stack);
   const address = await stack.app.listen({ host: '127.0.0.1', port: 0 });
   const headers = bearer(tenant.rep.token);
 

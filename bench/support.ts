@@ -9,16 +9,16 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadConfig, type Config } from '../src/config.js';
 import { createOrm, type Orm } from '../src/db/orm.js';
 import { migrateUp } from '../src/db/migrate.js';
-import { buildApp, type App, type AppDeps } from '../src/api/app.js';
-import { createOpenAIGateway } from '../src/openai/gateway.js';
-import { connectTemporal, type TemporalHandle } from '../src/temporal/client.js';
+import type { App } from '../src/api/app.js';
+import type { AppDeps } from '../src/api/deps.js';
+import { createApi } from '../src/api/server.js';
+import type { TemporalHandle } from '../src/temporal/client.js';
 import { startWorker } from '../src/worker/run.js';
 import { resolveTemporalCli } from '../src/platform/temporal-cli.js';
 import { startTemporalDevServer } from '../src/platform/temporal-dev-server.js';
 import { startFakeOpenAI, type FakeOpenAI } from '../test/support/fake-openai.js';
 import { freePort } from '../test/support/free-port.js';
 import { dropDatabase, withServer } from '../test/support/databases.js';
-import { addUser, signup, webhookSecretOf, type Account } from '../test/support/api.js';
 
 // Quiet: the bench prints its figures; the SDK's own chatter (and core's notes on terminated runs) would bury them.
 Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'WARN' } } } });
@@ -34,13 +34,6 @@ export interface BenchStack {
   temporal: TemporalHandle;
   temporalAddress: string;
   close(): Promise<void>;
-}
-
-export interface BenchTenant {
-  admin: Account;
-  rep: Account;
-  secret: string;
-  organizationId: string;
 }
 
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -96,14 +89,12 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     const orm = await createOrm(databaseUrl, { pool: { min: 0, max: 20 } });
     cleanups.push(() => orm.close());
     await migrateUp(orm);
-    const temporal = await connectTemporal(temporalAddress, config.temporal.namespace);
-    cleanups.push(() => temporal.close());
-    const openai = createOpenAIGateway(config.openai);
-    const pressure = options.pressure ? { pressure: options.pressure } : {};
-    const app = await buildApp({ config, orm, temporal, openai, ...pressure }, { logger: false });
-    cleanups.push(() => app.close());
-    options.extraRoutes?.(app);
-    await app.ready();
+    const limits = options.pressure ? { pressure: options.pressure } : {};
+    const api = await createApi(config, { databaseUrl, temporalAddress }, {
+      orm, logger: false, limits, ...(options.extraRoutes ? { extraRoutes: options.extraRoutes } : {}),
+    });
+    cleanups.push(() => api.close());
+    const { app, temporal } = api;
     if (options.worker) {
       const worker = await startWorker(config, { databaseUrl, temporalAddress }, { orm, ensureSchedule: false });
       cleanups.push(() => worker.stop());
@@ -113,12 +104,6 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     await cleanup();
     throw error;
   }
-}
-
-export async function createBenchTenant(app: App): Promise<BenchTenant> {
-  const admin = await signup(app);
-  const rep = await addUser(app, admin);
-  return { admin, rep, secret: await webhookSecretOf(app, admin), organizationId: admin.organization.id };
 }
 
 /** The p-th percentile (0–100) of sorted-or-not samples. */

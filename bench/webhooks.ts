@@ -7,14 +7,15 @@ import autocannon from 'autocannon';
 import { signWebhook } from '../src/domain/webhooks/signature.js';
 import { callWorkflowId } from '../src/temporal/ids.js';
 import { ensureCallWorkflow } from '../src/temporal/starters.js';
-import { createBenchTenant, fixed, percentile, startBenchStack } from './support.js';
+import { fixed, percentile, startBenchStack } from './support.js';
+import { createTenant } from '../test/support/tenant.js';
 
 const DURATION_S = 10;
 const CONNECTIONS = 10;
 
 const stack = await startBenchStack({ worker: false });
 try {
-  const tenant = await createBenchTenant(stack.app);
+  const tenant = await createTenant(stack);
   const address = await stack.app.listen({ host: '127.0.0.1', port: 0 });
   const transcript = 'agent: Hello, is now a good time?\nlead: Yes, tell me about pricing for twenty seats.';
 

@@ -1,9 +1,10 @@
-// Starts the HTTP API from a config: ORM, Temporal client, OpenAI gateway, then listen.
+// The HTTP API from a config: ORM, Temporal client, OpenAI gateway, the Fastify app. `npm start`, the API
+// process, the tests and the benchmarks all wire it here; only `startApi` listens.
 import type { Config } from '../config.js';
 import { createOrm, type Orm } from '../db/orm.js';
 import { createOpenAIGateway } from '../openai/gateway.js';
-import { connectTemporal } from '../temporal/client.js';
-import { buildApp, type App } from './app.js';
+import { connectTemporal, type TemporalHandle } from '../temporal/client.js';
+import { buildApp, type App, type AppDeps, type BuildOptions } from './app.js';
 import { ensureSearchAttributes } from '../temporal/ensure-search-attributes.js';
 
 export interface RunningApi {
@@ -12,23 +13,61 @@ export interface RunningApi {
   stop(): Promise<void>;
 }
 
-export async function startApi(config: Config, addresses: { databaseUrl: string; temporalAddress: string }, options: { orm?: Orm } = {}): Promise<RunningApi> {
-  const orm = options.orm ?? (await createOrm(addresses.databaseUrl));
+export interface WiredApi {
+  app: App;
+  orm: Orm;
+  temporal: TemporalHandle;
+  /** Closes the app, the Temporal connection, and the ORM when this function created it. */
+  close(): Promise<void>;
+}
+
+export interface ApiOptions extends BuildOptions {
+  /** An ORM to share (e.g. with an in-process worker); otherwise one is made for `databaseUrl`. */
+  orm?: Orm;
+  /** Abuse-limit and overload overrides (tests and benchmarks move them out of the way). */
+  limits?: Pick<AppDeps, 'loginRateLimit' | 'loginAddressRateLimit' | 'signupRateLimit' | 'pressure'>;
+  /** Routes added beside the API before it is ready (benchmarks add their baselines). */
+  extraRoutes?: (app: App) => void;
+}
+
+/** Builds the API, ready to serve (or to be injected into), without listening. */
+export async function createApi(
+  config: Config,
+  addresses: { databaseUrl: string; temporalAddress: string },
+  options: ApiOptions = {},
+): Promise<WiredApi> {
+  const { orm: shared, limits, extraRoutes, ...build } = options;
+  const orm = shared ?? (await createOrm(addresses.databaseUrl));
   const temporal = await connectTemporal(addresses.temporalAddress, config.temporal.namespace);
   // The API starts workflows with search attributes: make sure they exist even before any worker ran.
   await ensureSearchAttributes(temporal.connection, config.temporal.namespace).catch(() => undefined);
-  const app = await buildApp({ config, orm, temporal, openai: createOpenAIGateway(config.openai) });
-  if (config.jwt.isDevelopmentSecret) app.log.warn('JWT_SECRET is not set: using the development secret (never in production)');
+  const app = await buildApp({ config, orm, temporal, openai: createOpenAIGateway(config.openai), ...limits }, build);
+  extraRoutes?.(app);
+  await app.ready();
+  return {
+    app,
+    orm,
+    temporal,
+    async close() {
+      await app.close();
+      await temporal.close();
+      if (!shared) await orm.close();
+    },
+  };
+}
+
+export async function startApi(
+  config: Config,
+  addresses: { databaseUrl: string; temporalAddress: string },
+  options: { orm?: Orm } = {},
+): Promise<RunningApi> {
+  const api = await createApi(config, addresses, options);
+  const { app } = api;
+  if (config.jwt.isDevelopmentSecret) {
+    app.log.warn('JWT_SECRET is not set: using the development secret (never in production)');
+  }
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  return {
-    app,
-    url: `http://${config.host}:${port}`,
-    async stop() {
-      await app.close();
-      await temporal.close();
-      if (!options.orm) await orm.close();
-    },
-  };
+  return { app, url: `http://${config.host}:${port}`, stop: () => api.close() };
 }

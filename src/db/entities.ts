@@ -11,8 +11,9 @@ import { ScoringRun } from '../domain/scoring/scoring-run.entity.js';
 import { LeadScoreHistory } from '../domain/scoring/lead-score-history.entity.js';
 import { Analysis } from '../domain/analyses/analysis.entity.js';
 import { AuditEvent } from '../domain/audit/audit-event.entity.js';
+import { TenantOwned } from '../domain/tenancy/tenant-owned.entity.js';
 
 export const entities = [
-  Organization, User, PromptChange, UserAIPreferences, Lead, Call, LeadScoringModel, Integration, ScoringRun,
-  LeadScoreHistory, Analysis, AuditEvent,
+  TenantOwned, Organization, User, PromptChange, UserAIPreferences, Lead, Call, LeadScoringModel, Integration,
+  ScoringRun, LeadScoreHistory, Analysis, AuditEvent,
 ];

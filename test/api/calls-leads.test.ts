@@ -4,7 +4,7 @@ import t from 'tap';
 import { Call } from '../../src/domain/calls/call.entity.js';
 import { Lead } from '../../src/domain/leads/lead.entity.js';
 import { startStack } from '../support/harness.js';
-import { addUser, bearer, deliverCall, signup, webhookSecretOf, type Account } from '../support/api.js';
+import { addUser, as, deliverCall, signup, webhookSecretOf, type Account } from '../support/api.js';
 import { callPayload, createTenant } from '../support/calls.js';
 
 const CALL_KEYS = ['analysis', 'analyzedAt', 'callId', 'createdAt', 'error', 'id', 'leadId', 'model', 'promptId', 'promptSource', 'promptVersion', 'source', 'status', 'userId', 'workflowId'];
@@ -17,8 +17,8 @@ const u2 = await addUser(stack.app, org.admin);
 const otherAdmin = await signup(stack.app);
 const otherSecret = await webhookSecretOf(stack.app, otherAdmin);
 
-const get = (account: Account, url: string) => stack.app.inject({ method: 'GET', url: `/api${url}`, headers: bearer(account.token) });
-const patch = (account: Account, url: string, payload: unknown) => stack.app.inject({ method: 'PATCH', url: `/api${url}`, headers: bearer(account.token), payload: payload as object });
+const get = (account: Account, url: string) => as(stack.app, account).get(url);
+const patch = (account: Account, url: string, payload: unknown) => as(stack.app, account).patch(url, payload);
 async function deliver(organizationId: string, secret: string, userId: string, callId: string, leadExternalId: string) {
   const res = await deliverCall(stack.app, organizationId, secret, callPayload(userId, { callId, leadExternalId }));
   if (res.statusCode !== 202) throw new Error(res.body);

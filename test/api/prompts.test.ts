@@ -10,7 +10,7 @@ import {
 } from '../../src/domain/prompts/prompt-resolver.js';
 import { tenantEm } from '../../src/domain/tenancy/tenant-em.js';
 import { SYSTEM_COMPLETE_PROMPT, SYSTEM_INDIVIDUAL_PROMPT, startStack, type Stack } from '../support/harness.js';
-import { addUser, bearer, signup, type Account } from '../support/api.js';
+import { addUser, as, signup, type Account } from '../support/api.js';
 import { freePort } from '../support/free-port.js';
 
 /** The prompt an analysis tries first (none: nothing configured). */
@@ -22,11 +22,7 @@ const COMP = 'openai_complete_prompt_id';
 const DEFAULTS = { individual: SYSTEM_INDIVIDUAL_PROMPT, complete: SYSTEM_COMPLETE_PROMPT };
 
 /** Calls /api/openai-prompts/* as one account. */
-function client(app: App, account: Account) {
-  const call = (method: 'GET' | 'PUT' | 'POST', url: string, payload?: unknown) =>
-    app.inject({ method, url: `/api/openai-prompts${url}`, headers: bearer(account.token), ...(payload === undefined ? {} : { payload: payload as object }) });
-  return { get: (url: string) => call('GET', url), put: (url: string, body: unknown) => call('PUT', url, body), post: (url: string, body: unknown) => call('POST', url, body) };
-}
+const client = (app: App, account: Account) => as(app, account, '/api/openai-prompts');
 
 const dbUser = (stack: Stack, account: Account, userId = account.user.id) => tenantEm(stack.orm.em, account.organization.id).findOneOrFail(User, { id: userId });
 const dbChanges = (stack: Stack, account: Account, userId = account.user.id) =>

@@ -6,9 +6,9 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { Lead } from '../../src/domain/leads/lead.entity.js';
 import { signWebhook } from '../../src/domain/webhooks/signature.js';
 import { callWorkflowId } from '../../src/temporal/ids.js';
-import { SYSTEM_COMPLETE_PROMPT, SYSTEM_INDIVIDUAL_PROMPT, startStack, waitFor } from '../support/harness.js';
+import { SYSTEM_COMPLETE_PROMPT, SYSTEM_INDIVIDUAL_PROMPT, startStack } from '../support/harness.js';
 import { deliverCall, signup } from '../support/api.js';
-import { callPayload, createTenant, rowCounts, waitForCall } from '../support/calls.js';
+import { callPayload, createTenant, rowCounts, waitForCall, waitForLead } from '../support/calls.js';
 
 t.test('the same call delivered three times at once is stored, started and analysed once', async (t) => {
   const stack = await startStack(t);
@@ -24,7 +24,7 @@ t.test('the same call delivered three times at once is stored, started and analy
   t.same(answers.map((a) => a.duplicate).sort(), [false, true, true], 'two of three are duplicates');
 
   const call = await waitForCall(tenant, answers[0].id, ['analyzed']);
-  await waitFor(async () => (await tenant.em().findOne(Lead, { id: call.lead }))?.completeAnalysis, { what: 'the fold' });
+  await waitForLead(tenant, { id: call.lead }, { what: 'the fold' });
 
   const later = await deliverCall(stack.app, tenant.organizationId, tenant.secret, body);
   t.equal(later.statusCode, 202);

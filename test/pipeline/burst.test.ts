@@ -4,9 +4,11 @@ import t from 'tap';
 import { Call } from '../../src/domain/calls/call.entity.js';
 import { Lead } from '../../src/domain/leads/lead.entity.js';
 import { leadWorkflowId } from '../../src/temporal/ids.js';
-import { SYSTEM_COMPLETE_PROMPT, SYSTEM_INDIVIDUAL_PROMPT, startStack, waitFor } from '../support/harness.js';
+import { SYSTEM_COMPLETE_PROMPT, SYSTEM_INDIVIDUAL_PROMPT, startStack } from '../support/harness.js';
 import { deliverCall } from '../support/api.js';
-import { callPayload, createTenant, recordingCompleteRespond, type FoldRecord } from '../support/calls.js';
+import {
+  callPayload, createTenant, foldRecordOf, recordingCompleteRespond, waitForLead, type FoldRecord,
+} from '../support/calls.js';
 import { leadState } from '../../src/temporal/starters.js';
 
 const CALLS = 10;
@@ -21,10 +23,11 @@ t.test('a burst of ten calls on one lead: at most two complete analyses, all ten
     deliverCall(stack.app, tenant.organizationId, tenant.secret, callPayload(tenant.rep.user.id, { callId, leadExternalId: 'crm-burst', transcript: `call ${i}: interested` }))));
   t.ok(responses.every((r) => r.statusCode === 202), 'all accepted');
 
-  const lead = await waitFor(async () => {
-    const row = await tenant.em().findOne(Lead, { externalId: 'crm-burst' });
-    return (row?.completeAnalysis as FoldRecord | null)?.callIds.length === CALLS ? row : null;
-  }, { timeoutMs: 60_000, what: 'all ten calls in the complete analysis' });
+  const lead = await waitForLead(tenant, { externalId: 'crm-burst' }, {
+    ready: (row) => foldRecordOf(row)?.callIds.length === CALLS,
+    timeoutMs: 60_000,
+    what: 'all ten calls in the complete analysis',
+  });
   // Let a late fold (if the debounce were broken) show up before counting requests.
   await new Promise((r) => setTimeout(r, 3000));
 

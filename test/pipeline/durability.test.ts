@@ -5,12 +5,16 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { Call } from '../../src/domain/calls/call.entity.js';
-import { Lead } from '../../src/domain/leads/lead.entity.js';
 import { Analysis } from '../../src/domain/analyses/analysis.entity.js';
 import type { CallAnalysisResult } from '../../src/workflows/call-analysis.js';
-import { SYSTEM_COMPLETE_PROMPT, SYSTEM_INDIVIDUAL_PROMPT, startStack, waitFor, type Stack } from '../support/harness.js';
+import {
+  SYSTEM_COMPLETE_PROMPT, SYSTEM_INDIVIDUAL_PROMPT, startStack, waitFor, type Stack,
+} from '../support/harness.js';
 import { deliverCall } from '../support/api.js';
-import { activityAttempts, callPayload, createTenant, historyOf, recordingCompleteRespond, type FoldRecord } from '../support/calls.js';
+import {
+  activityAttempts, callPayload, createTenant, foldRecordOf,
+  historyOf, recordingCompleteRespond, waitForLead, type FoldRecord,
+} from '../support/calls.js';
 
 const WORKER_MAIN = fileURLToPath(new URL('../../src/worker/main.ts', import.meta.url));
 const LEADS = ['crm-dur-a', 'crm-dur-b'];
@@ -88,10 +92,11 @@ t.test('SIGKILL of the worker mid-analysis: nothing lost, nothing analysed twice
   }
 
   for (const externalId of LEADS) {
-    const lead = await waitFor(async () => {
-      const row = await tenant.em().findOne(Lead, { externalId });
-      return (row?.completeAnalysis as FoldRecord | null)?.callIds.length === CALLS_PER_LEAD ? row : null;
-    }, { timeoutMs: 30_000, what: `the fold of ${externalId}` });
+    const lead = await waitForLead(tenant, { externalId }, {
+      ready: (row) => foldRecordOf(row)?.callIds.length === CALLS_PER_LEAD,
+      timeoutMs: 30_000,
+      what: `the fold of ${externalId}`,
+    });
     t.equal(lead.callCount, CALLS_PER_LEAD, `${externalId}: each call counted once`);
     const folded = (lead.completeAnalysis as unknown as FoldRecord).callIds;
     t.same([...folded].sort(), Array.from({ length: CALLS_PER_LEAD }, (_, i) => `${externalId}-${i}`), `${externalId}: each call folded exactly once`);

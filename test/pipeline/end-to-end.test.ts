@@ -2,17 +2,14 @@
 // server, its activities call the local OpenAI server and write to PostgreSQL, the lead workflow folds it.
 import t from 'tap';
 import { Call } from '../../src/domain/calls/call.entity.js';
-import { Lead } from '../../src/domain/leads/lead.entity.js';
-import { tenantEm } from '../../src/domain/tenancy/tenant-em.js';
 import { SYSTEM_COMPLETE_PROMPT, SYSTEM_INDIVIDUAL_PROMPT, startStack, waitFor } from '../support/harness.js';
-import { addUser, deliverCall, signup, webhookSecretOf } from '../support/api.js';
-import { localActivityTypes } from '../support/calls.js';
+import { deliverCall } from '../support/api.js';
+import { createTenant, localActivityTypes, waitForLead } from '../support/calls.js';
 
 t.test('webhook → Temporal → OpenAI → PostgreSQL', async (t) => {
   const stack = await startStack(t);
-  const admin = await signup(stack.app);
-  const rep = await addUser(stack.app, admin);
-  const secret = await webhookSecretOf(stack.app, admin);
+  const tenant = await createTenant(stack);
+  const { admin, rep, secret, em } = tenant;
 
   const res = await deliverCall(stack.app, admin.organization.id, secret, {
     callId: 'prov-call-1',
@@ -26,7 +23,6 @@ t.test('webhook → Temporal → OpenAI → PostgreSQL', async (t) => {
   t.equal(workflowId, `call:${admin.organization.id}:prov-call-1`);
   t.equal(duplicate, false);
 
-  const em = () => tenantEm(stack.orm.em, admin.organization.id);
   const call = await waitFor(async () => {
     const row = await em().findOne(Call, { id });
     return row?.status === 'analyzed' ? row : null;
@@ -38,10 +34,7 @@ t.test('webhook → Temporal → OpenAI → PostgreSQL', async (t) => {
   t.match(call.analysis, { sentiment: 'positive' });
   t.equal(stack.fake.requests.find((r) => r.promptId === SYSTEM_INDIVIDUAL_PROMPT)?.input, 'agent: Hello, are you interested?\nlead: Yes, great product', 'turns become role: content lines');
 
-  const lead = await waitFor(async () => {
-    const row = await em().findOne(Lead, { id: call.lead });
-    return row?.completeAnalysis ? row : null;
-  }, { what: 'the complete lead analysis' });
+  const lead = await waitForLead(tenant, { id: call.lead }, { what: 'the complete lead analysis' });
   t.equal(lead.completeAnalysisPromptId, SYSTEM_COMPLETE_PROMPT);
   t.equal(lead.assignedTo, rep.user.id, 'a new lead is assigned to the call\'s user');
 

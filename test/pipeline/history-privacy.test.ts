@@ -7,7 +7,7 @@ import { Lead } from '../../src/domain/leads/lead.entity.js';
 import { leadWorkflowId } from '../../src/temporal/ids.js';
 import { SYSTEM_COMPLETE_PROMPT, SYSTEM_INDIVIDUAL_PROMPT, startStack, waitFor } from '../support/harness.js';
 import { bearer, deliverCall } from '../support/api.js';
-import { createTenant, setUserPrompts, waitForCall } from '../support/calls.js';
+import { createTenant, setUserPrompts, waitForCall, waitForLead } from '../support/calls.js';
 import { leadState } from '../../src/temporal/starters.js';
 
 const UI = 'http://temporal-ui.example:8233';
@@ -44,10 +44,7 @@ t.test('histories carry ids only; workflowUrl links; prompt metrics add up', asy
     callId: 'private-2', userId: tenant.rep.user.id, lead: { externalId: 'crm-private' }, transcript: 'agent: second call',
   });
   await waitForCall(tenant, second.json().id);
-  await waitFor(async () => {
-    const lead = await tenant.em().findOne(Lead, { id: call.lead });
-    return lead?.completeAnalysis && (await tenant.em().count(Lead, { id: call.lead })) ? lead : null;
-  }, { what: 'the complete analysis' });
+  await waitForLead(tenant, { id: call.lead });
   const leadWorkflow = leadWorkflowId(tenant.organizationId, call.lead);
   await waitFor(async () => (await leadState(stack.temporal.client, leadWorkflow)).pending === 0
     && (await tenant.em().count(Lead, { id: call.lead, completeAnalysis: { $ne: null } })) > 0, { what: 'folds to settle' });

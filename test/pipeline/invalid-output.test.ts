@@ -7,7 +7,9 @@ import { leadWorkflowId } from '../../src/temporal/ids.js';
 import type { CallAnalysisResult } from '../../src/workflows/call-analysis.js';
 import { SYSTEM_COMPLETE_PROMPT, SYSTEM_INDIVIDUAL_PROMPT, startStack, waitFor } from '../support/harness.js';
 import { deliverCall } from '../support/api.js';
-import { callPayload, createTenant, recordingCompleteRespond, waitForCall, type FoldRecord } from '../support/calls.js';
+import {
+  callPayload, createTenant, recordingCompleteRespond, waitForCall, waitForLead, type FoldRecord,
+} from '../support/calls.js';
 import { leadState } from '../../src/temporal/starters.js';
 
 t.test('non-JSON output fails that call or fold only; the lead keeps being analysed', async (t) => {
@@ -46,10 +48,7 @@ t.test('non-JSON output fails that call or fold only; the lead keeps being analy
   // 3. Call C: the same lead workflow folds A and C together; B is never folded.
   const c = await deliver('odd-c');
   await waitForCall(tenant, c.id, ['analyzed']);
-  const lead = await waitFor(async () => {
-    const row = await tenant.em().findOne(Lead, { id: callA.lead });
-    return row?.completeAnalysis ? row : null;
-  }, { what: 'the next fold' });
+  const lead = await waitForLead(tenant, { id: callA.lead }, { what: 'the next fold' });
   t.same([...(lead.completeAnalysis as unknown as FoldRecord).callIds].sort(), ['odd-a', 'odd-c'], 'A and C folded, B (failed) not');
   const calls = await tenant.em().find(Call, { lead: lead.id }, { orderBy: { callId: 'asc' } });
   t.same(calls.map((call) => [call.callId, call.status, call.foldedAt !== null]), [['odd-a', 'analyzed', true], ['odd-b', 'failed', false], ['odd-c', 'analyzed', true]]);

@@ -2,11 +2,13 @@
 // bulk with progress from the workflow. Every analysis is kept; the call shows the latest; the lead is re-folded.
 import t from 'tap';
 import { Call } from '../../src/domain/calls/call.entity.js';
-import { Lead } from '../../src/domain/leads/lead.entity.js';
 import { storeCall } from '../../src/domain/calls/intake.js';
 import { SYSTEM_COMPLETE_PROMPT, SYSTEM_INDIVIDUAL_PROMPT, startStack, waitFor } from '../support/harness.js';
 import { addUser, bearer, deliverCall } from '../support/api.js';
-import { callPayload, createTenant, recordingCompleteRespond, setUserPrompts, waitForCall, type FoldRecord } from '../support/calls.js';
+import {
+  callPayload, createTenant, foldRecordOf, recordingCompleteRespond,
+  setUserPrompts, waitForCall, waitForLead, type FoldRecord,
+} from '../support/calls.js';
 
 t.test('a failed call is re-analysed after its prompt is fixed; every analysis is kept, the lead re-folded', async (t) => {
   const stack = await startStack(t);
@@ -32,10 +34,7 @@ t.test('a failed call is re-analysed after its prompt is fixed; every analysis i
     return row?.status === 'analyzed' ? row : null;
   }, { what: 'the re-analysis' });
   t.match(fixed, { promptId: 'pmpt_rep_prose', promptVersion: '2', model: 'gpt-fixed', error: null });
-  const lead = await waitFor(async () => {
-    const row = await tenant.em().findOne(Lead, { id: fixed.lead });
-    return row?.completeAnalysis ? row : null;
-  }, { what: 'the first fold' });
+  const lead = await waitForLead(tenant, { id: fixed.lead }, { what: 'the first fold' });
   t.same((lead.completeAnalysis as unknown as FoldRecord).callIds, ['again-1']);
 
   // An admin re-analyses it again, slowly: a second request meanwhile is a conflict.
@@ -44,10 +43,9 @@ t.test('a failed call is re-analysed after its prompt is fixed; every analysis i
   const busy = await reanalyze(tenant.rep.token);
   t.equal(busy.statusCode, 409, busy.body);
   t.match(busy.json(), { statusCode: 409, error: 'Conflict', message: /being analysed/ });
-  const refolded = await waitFor(async () => {
-    const row = await tenant.em().findOne(Lead, { id: fixed.lead });
-    return (row?.completeAnalysis as unknown as FoldRecord | null)?.folds === 2 ? row : null;
-  }, { what: 'the lead to be folded again' });
+  const refolded = await waitForLead(tenant, { id: fixed.lead }, {
+    ready: (row) => foldRecordOf(row)?.folds === 2, what: 'the lead to be folded again',
+  });
   t.same((refolded.completeAnalysis as unknown as FoldRecord).callIds, ['again-1', 'again-1'], 'the new analysis is folded in');
 
   const analyses = await stack.app.inject({ method: 'GET', url: `/api/calls/${id}/analyses`, headers: bearer(tenant.rep.token) });

@@ -3,11 +3,12 @@
 // whole retry window, the system prompt taking every third try; an outage outlasting the window fails the call
 // with a clear error. Window and backoff are made small through the configuration.
 import t from 'tap';
-import { Lead } from '../../src/domain/leads/lead.entity.js';
 import { Analysis } from '../../src/domain/analyses/analysis.entity.js';
 import { SYSTEM_COMPLETE_PROMPT, SYSTEM_INDIVIDUAL_PROMPT, startStack, waitFor } from '../support/harness.js';
 import { deliverCall } from '../support/api.js';
-import { activityAttempts, callPayload, createTenant, historyOf, setUserPrompts, waitForCall } from '../support/calls.js';
+import {
+  activityAttempts, callPayload, createTenant, historyOf, setUserPrompts, waitForCall, waitForLead,
+} from '../support/calls.js';
 
 const gaps = (times: number[]) => times.slice(1).map((at, i) => at - times[i]!);
 const SHORT_RETRIES = { OPENAI_RETRY_WINDOW_SECONDS: '120', OPENAI_RETRY_MAX_BACKOFF_SECONDS: '2' };
@@ -28,10 +29,7 @@ t.test('a user prompt OpenAI does not know: one request, then the system prompt'
   const [stored] = await tenant.em().find(Analysis, { callId: call.id });
   t.match(stored, { outcome: 'succeeded', promptSource: 'system', fallback: true }, 'recorded as a fallback');
 
-  const lead = await waitFor(async () => {
-    const row = await tenant.em().findOne(Lead, { id: call.lead });
-    return row?.completeAnalysis ? row : null;
-  }, { what: 'the complete analysis' });
+  const lead = await waitForLead(tenant, { id: call.lead });
   t.equal(lead.completeAnalysisPromptId, SYSTEM_COMPLETE_PROMPT, 'the complete analysis falls back the same way');
   t.equal(lead.completeAnalysisPromptSource, 'system');
   t.equal(stack.fake.count('pmpt_gone_complete'), 1);

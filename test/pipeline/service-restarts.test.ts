@@ -13,15 +13,14 @@ import { resolveTemporalCli } from '../../src/platform/temporal-cli.js';
 import { startTemporalDevServer } from '../../src/platform/temporal-dev-server.js';
 import { startEmbeddedPostgres } from '../../src/platform/embedded-postgres.js';
 import { SYSTEM_INDIVIDUAL_PROMPT, startStack, waitFor, type Stack } from '../support/harness.js';
-import { addUser, bearer, deliverCall, signup, webhookSecretOf } from '../support/api.js';
+import { bearer, deliverCall } from '../support/api.js';
+import { createTenant } from '../support/tenant.js';
 import { freePort } from '../support/free-port.js';
 
 const CALLS = 4;
 
 async function deliverBurst(stack: Stack) {
-  const admin = await signup(stack.app);
-  const rep = await addUser(stack.app, admin);
-  const secret = await webhookSecretOf(stack.app, admin);
+  const { admin, rep, secret } = await createTenant(stack);
   for (let i = 0; i < CALLS; i++) {
     const res = await deliverCall(stack.app, admin.organization.id, secret, {
       callId: `restart-${i}`, userId: rep.user.id, lead: { externalId: 'lead-restart' }, transcript: `call number ${i}: interested`,

@@ -11,6 +11,25 @@ export interface Account {
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** Calls the API as one account: its token on every request, paths relative to `base` (default `/api`). */
+export function as(app: App, account: Account, base = '/api') {
+  const send = (method: Method, url: string, payload?: unknown) => app.inject({
+    method,
+    url: `${base}${url}`,
+    headers: bearer(account.token),
+    ...(payload === undefined ? {} : { payload: payload as object }),
+  });
+  return {
+    get: (url: string) => send('GET', url),
+    post: (url: string, body?: unknown) => send('POST', url, body),
+    put: (url: string, body?: unknown) => send('PUT', url, body),
+    patch: (url: string, body?: unknown) => send('PATCH', url, body),
+    delete: (url: string) => send('DELETE', url),
+  };
+}
+
 export async function signup(app: App, overrides: Partial<{ organizationName: string; email: string; password: string }> = {}): Promise<Account> {
   const res = await app.inject({
     method: 'POST',

@@ -4,26 +4,11 @@ import { randomUUID } from 'node:crypto';
 import type { temporal } from '@temporalio/proto';
 import { Call, type CallStatus, type ICall } from '../../src/domain/calls/call.entity.js';
 import { User } from '../../src/domain/accounts/user.entity.js';
-import { tenantEm } from '../../src/domain/tenancy/tenant-em.js';
-import { addUser, signup, webhookSecretOf, type Account } from './api.js';
+import { Lead, type ILead } from '../../src/domain/leads/lead.entity.js';
+import type { Tenant } from './tenant.js';
 import { waitFor, type Stack } from './harness.js';
 
-export interface Tenant {
-  admin: Account;
-  rep: Account;
-  secret: string;
-  organizationId: string;
-  /** A fresh organization-wide EntityManager (what the worker sees). */
-  em: () => ReturnType<typeof tenantEm>;
-}
-
-export async function createTenant(stack: Stack): Promise<Tenant> {
-  const admin = await signup(stack.app);
-  const rep = await addUser(stack.app, admin);
-  const secret = await webhookSecretOf(stack.app, admin);
-  const organizationId = admin.organization.id;
-  return { admin, rep, secret, organizationId, em: () => tenantEm(stack.orm.em, organizationId) };
-}
+export { createTenant, type Tenant } from './tenant.js';
 
 export function callPayload(userId: string, overrides: { callId?: string; leadExternalId?: string; transcript?: string } = {}) {
   return {
@@ -48,6 +33,25 @@ export async function waitForCall(tenant: Tenant, id: string, statuses: CallStat
     return call && statuses.includes(call.status) ? call : null;
   }, { timeoutMs, intervalMs: 200, what: `call ${id} to be ${statuses.join(' or ')}` });
 }
+
+/**
+ * Waits until the lead (by id or external id) is `ready` — by default, once it has a complete analysis — and
+ * returns it.
+ */
+export async function waitForLead(
+  tenant: Pick<Tenant, 'em'>,
+  where: { id: string } | { externalId: string },
+  options: { ready?: (lead: ILead) => boolean; what?: string; timeoutMs?: number } = {},
+): Promise<ILead> {
+  const ready = options.ready ?? ((lead: ILead) => Boolean(lead.completeAnalysis));
+  return waitFor(async () => {
+    const lead = await tenant.em().findOne(Lead, where);
+    return lead && ready(lead) ? lead : null;
+  }, { timeoutMs: options.timeoutMs ?? 30_000, what: options.what ?? 'the complete analysis' });
+}
+
+/** The call ids a lead's complete analysis holds, when the complete prompt is `recordingCompleteRespond`. */
+export const foldRecordOf = (lead: ILead) => lead.completeAnalysis as unknown as FoldRecord | null;
 
 export async function rowCounts(stack: Stack): Promise<{ calls: number; leads: number }> {
   const [row] = await stack.orm.em.getConnection().execute<{ calls: number; leads: number }[]>(

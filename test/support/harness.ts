@@ -7,9 +7,9 @@ import { setTemporalRuntimeLogger } from '../../src/observability/temporal-runti
 import { createLogger } from '../../src/observability/logger.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createOrm, type Orm } from '../../src/db/orm.js';
-import { buildApp, type App } from '../../src/api/app.js';
-import { createOpenAIGateway } from '../../src/openai/gateway.js';
-import { connectTemporal, type TemporalHandle } from '../../src/temporal/client.js';
+import type { App } from '../../src/api/app.js';
+import { createApi } from '../../src/api/server.js';
+import type { TemporalHandle } from '../../src/temporal/client.js';
 import { startWorker, type RunningWorker } from '../../src/worker/run.js';
 import { cloneTemplateDatabase } from './databases.js';
 import { startFakeOpenAI, type FakeOpenAI } from './fake-openai.js';
@@ -99,11 +99,11 @@ export async function startStack(t: Test, options: StackOptions = {}): Promise<S
   }
   const config = loadConfig(env, { dotenv: false });
   const orm = await createOrm(database.url, { pool: { min: 0, max: 8 } });
-  const temporal = await connectTemporal(temporalAddress, config.temporal.namespace);
-  const app = await buildApp(
-    {
-      config, orm, temporal, openai: createOpenAIGateway(config.openai),
-      // Tests sign up and log in far more often than people do: the abuse limits apply only where a test asks.
+  const api = await createApi(config, { databaseUrl: database.url, temporalAddress }, {
+    orm,
+    logger: false,
+    // Tests sign up and log in far more often than people do: the abuse limits apply only where a test asks.
+    limits: {
       loginRateLimit: options.loginRateLimit ?? 100_000,
       loginAddressRateLimit: options.loginAddressRateLimit ?? 100_000,
       signupRateLimit: options.signupRateLimit ?? 100_000,
@@ -111,9 +111,8 @@ export async function startStack(t: Test, options: StackOptions = {}): Promise<S
       // shedding load there would only turn them away. The overload answer has a test of its own.
       pressure: { maxEventLoopDelay: 0 },
     },
-    { logger: false },
-  );
-  await app.ready();
+  });
+  const { app, temporal } = api;
 
   const stack: Stack = {
     config,
@@ -140,8 +139,7 @@ export async function startStack(t: Test, options: StackOptions = {}): Promise<S
 
   t.teardown(async () => {
     await stack.stopWorker();
-    await app.close();
-    await temporal.close();
+    await api.close();
     await orm.close();
     await fake.close();
     await database.drop();

@@ -156,15 +156,15 @@ t.test('a failed fold keeps the workflow alive and is retried after its backoff,
 });
 
 t.test('after its folds per run the workflow continues as new, with the calls that were waiting', async (t) => {
-  let handleRef: { signal: (callId: string) => Promise<void> } | undefined;
+  let deliver: ((callId: string) => Promise<void>) | undefined;
   const lead = stubLead({
     // A call arrives while the run's last fold is being scored: the next run must fold it.
     onScored: async (folds) => {
-      if (folds === FOLDS_PER_RUN) await handleRef!.signal('carried');
+      if (folds === FOLDS_PER_RUN) await deliver!('carried');
     },
   });
   const { handle, send } = await startLead(t, lead, { debounce: { quietMs: 10 }, idleMs: 2000 }, 'c1');
-  handleRef = { signal: send };
+  deliver = send;
   await lead.scored(1);
   for (let i = 2; i <= FOLDS_PER_RUN; i++) {
     await send(`c${i}`);

@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { TenantOwned } from '../tenancy/tenant-owned.entity.js';
 import { tenantFilter } from '../tenancy/filters.js';
-import { Organization } from './organization.entity.js';
 
 export const ROLES = ['user', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -9,10 +8,9 @@ export type Role = (typeof ROLES)[number];
 export const User = defineEntity({
   name: 'User',
   tableName: 'users',
+  extends: TenantOwned,
   filters: { tenant: tenantFilter('organization') },
   properties: {
-    id: p.uuid().primary().onCreate(() => randomUUID()),
-    organization: () => p.manyToOne(Organization).mapToPk().deleteRule('cascade').index(),
     email: p.string().length(320).unique(),
     passwordHash: p.string().length(255).hidden().lazy(),
     role: p.enum(ROLES).default('user'),

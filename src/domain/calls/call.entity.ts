@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { TenantOwned } from '../tenancy/tenant-owned.entity.js';
 import { tenantFilter, visibilityFilter } from '../tenancy/filters.js';
-import { Organization } from '../accounts/organization.entity.js';
 import { User } from '../accounts/user.entity.js';
 import { Lead, PROMPT_SOURCES } from '../leads/lead.entity.js';
 
@@ -14,6 +13,7 @@ export type CallSource = (typeof CALL_SOURCES)[number];
 export const Call = defineEntity({
   name: 'Call',
   tableName: 'calls',
+  extends: TenantOwned,
   filters: { tenant: tenantFilter('organization'), visibility: visibilityFilter('user') },
   // The provider's call id is unique per organization: a second delivery finds the first row.
   uniques: [{ properties: ['organization', 'callId'] }],
@@ -24,8 +24,6 @@ export const Call = defineEntity({
     { properties: ['lead', 'createdAt', 'id'] },
   ],
   properties: {
-    id: p.uuid().primary().onCreate(() => randomUUID()),
-    organization: () => p.manyToOne(Organization).mapToPk().deleteRule('cascade').index(),
     callId: p.string().length(255),
     source: p.enum(CALL_SOURCES).default('callsense'),
     // A user's own call stays visible when its lead is assigned to someone else: no visibility filter on this join.

@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { TenantOwned } from '../tenancy/tenant-owned.entity.js';
 import { tenantFilter } from '../tenancy/filters.js';
-import { Organization } from '../accounts/organization.entity.js';
 import { User } from '../accounts/user.entity.js';
 
 export const PROVIDERS = ['retell', 'vapi'] as const;
@@ -11,11 +10,10 @@ export type Provider = (typeof PROVIDERS)[number];
 export const Integration = defineEntity({
   name: 'Integration',
   tableName: 'integrations',
+  extends: TenantOwned,
   filters: { tenant: tenantFilter('organization') },
   uniques: [{ properties: ['organization', 'provider'] }],
   properties: {
-    id: p.uuid().primary().onCreate(() => randomUUID()),
-    organization: () => p.manyToOne(Organization).mapToPk().deleteRule('cascade').index(),
     provider: p.enum(PROVIDERS),
     // Retell's API key or Vapi's server secret, sealed (src/domain/secrets/sealed.ts); never serialized.
     credentialSealed: p.text().hidden(),

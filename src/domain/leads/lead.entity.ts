@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { tenantFilter, visibilityFilter } from '../tenancy/filters.js';
-import { Organization } from '../accounts/organization.entity.js';
+import { TenantOwned } from '../tenancy/tenant-owned.entity.js';
 import { User } from '../accounts/user.entity.js';
 
 export const LEAD_STATUSES = ['NEW', 'CONTACTED', 'QUALIFIED', 'WON', 'LOST'] as const;
@@ -17,6 +16,7 @@ export interface ScoreExplanation {
 export const Lead = defineEntity({
   name: 'Lead',
   tableName: 'leads',
+  extends: TenantOwned,
   filters: { tenant: tenantFilter('organization'), visibility: visibilityFilter('assignedTo') },
   uniques: [{ properties: ['organization', 'externalId'] }],
   indexes: [
@@ -24,8 +24,6 @@ export const Lead = defineEntity({
     { properties: ['organization', 'assignedTo', 'createdAt', 'id'] }, { properties: ['organization', 'status', 'createdAt', 'id'] },
   ],
   properties: {
-    id: p.uuid().primary().onCreate(() => randomUUID()),
-    organization: () => p.manyToOne(Organization).mapToPk().deleteRule('cascade').index(),
     externalId: p.string().length(255),
     name: p.string().length(255).nullable(),
     phone: p.string().length(64).nullable(),

@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { TenantOwned } from '../tenancy/tenant-owned.entity.js';
 import { tenantFilter } from '../tenancy/filters.js';
-import { Organization } from '../accounts/organization.entity.js';
 import { User } from '../accounts/user.entity.js';
 
 export const INSIGHTS_FREQUENCIES = ['realtime', 'daily', 'weekly'] as const;
@@ -9,10 +8,9 @@ export const INSIGHTS_FREQUENCIES = ['realtime', 'daily', 'weekly'] as const;
 export const UserAIPreferences = defineEntity({
   name: 'UserAIPreferences',
   tableName: 'user_ai_preferences',
+  extends: TenantOwned,
   filters: { tenant: tenantFilter('organization') },
   properties: {
-    id: p.uuid().primary().onCreate(() => randomUUID()),
-    organization: () => p.manyToOne(Organization).mapToPk().deleteRule('cascade').index(),
     user: () => p.manyToOne(User).mapToPk().deleteRule('cascade').unique(),
     chatbotTone: p.string().length(100).default('professional'),
     autoSuggestActions: p.boolean().default(true),

@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { TenantOwned } from '../tenancy/tenant-owned.entity.js';
 import { tenantFilter } from '../tenancy/filters.js';
-import { Organization } from '../accounts/organization.entity.js';
 import { User } from '../accounts/user.entity.js';
 
 export const PROMPT_FIELDS = ['openai_individual_prompt_id', 'openai_complete_prompt_id'] as const;
@@ -11,11 +10,10 @@ export type PromptField = (typeof PROMPT_FIELDS)[number];
 export const PromptChange = defineEntity({
   name: 'PromptChange',
   tableName: 'prompt_changes',
+  extends: TenantOwned,
   filters: { tenant: tenantFilter('organization') },
   indexes: [{ properties: ['targetUser', 'changedAt'] }],
   properties: {
-    id: p.uuid().primary().onCreate(() => randomUUID()),
-    organization: () => p.manyToOne(Organization).mapToPk().deleteRule('cascade').index(),
     targetUser: () => p.manyToOne(User).deleteRule('cascade'),
     // Who made the change, copied (id and email) rather than linked: the history outlives its actor.
     actor: p.uuid().fieldName('actor_id'),

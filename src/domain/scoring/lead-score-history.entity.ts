@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { TenantOwned } from '../tenancy/tenant-owned.entity.js';
 import { tenantFilter } from '../tenancy/filters.js';
-import { Organization } from '../accounts/organization.entity.js';
 import { Lead } from '../leads/lead.entity.js';
 import { MODEL_SCOPES } from './lead-scoring-model.entity.js';
 
@@ -12,11 +11,10 @@ export type ScoreCause = (typeof SCORE_CAUSES)[number];
 export const LeadScoreHistory = defineEntity({
   name: 'LeadScoreHistory',
   tableName: 'lead_score_history',
+  extends: TenantOwned,
   filters: { tenant: tenantFilter('organization') },
   indexes: [{ properties: ['lead', 'at'] }],
   properties: {
-    id: p.uuid().primary().onCreate(() => randomUUID()),
-    organization: () => p.manyToOne(Organization).mapToPk().deleteRule('cascade').index(),
     lead: () => p.manyToOne(Lead).mapToPk().deleteRule('cascade'),
     score: p.double().$type<number>(),
     modelVersion: p.integer(),

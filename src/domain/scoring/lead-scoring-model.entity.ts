@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { TenantOwned } from '../tenancy/tenant-owned.entity.js';
 import { tenantFilter } from '../tenancy/filters.js';
-import { Organization } from '../accounts/organization.entity.js';
 import { User } from '../accounts/user.entity.js';
 
 export const MODEL_SCOPES = ['user', 'organization'] as const;
@@ -18,6 +17,7 @@ export type BandWinRates = Record<'A' | 'B' | 'C' | 'D', { leads: number; won: n
 export const LeadScoringModel = defineEntity({
   name: 'LeadScoringModel',
   tableName: 'lead_scoring_models',
+  extends: TenantOwned,
   filters: { tenant: tenantFilter('organization') },
   uniques: [
     { properties: ['organization', 'user', 'version'] },
@@ -30,8 +30,6 @@ export const LeadScoringModel = defineEntity({
   ],
   indexes: [{ properties: ['organization', 'user', 'active'] }],
   properties: {
-    id: p.uuid().primary().onCreate(() => randomUUID()),
-    organization: () => p.manyToOne(Organization).mapToPk().deleteRule('cascade').index(),
     user: () => p.manyToOne(User).mapToPk().nullable().deleteRule('cascade').index(),
     scope: p.enum(MODEL_SCOPES).default('user'),
     version: p.integer(),

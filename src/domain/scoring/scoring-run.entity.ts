@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { TenantOwned } from '../tenancy/tenant-owned.entity.js';
 import { tenantFilter } from '../tenancy/filters.js';
-import { Organization } from '../accounts/organization.entity.js';
 import { User } from '../accounts/user.entity.js';
 import { MODEL_SCOPES } from './lead-scoring-model.entity.js';
 
@@ -15,11 +14,10 @@ export type RunOutcome = (typeof RUN_OUTCOMES)[number];
 export const ScoringRun = defineEntity({
   name: 'ScoringRun',
   tableName: 'scoring_runs',
+  extends: TenantOwned,
   filters: { tenant: tenantFilter('organization') },
   indexes: [{ properties: ['organization', 'user', 'at'] }],
   properties: {
-    id: p.uuid().primary().onCreate(() => randomUUID()),
-    organization: () => p.manyToOne(Organization).mapToPk().deleteRule('cascade').index(),
     user: () => p.manyToOne(User).mapToPk().nullable().deleteRule('cascade'),
     scope: p.enum(MODEL_SCOPES),
     outcome: p.enum(RUN_OUTCOMES),
