@@ -19,8 +19,15 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function sample(label: string, analysed: number) {
   const { rss, heapUsed, heapTotal, external, arrayBuffers } = process.memoryUsage();
-  return { label, analysed, 'rss MB': mb(rss), 'heap used MB': mb(heapUsed), 'heap total MB': mb(heapTotal),
-    'external MB': mb(external), 'array buffers MB': mb(arrayBuffers) };
+  return {
+    label,
+    analysed,
+    'rss MB': mb(rss),
+    'heap used MB': mb(heapUsed),
+    'heap total MB': mb(heapTotal),
+    'external MB': mb(external),
+    'array buffers MB': mb(arrayBuffers),
+  };
 }
 
 // The bundle `npm start` uses, built in a child process so the bundler's memory is not counted here.
@@ -32,9 +39,12 @@ try {
   const tenant = await createTenant(stack);
   const transcript = (i: number) => `agent: Thanks for taking my call (${i}).\nlead: Tell me about the annual plan.`;
   const analysed = async () => {
-    const [row] = await stack.orm.em.getConnection().execute<{ n: number }[]>(
-      `select count(*)::int as n from calls where organization_id = ? and status in ('analyzed', 'failed')`,
-      [tenant.organizationId]);
+    const [row] = await stack.orm.em
+      .getConnection()
+      .execute<{ n: number }[]>(
+        `select count(*)::int as n from calls where organization_id = ? and status in ('analyzed', 'failed')`,
+        [tenant.organizationId],
+      );
     return row!.n;
   };
 
@@ -47,7 +57,9 @@ try {
     await inParallel(to - from, IN_FLIGHT, async (i) => {
       const n = from + i;
       const res = await deliverCall(stack.app, tenant.organizationId, tenant.secret, {
-        callId: `mem-${n}`, userId: tenant.rep.user.id, lead: { externalId: `lead-${n % LEADS}` },
+        callId: `mem-${n}`,
+        userId: tenant.rep.user.id,
+        lead: { externalId: `lead-${n % LEADS}` },
         transcript: transcript(n),
       });
       if (res.statusCode !== 202) throw new Error(`webhook answered ${res.statusCode}: ${res.body}`);
@@ -58,15 +70,19 @@ try {
   }
   const seconds = (performance.now() - started) / 1000;
 
-  console.log(`\nbench:memory — ${CALLS} calls on ${LEADS} leads, ${IN_FLIGHT} deliveries in flight, instant model, `
-    + `API + worker + load generator in one process, ${fixed(seconds)} s (${fixed(CALLS / seconds)} calls/s)`);
+  console.log(
+    `\nbench:memory — ${CALLS} calls on ${LEADS} leads, ${IN_FLIGHT} deliveries in flight, instant model, ` +
+      `API + worker + load generator in one process, ${fixed(seconds)} s (${fixed(CALLS / seconds)} calls/s)`,
+  );
   console.table(rows);
   const rss = rows.map((r) => Number(r['rss MB']));
   const warm = rss[Math.min(2, rss.length - 1)]!;
   const last = rss.at(-1)!;
   const warmCalls = rows[Math.min(2, rows.length - 1)]!.analysed;
-  console.log(`idle RSS ${fixed(rss[0]!)} MB; RSS after ${warmCalls} calls ${fixed(warm)} MB, `
-    + `after ${CALLS}: ${fixed(last)} MB (${fixed(last / warm, 2)}×); peak ${fixed(Math.max(...rss))} MB`);
+  console.log(
+    `idle RSS ${fixed(rss[0]!)} MB; RSS after ${warmCalls} calls ${fixed(warm)} MB, ` +
+      `after ${CALLS}: ${fixed(last)} MB (${fixed(last / warm, 2)}×); peak ${fixed(Math.max(...rss))} MB`,
+  );
 } finally {
   await stack.close();
 }

@@ -12,7 +12,12 @@ import { deliverCall } from '../test/support/api.js';
 import { bareActivities } from './bare-activities.js';
 import { bareWorkflow } from './bare-workflow.js';
 import {
-  SYSTEM_COMPLETE_PROMPT, SYSTEM_INDIVIDUAL_PROMPT, fixed, inParallel, startBenchStack, type BenchStack,
+  SYSTEM_COMPLETE_PROMPT,
+  SYSTEM_INDIVIDUAL_PROMPT,
+  fixed,
+  inParallel,
+  startBenchStack,
+  type BenchStack,
 } from './support.js';
 import { createTenant } from '../test/support/tenant.js';
 
@@ -24,13 +29,23 @@ const MODEL_LATENCIES = [0, 2000];
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const seconds = (since: number) => (performance.now() - since) / 1000;
-const transcript = (i: number) => `agent: Thanks for taking my call, this is call ${i}.\nlead: ${'We are interested in the annual plan, tell me more about onboarding. '.repeat(6)}`;
+const transcript = (i: number) =>
+  `agent: Thanks for taking my call, this is call ${i}.\nlead: ${'We are interested in the annual plan, tell me more about onboarding. '.repeat(6)}`;
 
-interface Summary { calls: number; interest: number; sentiments: string[]; summary: string }
+interface Summary {
+  calls: number;
+  interest: number;
+  sentiments: string[];
+  summary: string;
+}
 
 /** A complete analysis like a model writes one: a summary of bounded size, however many calls it covers. */
 function boundedCompleteRespond(input: string): string {
-  const document = JSON.parse(input) as { lead: { name: string | null }; previousCompleteAnalysis: Summary | null; newCallAnalyses: { analysis: { sentiment: string; interestLevel: number; summary: string } }[] };
+  const document = JSON.parse(input) as {
+    lead: { name: string | null };
+    previousCompleteAnalysis: Summary | null;
+    newCallAnalyses: { analysis: { sentiment: string; interestLevel: number; summary: string } }[];
+  };
   const previous = document.previousCompleteAnalysis ?? { calls: 0, interest: 0, sentiments: [] };
   const added = document.newCallAnalyses.map((c) => c.analysis);
   const calls = previous.calls + added.length;
@@ -39,11 +54,14 @@ function boundedCompleteRespond(input: string): string {
     calls,
     interest: Math.round(interest * 10) / 10,
     sentiments: [...previous.sentiments, ...added.map((a) => a.sentiment)].slice(-5),
-    summary: `${document.lead.name ?? 'The lead'} across ${calls} calls; latest: ${added.at(-1)?.summary ?? ''}`.slice(0, 300),
+    summary: `${document.lead.name ?? 'The lead'} across ${calls} calls; latest: ${added.at(-1)?.summary ?? ''}`.slice(
+      0,
+      300,
+    ),
   });
 }
 
-function usePromptLatency(stack: BenchStack, delayMs: number) {
+function setPromptLatency(stack: BenchStack, delayMs: number) {
   stack.fake.definePrompt(SYSTEM_INDIVIDUAL_PROMPT, { delayMs });
   stack.fake.definePrompt(SYSTEM_COMPLETE_PROMPT, { delayMs, respond: boundedCompleteRespond });
 }
@@ -52,7 +70,9 @@ async function progress(stack: BenchStack, organizationId: string) {
   const [row] = await stack.orm.em.getConnection().execute<{ finished: number; failed: number; folded: number }[]>(
     `select count(*) filter (where status in ('analyzed', 'failed'))::int as finished, count(*) filter (where status = 'failed')::int as failed,
             count(*) filter (where folded_at is not null)::int as folded
-       from calls where organization_id = ?`, [organizationId]);
+       from calls where organization_id = ?`,
+    [organizationId],
+  );
   return row!;
 }
 
@@ -62,7 +82,9 @@ async function runBare(stack: BenchStack, taskQueue: string, delayMs: number): P
   const handles: Promise<void>[] = [];
   await inParallel(CALLS, IN_FLIGHT, async () => {
     const handle = await stack.temporal.client.workflow.start(bareWorkflow, {
-      workflowId: `bare-${randomUUID()}`, taskQueue, args: [delayMs],
+      workflowId: `bare-${randomUUID()}`,
+      taskQueue,
+      args: [delayMs],
     });
     handles.push(handle.result());
   });
@@ -72,12 +94,15 @@ async function runBare(stack: BenchStack, taskQueue: string, delayMs: number): P
 
 /** Calls/s end to end: CALLS signed webhooks on LEADS leads, until every call is analysed (and folded). */
 async function runPipeline(stack: BenchStack, delayMs: number) {
-  usePromptLatency(stack, delayMs);
+  setPromptLatency(stack, delayMs);
   const tenant = await createTenant(stack);
   const started = performance.now();
   await inParallel(CALLS, IN_FLIGHT, async (i) => {
     const res = await deliverCall(stack.app, tenant.organizationId, tenant.secret, {
-      callId: `pipe-${i}`, userId: tenant.rep.user.id, lead: { externalId: `lead-${i % LEADS}`, name: `Lead ${i % LEADS}` }, transcript: transcript(i),
+      callId: `pipe-${i}`,
+      userId: tenant.rep.user.id,
+      lead: { externalId: `lead-${i % LEADS}`, name: `Lead ${i % LEADS}` },
+      transcript: transcript(i),
     });
     if (res.statusCode !== 202) throw new Error(`webhook answered ${res.statusCode}: ${res.body}`);
   });
@@ -97,11 +122,14 @@ async function runPipeline(stack: BenchStack, delayMs: number) {
 
 /** Input bytes of each fold of one lead, one call at a time (a short debounce so each call is its own fold). */
 async function measureInputGrowth(stack: BenchStack) {
-  usePromptLatency(stack, 0);
+  setPromptLatency(stack, 0);
   const tenant = await createTenant(stack);
   const deliverAndFold = async (i: number) => {
     const res = await deliverCall(stack.app, tenant.organizationId, tenant.secret, {
-      callId: `grow-${i}`, userId: tenant.rep.user.id, lead: { externalId: 'growing', name: 'Ada Growth' }, transcript: transcript(i),
+      callId: `grow-${i}`,
+      userId: tenant.rep.user.id,
+      lead: { externalId: 'growing', name: 'Ada Growth' },
+      transcript: transcript(i),
     });
     const { id } = res.json() as { id: string };
     for (;;) {
@@ -130,7 +158,9 @@ async function measureInputGrowth(stack: BenchStack) {
   const naive = folds.map((input) => {
     const document = JSON.parse(input) as { newCallAnalyses: unknown[] };
     allAnalyses.push(...document.newCallAnalyses);
-    return Buffer.byteLength(JSON.stringify({ ...document, previousCompleteAnalysis: null, newCallAnalyses: allAnalyses }));
+    return Buffer.byteLength(
+      JSON.stringify({ ...document, previousCompleteAnalysis: null, newCallAnalyses: allAnalyses }),
+    );
   });
   return { folds: folds.map((input) => Buffer.byteLength(input)), naive };
 }
@@ -157,17 +187,25 @@ try {
     const pipeline = await runPipeline(stack, delayMs);
     rows[`bare workflow, ${label}`] = { 'per second': fixed(bare), 'vs bare': '1.00' };
     rows[`pipeline, ${label}`] = {
-      'per second': fixed(pipeline.rate), 'vs bare': fixed(pipeline.rate / bare, 2),
-      'all accepted (s)': fixed(pipeline.accepted), 'all analysed (s)': fixed(pipeline.analysed), 'all folded (s)': fixed(pipeline.folded), failed: pipeline.failed,
+      'per second': fixed(pipeline.rate),
+      'vs bare': fixed(pipeline.rate / bare, 2),
+      'all accepted (s)': fixed(pipeline.accepted),
+      'all analysed (s)': fixed(pipeline.analysed),
+      'all folded (s)': fixed(pipeline.folded),
+      failed: pipeline.failed,
     };
   }
   const growth = await measureInputGrowth(stack);
 
-  console.log(`\nbench:pipeline — ${CALLS} calls on ${LEADS} leads, ${IN_FLIGHT} deliveries in flight, one worker (50 concurrent activities), Temporal at ${stack.temporalAddress}`);
+  console.log(
+    `\nbench:pipeline — ${CALLS} calls on ${LEADS} leads, ${IN_FLIGHT} deliveries in flight, one worker (50 concurrent activities), Temporal at ${stack.temporalAddress}`,
+  );
   console.table(rows);
   const [second, fiftieth] = [growth.folds[1]!, growth.folds[GROWTH_CALLS - 1]!];
   console.log(`complete-analysis input of one lead (${growth.folds.length} folds, one per call):`);
-  console.log(`  call #2: ${second} bytes; call #50: ${fiftieth} bytes → ${fixed(fiftieth / second, 2)}× (without folding, call #50 would send ${growth.naive[GROWTH_CALLS - 1]} bytes: ${fixed(growth.naive[GROWTH_CALLS - 1]! / second, 1)}×)`);
+  console.log(
+    `  call #2: ${second} bytes; call #50: ${fiftieth} bytes → ${fixed(fiftieth / second, 2)}× (without folding, call #50 would send ${growth.naive[GROWTH_CALLS - 1]} bytes: ${fixed(growth.naive[GROWTH_CALLS - 1]! / second, 1)}×)`,
+  );
 } finally {
   bareWorker?.shutdown();
   await bareRun?.catch(() => undefined);

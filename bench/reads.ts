@@ -24,8 +24,8 @@ const stack = await startBenchStack({
       const user = await pool!.query('select id, role from users where id = $1 and organization_id = $2', key);
       if (!user.rowCount) throw new Error('no such user');
       const settings = await pool!.query(
-        'select openai_individual_prompt_id, openai_complete_prompt_id from users'
-        + ' where id = $1 and organization_id = $2',
+        'select openai_individual_prompt_id, openai_complete_prompt_id from users' +
+          ' where id = $1 and organization_id = $2',
         key,
       );
       return settings.rows[0];
@@ -65,9 +65,11 @@ try {
   const floor = results[0]!;
   console.log(`\nAuthenticated reads, ${CONNECTIONS} connections, ${DURATION_S} s each, one process:`);
   for (const r of results) {
-    console.log(`  ${r.name.padEnd(38)} ${fixed(r.rps, 0).padStart(6)} req/s  p50 ${fixed(r.p50, 1).padStart(5)} ms  `
-      + `p99 ${fixed(r.p99, 1).padStart(5)} ms  throughput ${fixed(r.rps / floor.rps, 2)}× floor  `
-      + `p50 ${fixed(r.p50 / floor.p50, 2)}× floor`);
+    console.log(
+      `  ${r.name.padEnd(38)} ${fixed(r.rps, 0).padStart(6)} req/s  p50 ${fixed(r.p50, 1).padStart(5)} ms  ` +
+        `p99 ${fixed(r.p99, 1).padStart(5)} ms  throughput ${fixed(r.rps / floor.rps, 2)}× floor  ` +
+        `p50 ${fixed(r.p50 / floor.p50, 2)}× floor`,
+    );
   }
 } finally {
   await pool?.end();

@@ -17,10 +17,17 @@ const IN_FLIGHT = 32;
 
 async function measure(pragmas: string[]) {
   const dir = await mkdtemp(join(tmpdir(), 'callsense-bench-start-'));
-  const server = await startTemporalDevServer({
-    cli: await resolveTemporalCli(), port: await freePort(), namespace: 'default',
-    dbFile: join(dir, 'temporal.sqlite'), logFile: join(dir, 'temporal.log'), sqlitePragmas: pragmas,
-  }, () => undefined);
+  const server = await startTemporalDevServer(
+    {
+      cli: await resolveTemporalCli(),
+      port: await freePort(),
+      namespace: 'default',
+      dbFile: join(dir, 'temporal.sqlite'),
+      logFile: join(dir, 'temporal.log'),
+      sqlitePragmas: pragmas,
+    },
+    () => undefined,
+  );
   const connection = await Connection.connect({ address: server.address });
   try {
     const client = new Client({ connection });
@@ -44,7 +51,13 @@ async function measure(pragmas: string[]) {
 
 console.log(`${STARTS} workflow starts, ${IN_FLIGHT} in flight, Temporal dev server on a SQLite file`);
 const plain = await measure([]);
-console.log(`  default pragmas             ${fixed(plain.perSecond)} starts/s, p50 ${fixed(plain.p50)} ms, p99 ${fixed(plain.p99)} ms`);
+console.log(
+  `  default pragmas             ${fixed(plain.perSecond)} starts/s, p50 ${fixed(plain.p50)} ms, p99 ${fixed(plain.p99)} ms`,
+);
 const tuned = await measure(SQLITE_PRAGMAS);
-console.log(`  ${SQLITE_PRAGMAS.join(', ')}  ${fixed(tuned.perSecond)} starts/s, p50 ${fixed(tuned.p50)} ms, p99 ${fixed(tuned.p99)} ms`);
-console.log(`  ratio tuned/default: ${fixed(tuned.perSecond / plain.perSecond, 2)}× starts/s, p50 ${fixed(tuned.p50 / plain.p50, 2)}×`);
+console.log(
+  `  ${SQLITE_PRAGMAS.join(', ')}  ${fixed(tuned.perSecond)} starts/s, p50 ${fixed(tuned.p50)} ms, p99 ${fixed(tuned.p99)} ms`,
+);
+console.log(
+  `  ratio tuned/default: ${fixed(tuned.perSecond / plain.perSecond, 2)}× starts/s, p50 ${fixed(tuned.p50 / plain.p50, 2)}×`,
+);

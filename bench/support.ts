@@ -21,7 +21,10 @@ import { freePort } from '../test/support/free-port.js';
 import { dropDatabase, withServer } from '../test/support/databases.js';
 
 // Quiet: the bench prints its figures; the SDK's own chatter (and core's notes on terminated runs) would bury them.
-Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'WARN' } } } });
+Runtime.install({
+  logger: new DefaultLogger('WARN'),
+  telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'WARN' } } },
+});
 
 export const SYSTEM_INDIVIDUAL_PROMPT = 'pmpt_bench_individual';
 export const SYSTEM_COMPLETE_PROMPT = 'pmpt_bench_complete';
@@ -41,7 +44,8 @@ async function cleanup() {
   for (const c of cleanups.reverse()) await c().catch((e) => console.error(`cleanup: ${(e as Error).message}`));
   cleanups.length = 0;
 }
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void cleanup().then(() => process.exit(130)));
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.once(signal, () => void cleanup().then(() => process.exit(130)));
 
 export interface BenchStackOptions {
   worker: boolean;
@@ -58,7 +62,12 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
 
     let temporalAddress = process.env.TEMPORAL_ADDRESS;
     if (!temporalAddress) {
-      const server = await startTemporalDevServer({ cli: await resolveTemporalCli(), port: await freePort(), namespace: 'default', logFile: join(scratch, 'temporal.log') });
+      const server = await startTemporalDevServer({
+        cli: await resolveTemporalCli(),
+        port: await freePort(),
+        namespace: 'default',
+        logFile: join(scratch, 'temporal.log'),
+      });
       cleanups.push(() => server.stop());
       temporalAddress = server.address;
     }
@@ -74,25 +83,35 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     fake.definePrompt(SYSTEM_INDIVIDUAL_PROMPT);
     fake.definePrompt(SYSTEM_COMPLETE_PROMPT);
 
-    const config = loadConfig({
-      NODE_ENV: 'test',
-      DATABASE_URL: databaseUrl,
-      TEMPORAL_ADDRESS: temporalAddress,
-      TEMPORAL_TASK_QUEUE: `bench-${randomUUID()}`,
-      JWT_SECRET: randomUUID(),
-      OPENAI_BASE_URL: fake.baseURL,
-      OPENAI_INDIVIDUAL_PROMPT_ID: SYSTEM_INDIVIDUAL_PROMPT,
-      OPENAI_COMPLETE_PROMPT_ID: SYSTEM_COMPLETE_PROMPT,
-      OPENAI_TIMEOUT_MS: '30000',
-      LOG_LEVEL: 'warn',
-    }, { dotenv: false });
+    const config = loadConfig(
+      {
+        NODE_ENV: 'test',
+        DATABASE_URL: databaseUrl,
+        TEMPORAL_ADDRESS: temporalAddress,
+        TEMPORAL_TASK_QUEUE: `bench-${randomUUID()}`,
+        JWT_SECRET: randomUUID(),
+        OPENAI_BASE_URL: fake.baseURL,
+        OPENAI_INDIVIDUAL_PROMPT_ID: SYSTEM_INDIVIDUAL_PROMPT,
+        OPENAI_COMPLETE_PROMPT_ID: SYSTEM_COMPLETE_PROMPT,
+        OPENAI_TIMEOUT_MS: '30000',
+        LOG_LEVEL: 'warn',
+      },
+      { dotenv: false },
+    );
     const orm = await createOrm(databaseUrl, { pool: { min: 0, max: 20 } });
     cleanups.push(() => orm.close());
     await migrateUp(orm);
     const limits = options.pressure ? { pressure: options.pressure } : {};
-    const api = await createApi(config, { databaseUrl, temporalAddress }, {
-      orm, logger: false, limits, ...(options.extraRoutes ? { extraRoutes: options.extraRoutes } : {}),
-    });
+    const api = await createApi(
+      config,
+      { databaseUrl, temporalAddress },
+      {
+        orm,
+        logger: false,
+        limits,
+        ...(options.extraRoutes ? { extraRoutes: options.extraRoutes } : {}),
+      },
+    );
     cleanups.push(() => api.close());
     const { app, temporal } = api;
     if (options.worker) {
@@ -113,11 +132,17 @@ export function percentile(samples: number[], p: number): number {
 }
 
 /** Runs `task` for `count` items with at most `concurrency` at a time. */
-export async function inParallel(count: number, concurrency: number, task: (i: number) => Promise<void>): Promise<void> {
+export async function inParallel(
+  count: number,
+  concurrency: number,
+  task: (i: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, async () => {
-    while (next < count) await task(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, count) }, async () => {
+      while (next < count) await task(next++);
+    }),
+  );
 }
 
 export const fixed = (value: number, digits = 1) => value.toFixed(digits);

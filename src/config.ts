@@ -1,4 +1,4 @@
-// The one place where the environment is read (CONTRACT.md §1). Everything else receives a Config.
+// The one place where the environment is read. Everything else receives a Config.
 import { existsSync, readFileSync } from 'node:fs';
 import { hkdfSync } from 'node:crypto';
 import { parseEnv } from 'node:util';
@@ -26,16 +26,17 @@ const EnvSchema = Type.Object({
   OPENAI_COMPLETE_PROMPT_ID: Type.Optional(Type.String({ minLength: 1 })),
   OPENAI_TIMEOUT_MS: Type.Integer({ default: 60000, minimum: 1 }),
   OPENAI_RETRY_WINDOW_SECONDS: Type.Integer({ default: 86400, minimum: 1 }),
-  // Not in the contract: the longest pause between two tries of a transiently failing OpenAI request.
+  // Beyond the documented settings: the longest pause between two tries of a transiently failing OpenAI request.
   OPENAI_RETRY_MAX_BACKOFF_SECONDS: Type.Number({ default: 300, exclusiveMinimum: 0 }),
-  // Not in the contract: OpenAI requests one worker runs at once for one organization.
+  // Beyond the documented settings: OpenAI requests one worker runs at once for one organization.
   OPENAI_MAX_CONCURRENT_PER_ORGANIZATION: Type.Integer({ default: 8, minimum: 1 }),
   TEMPORAL_UI_URL: Type.Optional(Type.String({ minLength: 1 })),
   SCORING_SCHEDULE_CRON: Type.String({ default: '0 3 * * 0' }),
   SCORING_SCHEDULE_TIMEZONE: Type.String({ default: 'UTC' }),
   WEBHOOK_TOLERANCE_SECONDS: Type.Integer({ default: 300, minimum: 1 }),
   SCORING_MIN_LEADS_PER_CLASS: Type.Integer({ default: 20, minimum: 1 }),
-  // Not in the contract: a worker pool that must not own the weekly schedule (extra pools, tests) sets false.
+  // Beyond the documented settings: a worker pool that must not own the weekly schedule (extra pools, tests) sets
+  // false.
   SCORING_SCHEDULE_ENABLED: Type.Boolean({ default: true }),
   // Unset: `open`, but `closed` when NODE_ENV=production.
   SIGNUP_MODE: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('closed')])),
@@ -50,11 +51,11 @@ const EnvSchema = Type.Object({
   WORKER_METRICS_PORT: Type.Integer({ default: 9464, minimum: 0, maximum: 65535 }),
   OTEL_EXPORTER_OTLP_ENDPOINT: Type.Optional(Type.String({ minLength: 1 })),
   CORS_ORIGINS: Type.Optional(Type.String()),
-  // Not in the contract: where `npm start` keeps its embedded services' data.
+  // Beyond the documented settings: where `npm start` keeps its embedded services' data.
   CALLSENSE_DATA_DIR: Type.String({ default: '.data' }),
   EMBEDDED_POSTGRES_PORT: Type.Integer({ default: 5488 }),
   TEMPORAL_UI_PORT: Type.Integer({ default: 8233 }),
-  // Not in the contract: the port of `npm start`'s own Temporal dev server.
+  // Beyond the documented settings: the port of `npm start`'s own Temporal dev server.
   EMBEDDED_TEMPORAL_PORT: Type.Integer({ default: 7233, minimum: 1, maximum: 65535 }),
 });
 
@@ -110,7 +111,7 @@ export interface Config {
 export class ConfigError extends Error {}
 
 function readDotenv(path = '.env'): Record<string, string> {
-  return existsSync(path) ? parseEnv(readFileSync(path, 'utf8')) as Record<string, string> : {};
+  return existsSync(path) ? (parseEnv(readFileSync(path, 'utf8')) as Record<string, string>) : {};
 }
 
 /**
@@ -138,12 +139,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { dote
   const raw = envSchema<Env>({ schema: EnvSchema, data, env: false, dotenv: false });
   // The development secret is public (it is in this file): only a development or test process may use it.
   if (!raw.JWT_SECRET && !DEVELOPMENT_ENVS.has(raw.NODE_ENV)) {
-    throw new ConfigError(`JWT_SECRET is required when NODE_ENV=${raw.NODE_ENV} (the development secret is only used when `
-      + 'NODE_ENV is development or test); generate one with `openssl rand -hex 32`');
+    throw new ConfigError(
+      `JWT_SECRET is required when NODE_ENV=${raw.NODE_ENV} (the development secret is only used when ` +
+        'NODE_ENV is development or test); generate one with `openssl rand -hex 32`',
+    );
   }
   if (raw.JWT_SECRET && Buffer.byteLength(raw.JWT_SECRET) < MIN_JWT_SECRET_BYTES) {
-    throw new ConfigError(`JWT_SECRET must be at least ${MIN_JWT_SECRET_BYTES} bytes long (it has `
-      + `${Buffer.byteLength(raw.JWT_SECRET)}); generate one with \`openssl rand -hex 32\``);
+    throw new ConfigError(
+      `JWT_SECRET must be at least ${MIN_JWT_SECRET_BYTES} bytes long (it has ` +
+        `${Buffer.byteLength(raw.JWT_SECRET)}); generate one with \`openssl rand -hex 32\``,
+    );
   }
   return {
     nodeEnv: raw.NODE_ENV,
@@ -183,13 +188,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { dote
     publicUrl: (raw.PUBLIC_URL ?? `http://${raw.HOST}:${raw.PORT}`).replace(/\/+$/, ''),
     encryption: encryptionKey(raw.CALLSENSE_ENCRYPTION_KEY, raw.JWT_SECRET ?? DEV_JWT_SECRET),
     signupMode: raw.SIGNUP_MODE ?? (raw.NODE_ENV === 'production' ? 'closed' : 'open'),
-    rateLimits: { openaiPerMinute: raw.OPENAI_RATE_LIMIT_PER_MINUTE, webhookPerMinute: raw.WEBHOOK_RATE_LIMIT_PER_MINUTE },
+    rateLimits: {
+      openaiPerMinute: raw.OPENAI_RATE_LIMIT_PER_MINUTE,
+      webhookPerMinute: raw.WEBHOOK_RATE_LIMIT_PER_MINUTE,
+    },
     webhookSecretGraceSeconds: raw.WEBHOOK_SECRET_GRACE_SECONDS,
     trustProxy: raw.TRUST_PROXY,
     logLevel: raw.LOG_LEVEL,
     workerMetricsPort: raw.WORKER_METRICS_PORT,
     otlpEndpoint: raw.OTEL_EXPORTER_OTLP_ENDPOINT,
-    corsOrigins: (raw.CORS_ORIGINS ?? '').split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean),
+    corsOrigins: (raw.CORS_ORIGINS ?? '')
+      .split(',')
+      .map((o) => o.trim().replace(/\/+$/, ''))
+      .filter(Boolean),
     dataDir: raw.CALLSENSE_DATA_DIR,
     embeddedPostgresPort: raw.EMBEDDED_POSTGRES_PORT,
   };

@@ -45,12 +45,16 @@ const api = await startApi(config, services, { orm });
 stops.push(api.stop);
 
 const temporalUi = services.temporalUiUrl ?? '(external Temporal: see its own Web UI)';
+const { namespace, taskQueue } = config.temporal;
+const demoLine = demo
+  ? `  Demo login   ${demo.email} / ${demo.password} (sign in to the console, or POST /api/auth/login)\n`
+  : '';
 console.log(`
 CallSense is running
   Console      ${api.url}/
   API          ${api.url}/api
   API docs     ${api.url}/api/docs
   Temporal UI  ${temporalUi}
-  Temporal     ${services.temporalAddress} (namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue})
+  Temporal     ${services.temporalAddress} (namespace ${namespace}, task queue ${taskQueue})
   Metrics      ${api.url}/metrics (API), ${worker.metricsUrl} (worker)
-${demo ? `  Demo login   ${demo.email} / ${demo.password} (sign in to the console, or POST /api/auth/login)\n` : ''}Press Ctrl-C to stop.`);
+${demoLine}Press Ctrl-C to stop.`);

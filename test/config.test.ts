@@ -3,7 +3,7 @@ import { isDevelopment, loadConfig } from '../src/config.js';
 
 const SECRET = 'a'.repeat(32);
 
-t.test('contract defaults', async (t) => {
+t.test('documented defaults', async (t) => {
   const config = loadConfig({}, { dotenv: false });
   t.equal(config.host, '127.0.0.1');
   t.equal(config.port, 3000);
@@ -14,12 +14,20 @@ t.test('contract defaults', async (t) => {
   t.equal(config.jwt.expiresIn, '1h');
   t.ok(config.jwt.isDevelopmentSecret, 'a development secret, flagged so the API warns');
   t.equal(config.openai.timeoutMs, 60000);
-  t.same(config.scoring, { scheduleCron: '0 3 * * 0', scheduleTimezone: 'UTC', minLeadsPerClass: 20, scheduleEnabled: true });
+  t.same(config.scoring, {
+    scheduleCron: '0 3 * * 0',
+    scheduleTimezone: 'UTC',
+    minLeadsPerClass: 20,
+    scheduleEnabled: true,
+  });
   t.equal(config.webhookToleranceSeconds, 300);
 });
 
 t.test('values are parsed and empty ones mean unset', async (t) => {
-  const config = loadConfig({ PORT: '8080', OPENAI_BASE_URL: '', WEBHOOK_TOLERANCE_SECONDS: '60', JWT_SECRET: SECRET }, { dotenv: false });
+  const config = loadConfig(
+    { PORT: '8080', OPENAI_BASE_URL: '', WEBHOOK_TOLERANCE_SECONDS: '60', JWT_SECRET: SECRET },
+    { dotenv: false },
+  );
   t.equal(config.port, 8080);
   t.equal(config.openai.baseURL, undefined);
   t.equal(config.webhookToleranceSeconds, 60);
@@ -43,8 +51,14 @@ t.test('the public development JWT secret is only used by development and test p
 });
 
 t.test('a JWT_SECRET shorter than 32 bytes is refused at start', async (t) => {
-  t.throws(() => loadConfig({ JWT_SECRET: 's3cret' }, { dotenv: false }), /JWT_SECRET must be at least 32 bytes long \(it has 6\)/);
-  t.throws(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(31) }, { dotenv: false }), /at least 32 bytes/);
+  t.throws(
+    () => loadConfig({ JWT_SECRET: 's3cret' }, { dotenv: false }),
+    /JWT_SECRET must be at least 32 bytes long \(it has 6\)/,
+  );
+  t.throws(
+    () => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(31) }, { dotenv: false }),
+    /at least 32 bytes/,
+  );
   t.equal(loadConfig({ JWT_SECRET: 'é'.repeat(16) }, { dotenv: false }).jwt.secret.length, 16, 'bytes, not characters');
 });
 
@@ -59,7 +73,14 @@ t.test('OpenAI retry window, backoff cap and the Temporal UI base', async (t) =>
   t.equal(defaults.openai.retryWindowSeconds, 86_400, 'one day');
   t.equal(defaults.openai.retryMaxBackoffSeconds, 300);
   t.equal(defaults.temporal.uiUrl, undefined, 'no link unless configured (npm start fills in its own UI)');
-  const set = loadConfig({ OPENAI_RETRY_WINDOW_SECONDS: '120', OPENAI_RETRY_MAX_BACKOFF_SECONDS: '2.5', TEMPORAL_UI_URL: 'https://temporal.example/' }, { dotenv: false });
+  const set = loadConfig(
+    {
+      OPENAI_RETRY_WINDOW_SECONDS: '120',
+      OPENAI_RETRY_MAX_BACKOFF_SECONDS: '2.5',
+      TEMPORAL_UI_URL: 'https://temporal.example/',
+    },
+    { dotenv: false },
+  );
   t.equal(set.openai.retryWindowSeconds, 120);
   t.equal(set.openai.retryMaxBackoffSeconds, 2.5);
   t.equal(set.temporal.uiUrl, 'https://temporal.example');

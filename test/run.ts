@@ -27,7 +27,8 @@ const cleanup = async () => {
   for (const c of cleanups.reverse()) await c().catch((e) => log(`cleanup: ${(e as Error).message}`));
   cleanups.length = 0;
 };
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void cleanup().then(() => process.exit(130)));
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.once(signal, () => void cleanup().then(() => process.exit(130)));
 
 async function answers(url: string): Promise<boolean> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
@@ -51,17 +52,25 @@ try {
   let serverUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   if (!(await answers(serverUrl))) {
     log(`nothing answers at ${serverUrl.replace(/:[^:@/]+@/, ':***@')}: starting an embedded PostgreSQL`);
-    const pgServer = await startEmbeddedPostgres({ dir: join(scratch, 'postgres'), port: await freePort(), persistent: false });
+    const pgServer = await startEmbeddedPostgres({
+      dir: join(scratch, 'postgres'),
+      port: await freePort(),
+      persistent: false,
+    });
     cleanups.push(() => pgServer.stop());
     serverUrl = pgServer.serverUrl;
   }
   const runId = `${Date.now().toString(36)}_${process.pid}`;
   const template = `callsense_test_${runId}_template`;
   await withServer(serverUrl, (c) => c.query(`create database "${template}"`));
-  cleanups.push(() => withServer(serverUrl, async (c) => {
-    const { rows } = await c.query<{ datname: string }>('select datname from pg_database where datname like $1', [`callsense_test_${runId}_%`]);
-    for (const { datname } of rows) await dropDatabase(c, datname);
-  }));
+  cleanups.push(() =>
+    withServer(serverUrl, async (c) => {
+      const { rows } = await c.query<{ datname: string }>('select datname from pg_database where datname like $1', [
+        `callsense_test_${runId}_%`,
+      ]);
+      for (const { datname } of rows) await dropDatabase(c, datname);
+    }),
+  );
   const orm = await createOrm(new URL(`/${template}`, serverUrl).toString());
   try {
     await migrateUp(orm);
@@ -73,7 +82,12 @@ try {
   let temporalAddress = process.env.TEMPORAL_ADDRESS;
   if (!temporalAddress) {
     const cli = await resolveTemporalCli();
-    const server = await startTemporalDevServer({ cli, port: await freePort(), namespace: process.env.TEMPORAL_NAMESPACE ?? 'default', logFile: join(scratch, 'temporal.log') });
+    const server = await startTemporalDevServer({
+      cli,
+      port: await freePort(),
+      namespace: process.env.TEMPORAL_NAMESPACE ?? 'default',
+      logFile: join(scratch, 'temporal.log'),
+    });
     cleanups.push(() => server.stop());
     temporalAddress = server.address;
     log(`Temporal dev server on ${temporalAddress}`);
@@ -82,7 +96,10 @@ try {
   if (await ensureConsoleBuilt(log)) log('web console built');
 
   // One workflow bundle for the whole run.
-  const bundle = await bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } as never });
+  const bundle = await bundleWorkflowCode({
+    workflowsPath: workflowsPath(),
+    logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } as never,
+  });
   const bundlePath = join(scratch, 'workflow-bundle.js');
   await writeFile(bundlePath, bundle.code);
 
@@ -97,7 +114,9 @@ try {
       WORKFLOW_BUNDLE_PATH: bundlePath,
     },
   });
-  exitCode = await new Promise<number>((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0))));
+  exitCode = await new Promise<number>((resolve) =>
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0))),
+  );
 } catch (error) {
   console.error(error);
   exitCode = 1;

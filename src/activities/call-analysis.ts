@@ -8,7 +8,12 @@ import { Lead } from '../domain/leads/lead.entity.js';
 import { Analysis } from '../domain/analyses/analysis.entity.js';
 import { checkStorableOutput } from '../domain/analyses/output-limits.js';
 import { tenantEm } from '../domain/tenancy/tenant-em.js';
-import { promptCandidates, systemDefaults, userPromptFor, type ResolvedPrompt } from '../domain/prompts/prompt-resolver.js';
+import {
+  promptCandidates,
+  systemDefaults,
+  userPromptFor,
+  type ResolvedPrompt,
+} from '../domain/prompts/prompt-resolver.js';
 import { parseJsonObject } from '../openai/gateway.js';
 import { signalLeadWorkflow } from '../temporal/starters.js';
 import { CallNotFoundError, asBookkeeping } from './failures.js';
@@ -51,12 +56,17 @@ export function createCallAnalysisActivities({ orm, openai, config, temporal, me
      * Moves the call to `analyzing` and returns the prompts to try. `finished` when the call is analysed already
      * (a duplicate start); a re-analysis runs regardless, a failed or stuck call runs again.
      */
-    async beginCallAnalysis({ organizationId, callRowId, reanalysis }: CallRef & { reanalysis?: boolean }): Promise<{ finished: boolean; candidates: ResolvedPrompt[]; userPromptConfigured: boolean }> {
+    async beginCallAnalysis({ organizationId, callRowId, reanalysis }: CallRef & { reanalysis?: boolean }): Promise<{
+      finished: boolean;
+      candidates: ResolvedPrompt[];
+      userPromptConfigured: boolean;
+    }> {
       return asBookkeeping('Starting the analysis', async () => {
         const em = tenantEm(orm.em, organizationId);
         const call = await em.findOne(Call, { id: callRowId }, { fields: ['id', 'status', 'user'] });
         if (!call) throw new CallNotFoundError();
-        if (call.status === 'analyzed' && !reanalysis) return { finished: true, candidates: [], userPromptConfigured: false };
+        if (call.status === 'analyzed' && !reanalysis)
+          return { finished: true, candidates: [], userPromptConfigured: false };
         // A deleted user's call is analysed with the system default prompt.
         const user = call.user ? await em.findOne(User, { id: call.user }) : null;
         const userPrompt = user ? userPromptFor(user, 'individual') : null;
@@ -73,15 +83,22 @@ export function createCallAnalysisActivities({ orm, openai, config, temporal, me
      * Runs a prompt on the call's transcript and stores the analysis (call row and history) in one transaction.
      * Retried by Temporal within the analysis's retry window; see openai-retry.ts for which prompt each try uses.
      */
-    async extractCallAnalysis(input: CallRef & { candidates: ResolvedPrompt[]; userPromptConfigured: boolean; window: RetryWindow }): Promise<StoredAnalysisRef> {
+    async extractCallAnalysis(
+      input: CallRef & { candidates: ResolvedPrompt[]; userPromptConfigured: boolean; window: RetryWindow },
+    ): Promise<StoredAnalysisRef> {
       const { organizationId, callRowId, window } = input;
       const runKey = runKeyOf('individual');
       return heartbeating(async (signal) => {
         const em = tenantEm(orm.em, organizationId);
         let call;
         try {
-          const stored = await em.findOne(Analysis, { runKey }, { fields: ['id', 'promptId', 'promptSource', 'outcome'] });
-          if (stored?.outcome === 'succeeded') return { analysisId: stored.id, promptId: stored.promptId!, promptSource: stored.promptSource! };
+          const stored = await em.findOne(
+            Analysis,
+            { runKey },
+            { fields: ['id', 'promptId', 'promptSource', 'outcome'] },
+          );
+          if (stored?.outcome === 'succeeded')
+            return { analysisId: stored.id, promptId: stored.promptId!, promptSource: stored.promptSource! };
           call = await em.findOne(Call, { id: callRowId }, { fields: ['id', 'transcript', 'user'] });
         } catch (error) {
           throw databaseFailure(error, 'Reading the call', window);
@@ -97,7 +114,11 @@ export function createCallAnalysisActivities({ orm, openai, config, temporal, me
           const started = Date.now();
           try {
             const result = await openai.runPrompt({ promptId: prompt.promptId, input: call.transcript, signal });
-            const output = { analysis: parseJsonObject(result.outputText), model: result.model, promptVersion: result.promptVersion };
+            const output = {
+              analysis: parseJsonObject(result.outputText),
+              model: result.model,
+              promptVersion: result.promptVersion,
+            };
             checkStorableOutput(output);
             answer = { ...output, prompt, usage: result.usage, latencyMs: Date.now() - started };
           } catch (error) {
@@ -110,38 +131,47 @@ export function createCallAnalysisActivities({ orm, openai, config, temporal, me
         const analysisId = randomUUID();
         try {
           await em.transactional(async (tx) => {
-            const inserted = await tx.createQueryBuilder(Analysis).insert({
-              id: analysisId,
-              organization: organizationId,
-              kind: 'individual',
-              outcome: 'succeeded',
-              callId: callRowId,
-              userId: call.user,
-              analysis: answer.analysis,
-              promptId: answer.prompt.promptId,
-              promptSource: answer.prompt.source,
-              promptVersion: answer.promptVersion,
-              model: answer.model,
-              fallback: answer.prompt.source === 'system' && input.userPromptConfigured,
-              inputTokens: answer.usage?.inputTokens ?? null,
-              outputTokens: answer.usage?.outputTokens ?? null,
-              latencyMs: answer.latencyMs,
-              runKey,
-              createdAt: new Date(),
-            }).onConflict('runKey').ignore().execute('run');
+            const inserted = await tx
+              .createQueryBuilder(Analysis)
+              .insert({
+                id: analysisId,
+                organization: organizationId,
+                kind: 'individual',
+                outcome: 'succeeded',
+                callId: callRowId,
+                userId: call.user,
+                analysis: answer.analysis,
+                promptId: answer.prompt.promptId,
+                promptSource: answer.prompt.source,
+                promptVersion: answer.promptVersion,
+                model: answer.model,
+                fallback: answer.prompt.source === 'system' && input.userPromptConfigured,
+                inputTokens: answer.usage?.inputTokens ?? null,
+                outputTokens: answer.usage?.outputTokens ?? null,
+                latencyMs: answer.latencyMs,
+                runKey,
+                createdAt: new Date(),
+              })
+              .onConflict('runKey')
+              .ignore()
+              .execute('run');
             if (!inserted.affectedRows) return;
             // A new analysis replaces the shown one and waits to be folded into the lead's complete analysis.
-            await tx.nativeUpdate(Call, { id: callRowId }, {
-              status: 'analyzed',
-              analysis: answer.analysis,
-              promptId: answer.prompt.promptId,
-              promptSource: answer.prompt.source,
-              promptVersion: answer.promptVersion,
-              model: answer.model,
-              error: null,
-              analyzedAt: new Date(),
-              foldedAt: null,
-            });
+            await tx.nativeUpdate(
+              Call,
+              { id: callRowId },
+              {
+                status: 'analyzed',
+                analysis: answer.analysis,
+                promptId: answer.prompt.promptId,
+                promptSource: answer.prompt.source,
+                promptVersion: answer.promptVersion,
+                model: answer.model,
+                error: null,
+                analyzedAt: new Date(),
+                foldedAt: null,
+              },
+            );
           });
         } catch (error) {
           rememberAnswer(runKey, answer);
@@ -150,14 +180,27 @@ export function createCallAnalysisActivities({ orm, openai, config, temporal, me
         forgetAnswer(runKey);
         forgetBusyTries(runKey);
         if (answer.prompt.source === 'system' && input.userPromptConfigured) {
-          log.info('call analysed with the system prompt instead of the user\'s', { callRowId, promptId: answer.prompt.promptId });
+          log.info("call analysed with the system prompt instead of the user's", {
+            callRowId,
+            promptId: answer.prompt.promptId,
+          });
         }
         return { analysisId, promptId: answer.prompt.promptId, promptSource: answer.prompt.source };
       });
     },
 
     /** Records a definite failure: the call shows a plain message, the history keeps a failed entry. */
-    async failCallAnalysis({ organizationId, callRowId, error, promptId, promptSource }: CallRef & { error: string; promptId?: string | undefined; promptSource?: 'user' | 'system' | undefined }): Promise<void> {
+    async failCallAnalysis({
+      organizationId,
+      callRowId,
+      error,
+      promptId,
+      promptSource,
+    }: CallRef & {
+      error: string;
+      promptId?: string | undefined;
+      promptSource?: 'user' | 'system' | undefined;
+    }): Promise<void> {
       const runKey = runKeyOf('individual');
       return asBookkeeping('Recording the failure', async () => {
         const em = tenantEm(orm.em, organizationId);
@@ -165,19 +208,24 @@ export function createCallAnalysisActivities({ orm, openai, config, temporal, me
         if (!call) return;
         const message = error.replaceAll('\u0000', '').slice(0, 4000);
         await em.transactional(async (tx) => {
-          await tx.createQueryBuilder(Analysis).insert({
-            id: randomUUID(),
-            organization: organizationId,
-            kind: 'individual',
-            outcome: 'failed',
-            callId: callRowId,
-            userId: call.user,
-            promptId: promptId ?? null,
-            promptSource: promptSource ?? null,
-            error: message,
-            runKey,
-            createdAt: new Date(),
-          }).onConflict('runKey').ignore().execute('run');
+          await tx
+            .createQueryBuilder(Analysis)
+            .insert({
+              id: randomUUID(),
+              organization: organizationId,
+              kind: 'individual',
+              outcome: 'failed',
+              callId: callRowId,
+              userId: call.user,
+              promptId: promptId ?? null,
+              promptSource: promptSource ?? null,
+              error: message,
+              runKey,
+              createdAt: new Date(),
+            })
+            .onConflict('runKey')
+            .ignore()
+            .execute('run');
           await tx.nativeUpdate(Call, { id: callRowId }, { status: 'failed', error: message });
         });
       });
@@ -202,7 +250,12 @@ export function createCallAnalysisActivities({ orm, openai, config, temporal, me
         if (!found) throw new CallNotFoundError();
         return found;
       });
-      return signalLeadWorkflow(temporal, config, { organizationId, leadId: lead.id, userId: lead.assignedTo ?? null, callRowId });
+      return signalLeadWorkflow(temporal, config, {
+        organizationId,
+        leadId: lead.id,
+        userId: lead.assignedTo ?? null,
+        callRowId,
+      });
     },
   };
 }

@@ -24,7 +24,9 @@ export function plainOpenAIMessage(error: OpenAIRequestError): string {
     case 'rate_limited':
       return 'OpenAI rate limit (429)';
     case 'unavailable':
-      return error.status ? `OpenAI error ${error.status}` : 'OpenAI could not be reached (connection failed or timed out)';
+      return error.status
+        ? `OpenAI error ${error.status}`
+        : 'OpenAI could not be reached (connection failed or timed out)';
     case 'unauthorized':
       return `OpenAI rejected the API key (${error.status ?? 401})`;
     case 'bad_request':
@@ -42,8 +44,10 @@ export class CallNotFoundError extends Error {
 function sqlStateOf(error: unknown): string | undefined {
   for (let current = error, depth = 0; current && typeof current === 'object' && depth < 5; depth++) {
     const { code, sqlState } = current as { code?: unknown; sqlState?: unknown };
-    for (const candidate of [sqlState, code]) if (typeof candidate === 'string' && /^[0-9A-Z]{5}$/.test(candidate)) return candidate;
-    current = (current as { cause?: unknown; previous?: unknown }).cause ?? (current as { previous?: unknown }).previous;
+    for (const candidate of [sqlState, code])
+      if (typeof candidate === 'string' && /^[0-9A-Z]{5}$/.test(candidate)) return candidate;
+    current =
+      (current as { cause?: unknown; previous?: unknown }).cause ?? (current as { previous?: unknown }).previous;
   }
   return undefined;
 }
@@ -67,7 +71,8 @@ export function dataFailure(error: unknown, what: string): ApplicationFailure {
 export function toApplicationFailure(error: unknown): unknown {
   if (error instanceof ApplicationFailure) return error;
   if (error instanceof OpenAIRequestError) {
-    if (error.kind !== 'invalid_output') log.warn('OpenAI request failed', { kind: error.kind, status: error.status, error: error.message });
+    if (error.kind !== 'invalid_output')
+      log.warn('OpenAI request failed', { kind: error.kind, status: error.status, error: error.message });
     return ApplicationFailure.create({
       type: TYPE_BY_KIND[error.kind],
       message: plainOpenAIMessage(error),

@@ -21,5 +21,3 @@ export function createActivities(setup: ActivitySetup) {
     ...createReanalysisActivities(deps),
   };
 }
-
-export type Activities = ReturnType<typeof createActivities>;

@@ -8,7 +8,12 @@ import { User } from '../domain/accounts/user.entity.js';
 import { Analysis } from '../domain/analyses/analysis.entity.js';
 import { checkStorableOutput } from '../domain/analyses/output-limits.js';
 import { tenantEm } from '../domain/tenancy/tenant-em.js';
-import { promptCandidates, systemDefaults, userPromptFor, type ResolvedPrompt } from '../domain/prompts/prompt-resolver.js';
+import {
+  promptCandidates,
+  systemDefaults,
+  userPromptFor,
+  type ResolvedPrompt,
+} from '../domain/prompts/prompt-resolver.js';
 import { buildCompleteAnalysisInput } from '../domain/leads/complete-analysis-input.js';
 import { scoreLeadWithActiveModel } from '../domain/scoring/score-lead.js';
 import { parseJsonObject } from '../openai/gateway.js';
@@ -43,7 +48,10 @@ export function createLeadAnalysisActivities({ orm, openai, config, metrics, ten
 
   return {
     /** How many analysed calls wait to be folded, and the complete-analysis prompts to try (none: lead gone). */
-    async prepareLeadFold({ organizationId, leadId }: LeadRef): Promise<{ pending: number; candidates: ResolvedPrompt[]; userPromptConfigured: boolean }> {
+    async prepareLeadFold({
+      organizationId,
+      leadId,
+    }: LeadRef): Promise<{ pending: number; candidates: ResolvedPrompt[]; userPromptConfigured: boolean }> {
       return asBookkeeping('Preparing the complete analysis', async () => {
         const em = tenantEm(orm.em, organizationId);
         const lead = await em.findOne(Lead, { id: leadId }, { fields: ['id', 'assignedTo'] });
@@ -61,10 +69,13 @@ export function createLeadAnalysisActivities({ orm, openai, config, metrics, ten
      * folded in the same transaction that stores the new analysis, guarded on what was read, so a retry or an
      * overlapping attempt never loses or doubles a result.
      */
-    async foldLeadAnalysis(input: LeadRef & { candidates: ResolvedPrompt[]; userPromptConfigured: boolean; window: RetryWindow }): Promise<{ folded: number; remaining: number }> {
+    async foldLeadAnalysis(
+      input: LeadRef & { candidates: ResolvedPrompt[]; userPromptConfigured: boolean; window: RetryWindow },
+    ): Promise<{ folded: number; remaining: number }> {
       const { organizationId, leadId, window } = input;
       const info = Context.current().info;
-      const runKey = `${info.workflowExecution?.workflowId}:${info.workflowExecution?.runId}:${info.activityId}:complete`;
+      const run = info.workflowExecution;
+      const runKey = `${run?.workflowId}:${run?.runId}:${info.activityId}:complete`;
       return heartbeating(async (signal) => {
         const em = tenantEm(orm.em, organizationId);
         let lead;
@@ -75,7 +86,12 @@ export function createLeadAnalysisActivities({ orm, openai, config, metrics, ten
             return { folded: 1, remaining: await em.count(Call, unfolded(leadId)) };
           }
           lead = await em.findOne(Lead, { id: leadId });
-          calls = lead ? await em.find(Call, unfolded(leadId), { orderBy: { analyzedAt: 'asc', id: 'asc' }, limit: MAX_CALLS_PER_FOLD }) : [];
+          calls = lead
+            ? await em.find(Call, unfolded(leadId), {
+                orderBy: { analyzedAt: 'asc', id: 'asc' },
+                limit: MAX_CALLS_PER_FOLD,
+              })
+            : [];
         } catch (error) {
           throw databaseFailure(error, 'Reading the lead', window);
         }
@@ -89,8 +105,16 @@ export function createLeadAnalysisActivities({ orm, openai, config, metrics, ten
           noteFallback(input, prompt, 'complete', metrics);
           const started = Date.now();
           try {
-            const result = await openai.runPrompt({ promptId: prompt.promptId, input: JSON.stringify(buildCompleteAnalysisInput(lead, calls)), signal });
-            const output = { analysis: parseJsonObject(result.outputText), model: result.model, promptVersion: result.promptVersion };
+            const result = await openai.runPrompt({
+              promptId: prompt.promptId,
+              input: JSON.stringify(buildCompleteAnalysisInput(lead, calls)),
+              signal,
+            });
+            const output = {
+              analysis: parseJsonObject(result.outputText),
+              model: result.model,
+              promptVersion: result.promptVersion,
+            };
             checkStorableOutput(output);
             answer = {
               ...output,
@@ -116,47 +140,62 @@ export function createLeadAnalysisActivities({ orm, openai, config, metrics, ten
             for (const call of stored.basis.calls) {
               const analyzedAt = call.analyzedAt ? new Date(call.analyzedAt) : null;
               // A call re-analysed since it was read carries a new analysis: that one waits for the next fold.
-              const marked = await tx.nativeUpdate(Call, { id: call.id, foldedAt: null, analyzedAt }, { foldedAt: new Date() });
+              const marked = await tx.nativeUpdate(
+                Call,
+                { id: call.id, foldedAt: null, analyzedAt },
+                { foldedAt: new Date() },
+              );
               if (marked !== 1) stale = true;
             }
             const previousAt = stored.basis.completeAnalysisAt ? new Date(stored.basis.completeAnalysisAt) : null;
-            const updated = await tx.nativeUpdate(Lead, { id: leadId, completeAnalysisAt: previousAt }, {
-              completeAnalysis: stored.analysis,
-              completeAnalysisPromptId: stored.prompt.promptId,
-              completeAnalysisPromptSource: stored.prompt.source,
-              completeAnalysisPromptVersion: stored.promptVersion,
-              completeAnalysisModel: stored.model,
-              completeAnalysisAt: new Date(),
-              updatedAt: new Date(),
-            });
+            const updated = await tx.nativeUpdate(
+              Lead,
+              { id: leadId, completeAnalysisAt: previousAt },
+              {
+                completeAnalysis: stored.analysis,
+                completeAnalysisPromptId: stored.prompt.promptId,
+                completeAnalysisPromptSource: stored.prompt.source,
+                completeAnalysisPromptVersion: stored.promptVersion,
+                completeAnalysisModel: stored.model,
+                completeAnalysisAt: new Date(),
+                updatedAt: new Date(),
+              },
+            );
             if (updated !== 1) stale = true;
             if (stale) throw new StaleFoldError();
-            await tx.createQueryBuilder(Analysis).insert({
-              id: randomUUID(),
-              organization: organizationId,
-              kind: 'complete',
-              outcome: 'succeeded',
-              leadId,
-              userId: lead.assignedTo ?? null,
-              analysis: stored.analysis,
-              promptId: stored.prompt.promptId,
-              promptSource: stored.prompt.source,
-              promptVersion: stored.promptVersion,
-              model: stored.model,
-              fallback: stored.prompt.source === 'system' && input.userPromptConfigured,
-              inputTokens: stored.usage?.inputTokens ?? null,
-              outputTokens: stored.usage?.outputTokens ?? null,
-              latencyMs: stored.latencyMs,
-              runKey,
-              createdAt: new Date(),
-            }).execute('run');
+            await tx
+              .createQueryBuilder(Analysis)
+              .insert({
+                id: randomUUID(),
+                organization: organizationId,
+                kind: 'complete',
+                outcome: 'succeeded',
+                leadId,
+                userId: lead.assignedTo ?? null,
+                analysis: stored.analysis,
+                promptId: stored.prompt.promptId,
+                promptSource: stored.prompt.source,
+                promptVersion: stored.promptVersion,
+                model: stored.model,
+                fallback: stored.prompt.source === 'system' && input.userPromptConfigured,
+                inputTokens: stored.usage?.inputTokens ?? null,
+                outputTokens: stored.usage?.outputTokens ?? null,
+                latencyMs: stored.latencyMs,
+                runKey,
+                createdAt: new Date(),
+              })
+              .execute('run');
           });
         } catch (error) {
           if (error instanceof StaleFoldError) {
             forgetAnswer(runKey);
-        forgetBusyTries(runKey);
+            forgetBusyTries(runKey);
             log.info('the lead changed while its fold ran; folding again', { leadId });
-            throw ApplicationFailure.create({ type: 'StaleFold', message: 'The lead changed while it was folded', nextRetryDelay: 1000 });
+            throw ApplicationFailure.create({
+              type: 'StaleFold',
+              message: 'The lead changed while it was folded',
+              nextRetryDelay: 1000,
+            });
           }
           rememberAnswer(runKey, stored);
           throw databaseFailure(error, 'Storing the complete analysis', window);
@@ -169,30 +208,42 @@ export function createLeadAnalysisActivities({ orm, openai, config, metrics, ten
     },
 
     /** Records a fold that failed for good (for the prompt metrics); the lead keeps its previous analysis. */
-    async recordFailedFold({ organizationId, leadId, error, promptId }: LeadRef & { error: string; promptId?: string | undefined }): Promise<void> {
+    async recordFailedFold({
+      organizationId,
+      leadId,
+      error,
+      promptId,
+    }: LeadRef & { error: string; promptId?: string | undefined }): Promise<void> {
       const info = Context.current().info;
       return asBookkeeping('Recording the failed fold', async () => {
         const em = tenantEm(orm.em, organizationId);
         const lead = await em.findOne(Lead, { id: leadId }, { fields: ['id', 'assignedTo'] });
         if (!lead) return;
-        await em.createQueryBuilder(Analysis).insert({
-          id: randomUUID(),
-          organization: organizationId,
-          kind: 'complete',
-          outcome: 'failed',
-          leadId,
-          userId: lead.assignedTo ?? null,
-          promptId: promptId ?? null,
-          error: error.replaceAll('\u0000', '').slice(0, 4000),
-          runKey: `${info.workflowExecution?.workflowId}:${info.workflowExecution?.runId}:${info.activityId}:failed`,
-          createdAt: new Date(),
-        }).onConflict('runKey').ignore().execute('run');
+        await em
+          .createQueryBuilder(Analysis)
+          .insert({
+            id: randomUUID(),
+            organization: organizationId,
+            kind: 'complete',
+            outcome: 'failed',
+            leadId,
+            userId: lead.assignedTo ?? null,
+            promptId: promptId ?? null,
+            error: error.replaceAll('\u0000', '').slice(0, 4000),
+            runKey: `${info.workflowExecution?.workflowId}:${info.workflowExecution?.runId}:${info.activityId}:failed`,
+            createdAt: new Date(),
+          })
+          .onConflict('runKey')
+          .ignore()
+          .execute('run');
       });
     },
 
     /** Scores the lead with its user's active model (a WON/LOST lead keeps its last score). */
     async scoreLead({ organizationId, leadId }: LeadRef): Promise<number | null> {
-      return asBookkeeping('Scoring the lead', () => scoreLeadWithActiveModel(tenantEm(orm.em, organizationId), leadId));
+      return asBookkeeping('Scoring the lead', () =>
+        scoreLeadWithActiveModel(tenantEm(orm.em, organizationId), leadId),
+      );
     },
   };
 }

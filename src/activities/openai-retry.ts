@@ -49,12 +49,23 @@ function backoffMs(window: RetryWindow, attempt: number): number {
  * The failure to throw for an error of the OpenAI request for `promptId` (carried as the failure's details, so
  * the workflow knows which candidate a 404 was for).
  */
-export function openAIFailure(error: unknown, window: RetryWindow, promptId: string, attempt = Context.current().info.attempt): unknown {
+export function openAIFailure(
+  error: unknown,
+  window: RetryWindow,
+  promptId: string,
+  attempt = Context.current().info.attempt,
+): unknown {
   const failure = toApplicationFailure(error);
   if (!(failure instanceof ApplicationFailure) || !(error instanceof OpenAIRequestError)) return failure;
   logRetry(error);
   const message = plainOpenAIMessage(error);
-  if (!error.retryable) return ApplicationFailure.create({ type: failure.type ?? undefined, message, nonRetryable: true, details: [promptId] });
+  if (!error.retryable)
+    return ApplicationFailure.create({
+      type: failure.type ?? undefined,
+      message,
+      nonRetryable: true,
+      details: [promptId],
+    });
   const now = Date.now();
   if (now >= window.deadlineMs) {
     return ApplicationFailure.create({
@@ -66,11 +77,22 @@ export function openAIFailure(error: unknown, window: RetryWindow, promptId: str
   }
   // A 429 waits as long as OpenAI asks (time, not tries, is the budget); the last try lands on the deadline.
   const delay = Math.min(error.retryAfterMs ?? backoffMs(window, attempt), Math.max(1, window.deadlineMs - now));
-  return ApplicationFailure.create({ type: failure.type ?? undefined, message, nonRetryable: false, nextRetryDelay: delay, details: [promptId] });
+  return ApplicationFailure.create({
+    type: failure.type ?? undefined,
+    message,
+    nonRetryable: false,
+    nextRetryDelay: delay,
+    details: [promptId],
+  });
 }
 
 /** The failure to throw when PostgreSQL failed inside an OpenAI activity: retried without touching the window. */
-export function databaseFailure(error: unknown, what: string, window: RetryWindow, attempt = Context.current().info.attempt): unknown {
+export function databaseFailure(
+  error: unknown,
+  what: string,
+  window: RetryWindow,
+  attempt = Context.current().info.attempt,
+): unknown {
   if (error instanceof ApplicationFailure) return error;
   if (isDataError(error)) return dataFailure(error, what);
   const mapped = toApplicationFailure(error);

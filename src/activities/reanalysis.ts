@@ -16,20 +16,51 @@ export interface CallToRun {
 
 export function createReanalysisActivities({ orm, config, temporal }: ActivityDeps) {
   return {
-    async countCallsForReanalysis({ organizationId, filters, createdBefore }: { organizationId: string; filters: ReanalysisFilters; createdBefore: string }): Promise<number> {
-      return asBookkeeping('Counting calls', () => tenantEm(orm.em, organizationId).count(Call, reanalysisWhere(filters, new Date(createdBefore))));
+    async countCallsForReanalysis({
+      organizationId,
+      filters,
+      createdBefore,
+    }: {
+      organizationId: string;
+      filters: ReanalysisFilters;
+      createdBefore: string;
+    }): Promise<number> {
+      return asBookkeeping('Counting calls', () =>
+        tenantEm(orm.em, organizationId).count(Call, reanalysisWhere(filters, new Date(createdBefore))),
+      );
     },
 
     /** One page of matching calls in id order, after `afterId`. */
-    async listCallsForReanalysis({ organizationId, filters, createdBefore, afterId, limit }: { organizationId: string; filters: ReanalysisFilters; createdBefore: string; afterId: string | null; limit: number }): Promise<{ calls: CallToRun[]; next: string | null }> {
+    async listCallsForReanalysis({
+      organizationId,
+      filters,
+      createdBefore,
+      afterId,
+      limit,
+    }: {
+      organizationId: string;
+      filters: ReanalysisFilters;
+      createdBefore: string;
+      afterId: string | null;
+      limit: number;
+    }): Promise<{ calls: CallToRun[]; next: string | null }> {
       return asBookkeeping('Listing calls', async () => {
         const where = reanalysisWhere(filters, new Date(createdBefore));
-        const rows = await tenantEm(orm.em, organizationId).find(Call, afterId ? { $and: [where, { id: { $gt: afterId } }] } : where, {
-          fields: ['id', 'workflowId', 'user', 'lead'],
-          orderBy: { id: 'asc' },
-          limit,
-        });
-        const calls = rows.map((row) => ({ callRowId: row.id, workflowId: row.workflowId, userId: row.user ?? null, leadId: row.lead }));
+        const rows = await tenantEm(orm.em, organizationId).find(
+          Call,
+          afterId ? { $and: [where, { id: { $gt: afterId } }] } : where,
+          {
+            fields: ['id', 'workflowId', 'user', 'lead'],
+            orderBy: { id: 'asc' },
+            limit,
+          },
+        );
+        const calls = rows.map((row) => ({
+          callRowId: row.id,
+          workflowId: row.workflowId,
+          userId: row.user ?? null,
+          leadId: row.lead,
+        }));
         return { calls, next: calls.length === limit ? calls[calls.length - 1]!.callRowId : null };
       });
     },
@@ -38,11 +69,26 @@ export function createReanalysisActivities({ orm, config, temporal }: ActivityDe
      * Finds calls still `queued`/`analyzing` some minutes after they arrived whose workflow is not open (a start
      * that failed, a run terminated or timed out) and starts them again. Cross-tenant on purpose.
      */
-    async reconcileStuckCalls({ minAgeSeconds, limit }: { minAgeSeconds: number; limit: number }): Promise<{ checked: number; restarted: number }> {
-      const rows = await orm.em.fork().find(Call, {
-        status: { $in: ['queued', 'analyzing'] },
-        createdAt: { $lt: new Date(Date.now() - minAgeSeconds * 1000) },
-      }, { fields: ['id', 'organization', 'workflowId', 'user', 'lead'], orderBy: { createdAt: 'asc' }, limit, filters: false });
+    async reconcileStuckCalls({
+      minAgeSeconds,
+      limit,
+    }: {
+      minAgeSeconds: number;
+      limit: number;
+    }): Promise<{ checked: number; restarted: number }> {
+      const rows = await orm.em.fork().find(
+        Call,
+        {
+          status: { $in: ['queued', 'analyzing'] },
+          createdAt: { $lt: new Date(Date.now() - minAgeSeconds * 1000) },
+        },
+        {
+          fields: ['id', 'organization', 'workflowId', 'user', 'lead'],
+          orderBy: { createdAt: 'asc' },
+          limit,
+          filters: false,
+        },
+      );
       let restarted = 0;
       for (const row of rows) {
         Context.current().heartbeat();

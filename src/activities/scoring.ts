@@ -27,7 +27,11 @@ export function createScoringActivities({ orm, config }: ActivityDeps) {
   return {
     /** Trains the user's model from their WON/LOST leads in this organization (see trainUserModel). */
     async optimizeScoringWeights({ organizationId, userId }: ScoringPair): Promise<TrainingOutcome> {
-      return trainUserModel(tenantEm(orm.em, organizationId), { organizationId, userId, minLeadsPerClass: config.scoring.minLeadsPerClass });
+      return trainUserModel(tenantEm(orm.em, organizationId), {
+        organizationId,
+        userId,
+        minLeadsPerClass: config.scoring.minLeadsPerClass,
+      });
     },
 
     /** Trains the organization's pooled model from all its WON/LOST leads (same rules as a user's). */
@@ -37,12 +41,24 @@ export function createScoringActivities({ orm, config }: ActivityDeps) {
     },
 
     /** A run that failed after its retries: recorded so the status route can say so. */
-    async recordFailedScoringRun(
-      { organizationId, userId, error }: { organizationId: string; userId: string | null; error: string },
-    ): Promise<void> {
+    async recordFailedScoringRun({
+      organizationId,
+      userId,
+      error,
+    }: {
+      organizationId: string;
+      userId: string | null;
+      error: string;
+    }): Promise<void> {
       const em = tenantEm(orm.em, organizationId);
       const scope = userId ? 'user' : 'organization';
-      em.create(ScoringRun, { organization: organizationId, user: userId, scope, outcome: 'failed', reason: error.slice(0, 2000) });
+      em.create(ScoringRun, {
+        organization: organizationId,
+        user: userId,
+        scope,
+        outcome: 'failed',
+        reason: error.slice(0, 2000),
+      });
       await em.flush();
     },
 
@@ -51,14 +67,31 @@ export function createScoringActivities({ orm, config }: ActivityDeps) {
      * Cross-tenant on purpose (the weekly run covers every organization), so the tenant filters are
      * switched off explicitly; `organizationId` narrows it to one organization (the admin's manual run).
      */
-    async listScoringPairs({ afterKey, limit, organizationId }: { afterKey?: ScoringPair | null; limit: number; organizationId?: string }): Promise<ScoringPairsPage> {
-      const qb = orm.em.fork().createQueryBuilder(Lead, 'l')
+    async listScoringPairs({
+      afterKey,
+      limit,
+      organizationId,
+    }: {
+      afterKey?: ScoringPair | null;
+      limit: number;
+      organizationId?: string;
+    }): Promise<ScoringPairsPage> {
+      const qb = orm.em
+        .fork()
+        .createQueryBuilder(Lead, 'l')
         .select(['l.organization', 'l.assignedTo'], true)
         .where({
           status: { $in: ['WON', 'LOST'] },
           assignedTo: { $ne: null },
           ...(organizationId ? { organization: organizationId } : {}),
-          ...(afterKey ? { $or: [{ organization: { $gt: afterKey.organizationId } }, { organization: afterKey.organizationId, assignedTo: { $gt: afterKey.userId } }] } : {}),
+          ...(afterKey
+            ? {
+                $or: [
+                  { organization: { $gt: afterKey.organizationId } },
+                  { organization: afterKey.organizationId, assignedTo: { $gt: afterKey.userId } },
+                ],
+              }
+            : {}),
         })
         .orderBy([{ organization: 'asc' }, { assignedTo: 'asc' }])
         .limit(limit);
@@ -69,10 +102,18 @@ export function createScoringActivities({ orm, config }: ActivityDeps) {
     },
 
     /** Organizations with WON/LOST leads (assigned or not), in id order after `afterId`; cross-tenant like above. */
-    async listScoringOrganizations(
-      { afterId, limit, organizationId }: { afterId?: string | null; limit: number; organizationId?: string },
-    ): Promise<ScoringOrganizationsPage> {
-      const qb = orm.em.fork().createQueryBuilder(Lead, 'l')
+    async listScoringOrganizations({
+      afterId,
+      limit,
+      organizationId,
+    }: {
+      afterId?: string | null;
+      limit: number;
+      organizationId?: string;
+    }): Promise<ScoringOrganizationsPage> {
+      const qb = orm.em
+        .fork()
+        .createQueryBuilder(Lead, 'l')
         .select(['l.organization'], true)
         .where({
           status: { $in: ['WON', 'LOST'] },

@@ -28,10 +28,15 @@ export interface BuildOptions {
 
 export async function buildApp(deps: AppDeps, options: BuildOptions = {}) {
   const app = Fastify({
-    logger: options.logger ?? { level: deps.config.logLevel, redact: [
-      'req.headers.authorization', 'req.headers["x-callsense-signature"]',
-      'req.headers["x-retell-signature"]', 'req.headers["x-vapi-secret"]',
-    ] },
+    logger: options.logger ?? {
+      level: deps.config.logLevel,
+      redact: [
+        'req.headers.authorization',
+        'req.headers["x-callsense-signature"]',
+        'req.headers["x-retell-signature"]',
+        'req.headers["x-vapi-secret"]',
+      ],
+    },
     // Our own id for every request: a client's x-request-id is only logged beside it (see the onRequest hook).
     genReqId: () => randomUUID(),
     requestIdHeader: false,
@@ -56,12 +61,14 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}) {
   // `?leadId=&status=` is how many clients say "no filter": an empty query value means unset, as in config.
   app.addHook('preValidation', async (request) => {
     const query = request.query as Record<string, unknown> | undefined;
-    if (query && typeof query === 'object') for (const key of Object.keys(query)) if (query[key] === '') delete query[key];
+    if (query && typeof query === 'object')
+      for (const key of Object.keys(query)) if (query[key] === '') delete query[key];
   });
 
   app.addHook('onRequest', async (request) => {
     const clientId = request.headers['x-request-id'];
-    if (typeof clientId === 'string' && clientId) request.log = request.log.child({ clientRequestId: clientId.slice(0, 100) });
+    if (typeof clientId === 'string' && clientId)
+      request.log = request.log.child({ clientRequestId: clientId.slice(0, 100) });
   });
 
   app.addHook('onSend', async (request, reply) => {
@@ -70,7 +77,10 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}) {
 
   await app.register(errors);
   await app.register(apiMetrics, { orm: deps.orm });
-  await app.register(security, { corsOrigins: deps.config.corsOrigins, ...(deps.pressure ? { pressure: deps.pressure } : {}) });
+  await app.register(security, {
+    corsOrigins: deps.config.corsOrigins,
+    ...(deps.pressure ? { pressure: deps.pressure } : {}),
+  });
   await app.register(docs);
   await app.register(rateLimit, { global: false });
   await app.register(rateLimits, {
@@ -82,9 +92,12 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}) {
   });
   await app.register(auth, { config: deps.config, orm: deps.orm });
 
-  await app.register(async (api) => {
-    await api.register(apiRoutes, deps);
-  }, { prefix: '/api' });
+  await app.register(
+    async (api) => {
+      await api.register(apiRoutes, deps);
+    },
+    { prefix: '/api' },
+  );
 
   await app.register(webConsole, options.consoleRoot ? { root: options.consoleRoot } : {});
 

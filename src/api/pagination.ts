@@ -33,8 +33,18 @@ function decodeCursor(cursor: string): Position {
   } catch {
     value = undefined;
   }
-  if (!Array.isArray(value) || value.length !== 2 || typeof value[0] !== 'string' || !ISO_MS.test(value[0]) || Number.isNaN(Date.parse(value[0])) || typeof value[1] !== 'string' || !isUuid(value[1])) {
-    throw badRequest('Invalid cursor: pass the nextCursor of a previous page', { 'querystring.cursor': 'is not a cursor this API issued' });
+  if (
+    !Array.isArray(value) ||
+    value.length !== 2 ||
+    typeof value[0] !== 'string' ||
+    !ISO_MS.test(value[0]) ||
+    Number.isNaN(Date.parse(value[0])) ||
+    typeof value[1] !== 'string' ||
+    !isUuid(value[1])
+  ) {
+    throw badRequest('Invalid cursor: pass the nextCursor of a previous page', {
+      'querystring.cursor': 'is not a cursor this API issued',
+    });
   }
   return { createdAt: value[0], id: value[1] };
 }

@@ -8,7 +8,8 @@ import type { FastifySchemaCompiler } from 'fastify';
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
 const common: Options = {
-  removeAdditional: false, // one rule for unknown fields: schemas say additionalProperties: false, and they are rejected
+  // One rule for unknown fields: schemas say additionalProperties: false, and they are rejected.
+  removeAdditional: false,
   allErrors: true,
   useDefaults: true,
   strict: false, // TypeBox adds its own annotation keys

@@ -14,6 +14,17 @@ import { AuditEvent } from '../domain/audit/audit-event.entity.js';
 import { TenantOwned } from '../domain/tenancy/tenant-owned.entity.js';
 
 export const entities = [
-  TenantOwned, Organization, User, PromptChange, UserAIPreferences, Lead, Call, LeadScoringModel, Integration,
-  ScoringRun, LeadScoreHistory, Analysis, AuditEvent,
+  TenantOwned,
+  Organization,
+  User,
+  PromptChange,
+  UserAIPreferences,
+  Lead,
+  Call,
+  LeadScoringModel,
+  Integration,
+  ScoringRun,
+  LeadScoreHistory,
+  Analysis,
+  AuditEvent,
 ];

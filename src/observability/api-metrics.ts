@@ -23,10 +23,10 @@ const REJECTION_REASON: Record<number, string> = {
 const duplicateDelivery = new WeakMap<FastifyRequest, boolean>();
 
 /** Calls by status across all organizations: one aggregate query per scrape, no tenant in the labels. */
-export async function countCallsByStatus(orm: Orm): Promise<Record<string, number>> {
-  const rows = await orm.em.getConnection().execute<{ status: string; count: number }[]>(
-    'select status, count(*)::int as count from calls group by status',
-  );
+async function countCallsByStatus(orm: Orm): Promise<Record<string, number>> {
+  const rows = await orm.em
+    .getConnection()
+    .execute<{ status: string; count: number }[]>('select status, count(*)::int as count from calls group by status');
   const counts: Record<string, number> = { queued: 0, analyzing: 0, analyzed: 0, failed: 0 };
   for (const row of rows) counts[row.status] = Number(row.count);
   return counts;
@@ -38,35 +38,38 @@ function webhookOutcome(statusCode: number, duplicate: boolean): { result: Webho
   return { result: 'rejected', reason: REJECTION_REASON[statusCode] ?? `status_${statusCode}` };
 }
 
-export default fp(async function apiMetrics(app: FastifyInstance, options: { orm: Orm }) {
-  const metrics = createApiMetrics({ countCallsByStatus: () => countCallsByStatus(options.orm) });
+export default fp(
+  async function apiMetrics(app: FastifyInstance, options: { orm: Orm }) {
+    const metrics = createApiMetrics({ countCallsByStatus: () => countCallsByStatus(options.orm) });
 
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
-    const body = await metrics.registry.metrics();
-    return reply.type(metrics.registry.contentType).send(body);
-  });
+    app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+      const body = await metrics.registry.metrics();
+      return reply.type(metrics.registry.contentType).send(body);
+    });
 
-  // Accepted and duplicate deliveries answer alike (202): the answer's `duplicate` field tells them apart.
-  app.addHook('onSend', async (request, reply, payload) => {
-    if (reply.statusCode !== 202 || !request.routeOptions.url?.startsWith(WEBHOOK_PREFIX)) return payload;
-    if (typeof payload === 'string') {
-      try {
-        duplicateDelivery.set(request, (JSON.parse(payload) as { duplicate?: unknown }).duplicate === true);
-      } catch {
-        // not JSON: counted as accepted
+    // Accepted and duplicate deliveries answer alike (202): the answer's `duplicate` field tells them apart.
+    app.addHook('onSend', async (request, reply, payload) => {
+      if (reply.statusCode !== 202 || !request.routeOptions.url?.startsWith(WEBHOOK_PREFIX)) return payload;
+      if (typeof payload === 'string') {
+        try {
+          duplicateDelivery.set(request, (JSON.parse(payload) as { duplicate?: unknown }).duplicate === true);
+        } catch {
+          // not JSON: counted as accepted
+        }
       }
-    }
-    return payload;
-  });
+      return payload;
+    });
 
-  app.addHook('onResponse', async (request, reply) => {
-    // The route pattern (`/api/calls/:id`), never the raw URL: bounded label values.
-    const route = request.routeOptions.url ?? 'unmatched';
-    metrics.recordHttpRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
-    if (route.startsWith(WEBHOOK_PREFIX)) {
-      const provider = PROVIDER_BY_SEGMENT[route.slice(WEBHOOK_PREFIX.length).split('/')[0] ?? ''] ?? 'other';
-      const { result, reason } = webhookOutcome(reply.statusCode, duplicateDelivery.get(request) ?? false);
-      metrics.recordWebhook(provider, result, reason);
-    }
-  });
-}, { name: 'callsense-api-metrics' });
+    app.addHook('onResponse', async (request, reply) => {
+      // The route pattern (`/api/calls/:id`), never the raw URL: bounded label values.
+      const route = request.routeOptions.url ?? 'unmatched';
+      metrics.recordHttpRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+      if (route.startsWith(WEBHOOK_PREFIX)) {
+        const provider = PROVIDER_BY_SEGMENT[route.slice(WEBHOOK_PREFIX.length).split('/')[0] ?? ''] ?? 'other';
+        const { result, reason } = webhookOutcome(reply.statusCode, duplicateDelivery.get(request) ?? false);
+        metrics.recordWebhook(provider, result, reason);
+      }
+    });
+  },
+  { name: 'callsense-api-metrics' },
+);

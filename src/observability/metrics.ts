@@ -47,7 +47,6 @@ export function createApiMetrics(options: { countCallsByStatus?: () => Promise<R
   };
 }
 
-
 /** What one OpenAI request ended as (the gateway reports every request it makes). */
 export interface OpenAIRequestObservation {
   /** `success`, or the failure's kind (`prompt_not_found`, `rate_limited`, `unavailable`, …). */
@@ -88,7 +87,7 @@ export function createWorkerMetrics() {
   });
   const fallbacks = new Counter({
     name: 'callsense_prompt_fallbacks_total',
-    help: 'Switches from the user\'s prompt to the system prompt, by analysis kind and reason',
+    help: "Switches from the user's prompt to the system prompt, by analysis kind and reason",
     labelNames: ['kind', 'reason'] as const,
     registers: [registry],
   });
@@ -100,7 +99,7 @@ export function createWorkerMetrics() {
   });
   const foldDuration = new Histogram({
     name: 'callsense_lead_fold_duration_seconds',
-    help: 'Time to fold new call analyses into a lead\'s complete analysis (retries and fallbacks included)',
+    help: "Time to fold new call analyses into a lead's complete analysis (retries and fallbacks included)",
     labelNames: ['outcome'] as const,
     buckets: [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600],
     registers: [registry],

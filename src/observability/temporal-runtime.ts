@@ -23,13 +23,16 @@ export function setTemporalRuntimeLogger(logger: Logger): void {
 }
 
 /** Installs the Runtime (once; later calls return the first installation). */
-export async function installTemporalRuntime(options: { logLevel: string; logger?: Logger }): Promise<RuntimeInstallation> {
+export async function installTemporalRuntime(options: {
+  logLevel: string;
+  logger?: Logger;
+}): Promise<RuntimeInstallation> {
   if (installed) return installed;
   const logger = options.logger ?? preferredLogger ?? createLogger(options.logLevel);
   if (Runtime._instance) {
     // Someone else installed it (or a worker started first): logs and SDK metrics stay theirs.
     installed = { coreMetricsUrl: undefined, logger };
-    logger.warn('The Temporal Runtime was installed elsewhere: its metrics are not part of the worker\'s /metrics');
+    logger.warn("The Temporal Runtime was installed elsewhere: its metrics are not part of the worker's /metrics");
     return installed;
   }
   const port = await freePort();
@@ -38,7 +41,12 @@ export async function installTemporalRuntime(options: { logLevel: string; logger
     telemetryOptions: {
       logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} },
       metrics: {
-        prometheus: { bindAddress: `127.0.0.1:${port}`, countersTotalSuffix: true, unitSuffix: true, useSecondsForDurations: true },
+        prometheus: {
+          bindAddress: `127.0.0.1:${port}`,
+          countersTotalSuffix: true,
+          unitSuffix: true,
+          useSecondsForDurations: true,
+        },
       },
     },
   });

@@ -57,8 +57,9 @@ export async function startTracing(options: TracingOptions): Promise<Tracing | u
   ]);
 
   // The exporter reads OTEL_EXPORTER_OTLP_ENDPOINT's base and appends /v1/traces, as the variable's spec says.
-  const processor = options.spanProcessor
-    ?? new BatchSpanProcessor(new OTLPTraceExporter({ url: `${options.endpoint!.replace(/\/+$/, '')}/v1/traces` }));
+  const processor =
+    options.spanProcessor ??
+    new BatchSpanProcessor(new OTLPTraceExporter({ url: `${options.endpoint!.replace(/\/+$/, '')}/v1/traces` }));
   const resource = new Resource({ 'service.name': options.serviceName });
   const sdk = new NodeSDK({
     resource,
@@ -88,10 +89,12 @@ export async function startTracing(options: TracingOptions): Promise<Tracing | u
     workerOptions: () => ({
       interceptors: {
         workflowModules: [workflowInterceptors],
-        activity: [(ctx) => ({
-          inbound: new temporalOtel.OpenTelemetryActivityInboundInterceptor(ctx),
-          outbound: new temporalOtel.OpenTelemetryActivityOutboundInterceptor(ctx),
-        })],
+        activity: [
+          (ctx) => ({
+            inbound: new temporalOtel.OpenTelemetryActivityInboundInterceptor(ctx),
+            outbound: new temporalOtel.OpenTelemetryActivityOutboundInterceptor(ctx),
+          }),
+        ],
       },
       sinks: { exporter: temporalOtel.makeWorkflowExporter(processor, resource) },
     }),

@@ -4,7 +4,14 @@
 export class OpenAIRequestError extends Error {
   constructor(
     message: string,
-    readonly kind: 'not_configured' | 'prompt_not_found' | 'rate_limited' | 'unavailable' | 'unauthorized' | 'bad_request' | 'invalid_output',
+    readonly kind:
+      | 'not_configured'
+      | 'prompt_not_found'
+      | 'rate_limited'
+      | 'unavailable'
+      | 'unauthorized'
+      | 'bad_request'
+      | 'invalid_output',
     readonly retryable: boolean,
     readonly retryAfterMs?: number,
     /** OpenAI's HTTP status, when it answered (kept apart from the message, which may carry upstream detail). */
@@ -17,7 +24,11 @@ export class OpenAIRequestError extends Error {
 
 export class OpenAINotConfiguredError extends OpenAIRequestError {
   constructor() {
-    super('OpenAI is not configured: set OPENAI_API_KEY (or OPENAI_BASE_URL for a compatible server)', 'not_configured', false);
+    super(
+      'OpenAI is not configured: set OPENAI_API_KEY (or OPENAI_BASE_URL for a compatible server)',
+      'not_configured',
+      false,
+    );
   }
 }
 

@@ -24,7 +24,7 @@ export interface PromptRun {
   signal?: AbortSignal;
 }
 
-export interface PromptResult {
+interface PromptResult {
   outputText: string;
   model: string;
   promptVersion: string | null;
@@ -44,7 +44,11 @@ export interface GatewayOptions {
 
 export function createOpenAIGateway(config: Config['openai'], options: GatewayOptions = {}): OpenAIGateway {
   if (!config.apiKey && !config.baseURL) {
-    return { runPrompt: async () => { throw new OpenAINotConfiguredError(); } };
+    return {
+      runPrompt: async () => {
+        throw new OpenAINotConfiguredError();
+      },
+    };
   }
   const client = new OpenAI({
     // A compatible server behind OPENAI_BASE_URL may not need a key; the SDK insists on one.
@@ -58,19 +62,26 @@ export function createOpenAIGateway(config: Config['openai'], options: GatewayOp
       const started = performance.now();
       const seconds = () => (performance.now() - started) / 1000;
       try {
-        const response = await client.responses.create({
-          prompt: { id: run.promptId },
-          input: run.input,
-          ...(run.maxOutputTokens ? { max_output_tokens: run.maxOutputTokens } : {}),
-          ...(run.store !== undefined ? { store: run.store } : {}),
-        }, run.signal ? { signal: run.signal } : undefined);
+        const response = await client.responses.create(
+          {
+            prompt: { id: run.promptId },
+            input: run.input,
+            ...(run.maxOutputTokens ? { max_output_tokens: run.maxOutputTokens } : {}),
+            ...(run.store !== undefined ? { store: run.store } : {}),
+          },
+          run.signal ? { signal: run.signal } : undefined,
+        );
         const result: PromptResult = {
           outputText: response.output_text,
           model: response.model,
           promptVersion: response.prompt?.version ?? null,
           temperature: response.temperature ?? null,
           usage: response.usage
-            ? { inputTokens: response.usage.input_tokens, outputTokens: response.usage.output_tokens, totalTokens: response.usage.total_tokens }
+            ? {
+                inputTokens: response.usage.input_tokens,
+                outputTokens: response.usage.output_tokens,
+                totalTokens: response.usage.total_tokens,
+              }
             : null,
           responseId: response.id,
         };
@@ -95,7 +106,8 @@ function classifyOpenAIError(error: unknown): OpenAIRequestError {
     const message = error.message;
     if (error.status === 404) return new PromptNotFoundError(apiMessage(error) ?? message);
     if (error.status === 429) return new RateLimitedError(`OpenAI rate limit: ${message}`, retryAfterMs(error.headers));
-    if (error.status === 401 || error.status === 403) return new OpenAIUnauthorizedError(`OpenAI rejected the API key: ${message}`, error.status);
+    if (error.status === 401 || error.status === 403)
+      return new OpenAIUnauthorizedError(`OpenAI rejected the API key: ${message}`, error.status);
     if (error.status === 408 || error.status === 409 || (error.status ?? 500) >= 500) {
       return new OpenAIUnavailableError(`OpenAI error ${error.status}: ${message}`, error.status);
     }
@@ -119,7 +131,7 @@ export function parseJsonObject(outputText: string): Record<string, unknown> {
     throw new InvalidOutputError(`The prompt's output is not JSON: ${JSON.stringify(outputText.slice(0, 120))}`);
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new InvalidOutputError('The prompt\'s output is JSON but not an object');
+    throw new InvalidOutputError("The prompt's output is JSON but not an object");
   }
   return parsed as Record<string, unknown>;
 }

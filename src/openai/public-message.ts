@@ -1,7 +1,7 @@
 // What a tenant may read about a failed OpenAI request. Upstream texts can carry the operator's internals
 // (OpenAI organization ids in rate-limit texts, masked key fragments in 401s, `connect ECONNREFUSED host:port`),
 // so answers say what happened in plain words; the raw text is for the logs only.
-import { OpenAIRequestError } from './errors.js';
+import type { OpenAIRequestError } from './errors.js';
 
 /** Removes what must never reach a tenant from an upstream text: organization ids, keys, hosts and ports. */
 function scrubUpstreamText(text: string): string {

@@ -27,7 +27,7 @@ export interface EmbeddedPostgresHandle {
   pid(): number | undefined;
 }
 
-export class EmbeddedPostgresError extends Error {}
+class EmbeddedPostgresError extends Error {}
 
 const USER = 'postgres';
 const PASSWORD = 'postgres';
@@ -51,11 +51,14 @@ async function tail(file: string, lines = 15): Promise<string> {
 
 function explainFailure(output: string, options: EmbeddedPostgresOptions): string {
   if (/could not bind|Address already in use/i.test(output)) {
-    return `port ${options.port} is taken. Set EMBEDDED_POSTGRES_PORT to a free port, or DATABASE_URL to use another PostgreSQL`;
+    const fix = 'Set EMBEDDED_POSTGRES_PORT to a free port, or DATABASE_URL to use another PostgreSQL';
+    return `port ${options.port} is taken. ${fix}`;
   }
   if (/Permission denied|EACCES/i.test(output)) {
-    return 'the postgres user cannot read or write its folders. Point CALLSENSE_DATA_DIR at a folder it can reach, '
-      + 'or set DATABASE_URL to use another PostgreSQL';
+    return (
+      'the postgres user cannot read or write its folders. Point CALLSENSE_DATA_DIR at a folder it can reach, ' +
+      'or set DATABASE_URL to use another PostgreSQL'
+    );
   }
   if (/lock file .* already exists/i.test(output)) {
     return `another PostgreSQL uses ${options.dir}. Stop it, or point CALLSENSE_DATA_DIR elsewhere`;
@@ -84,7 +87,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const logFile = resolve(options.logFile ?? `${requested}.log`);
   const opts = { ...options, dir: requested, logFile };
   const fail = (what: string, output: string) =>
-    new EmbeddedPostgresError(`Embedded PostgreSQL ${what}: ${explainFailure(output, opts)}.${output ? `\n${output}` : ''}`);
+    new EmbeddedPostgresError(
+      `Embedded PostgreSQL ${what}: ${explainFailure(output, opts)}.${output ? `\n${output}` : ''}`,
+    );
 
   const runAs = await postgresRunAs();
   const binaries = await postgresBinaries(runAs, `${platform()}-${arch()}`);
@@ -101,10 +106,20 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     if (runAs) await chown(pwfile, runAs.uid, runAs.gid);
     const log = await open(logFile, 'a');
     try {
-      const child = run(binaries.initdb, [
-        `--pgdata=${dataDir}`, '--auth=password', `--username=${USER}`, `--pwfile=${pwfile}`, '--encoding=UTF8',
-        '--locale=C',
-      ], runAs, log.fd, env);
+      const child = run(
+        binaries.initdb,
+        [
+          `--pgdata=${dataDir}`,
+          '--auth=password',
+          `--username=${USER}`,
+          `--pwfile=${pwfile}`,
+          '--encoding=UTF8',
+          '--locale=C',
+        ],
+        runAs,
+        log.fd,
+        env,
+      );
       const result = await exited(child);
       if (result.error || result.code !== 0) {
         throw fail('could not be initialised', result.error ? String(result.error.message) : await tail(logFile));
@@ -124,9 +139,17 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     const pid = Number((await readFile(pidFile, 'utf8').catch(() => '')).split('\n')[0]);
     if (!pid || !processAlive(pid)) return;
     options.log?.(`Stopping the PostgreSQL left running from an earlier start (pid ${pid})…`);
-    try { process.kill(pid, 'SIGINT'); } catch { return; }
+    try {
+      process.kill(pid, 'SIGINT');
+    } catch {
+      return;
+    }
     if (!(await waitForExit(pid, STOP_GRACE_MS))) {
-      try { process.kill(pid, 'SIGQUIT'); } catch { /* gone */ }
+      try {
+        process.kill(pid, 'SIGQUIT');
+      } catch {
+        /* gone */
+      }
       await waitForExit(pid, STOP_GRACE_MS);
     }
   };
@@ -134,20 +157,29 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const start = async () => {
     await stopLeftover();
     if (await portAnswers('127.0.0.1', options.port)) {
-      throw new EmbeddedPostgresError(`Embedded PostgreSQL cannot start: port ${options.port} is in use by a program that `
-        + `this data folder did not start. Stop it, set EMBEDDED_POSTGRES_PORT to a free port, or set DATABASE_URL.`);
+      throw new EmbeddedPostgresError(
+        `Embedded PostgreSQL cannot start: port ${options.port} is in use by a program that ` +
+          `this data folder did not start. Stop it, set EMBEDDED_POSTGRES_PORT to a free port, or set DATABASE_URL.`,
+      );
     }
     const log = await open(logFile, 'a');
     try {
-      child = run(binaries.postgres, ['-D', dataDir, '-p', String(options.port), '-c', 'listen_addresses=127.0.0.1'],
-        runAs, log.fd, env);
+      child = run(
+        binaries.postgres,
+        ['-D', dataDir, '-p', String(options.port), '-c', 'listen_addresses=127.0.0.1'],
+        runAs,
+        log.fd,
+        env,
+      );
     } finally {
       await log.close();
     }
     const current = child;
     const gone = exited(current);
     let ended: { code: number | null; error?: Error } | undefined;
-    void gone.then((r) => { ended = r; });
+    void gone.then((r) => {
+      ended = r;
+    });
     if (current.pid) forget = killOnExit(current.pid, 'SIGQUIT');
     const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
     for (;;) {
@@ -175,7 +207,13 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     if (!current?.pid || current.exitCode !== null || current.signalCode !== null) return;
     const pid = current.pid;
     const gone = new Promise<void>((r) => current.once('exit', () => r()));
-    const signal = (s: NodeJS.Signals) => { try { process.kill(pid, s); } catch { /* gone */ } };
+    const signal = (s: NodeJS.Signals) => {
+      try {
+        process.kill(pid, s);
+      } catch {
+        /* gone */
+      }
+    };
     signal('SIGINT'); // fast shutdown: open sessions are rolled back, data is safe
     const timers = [
       setTimeout(() => signal('SIGQUIT'), STOP_GRACE_MS),

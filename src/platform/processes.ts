@@ -25,7 +25,10 @@ export async function waitForExit(pid: number, timeoutMs: number): Promise<boole
 export function portAnswers(host: string, port: number, timeoutMs = 1_000): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ host, port });
-    const done = (answer: boolean) => { socket.destroy(); resolve(answer); };
+    const done = (answer: boolean) => {
+      socket.destroy();
+      resolve(answer);
+    };
     socket.setTimeout(timeoutMs, () => done(false));
     socket.once('connect', () => done(true));
     socket.once('error', () => done(false));
@@ -43,10 +46,20 @@ let nextKey = 0;
  */
 export function killOnExit(pid: number, signal: NodeJS.Signals): () => void {
   const key = ++nextKey;
-  onExit.set(key, () => { try { process.kill(pid, signal); } catch { /* already gone */ } });
+  onExit.set(key, () => {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      /* already gone */
+    }
+  });
   if (!installed) {
     installed = true;
-    process.on('exit', () => { for (const kill of onExit.values()) kill(); });
+    process.on('exit', () => {
+      for (const kill of onExit.values()) kill();
+    });
   }
-  return () => { onExit.delete(key); };
+  return () => {
+    onExit.delete(key);
+  };
 }

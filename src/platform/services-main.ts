@@ -11,4 +11,6 @@ const services = await startServices(config).catch((error: unknown) => {
 });
 shutdown.add(() => services.stop());
 console.log(`PostgreSQL: ${services.databaseUrl.replace(/:[^:@/]+@/, ':***@')}`);
-console.log(`Temporal:   ${services.temporalAddress}${services.temporalUiUrl ? ` (Web UI ${services.temporalUiUrl})` : ''}`);
+console.log(
+  `Temporal:   ${services.temporalAddress}${services.temporalUiUrl ? ` (Web UI ${services.temporalUiUrl})` : ''}`,
+);

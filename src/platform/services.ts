@@ -23,8 +23,13 @@ export async function startServices(config: Config, log: (m: string) => void = c
   try {
     let databaseUrl = config.databaseUrl;
     if (!databaseUrl) {
-      log(`Starting embedded PostgreSQL on 127.0.0.1:${config.embeddedPostgresPort} (data in ${join(config.dataDir, 'postgres')})…`);
-      const pg = await startEmbeddedPostgres({ dir: join(config.dataDir, 'postgres'), port: config.embeddedPostgresPort, log });
+      const where = `127.0.0.1:${config.embeddedPostgresPort} (data in ${join(config.dataDir, 'postgres')})`;
+      log(`Starting embedded PostgreSQL on ${where}…`);
+      const pg = await startEmbeddedPostgres({
+        dir: join(config.dataDir, 'postgres'),
+        port: config.embeddedPostgresPort,
+        log,
+      });
       stops.push(() => pg.stop());
       await pg.createDatabase(EMBEDDED_DATABASE);
       databaseUrl = pg.urlFor(EMBEDDED_DATABASE);
@@ -34,15 +39,18 @@ export async function startServices(config: Config, log: (m: string) => void = c
     if (!temporalAddress) {
       const cli = await resolveTemporalCli();
       log(`Starting the Temporal dev server on ${embeddedTemporalAddress(config)} (${cli})…`);
-      const server = await startTemporalDevServer({
-        cli,
-        port: config.temporal.embeddedPort,
-        uiPort: config.temporal.uiPort,
-        namespace: config.temporal.namespace,
-        dbFile: resolve(config.dataDir, 'temporal.sqlite'),
-        logFile: resolve(config.dataDir, 'temporal.log'),
-        pidFile: resolve(config.dataDir, 'temporal.pid'),
-      }, log);
+      const server = await startTemporalDevServer(
+        {
+          cli,
+          port: config.temporal.embeddedPort,
+          uiPort: config.temporal.uiPort,
+          namespace: config.temporal.namespace,
+          dbFile: resolve(config.dataDir, 'temporal.sqlite'),
+          logFile: resolve(config.dataDir, 'temporal.log'),
+          pidFile: resolve(config.dataDir, 'temporal.pid'),
+        },
+        log,
+      );
       stops.push(() => server.stop());
       temporalAddress = server.address;
       temporalUiUrl = server.uiUrl;
@@ -57,7 +65,9 @@ export async function startServices(config: Config, log: (m: string) => void = c
 /** What `npm run api` / `npm run worker` connect to when nothing is configured: the services `npm start` runs. */
 export function defaultServiceAddresses(config: Config) {
   return {
-    databaseUrl: config.databaseUrl ?? `postgres://postgres:postgres@127.0.0.1:${config.embeddedPostgresPort}/${EMBEDDED_DATABASE}`,
+    databaseUrl:
+      config.databaseUrl ??
+      `postgres://postgres:postgres@127.0.0.1:${config.embeddedPostgresPort}/${EMBEDDED_DATABASE}`,
     temporalAddress: config.temporal.address ?? embeddedTemporalAddress(config),
   };
 }

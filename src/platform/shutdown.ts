@@ -51,5 +51,9 @@ export function handleShutdown(log: (m: string) => void = console.log, timeoutMs
   };
   process.on('uncaughtException', onError);
   process.on('unhandledRejection', onError);
-  return { add: (step) => { steps.push(step); } };
+  return {
+    add: (step) => {
+      steps.push(step);
+    },
+  };
 }

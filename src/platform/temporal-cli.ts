@@ -33,13 +33,18 @@ async function onPath(name: string, env: NodeJS.ProcessEnv): Promise<string | un
 /** Builds the CLI from the Go module proxy into the tools cache (takes minutes the first time). */
 async function buildTemporalCli(env: NodeJS.ProcessEnv = process.env, log = console.error): Promise<string> {
   const go = await onPath('go', env);
-  if (!go) throw new Error('No Temporal CLI found and no `go` to build one: set TEMPORAL_CLI or TEMPORAL_ADDRESS, or install the Temporal CLI');
+  if (!go)
+    throw new Error(
+      'No Temporal CLI found and no `go` to build one: ' +
+        'set TEMPORAL_CLI or TEMPORAL_ADDRESS, or install the Temporal CLI',
+    );
   const bin = join(toolsDir(env), 'bin');
   await mkdir(bin, { recursive: true });
   log(`Building the Temporal CLI v${TEMPORAL_CLI_VERSION} with Go into ${bin} (first time only, takes a few minutes)…`);
   const args = [
     'install',
-    '-ldflags', `-X github.com/temporalio/cli/temporalcli.Version=${TEMPORAL_CLI_VERSION}`,
+    '-ldflags',
+    `-X github.com/temporalio/cli/temporalcli.Version=${TEMPORAL_CLI_VERSION}`,
     `github.com/temporalio/cli/cmd/temporal@v${TEMPORAL_CLI_VERSION}`,
   ];
   try {
@@ -52,7 +57,10 @@ async function buildTemporalCli(env: NodeJS.ProcessEnv = process.env, log = cons
 }
 
 /** Resolves the CLI binary, building it when allowed and nothing else is found. */
-export async function resolveTemporalCli(env: NodeJS.ProcessEnv = process.env, options: { build?: boolean } = {}): Promise<string> {
+export async function resolveTemporalCli(
+  env: NodeJS.ProcessEnv = process.env,
+  options: { build?: boolean } = {},
+): Promise<string> {
   if (env.TEMPORAL_CLI) {
     if (await isExecutable(env.TEMPORAL_CLI)) return env.TEMPORAL_CLI;
     throw new Error(`TEMPORAL_CLI=${env.TEMPORAL_CLI} is not an executable file`);

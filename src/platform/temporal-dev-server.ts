@@ -1,5 +1,5 @@
 // Runs `temporal server start-dev` as a child process: a real Temporal server with its Web UI,
-// persisted to a SQLite file, with the contract's custom search attributes registered.
+// persisted to a SQLite file, with the custom search attributes (OrganizationId, UserId, LeadId) registered.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -32,7 +32,7 @@ export interface DevServerOptions {
   startTimeoutMs?: number;
 }
 
-export class TemporalDevServerError extends Error {}
+class TemporalDevServerError extends Error {}
 
 /** Stops the server recorded in `pidFile` if it still runs (its own, left by a crash of an earlier start). */
 async function stopLeftover(pidFile: string, log: (m: string) => void) {
@@ -41,9 +41,17 @@ async function stopLeftover(pidFile: string, log: (m: string) => void) {
     const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => 'start-dev');
     if (cmdline.includes('start-dev')) {
       log(`Stopping the Temporal dev server left running by an earlier start (pid ${pid})…`);
-      try { process.kill(-pid, 'SIGTERM'); } catch { /* gone */ }
+      try {
+        process.kill(-pid, 'SIGTERM');
+      } catch {
+        /* gone */
+      }
       if (!(await waitForExit(pid, STOP_GRACE_MS))) {
-        try { process.kill(-pid, 'SIGKILL'); } catch { /* gone */ }
+        try {
+          process.kill(-pid, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
         await waitForExit(pid, STOP_GRACE_MS);
       }
     }
@@ -58,19 +66,40 @@ export interface DevServer {
   stop(): Promise<void>;
 }
 
-export async function startTemporalDevServer(options: DevServerOptions, log: (m: string) => void = console.log): Promise<DevServer> {
+export async function startTemporalDevServer(
+  options: DevServerOptions,
+  log: (m: string) => void = console.log,
+): Promise<DevServer> {
   const ip = options.ip ?? '127.0.0.1';
   const address = `${ip}:${options.port}`;
   if (options.pidFile) await stopLeftover(options.pidFile, log);
   // A server we did not start is never adopted: its history (and its workers) would mix with ours.
-  for (const [port, what] of [[options.port, 'EMBEDDED_TEMPORAL_PORT'], [options.uiPort, 'TEMPORAL_UI_PORT']] as const) {
+  for (const [port, what] of [
+    [options.port, 'EMBEDDED_TEMPORAL_PORT'],
+    [options.uiPort, 'TEMPORAL_UI_PORT'],
+  ] as const) {
     if (port && (await portAnswers(ip, port))) {
-      throw new TemporalDevServerError(`Cannot start the Temporal dev server: ${ip}:${port} is already in use by a program `
-        + `this data folder did not start. Stop it, or set ${what} to a free port`
-        + (what === 'EMBEDDED_TEMPORAL_PORT' ? `, or set TEMPORAL_ADDRESS=${ip}:${port} to use that server on purpose.` : '.'));
+      throw new TemporalDevServerError(
+        `Cannot start the Temporal dev server: ${ip}:${port} is already in use by a program ` +
+          `this data folder did not start. Stop it, or set ${what} to a free port` +
+          (what === 'EMBEDDED_TEMPORAL_PORT'
+            ? `, or set TEMPORAL_ADDRESS=${ip}:${port} to use that server on purpose.`
+            : '.'),
+      );
     }
   }
-  const args = ['server', 'start-dev', '--ip', ip, '--port', String(options.port), '--namespace', options.namespace, '--log-level', 'warn'];
+  const args = [
+    'server',
+    'start-dev',
+    '--ip',
+    ip,
+    '--port',
+    String(options.port),
+    '--namespace',
+    options.namespace,
+    '--log-level',
+    'warn',
+  ];
   if (options.uiPort) args.push('--ui-ip', ip, '--ui-port', String(options.uiPort));
   else args.push('--headless');
   if (options.dbFile) {
@@ -89,8 +118,15 @@ export async function startTemporalDevServer(options: DevServerOptions, log: (m:
   let exited = false;
   let spawnError: Error | undefined;
   const exit = new Promise<void>((resolve) => {
-    child.once('exit', () => { exited = true; resolve(); });
-    child.once('error', (error) => { spawnError = error; exited = true; resolve(); });
+    child.once('exit', () => {
+      exited = true;
+      resolve();
+    });
+    child.once('error', (error) => {
+      spawnError = error;
+      exited = true;
+      resolve();
+    });
   });
   // Whatever way this process ends (a second Ctrl-C, a crash, a timeout), the server goes with it.
   const forget = child.pid ? killOnExit(-child.pid, 'SIGTERM') : () => undefined;
@@ -98,8 +134,18 @@ export async function startTemporalDevServer(options: DevServerOptions, log: (m:
 
   const stop = async () => {
     if (!exited && child.pid !== undefined) {
-      try { process.kill(-child.pid, 'SIGTERM'); } catch { /* already gone */ }
-      const timer = setTimeout(() => { try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* gone */ } }, STOP_GRACE_MS);
+      try {
+        process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        /* already gone */
+      }
+      const timer = setTimeout(() => {
+        try {
+          process.kill(-child.pid!, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
+      }, STOP_GRACE_MS);
       await exit;
       clearTimeout(timer);
     }

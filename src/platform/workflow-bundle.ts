@@ -6,7 +6,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { newestMtime, projectRoot } from './console-build.js';
 
-export const workflowBundleFile = () => join(projectRoot(), 'dist', 'workflow-bundle', 'workflows.js');
+const workflowBundleFile = () => join(projectRoot(), 'dist', 'workflow-bundle', 'workflows.js');
 
 /** Everything but the console: workflow code imports from several folders of src. */
 function newestSourceMtime(): number {

@@ -2,7 +2,7 @@ import type { Connection } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import { SEARCH_ATTRIBUTE_NAMES } from './search-attributes.js';
 
-/** Registers the contract's attributes on the namespace when missing (idempotent). */
+/** Registers the tenant search attributes on the namespace when missing (idempotent). */
 export async function ensureSearchAttributes(connection: Connection, namespace: string): Promise<void> {
   const existing = await connection.operatorService.listSearchAttributes({ namespace });
   const missing = SEARCH_ATTRIBUTE_NAMES.filter((name) => !(name in (existing.customAttributes ?? {})));

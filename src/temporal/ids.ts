@@ -1,4 +1,4 @@
-// Workflow ids from CONTRACT §4. Pure: used by the API, activities and workflows alike.
+// Workflow ids. Pure: used by the API, activities and workflows alike.
 export const callWorkflowId = (organizationId: string, callId: string) => `call:${organizationId}:${callId}`;
 export const leadWorkflowId = (organizationId: string, leadId: string) => `lead:${organizationId}:${leadId}`;
 export const userScoringWorkflowId = (organizationId: string, userId: string, runDate: string) =>
@@ -9,5 +9,5 @@ export const organizationScoringWorkflowId = (organizationId: string, runDate: s
 export const organizationScoringRunId = (organizationId: string, runDate: string) =>
   `scoring-run:${organizationId}:${runDate}`;
 export const SCORING_SCHEDULE_ID = 'lead-scoring-weekly';
-/** A run date as the contract writes it in scoring workflow ids: YYYY-MM-DD (UTC). */
+/** A run date as it appears in scoring workflow ids: YYYY-MM-DD (UTC). */
 export const runDateOf = (date: Date) => date.toISOString().slice(0, 10);

@@ -1,5 +1,9 @@
 // Links into the Temporal Web UI for API answers (TEMPORAL_UI_URL; none configured → null).
-export function workflowUrl(temporal: { uiUrl: string | undefined; namespace: string }, workflowId: string): string | null {
+export function workflowUrl(
+  temporal: { uiUrl: string | undefined; namespace: string },
+  workflowId: string,
+): string | null {
   if (!temporal.uiUrl) return null;
-  return `${temporal.uiUrl}/namespaces/${encodeURIComponent(temporal.namespace)}/workflows/${encodeURIComponent(workflowId)}`;
+  const namespace = encodeURIComponent(temporal.namespace);
+  return `${temporal.uiUrl}/namespaces/${namespace}/workflows/${encodeURIComponent(workflowId)}`;
 }

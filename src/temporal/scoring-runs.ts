@@ -1,8 +1,13 @@
 // Starting and following the scoring workflows from the API (and the admin CLI): typed by the workflow
-// functions themselves, with the contract's ids and the tenant's search attributes.
+// functions themselves, with their documented ids and the tenant's search attributes.
 import { randomUUID } from 'node:crypto';
-import { ScheduleNotFoundError, WorkflowFailedError, type Client, type WorkflowHandle,
-  type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import {
+  ScheduleNotFoundError,
+  WorkflowFailedError,
+  type Client,
+  type WorkflowHandle,
+  type WorkflowHandleWithFirstExecutionRunId,
+} from '@temporalio/client';
 import { userScoringWorkflow, weeklyScoringWorkflow, type WeeklyScoringInput } from '../workflows/scoring.js';
 import type { TrainingOutcome } from '../domain/scoring/train-user-model.js';
 import { SCORING_SCHEDULE_ID, organizationScoringRunId, runDateOf, userScoringWorkflowId } from './ids.js';

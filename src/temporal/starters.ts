@@ -7,7 +7,11 @@ import { callAnalysisWorkflow } from '../workflows/call-analysis.js';
 import { leadAnalysisWorkflow } from '../workflows/lead-analysis.js';
 import { reanalysisWorkflow } from '../workflows/reanalysis.js';
 import {
-  callAnalyzedSignal, leadStateQuery, reanalysisProgressQuery, type LeadState, type ReanalysisProgress,
+  callAnalyzedSignal,
+  leadStateQuery,
+  reanalysisProgressQuery,
+  type LeadState,
+  type ReanalysisProgress,
 } from '../workflows/definitions.js';
 import type { LeadAnalysisInput } from '../workflows/lead-analysis.js';
 import type { StoredCall } from '../domain/calls/intake.js';
@@ -88,7 +92,10 @@ export class RunAlreadyOpenError extends Error {
   }
 }
 
-/** Runs the call's analysis again with the prompts configured now (a new run); RunAlreadyOpenError while one is open. */
+/**
+ * Runs the call's analysis again with the prompts configured now (a new run); RunAlreadyOpenError while one is
+ * open.
+ */
 export async function startCallReanalysis(client: Client, config: StarterConfig, call: CallRun): Promise<void> {
   try {
     await client.workflow.start(callAnalysisWorkflow, {
@@ -106,7 +113,11 @@ export async function startCallReanalysis(client: Client, config: StarterConfig,
 }
 
 /** Hands an analysed call to its lead's workflow, starting that when it is not running (signal-with-start). */
-export async function signalLeadWorkflow(client: Client, config: StarterConfig, input: { organizationId: string; leadId: string; userId: string | null; callRowId: string }): Promise<string> {
+export async function signalLeadWorkflow(
+  client: Client,
+  config: StarterConfig,
+  input: { organizationId: string; leadId: string; userId: string | null; callRowId: string },
+): Promise<string> {
   const workflowId = leadWorkflowId(input.organizationId, input.leadId);
   await client.workflow.signalWithStart(leadAnalysisWorkflow, {
     workflowId,
@@ -114,7 +125,11 @@ export async function signalLeadWorkflow(client: Client, config: StarterConfig, 
     args: [{ organizationId: input.organizationId, leadId: input.leadId, openai: openAITuning(config) }],
     signal: callAnalyzedSignal,
     signalArgs: [{ callRowId: input.callRowId }],
-    typedSearchAttributes: tenantSearchAttributes({ organizationId: input.organizationId, userId: input.userId, leadId: input.leadId }),
+    typedSearchAttributes: tenantSearchAttributes({
+      organizationId: input.organizationId,
+      userId: input.userId,
+      leadId: input.leadId,
+    }),
   });
   return workflowId;
 }
@@ -135,7 +150,9 @@ export async function startLeadWorkflow(
     taskQueue: config.temporal.taskQueue,
     args: [{ ...args, openai: openAITuning(config) }],
     typedSearchAttributes: tenantSearchAttributes({
-      organizationId: input.organizationId, userId, leadId: input.leadId,
+      organizationId: input.organizationId,
+      userId,
+      leadId: input.leadId,
     }),
   });
   return workflowId;
@@ -162,27 +179,38 @@ const reanalysisWorkflowId = (organizationId: string) => `reanalysis:${organizat
 export async function startReanalysis(
   client: Client,
   config: StarterConfig,
-  input: { organizationId: string; filters: ReanalysisFilters; total?: number; createdBefore?: Date; concurrency?: number },
+  input: {
+    organizationId: string;
+    filters: ReanalysisFilters;
+    total?: number;
+    createdBefore?: Date;
+    concurrency?: number;
+  },
 ): Promise<{ workflowId: string }> {
   const workflowId = reanalysisWorkflowId(input.organizationId);
   await client.workflow.start(reanalysisWorkflow, {
     workflowId,
     taskQueue: config.temporal.taskQueue,
-    args: [{
-      organizationId: input.organizationId,
-      filters: input.filters,
-      ...(input.total !== undefined ? { total: input.total } : {}),
-      ...(input.createdBefore ? { createdBefore: input.createdBefore.toISOString() } : {}),
-      ...(input.concurrency ? { concurrency: input.concurrency } : {}),
-      openai: openAITuning(config),
-    }],
+    args: [
+      {
+        organizationId: input.organizationId,
+        filters: input.filters,
+        ...(input.total !== undefined ? { total: input.total } : {}),
+        ...(input.createdBefore ? { createdBefore: input.createdBefore.toISOString() } : {}),
+        ...(input.concurrency ? { concurrency: input.concurrency } : {}),
+        openai: openAITuning(config),
+      },
+    ],
     typedSearchAttributes: tenantSearchAttributes({ organizationId: input.organizationId }),
   });
   return { workflowId };
 }
 
 /** Progress of a bulk re-analysis (null: no such workflow). */
-export async function reanalysisStatus(client: Client, workflowId: string): Promise<(ReanalysisProgress & { status: 'running' | 'completed' | 'failed' }) | null> {
+export async function reanalysisStatus(
+  client: Client,
+  workflowId: string,
+): Promise<(ReanalysisProgress & { status: 'running' | 'completed' | 'failed' }) | null> {
   const handle = client.workflow.getHandle<typeof reanalysisWorkflow>(workflowId);
   let description;
   try {
@@ -193,6 +221,7 @@ export async function reanalysisStatus(client: Client, workflowId: string): Prom
   }
   const state = description.status.name;
   if (state === 'COMPLETED') return { ...(await handle.result()), status: 'completed' };
-  if (state === 'RUNNING' || state === 'CONTINUED_AS_NEW') return { ...(await handle.query(reanalysisProgressQuery)), status: 'running' };
+  if (state === 'RUNNING' || state === 'CONTINUED_AS_NEW')
+    return { ...(await handle.query(reanalysisProgressQuery)), status: 'running' };
   return { total: 0, done: 0, failed: 0, status: 'failed' };
 }

@@ -15,8 +15,10 @@ const orm = await createOrm(addresses.databaseUrl);
 await migrateUp(orm);
 const worker = await startWorker(config, addresses, { orm });
 const { logger } = worker;
-logger.info({ taskQueue: config.temporal.taskQueue, temporalAddress: addresses.temporalAddress, metrics: worker.metricsUrl },
-  'CallSense worker polling');
+logger.info(
+  { taskQueue: config.temporal.taskQueue, temporalAddress: addresses.temporalAddress, metrics: worker.metricsUrl },
+  'CallSense worker polling',
+);
 closeWithGrace({ delay: 15_000 }, async ({ err }) => {
   if (err) logger.error({ err }, 'shutting down after an error');
   await worker.stop();

@@ -1,7 +1,12 @@
 // The `call-reconciliation` schedule: every 5 minutes, restart calls stuck in queued/analyzing without an open
 // workflow (a start that failed while Temporal was down, a terminated or timed-out run). Created or brought up to
 // date at every worker start, like the weekly scoring schedule.
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptionsAction } from '@temporalio/client';
+import {
+  ScheduleAlreadyRunning,
+  ScheduleOverlapPolicy,
+  type Client,
+  type ScheduleOptionsAction,
+} from '@temporalio/client';
 import type { Config } from '../config.js';
 import { callReconciliationWorkflow } from '../workflows/reanalysis.js';
 

@@ -24,7 +24,11 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
-export async function startWorker(config: Config, addresses: { databaseUrl: string; temporalAddress: string }, options: { orm?: Orm; workflowBundlePath?: string | undefined; ensureSchedule?: boolean } = {}): Promise<RunningWorker> {
+export async function startWorker(
+  config: Config,
+  addresses: { databaseUrl: string; temporalAddress: string },
+  options: { orm?: Orm; workflowBundlePath?: string | undefined; ensureSchedule?: boolean } = {},
+): Promise<RunningWorker> {
   // Before the first native connection: the Runtime's logger and SDK metrics are fixed at install.
   const { logger } = await installTemporalRuntime({ logLevel: config.logLevel });
   const metrics = createWorkerMetrics();
@@ -32,11 +36,18 @@ export async function startWorker(config: Config, addresses: { databaseUrl: stri
   const connection = await NativeConnection.connect({ address: addresses.temporalAddress });
   const clientConnection = await Connection.connect({ address: addresses.temporalAddress });
   const interceptors = tracing()?.clientInterceptors();
-  const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace, ...(interceptors ? { interceptors } : {}) });
-  // Any Temporal server (compose, cloud, dev) gets the contract's search attributes; a server that
+  const client = new Client({
+    connection: clientConnection,
+    namespace: config.temporal.namespace,
+    ...(interceptors ? { interceptors } : {}),
+  });
+  // Any Temporal server (compose, cloud, dev) gets the tenant search attributes; a server that
   // forbids operator calls must have them registered by its operator.
   await ensureSearchAttributes(clientConnection, config.temporal.namespace).catch((error: Error) =>
-    logger.warn(`Could not register search attributes (${error.message}); register OrganizationId, UserId, LeadId as Keyword`));
+    logger.warn(
+      `Could not register search attributes (${error.message}); register OrganizationId, UserId, LeadId as Keyword`,
+    ),
+  );
   // The schedule is one per namespace: test workers on their own task queues pass false.
   if (options.ensureSchedule ?? config.scoring.scheduleEnabled) {
     await ensureScoringSchedule(client, config);

@@ -1,6 +1,12 @@
-// The `lead-scoring-weekly` schedule (CONTRACT §4), created or brought up to date at every worker start,
+// The `lead-scoring-weekly` schedule, created or brought up to date at every worker start,
 // so changing SCORING_SCHEDULE_CRON / _TIMEZONE and restarting is all an operator does.
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptionsAction, type ScheduleSpec } from '@temporalio/client';
+import {
+  ScheduleAlreadyRunning,
+  ScheduleOverlapPolicy,
+  type Client,
+  type ScheduleOptionsAction,
+  type ScheduleSpec,
+} from '@temporalio/client';
 import type { Config } from '../config.js';
 import { SCORING_SCHEDULE_ID } from '../temporal/ids.js';
 import { weeklyScoringWorkflow } from '../workflows/scoring.js';
@@ -9,7 +15,10 @@ import { weeklyScoringWorkflow } from '../workflows/scoring.js';
 const SCORING_CATCHUP_WINDOW = '1 day';
 
 export async function ensureScoringSchedule(client: Client, config: Config): Promise<void> {
-  const spec: ScheduleSpec = { cronExpressions: [config.scoring.scheduleCron], timezone: config.scoring.scheduleTimezone };
+  const spec: ScheduleSpec = {
+    cronExpressions: [config.scoring.scheduleCron],
+    timezone: config.scoring.scheduleTimezone,
+  };
   const action: ScheduleOptionsAction = {
     type: 'startWorkflow',
     workflowType: weeklyScoringWorkflow,
@@ -25,6 +34,8 @@ export async function ensureScoringSchedule(client: Client, config: Config): Pro
   } catch (error) {
     if (!(error instanceof ScheduleAlreadyRunning)) throw error;
     // Another worker got there first, or this is a restart: update in place (pause state and notes are kept).
-    await client.schedule.getHandle(SCORING_SCHEDULE_ID).update((previous) => ({ ...previous, spec, action, policies }));
+    await client.schedule
+      .getHandle(SCORING_SCHEDULE_ID)
+      .update((previous) => ({ ...previous, spec, action, policies }));
   }
 }

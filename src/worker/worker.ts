@@ -1,7 +1,7 @@
 // Builds the Temporal worker: the workflow bundle plus activities made from their dependencies.
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivitySetup } from '../activities/index.js';
 import type { WorkerMetrics } from '../observability/metrics.js';
 import { metricsSinks } from '../observability/worker-sinks.js';
@@ -31,11 +31,14 @@ export async function createWorker(setup: WorkerSetup): Promise<Worker> {
     connection,
     namespace: deps.config.temporal.namespace,
     taskQueue: deps.config.temporal.taskQueue,
-    ...(workflowBundlePath && !traced ? { workflowBundle: { codePath: workflowBundlePath } } : { workflowsPath: workflowsPath() }),
+    ...(workflowBundlePath && !traced
+      ? { workflowBundle: { codePath: workflowBundlePath } }
+      : { workflowsPath: workflowsPath() }),
     activities: createActivities({ ...deps, ...(metrics ? { metrics } : {}) }),
     ...(traced ? { interceptors: traced.interceptors } : {}),
     sinks: { ...(metrics ? metricsSinks(metrics) : {}), ...traced?.sinks },
-    // Every run of a tenant carries its ids; give the worker room for bursts without hogging 2 cores.
+    // Every run of a tenant carries its ids; give the worker room for bursts without starving the API that shares the
+    // process.
     maxConcurrentActivityTaskExecutions: 50,
     shutdownGraceTime: '10 seconds',
     ...overrides,

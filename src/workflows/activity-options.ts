@@ -63,7 +63,8 @@ export function openAIActivityOptions(tuning: OpenAITuning = {}): ActivityOption
   const maxBackoffMs = tuning.maxBackoffMs ?? DEFAULT_MAX_BACKOFF_MS;
   return {
     startToCloseTimeout: requestTimeoutMs + ACTIVITY_MARGIN_MS,
-    scheduleToCloseTimeout: (tuning.retryWindowSeconds ?? DEFAULT_WINDOW_SECONDS) * 1000 + requestTimeoutMs + WINDOW_SLACK_MS,
+    scheduleToCloseTimeout:
+      (tuning.retryWindowSeconds ?? DEFAULT_WINDOW_SECONDS) * 1000 + requestTimeoutMs + WINDOW_SLACK_MS,
     heartbeatTimeout: '10 seconds',
     retry: {
       initialInterval: tuning.initialBackoffMs ?? DEFAULT_INITIAL_BACKOFF_MS,

@@ -5,11 +5,19 @@ import { patched, proxyActivities, proxyLocalActivities, log } from '@temporalio
 import type { CallAnalysisActivities } from '../activities/call-analysis.js';
 import { FailureType } from '../temporal/failure-types.js';
 import {
-  OPENAI_TIMED_OUT, failedPromptId, failureMessage, failureType, withPromptCandidates,
+  OPENAI_TIMED_OUT,
+  failedPromptId,
+  failureMessage,
+  failureType,
+  withPromptCandidates,
 } from './prompt-fallback.js';
 import {
-  BOOKKEEPING_ACTIVITY_OPTIONS, BOOKKEEPING_LOCAL_ACTIVITY_OPTIONS, LOCAL_BOOKKEEPING_PATCH,
-  openAIActivityOptions, retryWindowFrom, type OpenAITuning,
+  BOOKKEEPING_ACTIVITY_OPTIONS,
+  BOOKKEEPING_LOCAL_ACTIVITY_OPTIONS,
+  LOCAL_BOOKKEEPING_PATCH,
+  openAIActivityOptions,
+  retryWindowFrom,
+  type OpenAITuning,
 } from './activity-options.js';
 import { recordAnalysis } from '../observability/workflow-metrics.js';
 

@@ -4,13 +4,24 @@
 // (it stays alive while one is pending); with nothing pending it ends after a quiet spell, and the next
 // signal restarts it.
 import {
-  condition, continueAsNew, patched, proxyActivities, proxyLocalActivities, setHandler, workflowInfo, log,
+  condition,
+  continueAsNew,
+  patched,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+  workflowInfo,
+  log,
 } from '@temporalio/workflow';
 import type { LeadAnalysisActivities } from '../activities/lead-analysis.js';
 import { OPENAI_TIMED_OUT, failedPromptId, failureMessage, withPromptCandidates } from './prompt-fallback.js';
 import {
-  BOOKKEEPING_ACTIVITY_OPTIONS, BOOKKEEPING_LOCAL_ACTIVITY_OPTIONS, LOCAL_BOOKKEEPING_PATCH,
-  openAIActivityOptions, retryWindowFrom, type OpenAITuning,
+  BOOKKEEPING_ACTIVITY_OPTIONS,
+  BOOKKEEPING_LOCAL_ACTIVITY_OPTIONS,
+  LOCAL_BOOKKEEPING_PATCH,
+  openAIActivityOptions,
+  retryWindowFrom,
+  type OpenAITuning,
 } from './activity-options.js';
 import { callAnalyzedSignal, leadStateQuery } from './definitions.js';
 import { recordFold } from '../observability/workflow-metrics.js';
@@ -86,14 +97,19 @@ export async function leadAnalysisWorkflow(input: LeadAnalysisInput): Promise<{ 
       let folded = 0;
       while (remaining > 0) {
         const result = await withPromptCandidates(candidates, (left) =>
-          foldLeadAnalysis({ ...ref, candidates: left, userPromptConfigured, window }));
+          foldLeadAnalysis({ ...ref, candidates: left, userPromptConfigured, window }),
+        );
         folded += result.folded;
         remaining = result.folded === 0 ? 0 : result.remaining;
       }
       failingFolds = 0;
       if (folded > 0) {
         recordFold('folded', (Date.now() - foldStart) / 1000);
-        log.info('complete analysis updated', { organizationId: input.organizationId, leadId: input.leadId, calls: folded });
+        log.info('complete analysis updated', {
+          organizationId: input.organizationId,
+          leadId: input.leadId,
+          calls: folded,
+        });
       }
     } catch (error) {
       // The unfolded calls stay in the database; this workflow tries again after a backoff.
@@ -101,7 +117,10 @@ export async function leadAnalysisWorkflow(input: LeadAnalysisInput): Promise<{ 
       const message = failureMessage(error, OPENAI_TIMED_OUT);
       recordFold('failed', (Date.now() - foldStart) / 1000);
       log.warn('complete analysis failed; retrying later', {
-        organizationId: input.organizationId, leadId: input.leadId, error: message, failingFolds,
+        organizationId: input.organizationId,
+        leadId: input.leadId,
+        error: message,
+        failingFolds,
       });
       await bookkeeping.recordFailedFold({ ...ref, error: message, promptId: failedPromptId(error) });
     }

@@ -19,7 +19,11 @@ export async function withPromptCandidates<T>(
   run: (remaining: PromptCandidate[]) => Promise<T>,
 ): Promise<T> {
   if (candidates.length === 0) {
-    throw ApplicationFailure.create({ type: FailureType.NoPromptConfigured, message: 'No OpenAI prompt configured', nonRetryable: true });
+    throw ApplicationFailure.create({
+      type: FailureType.NoPromptConfigured,
+      message: 'No OpenAI prompt configured',
+      nonRetryable: true,
+    });
   }
   let remaining = [...candidates];
   for (;;) {

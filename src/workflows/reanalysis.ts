@@ -50,16 +50,31 @@ export async function reanalysisWorkflow(input: ReanalysisInput): Promise<Reanal
   const base = { organizationId: input.organizationId, filters: input.filters, createdBefore };
   if (progress.total < 0) progress.total = await activities.countCallsForReanalysis(base);
 
-  const page = await activities.listCallsForReanalysis({ ...base, afterId: input.afterId ?? null, limit: input.pageSize ?? 25 });
+  const page = await activities.listCallsForReanalysis({
+    ...base,
+    afterId: input.afterId ?? null,
+    limit: input.pageSize ?? 25,
+  });
   await inLanes(page.calls, input.concurrency ?? 5, async (call) => {
     try {
       const result = await executeChild(callAnalysisWorkflow, {
         workflowId: call.workflowId,
-        args: [{ organizationId: input.organizationId, callRowId: call.callRowId, reanalysis: true, ...(input.openai ? { openai: input.openai } : {}) }],
+        args: [
+          {
+            organizationId: input.organizationId,
+            callRowId: call.callRowId,
+            reanalysis: true,
+            ...(input.openai ? { openai: input.openai } : {}),
+          },
+        ],
         workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
         // The calls' runs are theirs: stopping the re-analysis does not stop a call half-way.
         parentClosePolicy: ParentClosePolicy.ABANDON,
-        typedSearchAttributes: tenantSearchAttributes({ organizationId: input.organizationId, userId: call.userId, leadId: call.leadId }),
+        typedSearchAttributes: tenantSearchAttributes({
+          organizationId: input.organizationId,
+          userId: call.userId,
+          leadId: call.leadId,
+        }),
       });
       if (result.status === 'failed') progress.failed++;
       else progress.done++;
@@ -82,6 +97,8 @@ const reconciliation = proxyActivities<ReanalysisActivities>({
 });
 
 /** Started by the `call-reconciliation` schedule every 5 minutes. */
-export async function callReconciliationWorkflow(input: { minAgeSeconds?: number; limit?: number } = {}): Promise<{ checked: number; restarted: number }> {
+export async function callReconciliationWorkflow(
+  input: { minAgeSeconds?: number; limit?: number } = {},
+): Promise<{ checked: number; restarted: number }> {
   return reconciliation.reconcileStuckCalls({ minAgeSeconds: input.minAgeSeconds ?? 300, limit: input.limit ?? 1000 });
 }

@@ -87,7 +87,9 @@ async function recordingFailure(
 /** Trains one user's model: the activity's outcome, including why no model was made. */
 export async function userScoringWorkflow(input: ScoringPair): Promise<TrainingOutcome> {
   const { organizationId, userId } = input;
-  const outcome = await recordingFailure(organizationId, userId, () => optimizeScoringWeights({ organizationId, userId }));
+  const outcome = await recordingFailure(organizationId, userId, () =>
+    optimizeScoringWeights({ organizationId, userId }),
+  );
   log.info('scoring run finished', { organizationId, userId, status: outcome.status, reason: outcome.reason });
   return outcome;
 }
@@ -95,7 +97,9 @@ export async function userScoringWorkflow(input: ScoringPair): Promise<TrainingO
 /** Trains the organization's pooled model from all its WON/LOST leads. */
 export async function organizationScoringWorkflow(input: { organizationId: string }): Promise<TrainingOutcome> {
   const { organizationId } = input;
-  const outcome = await recordingFailure(organizationId, null, () => optimizeOrganizationScoringWeights({ organizationId }));
+  const outcome = await recordingFailure(organizationId, null, () =>
+    optimizeOrganizationScoringWeights({ organizationId }),
+  );
   log.info('organization scoring run finished', { organizationId, status: outcome.status, reason: outcome.reason });
   return outcome;
 }
@@ -112,8 +116,16 @@ async function inLanes<T>(items: readonly T[], limit: number, fn: (item: T) => P
 export async function weeklyScoringWorkflow(input: WeeklyScoringInput = {}): Promise<WeeklyScoringResult> {
   const runDate = input.runDate ?? runDateOf(new Date(workflowInfo().startTime));
   const totals: WeeklyScoringTotals = input.totals ?? {
-    users: 0, trained: 0, activated: 0, insufficientData: 0, unchanged: 0, alreadyRunning: 0, failed: 0,
-    organizations: 0, organizationsActivated: 0, organizationsFailed: 0,
+    users: 0,
+    trained: 0,
+    activated: 0,
+    insufficientData: 0,
+    unchanged: 0,
+    alreadyRunning: 0,
+    failed: 0,
+    organizations: 0,
+    organizationsActivated: 0,
+    organizationsFailed: 0,
   };
   const failures = [...(input.failures ?? [])];
   const pageSize = input.pageSize ?? 200;

@@ -19,20 +19,38 @@ t.test('validate and preview share a per-user budget; OpenAI sees nothing past i
   const admin = await signup(app);
   const rep = await addUser(app, admin);
   fake.definePrompt('pmpt_extract', { model: 'gpt-x' });
-  const post = (token: string, url: string, payload: object) => app.inject({ method: 'POST', url: `/api/openai-prompts${url}`, headers: bearer(token), payload });
+  const post = (token: string, url: string, payload: object) =>
+    app.inject({ method: 'POST', url: `/api/openai-prompts${url}`, headers: bearer(token), payload });
 
   const before = fake.count();
   // Distinct ids: the validator's cache must not be what stops the calls.
   for (let i = 0; i < 2; i++) t.equal((await post(rep.token, '/validate', { promptId: `pmpt_v${i}` })).statusCode, 200);
-  for (let i = 0; i < 2; i++) t.equal((await post(rep.token, '/preview', { promptId: 'pmpt_extract', transcript: `hello ${i}` })).statusCode, 200);
+  for (let i = 0; i < 2; i++)
+    t.equal(
+      (await post(rep.token, '/preview', { promptId: 'pmpt_extract', transcript: `hello ${i}` })).statusCode,
+      200,
+    );
   const spent = fake.count() - before;
   t.equal(spent, 4, 'four OpenAI requests inside the budget');
   assertLimited(t, await post(rep.token, '/validate', { promptId: 'pmpt_v9' }), 'the 5th validate');
-  assertLimited(t, await post(rep.token, '/preview', { promptId: 'pmpt_extract', transcript: 'again' }), 'a preview after it');
-  const put = await app.inject({ method: 'PUT', url: '/api/openai-prompts/my-prompts', headers: bearer(rep.token), payload: { openai_individual_prompt_id: 'pmpt_v10' } });
+  assertLimited(
+    t,
+    await post(rep.token, '/preview', { promptId: 'pmpt_extract', transcript: 'again' }),
+    'a preview after it',
+  );
+  const put = await app.inject({
+    method: 'PUT',
+    url: '/api/openai-prompts/my-prompts',
+    headers: bearer(rep.token),
+    payload: { openai_individual_prompt_id: 'pmpt_v10' },
+  });
   assertLimited(t, put, 'a PUT that validates');
   t.equal(fake.count() - before, 4, 'no OpenAI request beyond the limit');
-  t.equal((await post(admin.token, '/validate', { promptId: 'pmpt_admin' })).statusCode, 200, 'another user has their own budget');
+  t.equal(
+    (await post(admin.token, '/validate', { promptId: 'pmpt_admin' })).statusCode,
+    200,
+    'another user has their own budget',
+  );
 });
 
 t.test('webhooks: per organization, counted after the signature', async (t) => {
@@ -41,20 +59,34 @@ t.test('webhooks: per organization, counted after the signature', async (t) => {
   const b = await createTenant(stack);
   // Forged deliveries for A do not spend A's budget.
   for (let i = 0; i < 5; i++) {
-    t.equal((await deliverCall(stack.app, a.organizationId, 'whsec_wrong', callPayload(a.rep.user.id))).statusCode, 401, 'forged');
+    t.equal(
+      (await deliverCall(stack.app, a.organizationId, 'whsec_wrong', callPayload(a.rep.user.id))).statusCode,
+      401,
+      'forged',
+    );
   }
   for (let i = 0; i < 3; i++) {
     const res = await deliverCall(stack.app, a.organizationId, a.secret, callPayload(a.rep.user.id));
     t.not(res.statusCode, 429, `signed delivery ${i + 1} is inside the budget`);
   }
-  assertLimited(t, await deliverCall(stack.app, a.organizationId, a.secret, callPayload(a.rep.user.id)), 'the 4th signed delivery');
+  assertLimited(
+    t,
+    await deliverCall(stack.app, a.organizationId, a.secret, callPayload(a.rep.user.id)),
+    'the 4th signed delivery',
+  );
   const other = await deliverCall(stack.app, b.organizationId, b.secret, callPayload(b.rep.user.id));
   t.not(other.statusCode, 429, 'another organization is unaffected');
 });
 
 t.test('login: one password over many emails from one address is stopped; so is one account from many', async (t) => {
   const { app } = await startStack(t, { worker: false, loginRateLimit: 5, loginAddressRateLimit: 20 });
-  const attempt = (email: string, ip = '10.0.0.1') => app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: ip, payload: { email, password: 'Winter2026!' } });
+  const attempt = (email: string, ip = '10.0.0.1') =>
+    app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      remoteAddress: ip,
+      payload: { email, password: 'Winter2026!' },
+    });
   let firstLimited = -1;
   for (let i = 0; i < 50; i++) {
     const res = await attempt(`victim-${i}-${randomUUID()}@example.com`);
@@ -74,10 +106,13 @@ t.test('login: one password over many emails from one address is stopped; so is 
 
 t.test('signup per address', async (t) => {
   const { app } = await startStack(t, { worker: false, signupRateLimit: 2 });
-  const post = (ip: string) => app.inject({
-    method: 'POST', url: '/api/auth/signup', remoteAddress: ip,
-    payload: { organizationName: 'Acme', email: `a-${randomUUID()}@example.com`, password: 'long-enough' },
-  });
+  const post = (ip: string) =>
+    app.inject({
+      method: 'POST',
+      url: '/api/auth/signup',
+      remoteAddress: ip,
+      payload: { organizationName: 'Acme', email: `a-${randomUUID()}@example.com`, password: 'long-enough' },
+    });
   t.equal((await post('10.2.0.1')).statusCode, 201);
   t.equal((await post('10.2.0.1')).statusCode, 201);
   assertLimited(t, await post('10.2.0.1'), 'the 3rd signup from one address');
@@ -86,10 +121,14 @@ t.test('signup per address', async (t) => {
 
 t.test('TRUST_PROXY: the address comes from X-Forwarded-For', async (t) => {
   const { app } = await startStack(t, { worker: false, signupRateLimit: 1, env: { TRUST_PROXY: 'true' } });
-  const post = (forwardedFor: string) => app.inject({
-    method: 'POST', url: '/api/auth/signup', remoteAddress: '10.3.0.1', headers: { 'x-forwarded-for': forwardedFor },
-    payload: { organizationName: 'Acme', email: `a-${randomUUID()}@example.com`, password: 'long-enough' },
-  });
+  const post = (forwardedFor: string) =>
+    app.inject({
+      method: 'POST',
+      url: '/api/auth/signup',
+      remoteAddress: '10.3.0.1',
+      headers: { 'x-forwarded-for': forwardedFor },
+      payload: { organizationName: 'Acme', email: `a-${randomUUID()}@example.com`, password: 'long-enough' },
+    });
   t.equal((await post('203.0.113.1')).statusCode, 201);
   t.equal((await post('203.0.113.2')).statusCode, 201, 'two clients behind one proxy have their own budgets');
   t.equal((await post('203.0.113.1')).statusCode, 429);
@@ -98,11 +137,19 @@ t.test('TRUST_PROXY: the address comes from X-Forwarded-For', async (t) => {
 t.test('SIGNUP_MODE=closed → 403; closed by default in production', async (t) => {
   const { app, config } = await startStack(t, { worker: false, env: { SIGNUP_MODE: 'closed' } });
   t.equal(config.signupMode, 'closed');
-  const res = await app.inject({ method: 'POST', url: '/api/auth/signup', payload: { organizationName: 'Acme', email: `a-${randomUUID()}@example.com`, password: 'long-enough' } });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/auth/signup',
+    payload: { organizationName: 'Acme', email: `a-${randomUUID()}@example.com`, password: 'long-enough' },
+  });
   t.equal(res.statusCode, 403);
   t.match(res.json(), { statusCode: 403, error: 'Forbidden', message: /closed/ });
   const { loadConfig } = await import('../../src/config.js');
   t.equal(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) }, { dotenv: false }).signupMode, 'closed');
   t.equal(loadConfig({ NODE_ENV: 'test' }, { dotenv: false }).signupMode, 'open');
-  t.equal(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), SIGNUP_MODE: 'open' }, { dotenv: false }).signupMode, 'open');
+  t.equal(
+    loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), SIGNUP_MODE: 'open' }, { dotenv: false })
+      .signupMode,
+    'open',
+  );
 });

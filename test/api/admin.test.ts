@@ -1,4 +1,4 @@
-// CONTRACT §3 "Accounts", admin part: users of the admin's own organization and the webhook secret.
+// Users of the admin's own organization and the webhook secret.
 import t from 'tap';
 import { randomUUID } from 'node:crypto';
 import { Organization } from '../../src/domain/accounts/organization.entity.js';
@@ -16,35 +16,69 @@ t.test('admin users', async (t) => {
 
   const email = `Rep-${randomUUID()}@Example.com`;
   const created = await app.inject({
-    method: 'POST', url: '/api/admin/users', headers: bearer(admin.token),
+    method: 'POST',
+    url: '/api/admin/users',
+    headers: bearer(admin.token),
     payload: { email, password: 'long-enough', role: 'user', firstName: 'Rep', lastName: 'One' },
   });
   t.equal(created.statusCode, 201, created.body);
   const rep = created.json();
   t.same(rep, {
-    id: rep.id, email: email.toLowerCase(), firstName: 'Rep', lastName: 'One', role: 'user', organizationId: admin.organization.id,
-    openai_individual_prompt_id: null, openai_complete_prompt_id: null,
+    id: rep.id,
+    email: email.toLowerCase(),
+    firstName: 'Rep',
+    lastName: 'One',
+    role: 'user',
+    organizationId: admin.organization.id,
+    openai_individual_prompt_id: null,
+    openai_complete_prompt_id: null,
   });
   t.notMatch(created.body, /password|hash/i);
   const row = await tenantEm(stack.orm.em, admin.organization.id).findOne(User, { id: rep.id });
-  t.equal(row?.role, 'user', 'stored in the admin\'s organization');
+  t.equal(row?.role, 'user', "stored in the admin's organization");
 
-  const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password: 'long-enough' } });
+  const login = await app.inject({
+    method: 'POST',
+    url: '/api/auth/login',
+    payload: { email, password: 'long-enough' },
+  });
   t.equal(login.statusCode, 200, 'the new user can log in');
 
   const list = await app.inject({ method: 'GET', url: '/api/admin/users', headers: bearer(admin.token) });
   t.equal(list.statusCode, 200);
-  t.same(list.json().map((u: { id: string }) => u.id), [admin.user.id, rep.id], 'only this organization\'s users, oldest first');
+  t.same(
+    list.json().map((u: { id: string }) => u.id),
+    [admin.user.id, rep.id],
+    "only this organization's users, oldest first",
+  );
   t.notMatch(list.body, /password|hash/i);
 
-  const duplicate = await app.inject({ method: 'POST', url: '/api/admin/users', headers: bearer(admin.token), payload: { email: otherOrg.user.email, password: 'long-enough', role: 'user' } });
+  const duplicate = await app.inject({
+    method: 'POST',
+    url: '/api/admin/users',
+    headers: bearer(admin.token),
+    payload: { email: otherOrg.user.email, password: 'long-enough', role: 'user' },
+  });
   t.equal(duplicate.statusCode, 409, 'emails are unique across organizations');
   t.match(duplicate.json(), { statusCode: 409, error: 'Conflict' });
 
-  const invalid = await app.inject({ method: 'POST', url: '/api/admin/users', headers: bearer(admin.token), payload: { email: 'x@example.com', password: 'short', role: 'owner', extra: 1 } });
+  const invalid = await app.inject({
+    method: 'POST',
+    url: '/api/admin/users',
+    headers: bearer(admin.token),
+    payload: { email: 'x@example.com', password: 'short', role: 'owner', extra: 1 },
+  });
   t.equal(invalid.statusCode, 400);
-  t.match(invalid.json().details, { 'body.password': String, 'body.role': String, 'body.extra': 'is not an accepted field' });
-  t.equal(await tenantEm(stack.orm.em, admin.organization.id).count(User, {}), 2, 'nothing created by the refused requests');
+  t.match(invalid.json().details, {
+    'body.password': String,
+    'body.role': String,
+    'body.extra': 'is not an accepted field',
+  });
+  t.equal(
+    await tenantEm(stack.orm.em, admin.organization.id).count(User, {}),
+    2,
+    'nothing created by the refused requests',
+  );
 });
 
 t.test('admin routes need a token (401) and the admin role (403)', async (t) => {
@@ -53,7 +87,11 @@ t.test('admin routes need a token (401) and the admin role (403)', async (t) => 
   const rep = await addUser(app, admin);
   const routes = [
     { method: 'GET', url: '/api/admin/users' },
-    { method: 'POST', url: '/api/admin/users', payload: { email: `x-${randomUUID()}@example.com`, password: 'long-enough', role: 'admin' } },
+    {
+      method: 'POST',
+      url: '/api/admin/users',
+      payload: { email: `x-${randomUUID()}@example.com`, password: 'long-enough', role: 'admin' },
+    },
     { method: 'GET', url: '/api/admin/webhook-secret' },
     { method: 'POST', url: '/api/admin/webhook-secret/rotate' },
   ] as const;
@@ -78,15 +116,27 @@ t.test('webhook secret', async (t) => {
   t.equal(first.statusCode, 200);
   t.match(first.json(), { webhookSecret: /^whsec_/ });
 
-  const rotated = await app.inject({ method: 'POST', url: '/api/admin/webhook-secret/rotate', headers: bearer(admin.token) });
+  const rotated = await app.inject({
+    method: 'POST',
+    url: '/api/admin/webhook-secret/rotate',
+    headers: bearer(admin.token),
+  });
   t.equal(rotated.statusCode, 200);
   t.not(rotated.json().webhookSecret, first.json().webhookSecret);
   const now = await app.inject({ method: 'GET', url: '/api/admin/webhook-secret', headers: bearer(admin.token) });
   t.equal(now.json().webhookSecret, rotated.json().webhookSecret);
 
-  const otherOrg = await tenantEm(stack.orm.em, other.organization.id).findOneOrFail(Organization, { id: other.organization.id }, { fields: ['id', 'webhookSecret'] });
-  const otherSecret = await app.inject({ method: 'GET', url: '/api/admin/webhook-secret', headers: bearer(other.token) });
-  t.equal(otherSecret.json().webhookSecret, otherOrg.webhookSecret, 'the other organization\'s secret did not rotate');
+  const otherOrg = await tenantEm(stack.orm.em, other.organization.id).findOneOrFail(
+    Organization,
+    { id: other.organization.id },
+    { fields: ['id', 'webhookSecret'] },
+  );
+  const otherSecret = await app.inject({
+    method: 'GET',
+    url: '/api/admin/webhook-secret',
+    headers: bearer(other.token),
+  });
+  t.equal(otherSecret.json().webhookSecret, otherOrg.webhookSecret, "the other organization's secret did not rotate");
   t.not(otherOrg.webhookSecret, rotated.json().webhookSecret);
 
   const me = await app.inject({ method: 'GET', url: '/api/auth/me', headers: bearer(admin.token) });

@@ -1,4 +1,4 @@
-// CONTRACT §2 and §3 "Accounts": signup, login, me, and every way a token can be wrong (401).
+// Signup, login, me, and every way a token can be wrong (401).
 import t from 'tap';
 import { createHmac, randomUUID } from 'node:crypto';
 import { User } from '../../src/domain/accounts/user.entity.js';
@@ -21,13 +21,23 @@ t.test('signup, login and me', async (t) => {
   const { app } = stack;
   const email = `Founder-${randomUUID()}@Example.com`;
 
-  const created = await app.inject({ method: 'POST', url: '/api/auth/signup', payload: { organizationName: 'Acme', email, password: 'long-enough', firstName: 'Ada' } });
+  const created = await app.inject({
+    method: 'POST',
+    url: '/api/auth/signup',
+    payload: { organizationName: 'Acme', email, password: 'long-enough', firstName: 'Ada' },
+  });
   t.equal(created.statusCode, 201, created.body);
   const account = created.json();
   t.same(Object.keys(account).sort(), ['organization', 'token', 'user']);
   t.same(account.user, {
-    id: account.user.id, email: email.toLowerCase(), firstName: 'Ada', lastName: null, role: 'admin', organizationId: account.organization.id,
-    openai_individual_prompt_id: null, openai_complete_prompt_id: null,
+    id: account.user.id,
+    email: email.toLowerCase(),
+    firstName: 'Ada',
+    lastName: null,
+    role: 'admin',
+    organizationId: account.organization.id,
+    openai_individual_prompt_id: null,
+    openai_complete_prompt_id: null,
   });
   t.same(account.organization, { id: account.user.organizationId, name: 'Acme' });
   t.notMatch(created.body, /password|hash|scrypt/i, 'no password material in the answer');
@@ -36,14 +46,22 @@ t.test('signup, login and me', async (t) => {
   t.equal(me.statusCode, 200);
   t.same(me.json(), account.user);
 
-  const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password: 'long-enough' } });
+  const login = await app.inject({
+    method: 'POST',
+    url: '/api/auth/login',
+    payload: { email, password: 'long-enough' },
+  });
   t.equal(login.statusCode, 200, login.body);
   t.same(login.json().user, account.user);
   t.notMatch(login.body, /password|hash|scrypt/i);
   const again = await app.inject({ method: 'GET', url: '/api/auth/me', headers: bearer(login.json().token) });
   t.equal(again.json().id, account.user.id, 'the login token works');
 
-  const stored = await tenantEm(stack.orm.em, account.organization.id).findOneOrFail(User, { id: account.user.id }, { populate: ['passwordHash'] });
+  const stored = await tenantEm(stack.orm.em, account.organization.id).findOneOrFail(
+    User,
+    { id: account.user.id },
+    { populate: ['passwordHash'] },
+  );
   t.match(stored.passwordHash, /^\$argon2id\$v=19\$m=19456,t=2,p=1\$/, 'the password is stored hashed with Argon2id');
   t.notMatch(stored.passwordHash, /long-enough/);
 });
@@ -52,19 +70,39 @@ t.test('signup answers 409 and 400', async (t) => {
   const { app } = await startStack(t, { worker: false });
   const first = await signup(app);
 
-  const duplicate = await app.inject({ method: 'POST', url: '/api/auth/signup', payload: { organizationName: 'Other', email: first.user.email.toUpperCase(), password: 'long-enough' } });
+  const duplicate = await app.inject({
+    method: 'POST',
+    url: '/api/auth/signup',
+    payload: { organizationName: 'Other', email: first.user.email.toUpperCase(), password: 'long-enough' },
+  });
   t.equal(duplicate.statusCode, 409);
-  t.same(duplicate.json(), { statusCode: 409, error: 'Conflict', message: 'An account with this email already exists' });
+  t.same(duplicate.json(), {
+    statusCode: 409,
+    error: 'Conflict',
+    message: 'An account with this email already exists',
+  });
 
-  const short = await app.inject({ method: 'POST', url: '/api/auth/signup', payload: { organizationName: 'Short', email: `s-${randomUUID()}@example.com`, password: 'short' } });
+  const short = await app.inject({
+    method: 'POST',
+    url: '/api/auth/signup',
+    payload: { organizationName: 'Short', email: `s-${randomUUID()}@example.com`, password: 'short' },
+  });
   t.equal(short.statusCode, 400);
   t.match(short.json(), { statusCode: 400, error: 'Bad Request', details: { 'body.password': /8/ } });
 
-  const unknown = await app.inject({ method: 'POST', url: '/api/auth/signup', payload: { organizationName: 'X', email: `u-${randomUUID()}@example.com`, password: 'long-enough', role: 'admin' } });
+  const unknown = await app.inject({
+    method: 'POST',
+    url: '/api/auth/signup',
+    payload: { organizationName: 'X', email: `u-${randomUUID()}@example.com`, password: 'long-enough', role: 'admin' },
+  });
   t.equal(unknown.statusCode, 400, 'unknown fields are rejected, not ignored');
   t.match(unknown.json().details, { 'body.role': 'is not an accepted field' });
 
-  const missing = await app.inject({ method: 'POST', url: '/api/auth/signup', payload: { email: 'not-an-email', password: 'long-enough' } });
+  const missing = await app.inject({
+    method: 'POST',
+    url: '/api/auth/signup',
+    payload: { email: 'not-an-email', password: 'long-enough' },
+  });
   t.equal(missing.statusCode, 400);
   t.match(missing.json().details, { 'body.organizationName': String, 'body.email': String });
 });
@@ -72,8 +110,16 @@ t.test('signup answers 409 and 400', async (t) => {
 t.test('login failures look alike', async (t) => {
   const { app } = await startStack(t, { worker: false });
   const account = await signup(app, { password: 'the-right-one' });
-  const wrongPassword = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: account.user.email, password: 'the-wrong-one' } });
-  const unknownEmail = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: `nobody-${randomUUID()}@example.com`, password: 'the-right-one' } });
+  const wrongPassword = await app.inject({
+    method: 'POST',
+    url: '/api/auth/login',
+    payload: { email: account.user.email, password: 'the-wrong-one' },
+  });
+  const unknownEmail = await app.inject({
+    method: 'POST',
+    url: '/api/auth/login',
+    payload: { email: `nobody-${randomUUID()}@example.com`, password: 'the-right-one' },
+  });
   t.equal(wrongPassword.statusCode, 401);
   t.equal(unknownEmail.statusCode, 401);
   t.same(wrongPassword.json(), { statusCode: 401, error: 'Unauthorized', message: 'Invalid email or password' });
@@ -85,7 +131,8 @@ t.test('login failures look alike', async (t) => {
 t.test('login is rate limited per IP and email', async (t) => {
   const { app } = await startStack(t, { worker: false, loginRateLimit: 3 });
   const account = await signup(app, { password: 'the-right-one' });
-  const attempt = (email: string, password = 'the-wrong-one') => app.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password } });
+  const attempt = (email: string, password = 'the-wrong-one') =>
+    app.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password } });
   for (let i = 0; i < 3; i++) t.equal((await attempt(account.user.email)).statusCode, 401);
   const limited = await attempt(account.user.email, 'the-right-one');
   t.equal(limited.statusCode, 429, 'the 4th attempt within a minute is refused, even with the right password');
@@ -95,7 +142,11 @@ t.test('login is rate limited per IP and email', async (t) => {
 
 t.test('the body size is limited', async (t) => {
   const { app } = await startStack(t, { worker: false });
-  const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: 'a@example.com', password: 'x'.repeat(1024 * 1024 + 10) } });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/auth/login',
+    payload: { email: 'a@example.com', password: 'x'.repeat(1024 * 1024 + 10) },
+  });
   t.equal(res.statusCode, 413);
   t.match(res.json(), { statusCode: 413, error: 'Payload Too Large' });
 });
@@ -110,7 +161,11 @@ t.test('forged, expired and stale tokens are 401', async (t) => {
   const hs256 = { alg: 'HS256', typ: 'JWT' };
 
   const me = (headers: Record<string, string>) => app.inject({ method: 'GET', url: '/api/auth/me', headers });
-  t.equal((await me(bearer(handmadeToken(hs256, valid, secret)))).statusCode, 200, 'a correct handmade token is accepted (the forgeries below differ in one thing)');
+  t.equal(
+    (await me(bearer(handmadeToken(hs256, valid, secret)))).statusCode,
+    200,
+    'a correct handmade token is accepted (the forgeries below differ in one thing)',
+  );
 
   const other = await signup(app);
   const cases: Record<string, string> = {
@@ -146,7 +201,11 @@ t.test('forged, expired and stale tokens are 401', async (t) => {
   const missing = await me({});
   t.equal(missing.statusCode, 401);
   t.match(missing.json().message, /Authorization/);
-  t.equal((await me({ authorization: `Basic ${Buffer.from('a:b').toString('base64')}` })).statusCode, 401, 'not a bearer token');
+  t.equal(
+    (await me({ authorization: `Basic ${Buffer.from('a:b').toString('base64')}` })).statusCode,
+    401,
+    'not a bearer token',
+  );
 
   // A user deleted after the token was issued.
   await tenantEm(stack.orm.em, admin.organization.id).nativeDelete(User, { id: rep.user.id });
@@ -154,6 +213,10 @@ t.test('forged, expired and stale tokens are 401', async (t) => {
 
   // The database, not the token, decides the role: a `user` claiming admin is still a user.
   const rep2 = await addUser(app, admin);
-  const promoted = handmadeToken(hs256, { sub: rep2.user.id, org: admin.organization.id, role: 'admin', exp: now() + 600 }, secret);
+  const promoted = handmadeToken(
+    hs256,
+    { sub: rep2.user.id, org: admin.organization.id, role: 'admin', exp: now() + 600 },
+    secret,
+  );
   t.equal((await app.inject({ method: 'GET', url: '/api/admin/users', headers: bearer(promoted) })).statusCode, 403);
 });

@@ -9,12 +9,20 @@ import { callPayload, createTenant, rowCounts } from '../support/calls.js';
 t.test('JSON bodies are not type-coerced', async (t) => {
   const stack = await startStack(t, { worker: false });
   const { admin } = await createTenant(stack);
-  const res = await stack.app.inject({ method: 'PUT', url: '/api/ai/preferences', headers: bearer(admin.token), payload: { autoSuggestActions: 'true' } });
+  const res = await stack.app.inject({
+    method: 'PUT',
+    url: '/api/ai/preferences',
+    headers: bearer(admin.token),
+    payload: { autoSuggestActions: 'true' },
+  });
   t.equal(res.statusCode, 400, 'a string is no boolean');
   t.match(res.json(), { statusCode: 400, error: 'Bad Request', details: { 'body.autoSuggestActions': String } });
 
   const tenant = await createTenant(stack);
-  const numeric = await deliverCall(stack.app, tenant.organizationId, tenant.secret, { ...callPayload(tenant.rep.user.id), transcript: 42 });
+  const numeric = await deliverCall(stack.app, tenant.organizationId, tenant.secret, {
+    ...callPayload(tenant.rep.user.id),
+    transcript: 42,
+  });
   t.equal(numeric.statusCode, 400, 'a number is no transcript');
   t.same(await rowCounts(stack), { calls: 0, leads: 0 });
 });
@@ -33,7 +41,12 @@ t.test('values the database cannot store are 400 and store nothing', async (t) =
   }
   t.same(await rowCounts(stack), { calls: 0, leads: 0 }, 'nothing stored');
 
-  const prefs = await stack.app.inject({ method: 'PUT', url: '/api/ai/preferences', headers: bearer(tenant.admin.token), payload: { customInstructions: 'be\u0000brief' } });
+  const prefs = await stack.app.inject({
+    method: 'PUT',
+    url: '/api/ai/preferences',
+    headers: bearer(tenant.admin.token),
+    payload: { customInstructions: 'be\u0000brief' },
+  });
   t.equal(prefs.statusCode, 400, 'NUL is refused on every JSON route');
   t.match(prefs.json().message, /NUL/);
 });
@@ -41,7 +54,10 @@ t.test('values the database cannot store are 400 and store nothing', async (t) =
 t.test('null lead details from a provider mean "unknown"', async (t) => {
   const stack = await startStack(t, { worker: false });
   const tenant = await createTenant(stack);
-  const body = { ...callPayload(tenant.rep.user.id), lead: { externalId: 'crm-null', name: null, phone: null, email: null } };
+  const body = {
+    ...callPayload(tenant.rep.user.id),
+    lead: { externalId: 'crm-null', name: null, phone: null, email: null },
+  };
   const res = await deliverCall(stack.app, tenant.organizationId, tenant.secret, body);
   t.equal(res.statusCode, 202, res.body);
   const lead = await tenant.em().findOneOrFail(Lead, { externalId: 'crm-null' });
@@ -58,7 +74,12 @@ t.test('a body-less POST with a JSON content type is fine', async (t) => {
   t.match(rotate.json(), { webhookSecret: /^whsec_/ });
   const optimize = await stack.app.inject({ method: 'POST', url: '/api/ai/scoring/optimize', headers });
   t.equal(optimize.statusCode, 202, optimize.body);
-  const broken = await stack.app.inject({ method: 'PUT', url: '/api/ai/preferences', headers, payload: '{"chatbotTone": ' });
+  const broken = await stack.app.inject({
+    method: 'PUT',
+    url: '/api/ai/preferences',
+    headers,
+    payload: '{"chatbotTone": ',
+  });
   t.equal(broken.statusCode, 400, 'malformed JSON is still a 400');
   t.match(broken.json(), { statusCode: 400, error: 'Bad Request' });
 });
@@ -67,12 +88,24 @@ t.test('empty query values mean "no filter"', async (t) => {
   const stack = await startStack(t, { worker: false });
   const tenant = await createTenant(stack);
   await deliverCall(stack.app, tenant.organizationId, tenant.secret, callPayload(tenant.rep.user.id));
-  const calls = await stack.app.inject({ method: 'GET', url: '/api/calls?leadId=&status=&limit=&cursor=', headers: bearer(tenant.admin.token) });
+  const calls = await stack.app.inject({
+    method: 'GET',
+    url: '/api/calls?leadId=&status=&limit=&cursor=',
+    headers: bearer(tenant.admin.token),
+  });
   t.equal(calls.statusCode, 200, calls.body);
   t.equal(calls.json().items.length, 1);
-  const leads = await stack.app.inject({ method: 'GET', url: '/api/leads?status=&limit=&cursor=', headers: bearer(tenant.admin.token) });
+  const leads = await stack.app.inject({
+    method: 'GET',
+    url: '/api/leads?status=&limit=&cursor=',
+    headers: bearer(tenant.admin.token),
+  });
   t.equal(leads.statusCode, 200, leads.body);
   t.equal(leads.json().items.length, 1);
-  const bad = await stack.app.inject({ method: 'GET', url: '/api/calls?status=nope', headers: bearer(tenant.admin.token) });
+  const bad = await stack.app.inject({
+    method: 'GET',
+    url: '/api/calls?status=nope',
+    headers: bearer(tenant.admin.token),
+  });
   t.equal(bad.statusCode, 400, 'a real value is still validated');
 });

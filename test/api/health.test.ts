@@ -8,7 +8,11 @@ t.test('health, readiness and docs', async (t) => {
   t.equal(health.statusCode, 200);
   t.same(health.json(), { status: 'ok' });
   t.ok(health.headers['x-request-id'], 'every response carries its request id');
-  const chosen = await stack.app.inject({ method: 'GET', url: '/api/healthz', headers: { 'x-request-id': 'client-chosen' } });
+  const chosen = await stack.app.inject({
+    method: 'GET',
+    url: '/api/healthz',
+    headers: { 'x-request-id': 'client-chosen' },
+  });
   t.not(chosen.headers['x-request-id'], 'client-chosen', 'a client cannot choose the request id');
   t.match(chosen.headers['x-request-id'], /^[0-9a-f-]{36}$/, 'the server generates it');
 

@@ -6,7 +6,14 @@ import { startStack, SYSTEM_COMPLETE_PROMPT, waitFor } from '../support/harness.
 import { bearer, deliverCall, signup, type Account } from '../support/api.js';
 import { callPayload, createTenant, recordingCompleteRespond, type FoldRecord } from '../support/calls.js';
 import {
-  configureRetell, configureVapi, deliverRetell, deliverVapi, newRetellApiKey, newVapiSecret, retellCall, vapiReport,
+  configureRetell,
+  configureVapi,
+  deliverRetell,
+  deliverVapi,
+  newRetellApiKey,
+  newVapiSecret,
+  retellCall,
+  vapiReport,
 } from '../support/providers.js';
 
 const PUBLIC_URL = 'https://callsense.example.com';
@@ -35,12 +42,24 @@ t.test('settings: admin only, users of this organization only, the credential ne
 
   const empty = await call(tenant.admin, 'GET', 'retell');
   t.equal(empty.statusCode, 200);
-  t.same(empty.json(), {
-    provider: 'retell', configured: false, apiKeyLast4: null, defaultUserId: null, agentUsers: {},
-    webhookUrl: `${PUBLIC_URL}/api/webhooks/retell/${tenant.organizationId}`,
-  }, 'not configured yet, with the URL to paste');
+  t.same(
+    empty.json(),
+    {
+      provider: 'retell',
+      configured: false,
+      apiKeyLast4: null,
+      defaultUserId: null,
+      agentUsers: {},
+      webhookUrl: `${PUBLIC_URL}/api/webhooks/retell/${tenant.organizationId}`,
+    },
+    'not configured yet, with the URL to paste',
+  );
   t.same((await call(tenant.admin, 'GET', 'vapi')).json(), {
-    provider: 'vapi', configured: false, secretLast4: null, defaultUserId: null, assistantUsers: {},
+    provider: 'vapi',
+    configured: false,
+    secretLast4: null,
+    defaultUserId: null,
+    assistantUsers: {},
     webhookUrl: `${PUBLIC_URL}/api/webhooks/vapi/${tenant.organizationId}`,
   });
 
@@ -48,13 +67,13 @@ t.test('settings: admin only, users of this organization only, the credential ne
   const rep = tenant.rep.user.id;
   const agentUsers = { agent_a: rep, agent_b: other.user.id };
   const foreignMap = await call(tenant.admin, 'PUT', 'retell', { apiKey, agentUsers });
-  t.equal(foreignMap.statusCode, 422, 'another organization\'s user in the map');
+  t.equal(foreignMap.statusCode, 422, "another organization's user in the map");
   const why = 'is not a user of this organization';
   t.match(foreignMap.json(), { statusCode: 422, details: { 'body.agentUsers.agent_b': why } });
   t.notOk('body.agentUsers.agent_a' in foreignMap.json().details, 'only the foreign one is named');
   const secret = newVapiSecret();
   const foreignDefault = await call(tenant.admin, 'PUT', 'vapi', { secret, defaultUserId: other.user.id });
-  t.equal(foreignDefault.statusCode, 422, 'another organization\'s user as default');
+  t.equal(foreignDefault.statusCode, 422, "another organization's user as default");
   const notUuid = await call(tenant.admin, 'PUT', 'vapi', { secret, assistantUsers: { a: 'not-a-user' } });
   t.equal(notUuid.statusCode, 422);
   t.equal((await call(tenant.admin, 'GET', 'retell')).json().configured, false, 'nothing saved');
@@ -67,14 +86,19 @@ t.test('settings: admin only, users of this organization only, the credential ne
   const saved = await call(tenant.admin, 'PUT', 'retell', settings);
   t.equal(saved.statusCode, 200, saved.body);
   t.same(saved.json(), {
-    provider: 'retell', configured: true, apiKeyLast4: apiKey.slice(-4), defaultUserId: tenant.admin.user.id,
-    agentUsers: { agent_a: rep }, webhookUrl: `${PUBLIC_URL}/api/webhooks/retell/${tenant.organizationId}`,
+    provider: 'retell',
+    configured: true,
+    apiKeyLast4: apiKey.slice(-4),
+    defaultUserId: tenant.admin.user.id,
+    agentUsers: { agent_a: rep },
+    webhookUrl: `${PUBLIC_URL}/api/webhooks/retell/${tenant.organizationId}`,
   });
   const shown = await call(tenant.admin, 'GET', 'retell');
   t.same(shown.json(), saved.json(), 'GET answers what PUT did');
   for (const res of [saved, shown]) t.notOk(res.body.includes(apiKey.slice(0, -4)), 'the key is never in an answer');
 
-  const [row] = await stack.orm.em.getConnection()
+  const [row] = await stack.orm.em
+    .getConnection()
     .execute<{ credential_sealed: string }[]>('select credential_sealed from integrations');
   t.notOk(row!.credential_sealed.includes(apiKey.slice(4, -4)), 'the key is sealed at rest');
   t.match(row!.credential_sealed, /^v1\./);
@@ -118,7 +142,9 @@ t.test('calls of both platforms appear in GET /calls with their source and fold 
   type Item = { callId: string; source: string; leadId: string };
   const bySource = Object.fromEntries(list.json().items.map((item: Item) => [item.callId, item]));
   t.match(bySource, {
-    'own-1': { source: 'callsense' }, 'retell-1': { source: 'retell' }, 'vapi-1': { source: 'vapi' },
+    'own-1': { source: 'callsense' },
+    'retell-1': { source: 'retell' },
+    'vapi-1': { source: 'vapi' },
   });
   const leadIds = new Set(Object.values(bySource).map((item) => (item as { leadId: string }).leadId));
   t.equal(leadIds.size, 1, 'one lead: the same phone number');
@@ -127,11 +153,14 @@ t.test('calls of both platforms appear in GET /calls with their source and fold 
   const one = await stack.app.inject({ method: 'GET', url, headers: bearer(tenant.rep.token) });
   t.equal(one.json().source, 'vapi', 'GET /calls/:id says where the call came from');
 
-  const lead = await waitFor(async () => {
-    const found = await tenant.em().findOne(Lead, { id: leadId! });
-    const record = found?.completeAnalysis as FoldRecord | null | undefined;
-    return record && record.callIds.length === 3 ? found : null;
-  }, { timeoutMs: 60_000, what: 'all three calls folded into the lead' });
+  const lead = await waitFor(
+    async () => {
+      const found = await tenant.em().findOne(Lead, { id: leadId! });
+      const record = found?.completeAnalysis as FoldRecord | null | undefined;
+      return record && record.callIds.length === 3 ? found : null;
+    },
+    { timeoutMs: 60_000, what: 'all three calls folded into the lead' },
+  );
   t.same([...(lead.completeAnalysis as unknown as FoldRecord).callIds].sort(), ['own-1', 'retell-1', 'vapi-1']);
   t.equal(lead.callCount, 3);
   t.equal(lead.phone, phone);

@@ -22,11 +22,19 @@ function assertClean(t: Test, what: string, body: string) {
 }
 
 async function tryPrompt(t: Test, stack: Stack, token: string, promptId: string, what: string) {
-  const validate = await stack.app.inject({ method: 'POST', url: '/api/openai-prompts/validate', headers: bearer(token), payload: { promptId } });
+  const validate = await stack.app.inject({
+    method: 'POST',
+    url: '/api/openai-prompts/validate',
+    headers: bearer(token),
+    payload: { promptId },
+  });
   t.equal(validate.json().valid, false, `${what}: validate says invalid`);
   assertClean(t, `validate, ${what}`, validate.body);
   const preview = await stack.app.inject({
-    method: 'POST', url: '/api/openai-prompts/preview', headers: bearer(token), payload: { promptId, transcript: 'hello' },
+    method: 'POST',
+    url: '/api/openai-prompts/preview',
+    headers: bearer(token),
+    payload: { promptId, transcript: 'hello' },
   });
   t.ok(preview.statusCode >= 400, `${what}: preview fails (${preview.statusCode})`);
   assertClean(t, `preview, ${what}`, preview.body);
@@ -37,19 +45,29 @@ t.test('OpenAI 401 and 429 texts with organization ids and key fragments stay ou
   const admin = await signup(stack.app);
   const unauthorized = {
     status: 401,
-    body: { error: {
-      message: 'Incorrect API key provided: sk-proj-AbCd**********************wxYZ. You can find your API key at '
-        + 'https://platform.openai.com/account/api-keys. (organization org-Q7xLm2Pz9KwT)',
-      type: 'invalid_request_error', code: 'invalid_api_key', param: null,
-    } },
+    body: {
+      error: {
+        message:
+          'Incorrect API key provided: sk-proj-AbCd**********************wxYZ. You can find your API key at ' +
+          'https://platform.openai.com/account/api-keys. (organization org-Q7xLm2Pz9KwT)',
+        type: 'invalid_request_error',
+        code: 'invalid_api_key',
+        param: null,
+      },
+    },
   };
   const limited = {
     status: 429,
-    body: { error: {
-      message: 'Rate limit reached for gpt-4o in organization org-Q7xLm2Pz9KwT on tokens per min (TPM): Limit 30000, '
-        + 'Used 29000, Requested 2000. Visit https://platform.openai.com/account/rate-limits to learn more.',
-      type: 'tokens', code: 'rate_limit_exceeded', param: null,
-    } },
+    body: {
+      error: {
+        message:
+          'Rate limit reached for gpt-4o in organization org-Q7xLm2Pz9KwT on tokens per min (TPM): Limit 30000, ' +
+          'Used 29000, Requested 2000. Visit https://platform.openai.com/account/rate-limits to learn more.',
+        type: 'tokens',
+        code: 'rate_limit_exceeded',
+        param: null,
+      },
+    },
   };
   stack.fake.enqueue('pmpt_leaky_401', unauthorized, unauthorized);
   stack.fake.enqueue('pmpt_leaky_429', limited, limited);
@@ -58,7 +76,10 @@ t.test('OpenAI 401 and 429 texts with organization ids and key fragments stay ou
 });
 
 t.test('OpenAI unreachable (connection refused) stays out of answers', async (t) => {
-  const stack = await startStack(t, { worker: false, env: { OPENAI_BASE_URL: `http://127.0.0.1:${await freePort()}/v1` } });
+  const stack = await startStack(t, {
+    worker: false,
+    env: { OPENAI_BASE_URL: `http://127.0.0.1:${await freePort()}/v1` },
+  });
   const admin = await signup(stack.app);
   await tryPrompt(t, stack, admin.token, 'pmpt_unreachable', 'ECONNREFUSED');
 });
@@ -68,15 +89,25 @@ t.test('PostgreSQL down: 503 without hosts, ports or SQL', async (t) => {
   const admin = await signup(stack.app);
   const dead = await createOrm(`postgres://postgres:postgres@127.0.0.1:${await freePort()}/gone`);
   t.teardown(() => dead.close());
-  const app = await buildApp({ config: stack.config, orm: dead, temporal: stack.temporal, openai: createOpenAIGateway(stack.config.openai) },
-    { logger: false });
+  const app = await buildApp(
+    { config: stack.config, orm: dead, temporal: stack.temporal, openai: createOpenAIGateway(stack.config.openai) },
+    { logger: false },
+  );
   t.teardown(() => app.close());
-  for (const [method, url] of [['GET', '/api/auth/me'], ['GET', '/api/calls'], ['GET', '/api/readyz']] as const) {
+  for (const [method, url] of [
+    ['GET', '/api/auth/me'],
+    ['GET', '/api/calls'],
+    ['GET', '/api/readyz'],
+  ] as const) {
     const res = await app.inject({ method, url, headers: bearer(admin.token) });
     t.equal(res.statusCode, 503, `${url}: ${res.body}`);
     assertClean(t, url, res.body);
   }
-  const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: 'a@example.com', password: 'whatever-123' } });
+  const login = await app.inject({
+    method: 'POST',
+    url: '/api/auth/login',
+    payload: { email: 'a@example.com', password: 'whatever-123' },
+  });
   t.equal(login.statusCode, 503);
   assertClean(t, 'login', login.body);
 });

@@ -12,10 +12,16 @@ t.test('an old scrypt hash logs in and is stored as Argon2id afterwards', async 
   const account = await signup(stack.app);
   const legacy = await hashPasswordScrypt('an-old-password');
   await stack.orm.em.fork().nativeUpdate(User, { id: account.user.id }, { passwordHash: legacy }, { filters: false });
-  const login = (password: string) => stack.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: account.user.email, password } });
+  const login = (password: string) =>
+    stack.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: account.user.email, password } });
 
   t.equal((await login('a-wrong-password')).statusCode, 401);
-  const stored = async () => (await stack.orm.em.fork().findOneOrFail(User, { id: account.user.id }, { filters: false, populate: ['passwordHash'] })).passwordHash;
+  const stored = async () =>
+    (
+      await stack.orm.em
+        .fork()
+        .findOneOrFail(User, { id: account.user.id }, { filters: false, populate: ['passwordHash'] })
+    ).passwordHash;
   t.equal(await stored(), legacy, 'a failed login changes nothing');
   t.equal((await login('an-old-password')).statusCode, 200);
   const upgraded = await stored();
@@ -28,8 +34,15 @@ t.test('an old scrypt hash logs in and is stored as Argon2id afterwards', async 
 t.test('GET /calls?limit=100 over 100 calls of ~1 MB does not load their transcripts', async (t) => {
   const stack = await startStack(t, { worker: false });
   const admin = await signup(stack.app);
-  const secret = (await stack.app.inject({ method: 'GET', url: '/api/admin/webhook-secret', headers: bearer(admin.token) })).json().webhookSecret;
-  const res = await deliverCall(stack.app, admin.organization.id, secret, callPayload(admin.user.id, { callId: 'seed' }));
+  const secret = (
+    await stack.app.inject({ method: 'GET', url: '/api/admin/webhook-secret', headers: bearer(admin.token) })
+  ).json().webhookSecret;
+  const res = await deliverCall(
+    stack.app,
+    admin.organization.id,
+    secret,
+    callPayload(admin.user.id, { callId: 'seed' }),
+  );
   t.equal(res.statusCode, 202, res.body);
   // 99 more rows with ~1 MB transcripts, written by SQL (faster than 100 webhooks, same rows).
   await stack.orm.em.getConnection().execute(
@@ -38,7 +51,9 @@ t.test('GET /calls?limit=100 over 100 calls of ~1 MB does not load their transcr
      from calls, generate_series(1, 99) n where id = ?`,
     [res.json().id],
   );
-  await stack.orm.em.getConnection().execute(`update calls set transcript = repeat('agent: hello there. ', 52429) where id = ?`, [res.json().id]);
+  await stack.orm.em
+    .getConnection()
+    .execute(`update calls set transcript = repeat('agent: hello there. ', 52429) where id = ?`, [res.json().id]);
   const list = () => stack.app.inject({ method: 'GET', url: '/api/calls?limit=100', headers: bearer(admin.token) });
   await list(); // warm-up: compiled code and caches are not what this measures
 
@@ -52,21 +67,38 @@ t.test('GET /calls?limit=100 over 100 calls of ~1 MB does not load their transcr
   const grownMb = (after - before) / 1024 / 1024;
   t.ok(grownMb < 20, `heap grew by ${grownMb.toFixed(1)} MB (< 20 MB; the transcripts alone are 100 MB)`);
 
-  const one = await stack.app.inject({ method: 'GET', url: `/api/calls/${res.json().id}`, headers: bearer(admin.token) });
+  const one = await stack.app.inject({
+    method: 'GET',
+    url: `/api/calls/${res.json().id}`,
+    headers: bearer(admin.token),
+  });
   t.equal(one.statusCode, 200);
   t.equal(one.json().transcript.length, 20 * 52429, 'GET /calls/:id includes it');
   const row = await stack.orm.em.fork().findOneOrFail(Call, { id: res.json().id }, { filters: false });
-  t.equal(Object.hasOwn(row, 'transcript') && typeof row.transcript === 'string', false, 'the entity leaves it unloaded');
+  t.equal(
+    Object.hasOwn(row, 'transcript') && typeof row.transcript === 'string',
+    false,
+    'the entity leaves it unloaded',
+  );
 });
 
 t.test('a turn-list transcript is bounded by its total size', async (t) => {
   const stack = await startStack(t, { worker: false });
   const admin = await signup(stack.app);
-  const secret = (await stack.app.inject({ method: 'GET', url: '/api/admin/webhook-secret', headers: bearer(admin.token) })).json().webhookSecret;
-  const turns = (count: number, size: number) => Array.from({ length: count }, () => ({ role: 'agent', content: 'x'.repeat(size) }));
-  const big = await deliverCall(stack.app, admin.organization.id, secret, { ...callPayload(admin.user.id), transcript: turns(10, 90_000) });
+  const secret = (
+    await stack.app.inject({ method: 'GET', url: '/api/admin/webhook-secret', headers: bearer(admin.token) })
+  ).json().webhookSecret;
+  const turns = (count: number, size: number) =>
+    Array.from({ length: count }, () => ({ role: 'agent', content: 'x'.repeat(size) }));
+  const big = await deliverCall(stack.app, admin.organization.id, secret, {
+    ...callPayload(admin.user.id),
+    transcript: turns(10, 90_000),
+  });
   t.equal(big.statusCode, 400, 'ten 90k turns are 900k characters');
   t.match(big.json(), { statusCode: 400, details: { 'body.transcript': /500000/ } });
-  const fits = await deliverCall(stack.app, admin.organization.id, secret, { ...callPayload(admin.user.id), transcript: turns(4, 90_000) });
+  const fits = await deliverCall(stack.app, admin.organization.id, secret, {
+    ...callPayload(admin.user.id),
+    transcript: turns(4, 90_000),
+  });
   t.equal(fits.statusCode, 202, fits.body);
 });

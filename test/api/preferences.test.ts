@@ -1,4 +1,4 @@
-// CONTRACT §3 "AI personalization": GET|PUT /ai/preferences.
+// GET|PUT /ai/preferences.
 import t from 'tap';
 import { UserAIPreferences } from '../../src/domain/preferences/user-ai-preferences.entity.js';
 import { tenantEm } from '../../src/domain/tenancy/tenant-em.js';
@@ -18,8 +18,10 @@ t.test('preferences: defaults, partial updates, validation', async (t) => {
   const stack = await startStack(t, { worker: false });
   const admin = await signup(stack.app);
   const rep = await addUser(stack.app, admin);
-  const get = (token = rep.token) => stack.app.inject({ method: 'GET', url: '/api/ai/preferences', headers: bearer(token) });
-  const put = (payload: object, token = rep.token) => stack.app.inject({ method: 'PUT', url: '/api/ai/preferences', headers: bearer(token), payload });
+  const get = (token = rep.token) =>
+    stack.app.inject({ method: 'GET', url: '/api/ai/preferences', headers: bearer(token) });
+  const put = (payload: object, token = rep.token) =>
+    stack.app.inject({ method: 'PUT', url: '/api/ai/preferences', headers: bearer(token), payload });
   const rows = () => tenantEm(stack.orm.em, admin.organization.id).find(UserAIPreferences, {});
 
   const initial = await get();
@@ -31,19 +33,40 @@ t.test('preferences: defaults, partial updates, validation', async (t) => {
   t.equal(first.statusCode, 200, first.body);
   t.same(first.json(), { ...DEFAULTS, chatbotTone: 'friendly', preferredContactTime: 'mornings' });
 
-  const second = await put({ aiInsightsFrequency: 'weekly', autoSuggestActions: false, customInstructions: 'Be brief.' });
+  const second = await put({
+    aiInsightsFrequency: 'weekly',
+    autoSuggestActions: false,
+    customInstructions: 'Be brief.',
+  });
   t.equal(second.statusCode, 200);
-  const expected = { ...DEFAULTS, chatbotTone: 'friendly', preferredContactTime: 'mornings', aiInsightsFrequency: 'weekly', autoSuggestActions: false, customInstructions: 'Be brief.' };
+  const expected = {
+    ...DEFAULTS,
+    chatbotTone: 'friendly',
+    preferredContactTime: 'mornings',
+    aiInsightsFrequency: 'weekly',
+    autoSuggestActions: false,
+    customInstructions: 'Be brief.',
+  };
   t.same(second.json(), expected, 'a partial update keeps the fields it does not name');
   t.same((await get()).json(), expected);
 
   const stored = await rows();
   t.equal(stored.length, 1, 'one row per user');
-  t.match(stored[0], { user: rep.user.id, organization: admin.organization.id, chatbotTone: 'friendly', aiInsightsFrequency: 'weekly', customInstructions: 'Be brief.' });
+  t.match(stored[0], {
+    user: rep.user.id,
+    organization: admin.organization.id,
+    chatbotTone: 'friendly',
+    aiInsightsFrequency: 'weekly',
+    customInstructions: 'Be brief.',
+  });
 
   const cleared = await put({ preferredContactTime: null, customInstructions: null });
   t.equal(cleared.statusCode, 200);
-  t.same(cleared.json(), { ...expected, preferredContactTime: null, customInstructions: null }, 'null clears (and is not turned into "")');
+  t.same(
+    cleared.json(),
+    { ...expected, preferredContactTime: null, customInstructions: null },
+    'null clears (and is not turned into "")',
+  );
 
   t.same((await get(admin.token)).json(), DEFAULTS, 'another user still has the defaults');
 
@@ -69,10 +92,13 @@ t.test('preferences: defaults, partial updates, validation', async (t) => {
 t.test('two first saves at once both succeed', async (t) => {
   const stack = await startStack(t, { worker: false });
   const admin = await signup(stack.app);
-  const put = (payload: object) => stack.app.inject({ method: 'PUT', url: '/api/ai/preferences', headers: bearer(admin.token), payload });
+  const put = (payload: object) =>
+    stack.app.inject({ method: 'PUT', url: '/api/ai/preferences', headers: bearer(admin.token), payload });
   const [a, b] = await Promise.all([put({ chatbotTone: 'warm' }), put({ enableProactive: false })]);
   t.equal(a.statusCode, 200, a.body);
   t.equal(b.statusCode, 200, b.body);
-  const final = (await stack.app.inject({ method: 'GET', url: '/api/ai/preferences', headers: bearer(admin.token) })).json();
+  const final = (
+    await stack.app.inject({ method: 'GET', url: '/api/ai/preferences', headers: bearer(admin.token) })
+  ).json();
   t.same(final, { ...DEFAULTS, chatbotTone: 'warm', enableProactive: false }, 'both partial updates landed on one row');
 });

@@ -12,7 +12,14 @@ function stubGateway(answer: (run: PromptRun) => Error | { model: string }) {
       calls.push(run.promptId);
       const result = answer(run);
       if (result instanceof Error) throw result;
-      return { outputText: '', model: result.model, promptVersion: '1', temperature: 0.5, usage: null, responseId: 'resp_1' };
+      return {
+        outputText: '',
+        model: result.model,
+        promptVersion: '1',
+        temperature: 0.5,
+        usage: null,
+        responseId: 'resp_1',
+      };
     },
   };
   return { gateway, calls };
@@ -20,7 +27,9 @@ function stubGateway(answer: (run: PromptRun) => Error | { model: string }) {
 
 t.test('definite answers expire after their TTL', async (t) => {
   let now = 0;
-  const { gateway, calls } = stubGateway((run) => (run.promptId === 'pmpt_gone' ? new PromptNotFoundError("Prompt with id 'pmpt_gone' not found.") : { model: 'm' }));
+  const { gateway, calls } = stubGateway((run) =>
+    run.promptId === 'pmpt_gone' ? new PromptNotFoundError("Prompt with id 'pmpt_gone' not found.") : { model: 'm' },
+  );
   const validator = new PromptValidator(gateway, { validTtlMs: 300_000, notFoundTtlMs: 60_000, now: () => now });
 
   t.same(await validator.validate('pmpt_ok'), { valid: true, details: { model: 'm', temperature: 0.5 } });
@@ -32,7 +41,11 @@ t.test('definite answers expire after their TTL', async (t) => {
   now = 60_000;
   await validator.validate('pmpt_gone');
   await validator.validate('pmpt_ok');
-  t.same(calls, ['pmpt_ok', 'pmpt_gone', 'pmpt_gone'], 'not-found expires first, so a newly published prompt is seen soon');
+  t.same(
+    calls,
+    ['pmpt_ok', 'pmpt_gone', 'pmpt_gone'],
+    'not-found expires first, so a newly published prompt is seen soon',
+  );
   now = 300_000;
   await validator.validate('pmpt_ok');
   t.equal(calls.filter((id) => id === 'pmpt_ok').length, 2, 'a valid answer expires after its TTL');
@@ -40,10 +53,15 @@ t.test('definite answers expire after their TTL', async (t) => {
 
 t.test('failures to reach OpenAI are never cached; the cache is bounded', async (t) => {
   let down = true;
-  const { gateway, calls } = stubGateway(() => (down ? new OpenAIUnavailableError('Could not reach OpenAI: Connection error.') : { model: 'm' }));
+  const { gateway, calls } = stubGateway(() =>
+    down ? new OpenAIUnavailableError('Could not reach OpenAI: Connection error.') : { model: 'm' },
+  );
   const validator = new PromptValidator(gateway, { maxEntries: 2 });
 
-  t.same(await validator.validate('pmpt_a'), { valid: false, error: 'Could not verify with OpenAI: OpenAI could not be reached or failed to answer; try again shortly' });
+  t.same(await validator.validate('pmpt_a'), {
+    valid: false,
+    error: 'Could not verify with OpenAI: OpenAI could not be reached or failed to answer; try again shortly',
+  });
   down = false;
   t.equal((await validator.validate('pmpt_a')).valid, true);
   t.equal(calls.length, 2, 'the second check asked again');

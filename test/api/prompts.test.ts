@@ -1,4 +1,4 @@
-// CONTRACT §3 "Prompt configuration" through HTTP, against PostgreSQL and the local OpenAI server.
+// Prompt configuration through HTTP, against PostgreSQL and the local OpenAI server.
 import t, { type Test } from 'tap';
 import { randomUUID } from 'node:crypto';
 import type { App } from '../../src/api/app.js';
@@ -6,7 +6,11 @@ import { User } from '../../src/domain/accounts/user.entity.js';
 import { Call } from '../../src/domain/calls/call.entity.js';
 import { PromptChange } from '../../src/domain/prompts/prompt-change.entity.js';
 import {
-  promptCandidates, systemDefaults, userPromptFor, type PromptKind, type SystemPromptDefaults,
+  promptCandidates,
+  systemDefaults,
+  userPromptFor,
+  type PromptKind,
+  type SystemPromptDefaults,
 } from '../../src/domain/prompts/prompt-resolver.js';
 import { tenantEm } from '../../src/domain/tenancy/tenant-em.js';
 import { SYSTEM_COMPLETE_PROMPT, SYSTEM_INDIVIDUAL_PROMPT, startStack, type Stack } from '../support/harness.js';
@@ -24,9 +28,14 @@ const DEFAULTS = { individual: SYSTEM_INDIVIDUAL_PROMPT, complete: SYSTEM_COMPLE
 /** Calls /api/openai-prompts/* as one account. */
 const client = (app: App, account: Account) => as(app, account, '/api/openai-prompts');
 
-const dbUser = (stack: Stack, account: Account, userId = account.user.id) => tenantEm(stack.orm.em, account.organization.id).findOneOrFail(User, { id: userId });
+const dbUser = (stack: Stack, account: Account, userId = account.user.id) =>
+  tenantEm(stack.orm.em, account.organization.id).findOneOrFail(User, { id: userId });
 const dbChanges = (stack: Stack, account: Account, userId = account.user.id) =>
-  tenantEm(stack.orm.em, account.organization.id).find(PromptChange, { targetUser: userId }, { orderBy: { changedAt: 'asc', field: 'asc' } });
+  tenantEm(stack.orm.em, account.organization.id).find(
+    PromptChange,
+    { targetUser: userId },
+    { orderBy: { changedAt: 'asc', field: 'asc' } },
+  );
 
 async function setup(t: Test) {
   const stack = await startStack(t, { worker: false });
@@ -37,14 +46,20 @@ async function setup(t: Test) {
   return { stack, admin, rep };
 }
 
-t.test('prompt candidates: the user\'s prompt, else the system default, else none', async (t) => {
+t.test("prompt candidates: the user's prompt, else the system default, else none", async (t) => {
   const defaults = { individual: 'pmpt_sys_i', complete: null };
-  t.same(firstPrompt({ openaiIndividualPromptId: 'pmpt_mine' }, 'individual', defaults),
-    { promptId: 'pmpt_mine', source: 'user' });
-  t.same(firstPrompt({ openaiIndividualPromptId: null }, 'individual', defaults),
-    { promptId: 'pmpt_sys_i', source: 'system' });
-  t.same(firstPrompt({ openaiCompletePromptId: 'pmpt_c' }, 'complete', defaults),
-    { promptId: 'pmpt_c', source: 'user' });
+  t.same(firstPrompt({ openaiIndividualPromptId: 'pmpt_mine' }, 'individual', defaults), {
+    promptId: 'pmpt_mine',
+    source: 'user',
+  });
+  t.same(firstPrompt({ openaiIndividualPromptId: null }, 'individual', defaults), {
+    promptId: 'pmpt_sys_i',
+    source: 'system',
+  });
+  t.same(firstPrompt({ openaiCompletePromptId: 'pmpt_c' }, 'complete', defaults), {
+    promptId: 'pmpt_c',
+    source: 'user',
+  });
   t.equal(firstPrompt({ openaiCompletePromptId: null }, 'complete', defaults), undefined);
   t.equal(firstPrompt({}, 'complete', defaults), undefined);
 });
@@ -62,7 +77,11 @@ t.test('my prompts: read, save, history, and the resolver sees the saved ids', a
   t.same(saved.json(), { [IND]: 'pmpt_alpha', [COMP]: null, system_defaults: DEFAULTS });
   t.equal((await dbUser(stack, rep)).openaiIndividualPromptId, 'pmpt_alpha', 'stored');
   const check = stack.fake.requests.find((r) => r.promptId === 'pmpt_alpha');
-  t.match(check?.body, { input: 'ping', max_output_tokens: 16, store: false }, 'the live check is a tiny, unstored run');
+  t.match(
+    check?.body,
+    { input: 'ping', max_output_tokens: 16, store: false },
+    'the live check is a tiny, unstored run',
+  );
 
   t.same((await me.get('/my-prompts')).json(), saved.json());
 
@@ -81,18 +100,24 @@ t.test('my prompts: read, save, history, and the resolver sees the saved ids', a
   t.equal(cleared.statusCode, 200);
   t.equal(cleared.json()[IND], null, 'null means the system default');
   t.equal(stack.fake.count(), before, 'null needs no OpenAI call');
-  t.same(firstPrompt(await dbUser(stack, rep), 'individual', defaults),
-    { promptId: SYSTEM_INDIVIDUAL_PROMPT, source: 'system' });
+  t.same(firstPrompt(await dbUser(stack, rep), 'individual', defaults), {
+    promptId: SYSTEM_INDIVIDUAL_PROMPT,
+    source: 'system',
+  });
 
   const history = await me.get('/my-prompts/history');
   t.equal(history.statusCode, 200);
   const rows = await dbChanges(stack, rep);
   const changedBy = { id: rep.user.id, email: rep.user.email };
-  t.same(history.json().map(({ changedAt: _, ...rest }: { changedAt: string }) => rest), [
-    { id: rows[2]!.id, field: IND, oldValue: 'pmpt_alpha', newValue: null, changedBy },
-    { id: rows[1]!.id, field: COMP, oldValue: null, newValue: 'pmpt_beta', changedBy },
-    { id: rows[0]!.id, field: IND, oldValue: null, newValue: 'pmpt_alpha', changedBy },
-  ], 'newest first, each with its actor');
+  t.same(
+    history.json().map(({ changedAt: _, ...rest }: { changedAt: string }) => rest),
+    [
+      { id: rows[2]!.id, field: IND, oldValue: 'pmpt_alpha', newValue: null, changedBy },
+      { id: rows[1]!.id, field: COMP, oldValue: null, newValue: 'pmpt_beta', changedBy },
+      { id: rows[0]!.id, field: IND, oldValue: null, newValue: 'pmpt_alpha', changedBy },
+    ],
+    'newest first, each with its actor',
+  );
   t.equal(history.json()[0].changedAt, rows[2]!.changedAt.toISOString());
 });
 
@@ -103,7 +128,9 @@ t.test('a PUT with an invalid id saves nothing and explains every failing field'
   const oneBad = await me.put('/my-prompts', { [IND]: 'pmpt_alpha', [COMP]: 'pmpt_missing' });
   t.equal(oneBad.statusCode, 400);
   t.same(oneBad.json(), {
-    statusCode: 400, error: 'Bad Request', message: 'Some prompt ids cannot be used; nothing was saved',
+    statusCode: 400,
+    error: 'Bad Request',
+    message: 'Some prompt ids cannot be used; nothing was saved',
     details: { [COMP]: "Prompt with id 'pmpt_missing' not found." },
   });
 
@@ -143,7 +170,11 @@ t.test('validate: format first, live check, cache for definite answers only', as
   };
 
   for (const malformed of ['', 'pmpt_', 'prompt_abc', 'pmpt_has space', `pmpt_${'a'.repeat(251)}`]) {
-    t.match(await validate(malformed), { valid: false, error: /Not an OpenAI prompt id/ }, `malformed: ${malformed.slice(0, 20)}`);
+    t.match(
+      await validate(malformed),
+      { valid: false, error: /Not an OpenAI prompt id/ },
+      `malformed: ${malformed.slice(0, 20)}`,
+    );
   }
   t.equal(stack.fake.count(), 0, 'no OpenAI call for a malformed id');
 
@@ -161,12 +192,26 @@ t.test('validate: format first, live check, cache for definite answers only', as
   stack.fake.definePrompt('pmpt_flaky', { model: 'gpt-flaky' });
   stack.fake.enqueue('pmpt_flaky', { status: 503 });
   t.match(await validate('pmpt_flaky'), { valid: false, error: /^Could not verify with OpenAI/ });
-  t.same(await validate('pmpt_flaky'), { valid: true, details: { model: 'gpt-flaky', temperature: 1 } }, 'the 5xx was not cached');
+  t.same(
+    await validate('pmpt_flaky'),
+    { valid: true, details: { model: 'gpt-flaky', temperature: 1 } },
+    'the 5xx was not cached',
+  );
   await validate('pmpt_flaky');
   t.equal(stack.fake.count('pmpt_flaky'), 2, 'the definite answer after it is');
 
   stack.fake.definePrompt('pmpt_keyed');
-  stack.fake.enqueue('pmpt_keyed', { status: 401, body: { error: { message: 'Incorrect API key provided: sk-test-key.', type: 'invalid_request_error', param: null, code: 'invalid_api_key' } } });
+  stack.fake.enqueue('pmpt_keyed', {
+    status: 401,
+    body: {
+      error: {
+        message: 'Incorrect API key provided: sk-test-key.',
+        type: 'invalid_request_error',
+        param: null,
+        code: 'invalid_api_key',
+      },
+    },
+  });
   const unauthorized = await validate('pmpt_keyed');
   t.match(unauthorized, { valid: false, error: /^Could not verify with OpenAI/ });
   t.notMatch(unauthorized.error, /sk-test/, 'the key is not echoed');
@@ -193,7 +238,12 @@ t.test('revert restores the old value and is recorded', async (t) => {
   t.equal((await dbUser(stack, rep)).openaiIndividualPromptId, 'pmpt_alpha');
   const history = (await me.get('/my-prompts/history')).json();
   t.equal(history.length, 3);
-  t.match(history[0], { field: IND, oldValue: 'pmpt_beta', newValue: 'pmpt_alpha', changedBy: { id: rep.user.id, email: rep.user.email } });
+  t.match(history[0], {
+    field: IND,
+    oldValue: 'pmpt_beta',
+    newValue: 'pmpt_alpha',
+    changedBy: { id: rep.user.id, email: rep.user.email },
+  });
 
   const before = stack.fake.count();
   const toDefault = await me.post('/my-prompts/revert', { historyId: first!.id });
@@ -207,7 +257,15 @@ t.test('revert restores the old value and is recorded', async (t) => {
 
   // An old value that no longer works is refused, and nothing changes.
   const em = tenantEm(stack.orm.em, rep.organization.id);
-  const retired = em.create(PromptChange, { organization: rep.organization.id, targetUser: rep.user.id, actor: rep.user.id, field: COMP, oldValue: 'pmpt_retired', newValue: null, changedAt: new Date(Date.now() - 60_000) });
+  const retired = em.create(PromptChange, {
+    organization: rep.organization.id,
+    targetUser: rep.user.id,
+    actor: rep.user.id,
+    field: COMP,
+    oldValue: 'pmpt_retired',
+    newValue: null,
+    changedAt: new Date(Date.now() - 60_000),
+  });
   await em.flush();
   const refused = await me.post('/my-prompts/revert', { historyId: retired.id });
   t.equal(refused.statusCode, 400);
@@ -219,7 +277,7 @@ t.test('revert restores the old value and is recorded', async (t) => {
   await client(stack.app, colleague).put('/my-prompts', { [COMP]: 'pmpt_beta' });
   const [theirs] = await dbChanges(stack, colleague);
   const notMine = await me.post('/my-prompts/revert', { historyId: theirs!.id });
-  t.equal(notMine.statusCode, 404, 'another user\'s history entry is not found');
+  t.equal(notMine.statusCode, 404, "another user's history entry is not found");
   t.equal((await dbUser(stack, colleague)).openaiCompletePromptId, 'pmpt_beta');
 
   for (const historyId of [randomUUID(), 'not-a-uuid']) {
@@ -233,12 +291,25 @@ t.test('revert restores the old value and is recorded', async (t) => {
 t.test('preview runs the extraction once and saves nothing', async (t) => {
   const { stack, rep } = await setup(t);
   const me = client(stack.app, rep);
-  stack.fake.definePrompt('pmpt_extract', { model: 'gpt-extract', respond: (input) => JSON.stringify({ echo: input, nested: { score: 7 } }) });
+  stack.fake.definePrompt('pmpt_extract', {
+    model: 'gpt-extract',
+    respond: (input) => JSON.stringify({ echo: input, nested: { score: 7 } }),
+  });
 
-  const res = await me.post('/preview', { promptId: 'pmpt_extract', transcript: [{ role: 'agent', content: 'Hi' }, { role: 'lead', content: 'Yes please' }] });
+  const res = await me.post('/preview', {
+    promptId: 'pmpt_extract',
+    transcript: [
+      { role: 'agent', content: 'Hi' },
+      { role: 'lead', content: 'Yes please' },
+    ],
+  });
   t.equal(res.statusCode, 200, res.body);
   const body = res.json();
-  t.same(body.output, { echo: 'agent: Hi\nlead: Yes please', nested: { score: 7 } }, 'the parsed JSON object, from the flattened transcript');
+  t.same(
+    body.output,
+    { echo: 'agent: Hi\nlead: Yes please', nested: { score: 7 } },
+    'the parsed JSON object, from the flattened transcript',
+  );
   t.equal(body.model, 'gpt-extract');
   t.equal(body.promptId, 'pmpt_extract');
   t.match(body.usage, { inputTokens: Number, outputTokens: Number, totalTokens: Number });
@@ -278,7 +349,7 @@ t.test('preview runs the extraction once and saves nothing', async (t) => {
   t.equal((await me.post('/preview', { promptId: 'pmpt_extract', transcript: 'x', save: true })).statusCode, 400);
 });
 
-t.test('admin: another user\'s prompts, history and bulk updates', async (t) => {
+t.test("admin: another user's prompts, history and bulk updates", async (t) => {
   const { stack, admin, rep } = await setup(t);
   const rep2 = await addUser(stack.app, admin);
   const boss = client(stack.app, admin);
@@ -292,12 +363,16 @@ t.test('admin: another user\'s prompts, history and bulk updates', async (t) => 
   t.equal(put.statusCode, 200, put.body);
   t.same(put.json(), { [IND]: null, [COMP]: 'pmpt_beta', system_defaults: DEFAULTS });
   t.equal((await dbUser(stack, rep)).openaiCompletePromptId, 'pmpt_beta');
-  t.equal((await dbUser(stack, admin)).openaiCompletePromptId, null, 'the admin\'s own settings are untouched');
+  t.equal((await dbUser(stack, admin)).openaiCompletePromptId, null, "the admin's own settings are untouched");
 
   const history = await boss.get(`/admin/users/${rep.user.id}/prompts/history`);
   t.equal(history.statusCode, 200);
   t.match(history.json(), [{ field: COMP, oldValue: null, newValue: 'pmpt_beta', changedBy }]);
-  t.same((await client(stack.app, rep).get('/my-prompts/history')).json(), history.json(), 'the user sees the admin as the actor');
+  t.same(
+    (await client(stack.app, rep).get('/my-prompts/history')).json(),
+    history.json(),
+    'the user sees the admin as the actor',
+  );
 
   const invalid = await boss.put(`/admin/users/${rep.user.id}/prompts`, { [IND]: 'pmpt_missing', [COMP]: null });
   t.equal(invalid.statusCode, 400);
@@ -313,19 +388,26 @@ t.test('admin: another user\'s prompts, history and bulk updates', async (t) => 
 
   stack.fake.definePrompt('pmpt_team', { model: 'gpt-team' });
   const unknownId = randomUUID();
-  const bulk = await boss.put('/admin/prompts', { userIds: [rep.user.id, rep2.user.id, unknownId, 'nope'], [IND]: 'pmpt_team' });
+  const bulk = await boss.put('/admin/prompts', {
+    userIds: [rep.user.id, rep2.user.id, unknownId, 'nope'],
+    [IND]: 'pmpt_team',
+  });
   t.equal(bulk.statusCode, 200, bulk.body);
-  t.same(bulk.json(), { results: [
-    { userId: rep.user.id, ok: true },
-    { userId: rep2.user.id, ok: true },
-    { userId: unknownId, ok: false, error: 'User not found' },
-    { userId: 'nope', ok: false, error: 'User not found' },
-  ] });
+  t.same(bulk.json(), {
+    results: [
+      { userId: rep.user.id, ok: true },
+      { userId: rep2.user.id, ok: true },
+      { userId: unknownId, ok: false, error: 'User not found' },
+      { userId: 'nope', ok: false, error: 'User not found' },
+    ],
+  });
   t.equal(stack.fake.count('pmpt_team'), 1, 'validated once for all users');
   t.equal((await dbUser(stack, rep)).openaiIndividualPromptId, 'pmpt_team');
   t.equal((await dbUser(stack, rep2)).openaiIndividualPromptId, 'pmpt_team');
   t.equal((await dbUser(stack, rep)).openaiCompletePromptId, 'pmpt_beta', 'a field not in the bulk body is kept');
-  t.match((await client(stack.app, rep2).get('/my-prompts/history')).json(), [{ field: IND, oldValue: null, newValue: 'pmpt_team', changedBy }]);
+  t.match((await client(stack.app, rep2).get('/my-prompts/history')).json(), [
+    { field: IND, oldValue: null, newValue: 'pmpt_team', changedBy },
+  ]);
   t.equal((await dbChanges(stack, rep2)).length, 1);
 
   const bulkInvalid = await boss.put('/admin/prompts', { userIds: [rep.user.id], [IND]: null, [COMP]: 'pmpt_missing' });
@@ -366,7 +448,12 @@ t.test('prompt routes need a token (401); admin ones the admin role (403)', asyn
   t.same(await dbChanges(stack, admin), []);
 
   const docs = (await stack.app.inject({ method: 'GET', url: '/api/docs/json' })).json();
-  for (const path of ['/api/openai-prompts/my-prompts', '/api/openai-prompts/admin/prompts', '/api/openai-prompts/admin/users/{userId}/prompts/history', '/api/ai/preferences']) {
+  for (const path of [
+    '/api/openai-prompts/my-prompts',
+    '/api/openai-prompts/admin/prompts',
+    '/api/openai-prompts/admin/users/{userId}/prompts/history',
+    '/api/ai/preferences',
+  ]) {
     t.ok(docs.paths[path], `${path} is in the OpenAPI document`);
   }
 });
@@ -375,12 +462,20 @@ t.test('OpenAI unreachable and no system defaults', async (t) => {
   const closedPort = await freePort();
   const stack = await startStack(t, {
     worker: false,
-    env: { OPENAI_BASE_URL: `http://127.0.0.1:${closedPort}/v1`, OPENAI_INDIVIDUAL_PROMPT_ID: undefined, OPENAI_COMPLETE_PROMPT_ID: undefined },
+    env: {
+      OPENAI_BASE_URL: `http://127.0.0.1:${closedPort}/v1`,
+      OPENAI_INDIVIDUAL_PROMPT_ID: undefined,
+      OPENAI_COMPLETE_PROMPT_ID: undefined,
+    },
   });
   const rep = await signup(stack.app);
   const me = client(stack.app, rep);
 
-  t.same((await me.get('/my-prompts')).json(), { [IND]: null, [COMP]: null, system_defaults: { individual: null, complete: null } });
+  t.same((await me.get('/my-prompts')).json(), {
+    [IND]: null,
+    [COMP]: null,
+    system_defaults: { individual: null, complete: null },
+  });
   const user = await dbUser(stack, rep);
   const none = firstPrompt(user, 'individual', systemDefaults(stack.config.openai));
   t.equal(none, undefined, 'neither a user prompt nor a default');

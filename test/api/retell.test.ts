@@ -10,10 +10,16 @@ import { startStack } from '../support/harness.js';
 import { signup } from '../support/api.js';
 import { createTenant, rowCounts, setUserPrompts, waitForCall } from '../support/calls.js';
 import {
-  RETELL_FIXTURE_AGENT, configureRetell, deliverRetell, newRetellApiKey, postRetell, retellCall, retellSignature,
+  RETELL_FIXTURE_AGENT,
+  configureRetell,
+  deliverRetell,
+  newRetellApiKey,
+  postRetell,
+  retellCall,
+  retellSignature,
 } from '../support/providers.js';
 
-t.test('a signed call_analyzed is analysed with the mapped user\'s prompt; call_ended is a duplicate', async (t) => {
+t.test("a signed call_analyzed is analysed with the mapped user's prompt; call_ended is a duplicate", async (t) => {
   const stack = await startStack(t);
   const tenant = await createTenant(stack);
   stack.fake.definePrompt('pmpt_rep_individual', { model: 'gpt-rep' });
@@ -31,7 +37,7 @@ t.test('a signed call_analyzed is analysed with the mapped user\'s prompt; call_
   const call = await waitForCall(tenant, first.json().id, ['analyzed']);
   t.equal(call.user, tenant.rep.user.id, 'agentUsers[agent_id] chose the user');
   t.equal(call.source, 'retell');
-  t.equal(call.promptId, 'pmpt_rep_individual', 'the mapped user\'s own prompt');
+  t.equal(call.promptId, 'pmpt_rep_individual', "the mapped user's own prompt");
   t.equal(call.promptSource, 'user');
   t.equal(call.model, 'gpt-rep');
   const turns = /^agent: Hi, this is Sam from CallSense\. .*\ncustomer: Hi Sam, we saw your demo form\./;
@@ -39,14 +45,22 @@ t.test('a signed call_analyzed is analysed with the mapped user\'s prompt; call_
   t.equal(call.transcript.split('\n').length, 6, 'one line per turn');
   t.equal(call.durationSeconds, 194.5, 'from start_timestamp and end_timestamp');
   t.equal(call.startedAt?.toISOString(), new Date(1764084000000).toISOString());
-  t.match(call.metadata, {
-    provider: 'retell', agentId: RETELL_FIXTURE_AGENT, direction: 'inbound',
-    providerAnalysis: {
-      user_sentiment: 'Positive', call_successful: true, custom_analysis_data: { demo_booked: true },
+  t.match(
+    call.metadata,
+    {
+      provider: 'retell',
+      agentId: RETELL_FIXTURE_AGENT,
+      direction: 'inbound',
+      providerAnalysis: {
+        user_sentiment: 'Positive',
+        call_successful: true,
+        custom_analysis_data: { demo_booked: true },
+      },
     },
-  }, 'Retell\'s own analysis is kept');
+    "Retell's own analysis is kept",
+  );
   const lead = await tenant.em().findOneOrFail(Lead, { id: call.lead });
-  t.equal(lead.externalId, '+14155550123', 'an inbound call\'s lead is the caller');
+  t.equal(lead.externalId, '+14155550123', "an inbound call's lead is the caller");
   t.equal(lead.phone, '+14155550123');
 
   const ended = retellCall({ event: 'call_ended', callId: 'retell-analyzed-1' });
@@ -58,7 +72,7 @@ t.test('a signed call_analyzed is analysed with the mapped user\'s prompt; call_
   t.equal(stack.fake.count('pmpt_rep_individual'), 1, 'analysed once');
 });
 
-t.test('call_ended first, call_analyzed later (as event_type): one call that keeps Retell\'s analysis', async (t) => {
+t.test("call_ended first, call_analyzed later (as event_type): one call that keeps Retell's analysis", async (t) => {
   const stack = await startStack(t, { worker: false });
   const tenant = await createTenant(stack);
   const apiKey = newRetellApiKey();
@@ -94,8 +108,9 @@ t.test('bad signatures are 401 and store nothing; other events are 204; unmappab
   const agentUsers = { [RETELL_FIXTURE_AGENT]: tenant.rep.user.id };
   await configureRetell(stack.app, tenant.admin, { apiKey, agentUsers });
 
-  const sign = async (raw: string, key = apiKey, at?: number) =>
-    ({ 'x-retell-signature': await retellSignature(key, raw, at) });
+  const sign = async (raw: string, key = apiKey, at?: number) => ({
+    'x-retell-signature': await retellSignature(key, raw, at),
+  });
   const post = (raw: string, headers: Record<string, string>, org = orgId) => postRetell(stack.app, org, raw, headers);
   const old = Date.now() - 6 * 60 * 1000; // six minutes
   const otherKey = newRetellApiKey();
@@ -103,7 +118,9 @@ t.test('bad signatures are 401 and store nothing; other events are 204; unmappab
   type Case = { name: string; callId: string; status: number; send: (raw: string) => ReturnType<typeof post> };
   const rejected: Case[] = [
     {
-      name: 'tampered body', callId: 'r-tampered', status: 401,
+      name: 'tampered body',
+      callId: 'r-tampered',
+      status: 401,
       send: async (r) => post(r.replace('interested', 'not keen'), await sign(r)),
     },
     { name: 'wrong key', callId: 'r-wrong-key', status: 401, send: async (r) => post(r, await sign(r, otherKey)) },
@@ -111,15 +128,21 @@ t.test('bad signatures are 401 and store nothing; other events are 204; unmappab
     { name: 'missing header', callId: 'r-missing', status: 401, send: async (r) => post(r, {}) },
     { name: 'malformed header', callId: 'r-malformed', status: 401, send: async (r) => post(r, malformed) },
     {
-      name: 're-serialised body', callId: 'r-reserialised', status: 401,
+      name: 're-serialised body',
+      callId: 'r-reserialised',
+      status: 401,
       send: async (r) => post(JSON.stringify(JSON.parse(r), null, 2), await sign(r)),
     },
     {
-      name: 'unknown organization', callId: 'r-unknown-org', status: 404,
+      name: 'unknown organization',
+      callId: 'r-unknown-org',
+      status: 404,
       send: async (r) => post(r, await sign(r), randomUUID()),
     },
     {
-      name: 'organization without Retell', callId: 'r-unconfigured', status: 404,
+      name: 'organization without Retell',
+      callId: 'r-unconfigured',
+      status: 404,
       send: async (r) => post(r, await sign(r), unconfigured.organization.id),
     },
   ];

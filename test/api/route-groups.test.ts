@@ -35,7 +35,10 @@ t.test('the OpenAPI security of every route matches its group, and each route en
       if (ADMIN.test(path)) {
         admins += 1;
         const asUser = await stack.app.inject({
-          method: method.toUpperCase() as 'GET', url, headers: bearer(user.token), payload: {},
+          method: method.toUpperCase() as 'GET',
+          url,
+          headers: bearer(user.token),
+          payload: {},
         });
         t.equal(asUser.statusCode, 403, `${method} ${path} as a user`);
       }

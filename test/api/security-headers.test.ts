@@ -27,10 +27,12 @@ t.test('security headers and a content-security-policy that Swagger UI works und
 
 t.test('CORS only for the listed origins', async (t) => {
   const stack = await startStack(t, { worker: false, env: { CORS_ORIGINS: `${ALLOWED},https://other.example.com` } });
-  const preflight = (origin: string) => stack.app.inject({
-    method: 'OPTIONS', url: '/api/auth/me',
-    headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' },
-  });
+  const preflight = (origin: string) =>
+    stack.app.inject({
+      method: 'OPTIONS',
+      url: '/api/auth/me',
+      headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' },
+    });
   const allowed = await preflight(ALLOWED);
   t.equal(allowed.headers['access-control-allow-origin'], ALLOWED);
   t.match(String(allowed.headers['access-control-allow-headers']), /authorization/);
@@ -46,14 +48,24 @@ t.test('CORS only for the listed origins', async (t) => {
 
 t.test('an overloaded process answers 503 with Retry-After in the error shape', async (t) => {
   const stack = await startStack(t, { worker: false });
-  const app = await buildApp({
-    config: stack.config, orm: stack.orm, temporal: stack.temporal, openai: createOpenAIGateway(stack.config.openai),
-    pressure: { healthCheck: async () => false, healthCheckInterval: 50 },
-  }, { logger: false });
+  const app = await buildApp(
+    {
+      config: stack.config,
+      orm: stack.orm,
+      temporal: stack.temporal,
+      openai: createOpenAIGateway(stack.config.openai),
+      pressure: { healthCheck: async () => false, healthCheckInterval: 50 },
+    },
+    { logger: false },
+  );
   t.teardown(() => app.close());
   await app.ready();
   const res = await app.inject({ method: 'GET', url: '/api/auth/me' });
   t.equal(res.statusCode, 503);
   t.ok(Number(res.headers['retry-after']) > 0, 'Retry-After is set');
-  t.same(res.json(), { statusCode: 503, error: 'Service Unavailable', message: 'The server is overloaded right now; try again shortly' });
+  t.same(res.json(), {
+    statusCode: 503,
+    error: 'Service Unavailable',
+    message: 'The server is overloaded right now; try again shortly',
+  });
 });

@@ -1,4 +1,4 @@
-// Tenant isolation (CONTRACT §2): the ORM fails closed without a tenant, and an admin of organization A
+// Tenant isolation: the ORM fails closed without a tenant, and an admin of organization A
 // using any id of organization B gets 404 (or ok: false in bulk) with nothing changed in B.
 import t from 'tap';
 import { Organization } from '../../src/domain/accounts/organization.entity.js';
@@ -22,12 +22,24 @@ t.test('a query without tenant context throws', async (t) => {
   await t.rejects(bare().find(Organization, {}), NO_TENANT, 'find(Organization)');
   await t.rejects(bare().find(PromptChange, {}), NO_TENANT, 'find(PromptChange)');
   await t.rejects(bare().find(UserAIPreferences, {}), NO_TENANT, 'find(UserAIPreferences)');
-  await t.rejects(bare().nativeUpdate(User, { id: a.user.id }, { firstName: 'Mallory' }), NO_TENANT, 'nativeUpdate(User)');
+  await t.rejects(
+    bare().nativeUpdate(User, { id: a.user.id }, { firstName: 'Mallory' }),
+    NO_TENANT,
+    'nativeUpdate(User)',
+  );
   await t.rejects(bare().nativeDelete(User, { id: a.user.id }), NO_TENANT, 'nativeDelete(User)');
-  t.equal((await tenantEm(stack.orm.em, a.organization.id).findOneOrFail(User, { id: a.user.id })).firstName, null, 'the refused update wrote nothing');
+  t.equal(
+    (await tenantEm(stack.orm.em, a.organization.id).findOneOrFail(User, { id: a.user.id })).firstName,
+    null,
+    'the refused update wrote nothing',
+  );
 
   const scoped = await tenantEm(stack.orm.em, a.organization.id).find(User, {});
-  t.same(scoped.map((u) => u.id), [a.user.id], 'with a tenant, only that organization\'s rows');
+  t.same(
+    scoped.map((u) => u.id),
+    [a.user.id],
+    "with a tenant, only that organization's rows",
+  );
   t.equal(await tenantEm(stack.orm.em, a.organization.id).count(Organization, {}), 1);
 });
 
@@ -42,7 +54,12 @@ t.test('an admin of organization A cannot reach organization B', async (t) => {
   const emA = () => tenantEm(stack.orm.em, adminA.organization.id);
 
   // Organization B has settings and history of its own.
-  const setB = await stack.app.inject({ method: 'PUT', url: '/api/openai-prompts/my-prompts', headers: bearer(repB.token), payload: { openai_individual_prompt_id: 'pmpt_b' } });
+  const setB = await stack.app.inject({
+    method: 'PUT',
+    url: '/api/openai-prompts/my-prompts',
+    headers: bearer(repB.token),
+    payload: { openai_individual_prompt_id: 'pmpt_b' },
+  });
   t.equal(setB.statusCode, 200);
   const [historyB] = await emB().find(PromptChange, { targetUser: repB.user.id });
   const snapshot = async () => ({
@@ -52,10 +69,18 @@ t.test('an admin of organization A cannot reach organization B', async (t) => {
   const before = await snapshot();
 
   const asA = (method: 'GET' | 'PUT' | 'POST', url: string, payload?: object) =>
-    stack.app.inject({ method, url: `/api/openai-prompts${url}`, headers: bearer(adminA.token), ...(payload ? { payload } : {}) });
+    stack.app.inject({
+      method,
+      url: `/api/openai-prompts${url}`,
+      headers: bearer(adminA.token),
+      ...(payload ? { payload } : {}),
+    });
   const notFound = [
     await asA('GET', `/admin/users/${repB.user.id}/prompts`),
-    await asA('PUT', `/admin/users/${repB.user.id}/prompts`, { openai_individual_prompt_id: 'pmpt_a', openai_complete_prompt_id: null }),
+    await asA('PUT', `/admin/users/${repB.user.id}/prompts`, {
+      openai_individual_prompt_id: 'pmpt_a',
+      openai_complete_prompt_id: null,
+    }),
     await asA('PUT', `/admin/users/${adminB.user.id}/prompts`, { openai_complete_prompt_id: 'pmpt_a' }),
     await asA('GET', `/admin/users/${repB.user.id}/prompts/history`),
     await asA('POST', '/my-prompts/revert', { historyId: historyB!.id }),
@@ -66,17 +91,35 @@ t.test('an admin of organization A cannot reach organization B', async (t) => {
   }
   t.notMatch(notFound[0]!.body, /pmpt_b/, 'nothing of B leaks in the answer');
 
-  const bulk = await asA('PUT', '/admin/prompts', { userIds: [repB.user.id, adminA.user.id], openai_individual_prompt_id: 'pmpt_a' });
+  const bulk = await asA('PUT', '/admin/prompts', {
+    userIds: [repB.user.id, adminA.user.id],
+    openai_individual_prompt_id: 'pmpt_a',
+  });
   t.equal(bulk.statusCode, 200);
-  t.same(bulk.json().results, [{ userId: repB.user.id, ok: false, error: 'User not found' }, { userId: adminA.user.id, ok: true }]);
+  t.same(bulk.json().results, [
+    { userId: repB.user.id, ok: false, error: 'User not found' },
+    { userId: adminA.user.id, ok: true },
+  ]);
 
   const after = await snapshot();
-  t.equal(after.user.openaiIndividualPromptId, 'pmpt_b', 'B\'s user kept its prompt');
+  t.equal(after.user.openaiIndividualPromptId, 'pmpt_b', "B's user kept its prompt");
   t.equal(after.user.openaiCompletePromptId, null);
-  t.equal((await emB().findOneOrFail(User, { id: adminB.user.id })).openaiCompletePromptId, null, 'B\'s admin untouched');
+  t.equal(
+    (await emB().findOneOrFail(User, { id: adminB.user.id })).openaiCompletePromptId,
+    null,
+    "B's admin untouched",
+  );
   t.equal(after.changes, before.changes, 'no history row in B');
-  t.same((await emA().find(PromptChange, {})).map((c) => c.targetUser.id), [adminA.user.id], 'the only change in A is the admin\'s own bulk row');
+  t.same(
+    (await emA().find(PromptChange, {})).map((c) => c.targetUser.id),
+    [adminA.user.id],
+    "the only change in A is the admin's own bulk row",
+  );
 
   const users = await stack.app.inject({ method: 'GET', url: '/api/admin/users', headers: bearer(adminA.token) });
-  t.same(users.json().map((u: { id: string }) => u.id), [adminA.user.id], 'B\'s users are not listed');
+  t.same(
+    users.json().map((u: { id: string }) => u.id),
+    [adminA.user.id],
+    "B's users are not listed",
+  );
 });

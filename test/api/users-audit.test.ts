@@ -8,96 +8,168 @@ import { startStack, waitFor } from '../support/harness.js';
 import { addUser, bearer, deliverCall, signup, webhookSecretOf, type Account } from '../support/api.js';
 import { callPayload } from '../support/calls.js';
 
-t.test('users are changed and removed; every change is audited, inside the organization, outliving its actor', async (t) => {
-  const stack = await startStack(t, { worker: false });
-  const { app } = stack;
-  stack.fake.definePrompt('pmpt_mine', { model: 'gpt-x' });
-  const admin = await signup(app);
-  const other = await signup(app);
-  const call = (account: Account, method: 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'PUT', url: string, payload?: object) =>
-    app.inject({ method, url: `/api${url}`, headers: bearer(account.token), ...(payload ? { payload } : {}) });
+t.test(
+  'users are changed and removed; every change is audited, inside the organization, outliving its actor',
+  async (t) => {
+    const stack = await startStack(t, { worker: false });
+    const { app } = stack;
+    stack.fake.definePrompt('pmpt_mine', { model: 'gpt-x' });
+    const admin = await signup(app);
+    const other = await signup(app);
+    const call = (
+      account: Account,
+      method: 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'PUT',
+      url: string,
+      payload?: object,
+    ) => app.inject({ method, url: `/api${url}`, headers: bearer(account.token), ...(payload ? { payload } : {}) });
 
-  const deputy = await addUser(app, admin, { role: 'admin' });
-  const rep = await addUser(app, admin);
+    const deputy = await addUser(app, admin, { role: 'admin' });
+    const rep = await addUser(app, admin);
 
-  const changed = await call(admin, 'PATCH', `/admin/users/${rep.user.id}`, { firstName: 'Ada', lastName: 'Lovelace' });
-  t.equal(changed.statusCode, 200, changed.body);
-  t.match(changed.json(), { id: rep.user.id, firstName: 'Ada', lastName: 'Lovelace', role: 'user' });
-  t.equal((await call(admin, 'PATCH', `/admin/users/${rep.user.id}`, { role: 'owner' })).statusCode, 400);
-  t.equal((await call(admin, 'PATCH', `/admin/users/${other.user.id}`, { firstName: 'X' })).statusCode, 404, "another organization's user");
-  t.equal((await call(admin, 'DELETE', `/admin/users/${other.user.id}`)).statusCode, 404);
-  t.equal((await call(admin, 'DELETE', '/admin/users/not-a-uuid')).statusCode, 404);
-  t.equal((await call(rep, 'PATCH', `/admin/users/${rep.user.id}`, { role: 'admin' })).statusCode, 403, 'a user cannot promote themselves');
+    const changed = await call(admin, 'PATCH', `/admin/users/${rep.user.id}`, {
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+    });
+    t.equal(changed.statusCode, 200, changed.body);
+    t.match(changed.json(), { id: rep.user.id, firstName: 'Ada', lastName: 'Lovelace', role: 'user' });
+    t.equal((await call(admin, 'PATCH', `/admin/users/${rep.user.id}`, { role: 'owner' })).statusCode, 400);
+    t.equal(
+      (await call(admin, 'PATCH', `/admin/users/${other.user.id}`, { firstName: 'X' })).statusCode,
+      404,
+      "another organization's user",
+    );
+    t.equal((await call(admin, 'DELETE', `/admin/users/${other.user.id}`)).statusCode, 404);
+    t.equal((await call(admin, 'DELETE', '/admin/users/not-a-uuid')).statusCode, 404);
+    t.equal(
+      (await call(rep, 'PATCH', `/admin/users/${rep.user.id}`, { role: 'admin' })).statusCode,
+      403,
+      'a user cannot promote themselves',
+    );
 
-  // The deputy (an admin) changes prompts and rotates the secret, then is removed: their entries stay.
-  t.equal((await call(deputy, 'PUT', `/openai-prompts/admin/users/${rep.user.id}/prompts`, { openai_individual_prompt_id: 'pmpt_mine' })).statusCode, 200);
-  const rotated = await call(deputy, 'POST', '/admin/webhook-secret/rotate');
-  t.equal(rotated.statusCode, 200);
-  t.equal((await call(deputy, 'POST', '/admin/scoring/run')).statusCode, 202);
+    // The deputy (an admin) changes prompts and rotates the secret, then is removed: their entries stay.
+    t.equal(
+      (
+        await call(deputy, 'PUT', `/openai-prompts/admin/users/${rep.user.id}/prompts`, {
+          openai_individual_prompt_id: 'pmpt_mine',
+        })
+      ).statusCode,
+      200,
+    );
+    const rotated = await call(deputy, 'POST', '/admin/webhook-secret/rotate');
+    t.equal(rotated.statusCode, 200);
+    t.equal((await call(deputy, 'POST', '/admin/scoring/run')).statusCode, 202);
 
-  // The rep's call and lead stay when the rep is removed; the lead becomes unassigned.
-  const secret = await webhookSecretOf(app, admin);
-  const delivered = await deliverCall(app, admin.organization.id, secret, callPayload(rep.user.id));
-  t.equal(delivered.statusCode, 202, delivered.body);
-  t.equal((await call(admin, 'DELETE', `/admin/users/${rep.user.id}`)).statusCode, 204);
-  const em = stack.orm.em.fork();
-  const storedCall = await em.findOneOrFail(Call, { id: delivered.json().id }, { filters: false });
-  t.equal(storedCall.user ?? null, null, 'the call stays, without its user');
-  const lead = await em.findOneOrFail(Lead, { id: storedCall.lead }, { filters: false });
-  t.equal(lead.assignedTo ?? null, null, 'the lead stays, unassigned');
-  const asAdmin = await call(admin, 'GET', `/calls/${storedCall.id}`);
-  t.equal(asAdmin.statusCode, 200);
-  t.equal(asAdmin.json().userId, null);
-  t.equal((await call(admin, 'GET', '/admin/users')).json().length, 2);
+    // The rep's call and lead stay when the rep is removed; the lead becomes unassigned.
+    const secret = await webhookSecretOf(app, admin);
+    const delivered = await deliverCall(app, admin.organization.id, secret, callPayload(rep.user.id));
+    t.equal(delivered.statusCode, 202, delivered.body);
+    t.equal((await call(admin, 'DELETE', `/admin/users/${rep.user.id}`)).statusCode, 204);
+    const em = stack.orm.em.fork();
+    const storedCall = await em.findOneOrFail(Call, { id: delivered.json().id }, { filters: false });
+    t.equal(storedCall.user ?? null, null, 'the call stays, without its user');
+    const lead = await em.findOneOrFail(Lead, { id: storedCall.lead }, { filters: false });
+    t.equal(lead.assignedTo ?? null, null, 'the lead stays, unassigned');
+    const asAdmin = await call(admin, 'GET', `/calls/${storedCall.id}`);
+    t.equal(asAdmin.statusCode, 200);
+    t.equal(asAdmin.json().userId, null);
+    t.equal((await call(admin, 'GET', '/admin/users')).json().length, 2);
 
-  // The last admin cannot go; with the deputy gone, the admin is the last one.
-  t.equal((await call(admin, 'DELETE', `/admin/users/${deputy.user.id}`)).statusCode, 204);
-  const last = await call(admin, 'DELETE', `/admin/users/${admin.user.id}`);
-  t.equal(last.statusCode, 409);
-  t.match(last.json(), { statusCode: 409, error: 'Conflict', message: /admin/ });
-  t.equal((await call(admin, 'PATCH', `/admin/users/${admin.user.id}`, { role: 'user' })).statusCode, 409, 'nor be demoted');
+    // The last admin cannot go; with the deputy gone, the admin is the last one.
+    t.equal((await call(admin, 'DELETE', `/admin/users/${deputy.user.id}`)).statusCode, 204);
+    const last = await call(admin, 'DELETE', `/admin/users/${admin.user.id}`);
+    t.equal(last.statusCode, 409);
+    t.match(last.json(), { statusCode: 409, error: 'Conflict', message: /admin/ });
+    t.equal(
+      (await call(admin, 'PATCH', `/admin/users/${admin.user.id}`, { role: 'user' })).statusCode,
+      409,
+      'nor be demoted',
+    );
 
-  const audit = await call(admin, 'GET', '/admin/audit?limit=100');
-  t.equal(audit.statusCode, 200, audit.body);
-  const items = audit.json().items as { id: string; actor: { id: string; email: string } | null; action: string; target: { type: string; id: string } | null; details: Record<string, unknown>; at: string }[];
-  t.equal(audit.json().nextCursor, null);
-  const actions = items.map((i) => i.action);
-  t.same(actions.slice(0, 5), ['user.deleted', 'user.deleted', 'scoring.run', 'webhook_secret.rotated', 'prompt.changed'], 'newest first');
-  // The signup's two entries share a millisecond: their order between them is the id's.
-  t.same([...actions].reverse().slice(0, 2).sort(), ['organization.created', 'user.created']);
-  t.same([...actions].reverse().slice(2, 5), ['user.created', 'user.created', 'user.changed']);
-  const byDeputy = items.filter((i) => i.actor?.id === deputy.user.id);
-  t.same(byDeputy.map((i) => i.action), ['scoring.run', 'webhook_secret.rotated', 'prompt.changed'], 'the deleted deputy\'s entries survive');
-  t.ok(byDeputy.every((i) => i.actor?.email === deputy.user.email), 'naming them by the copied email');
-  t.match(items.find((i) => i.action === 'prompt.changed'), {
-    target: { type: 'user', id: rep.user.id }, details: { field: 'openai_individual_prompt_id', oldValue: null, newValue: 'pmpt_mine' },
-  });
-  t.match(items.find((i) => i.action === 'user.changed'), { details: { changes: { firstName: { from: null, to: 'Ada' } } } });
-  t.match(items.find((i) => i.action === 'webhook_secret.rotated'), { details: { previousSecretValidUntil: rotated.json().previousSecretValidUntil } });
-  t.match(items[0], { actor: { id: admin.user.id, email: admin.user.email }, target: { type: 'user', id: deputy.user.id }, details: { email: deputy.user.email } });
-  t.ok(items.every((i) => !Number.isNaN(Date.parse(i.at))));
+    const audit = await call(admin, 'GET', '/admin/audit?limit=100');
+    t.equal(audit.statusCode, 200, audit.body);
+    const items = audit.json().items as {
+      id: string;
+      actor: { id: string; email: string } | null;
+      action: string;
+      target: { type: string; id: string } | null;
+      details: Record<string, unknown>;
+      at: string;
+    }[];
+    t.equal(audit.json().nextCursor, null);
+    const actions = items.map((i) => i.action);
+    t.same(
+      actions.slice(0, 5),
+      ['user.deleted', 'user.deleted', 'scoring.run', 'webhook_secret.rotated', 'prompt.changed'],
+      'newest first',
+    );
+    // The signup's two entries share a millisecond: their order between them is the id's.
+    t.same([...actions].reverse().slice(0, 2).sort(), ['organization.created', 'user.created']);
+    t.same([...actions].reverse().slice(2, 5), ['user.created', 'user.created', 'user.changed']);
+    const byDeputy = items.filter((i) => i.actor?.id === deputy.user.id);
+    t.same(
+      byDeputy.map((i) => i.action),
+      ['scoring.run', 'webhook_secret.rotated', 'prompt.changed'],
+      "the deleted deputy's entries survive",
+    );
+    t.ok(
+      byDeputy.every((i) => i.actor?.email === deputy.user.email),
+      'naming them by the copied email',
+    );
+    t.match(
+      items.find((i) => i.action === 'prompt.changed'),
+      {
+        target: { type: 'user', id: rep.user.id },
+        details: { field: 'openai_individual_prompt_id', oldValue: null, newValue: 'pmpt_mine' },
+      },
+    );
+    t.match(
+      items.find((i) => i.action === 'user.changed'),
+      { details: { changes: { firstName: { from: null, to: 'Ada' } } } },
+    );
+    t.match(
+      items.find((i) => i.action === 'webhook_secret.rotated'),
+      { details: { previousSecretValidUntil: rotated.json().previousSecretValidUntil } },
+    );
+    t.match(items[0], {
+      actor: { id: admin.user.id, email: admin.user.email },
+      target: { type: 'user', id: deputy.user.id },
+      details: { email: deputy.user.email },
+    });
+    t.ok(items.every((i) => !Number.isNaN(Date.parse(i.at))));
 
-  // Pages, and no other organization's entries.
-  const pages: string[] = [];
-  let cursor: string | null = null;
-  do {
-    const res = await call(admin, 'GET', `/admin/audit?limit=3${cursor ? `&cursor=${cursor}` : ''}`);
-    t.equal(res.statusCode, 200);
-    pages.push(...res.json().items.map((i: { id: string }) => i.id));
-    cursor = res.json().nextCursor;
-  } while (cursor);
-  t.same(pages, items.map((i) => i.id), 'the pages add up to the whole trail');
-  const otherTrail = (await call(other, 'GET', '/admin/audit')).json().items as { action: string; target: { id: string } }[];
-  t.same(otherTrail.map((i) => i.action).sort(), ['organization.created', 'user.created'], 'the other organization sees only its own');
-  t.equal((await call(admin, 'GET', '/admin/audit?cursor=nope')).statusCode, 400);
-  const repLogin = await app.inject({ method: 'GET', url: '/api/admin/audit', headers: bearer(rep.token) });
-  t.equal(repLogin.statusCode, 401, 'the removed user\'s token no longer works');
+    // Pages, and no other organization's entries.
+    const pages: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const res = await call(admin, 'GET', `/admin/audit?limit=3${cursor ? `&cursor=${cursor}` : ''}`);
+      t.equal(res.statusCode, 200);
+      pages.push(...res.json().items.map((i: { id: string }) => i.id));
+      cursor = res.json().nextCursor;
+    } while (cursor);
+    t.same(
+      pages,
+      items.map((i) => i.id),
+      'the pages add up to the whole trail',
+    );
+    const otherTrail = (await call(other, 'GET', '/admin/audit')).json().items as {
+      action: string;
+      target: { id: string };
+    }[];
+    t.same(
+      otherTrail.map((i) => i.action).sort(),
+      ['organization.created', 'user.created'],
+      'the other organization sees only its own',
+    );
+    t.equal((await call(admin, 'GET', '/admin/audit?cursor=nope')).statusCode, 400);
+    const repLogin = await app.inject({ method: 'GET', url: '/api/admin/audit', headers: bearer(rep.token) });
+    t.equal(repLogin.statusCode, 401, "the removed user's token no longer works");
 
-  // The prompt history outlives its actor too.
-  const history = await em.find(PromptChange, {}, { filters: false });
-  t.equal(history.length, 0, "the rep's own history went with the rep");
-  t.equal(await em.count(AuditEvent, { actorId: deputy.user.id }, { filters: false }), 3);
-});
+    // The prompt history outlives its actor too.
+    const history = await em.find(PromptChange, {}, { filters: false });
+    t.equal(history.length, 0, "the rep's own history went with the rep");
+    t.equal(await em.count(AuditEvent, { actorId: deputy.user.id }, { filters: false }), 3);
+  },
+);
 
 t.test('prompt history names an actor who has been removed', async (t) => {
   const stack = await startStack(t, { worker: false });
@@ -105,12 +177,31 @@ t.test('prompt history names an actor who has been removed', async (t) => {
   stack.fake.definePrompt('pmpt_mine', { model: 'gpt-x' });
   const admin = await signup(app);
   const deputy = await addUser(app, admin, { role: 'admin' });
-  const put = await app.inject({ method: 'PUT', url: `/api/openai-prompts/admin/users/${admin.user.id}/prompts`, headers: bearer(deputy.token), payload: { openai_complete_prompt_id: 'pmpt_mine' } });
+  const put = await app.inject({
+    method: 'PUT',
+    url: `/api/openai-prompts/admin/users/${admin.user.id}/prompts`,
+    headers: bearer(deputy.token),
+    payload: { openai_complete_prompt_id: 'pmpt_mine' },
+  });
   t.equal(put.statusCode, 200, put.body);
-  t.equal((await app.inject({ method: 'DELETE', url: `/api/admin/users/${deputy.user.id}`, headers: bearer(admin.token) })).statusCode, 204);
-  const history = await app.inject({ method: 'GET', url: '/api/openai-prompts/my-prompts/history', headers: bearer(admin.token) });
+  t.equal(
+    (await app.inject({ method: 'DELETE', url: `/api/admin/users/${deputy.user.id}`, headers: bearer(admin.token) }))
+      .statusCode,
+    204,
+  );
+  const history = await app.inject({
+    method: 'GET',
+    url: '/api/openai-prompts/my-prompts/history',
+    headers: bearer(admin.token),
+  });
   t.equal(history.statusCode, 200, history.body);
-  t.match(history.json(), [{ field: 'openai_complete_prompt_id', newValue: 'pmpt_mine', changedBy: { id: deputy.user.id, email: deputy.user.email } }]);
+  t.match(history.json(), [
+    {
+      field: 'openai_complete_prompt_id',
+      newValue: 'pmpt_mine',
+      changedBy: { id: deputy.user.id, email: deputy.user.email },
+    },
+  ]);
 });
 
 t.test('rotation: the previous secret works inside the grace window, not after', async (t) => {
@@ -119,7 +210,11 @@ t.test('rotation: the previous secret works inside the grace window, not after',
   const admin = await signup(app);
   const old = await webhookSecretOf(app, admin);
   const rotatedAt = Date.now();
-  const rotated = await app.inject({ method: 'POST', url: '/api/admin/webhook-secret/rotate', headers: bearer(admin.token) });
+  const rotated = await app.inject({
+    method: 'POST',
+    url: '/api/admin/webhook-secret/rotate',
+    headers: bearer(admin.token),
+  });
   t.equal(rotated.statusCode, 200);
   const { webhookSecret, previousSecretValidUntil } = rotated.json();
   t.not(webhookSecret, old);
@@ -130,12 +225,18 @@ t.test('rotation: the previous secret works inside the grace window, not after',
   const deliver = (secret: string) => deliverCall(app, admin.organization.id, secret, callPayload(admin.user.id));
   t.equal((await deliver(old)).statusCode, 202, 'the old secret inside the window');
   t.equal((await deliver(webhookSecret)).statusCode, 202, 'the new secret');
-  await waitFor(async () => (await deliver(old)).statusCode === 401, { timeoutMs: 10_000, intervalMs: 200, what: 'the old secret to expire' });
+  await waitFor(async () => (await deliver(old)).statusCode === 401, {
+    timeoutMs: 10_000,
+    intervalMs: 200,
+    what: 'the old secret to expire',
+  });
   t.ok(Date.now() >= until, 'refused only after the window');
   t.equal((await deliver(webhookSecret)).statusCode, 202, 'the new secret still works');
 
   // A second rotation: the first secret is gone for good, the second is the new previous one.
-  const again = (await app.inject({ method: 'POST', url: '/api/admin/webhook-secret/rotate', headers: bearer(admin.token) })).json();
+  const again = (
+    await app.inject({ method: 'POST', url: '/api/admin/webhook-secret/rotate', headers: bearer(admin.token) })
+  ).json();
   t.equal((await deliver(webhookSecret)).statusCode, 202);
   t.equal((await deliver(again.webhookSecret)).statusCode, 202);
   t.equal((await deliver(old)).statusCode, 401);

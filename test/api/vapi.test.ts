@@ -28,19 +28,25 @@ t.test('the right secret stores the report and it is analysed; the same call.id 
   const call = await waitForCall(tenant, first.json().id, ['analyzed']);
   t.equal(call.source, 'vapi');
   t.equal(call.user, tenant.rep.user.id, 'assistantUsers[call.assistantId] chose the user');
-  t.equal(call.promptId, 'pmpt_vapi_rep', 'analysed with that user\'s prompt');
+  t.equal(call.promptId, 'pmpt_vapi_rep', "analysed with that user's prompt");
   const lines = call.transcript.split('\n');
   t.equal(lines.length, 6, 'bot and user turns only: system, tool calls and results dropped');
   t.match(lines[0], /^agent: Thanks for calling CallSense, this is Riley\./);
   t.match(lines[1], /^customer: Hi Riley, I run operations/);
   t.equal(call.durationSeconds, 195.25, 'from startedAt and endedAt');
   t.equal(call.startedAt?.toISOString(), '2026-11-25T15:20:03.000Z');
-  t.match(call.metadata, {
-    provider: 'vapi', assistantId: VAPI_FIXTURE_ASSISTANT, endedReason: 'customer-ended-call',
-    providerAnalysis: { successEvaluation: 'true' },
-  }, 'Vapi\'s own analysis is kept');
+  t.match(
+    call.metadata,
+    {
+      provider: 'vapi',
+      assistantId: VAPI_FIXTURE_ASSISTANT,
+      endedReason: 'customer-ended-call',
+      providerAnalysis: { successEvaluation: 'true' },
+    },
+    "Vapi's own analysis is kept",
+  );
   const lead = await tenant.em().findOneOrFail(Lead, { id: call.lead });
-  t.same([lead.externalId, lead.phone], ['+13125550147', '+13125550147'], 'the customer\'s number is the lead');
+  t.same([lead.externalId, lead.phone], ['+13125550147', '+13125550147'], "the customer's number is the lead");
 
   const again = await deliverVapi(stack.app, tenant.organizationId, secret, report);
   t.equal(again.statusCode, 202, again.body);

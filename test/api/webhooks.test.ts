@@ -1,4 +1,4 @@
-// The signed call webhook (CONTRACT §3): repeated and concurrent deliveries analyse a call once, rejected
+// The signed call webhook: repeated and concurrent deliveries analyse a call once, rejected
 // deliveries store and start nothing, and the response never waits for OpenAI.
 import t from 'tap';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -15,12 +15,17 @@ t.test('the same call delivered three times at once is stored, started and analy
   const tenant = await createTenant(stack);
   const body = callPayload(tenant.rep.user.id, { callId: 'dup-1', leadExternalId: 'crm-dup' });
 
-  const responses = await Promise.all([1, 2, 3].map(() => deliverCall(stack.app, tenant.organizationId, tenant.secret, body)));
+  const responses = await Promise.all(
+    [1, 2, 3].map(() => deliverCall(stack.app, tenant.organizationId, tenant.secret, body)),
+  );
   for (const res of responses) t.equal(res.statusCode, 202, res.body);
   const answers = responses.map((res) => res.json());
   const workflowId = callWorkflowId(tenant.organizationId, 'dup-1');
   t.same(new Set(answers.map((a) => a.id)).size, 1, 'one call id for all three');
-  t.ok(answers.every((a) => a.workflowId === workflowId), 'the contract\'s workflow id');
+  t.ok(
+    answers.every((a) => a.workflowId === workflowId),
+    'the documented workflow id',
+  );
   t.same(answers.map((a) => a.duplicate).sort(), [false, true, true], 'two of three are duplicates');
 
   const call = await waitForCall(tenant, answers[0].id, ['analyzed']);
@@ -28,7 +33,11 @@ t.test('the same call delivered three times at once is stored, started and analy
 
   const later = await deliverCall(stack.app, tenant.organizationId, tenant.secret, body);
   t.equal(later.statusCode, 202);
-  t.same(later.json(), { id: call.id, workflowId, duplicate: true }, 'a redelivery after the analysis answers the same');
+  t.same(
+    later.json(),
+    { id: call.id, workflowId, duplicate: true },
+    'a redelivery after the analysis answers the same',
+  );
 
   t.same(await rowCounts(stack), { calls: 1, leads: 1 });
   t.equal((await tenant.em().findOneOrFail(Lead, { id: call.lead })).callCount, 1, 'the lead counts the call once');
@@ -36,14 +45,19 @@ t.test('the same call delivered three times at once is stored, started and analy
   t.equal(stack.fake.count(SYSTEM_COMPLETE_PROMPT), 1, 'exactly one fold at OpenAI');
 
   const runs = [];
-  for await (const run of stack.temporal.client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) runs.push(run);
+  for await (const run of stack.temporal.client.workflow.list({ query: `WorkflowId = '${workflowId}'` }))
+    runs.push(run);
   t.equal(runs.length, 1, 'one workflow run');
   const description = await stack.temporal.client.workflow.getHandle(workflowId).describe();
   const attribute = (name: string) => description.typedSearchAttributes.get({ name, type: 'KEYWORD' } as never);
   t.equal(attribute('OrganizationId'), tenant.organizationId);
   t.equal(attribute('UserId'), tenant.rep.user.id);
   t.equal(attribute('LeadId'), call.lead);
-  t.same(description.memo ?? {}, {}, 'no memo: names and e-mails stay out of Temporal (ids are in the search attributes)');
+  t.same(
+    description.memo ?? {},
+    {},
+    'no memo: names and e-mails stay out of Temporal (ids are in the search attributes)',
+  );
 });
 
 t.test('rejected deliveries store nothing and start nothing', async (t) => {
@@ -53,21 +67,88 @@ t.test('rejected deliveries store nothing and start nothing', async (t) => {
   const orgId = tenant.organizationId;
   const now = Math.floor(Date.now() / 1000);
   const post = (organizationId: string, raw: string, headers: Record<string, string>) =>
-    stack.app.inject({ method: 'POST', url: `/api/webhooks/calls/${organizationId}`, headers: { 'content-type': 'application/json', ...headers }, payload: raw });
-  const signed = (secret: string, raw: string, timestamp = now) => ({ 'x-callsense-timestamp': String(timestamp), 'x-callsense-signature': signWebhook(secret, timestamp, raw) });
-  const raw = (callId: string, overrides: Record<string, unknown> = {}) => JSON.stringify({ ...callPayload(tenant.rep.user.id, { callId }), ...overrides });
+    stack.app.inject({
+      method: 'POST',
+      url: `/api/webhooks/calls/${organizationId}`,
+      headers: { 'content-type': 'application/json', ...headers },
+      payload: raw,
+    });
+  const signed = (secret: string, raw: string, timestamp = now) => ({
+    'x-callsense-timestamp': String(timestamp),
+    'x-callsense-signature': signWebhook(secret, timestamp, raw),
+  });
+  const raw = (callId: string, overrides: Record<string, unknown> = {}) =>
+    JSON.stringify({ ...callPayload(tenant.rep.user.id, { callId }), ...overrides });
 
   const unknownOrg = randomUUID();
   const cases = [
-    { name: 'missing signature', callId: 'r-missing', org: orgId, status: 401, send: (r: string) => post(orgId, r, {}) },
-    { name: 'missing timestamp', callId: 'r-no-ts', org: orgId, status: 401, send: (r: string) => post(orgId, r, { 'x-callsense-signature': signed(tenant.secret, r)['x-callsense-signature'] }) },
-    { name: 'forged signature', callId: 'r-forged', org: orgId, status: 401, send: (r: string) => post(orgId, r, signed(randomBytes(32).toString('hex'), r)) },
-    { name: 'body altered after signing', callId: 'r-altered', org: orgId, status: 401, send: (r: string) => post(orgId, r.replace('interested', 'not keen'), signed(tenant.secret, r)) },
-    { name: 'stale timestamp', callId: 'r-stale', org: orgId, status: 401, send: (r: string) => post(orgId, r, signed(tenant.secret, r, now - 3600)) },
-    { name: 'unknown organization', callId: 'r-unknown-org', org: unknownOrg, status: 404, send: (r: string) => post(unknownOrg, r, signed(tenant.secret, r)) },
-    { name: 'user of another organization', callId: 'r-foreign-user', org: orgId, status: 422, body: { userId: other.user.id }, send: (r: string) => post(orgId, r, signed(tenant.secret, r)) },
-    { name: 'invalid body', callId: 'r-invalid', org: orgId, status: 400, body: { transcript: [], lead: { name: 'no externalId' } }, send: (r: string) => post(orgId, r, signed(tenant.secret, r)) },
-    { name: 'unknown field', callId: 'r-extra', org: orgId, status: 400, body: { priority: 'high' }, send: (r: string) => post(orgId, r, signed(tenant.secret, r)) },
+    {
+      name: 'missing signature',
+      callId: 'r-missing',
+      org: orgId,
+      status: 401,
+      send: (r: string) => post(orgId, r, {}),
+    },
+    {
+      name: 'missing timestamp',
+      callId: 'r-no-ts',
+      org: orgId,
+      status: 401,
+      send: (r: string) =>
+        post(orgId, r, { 'x-callsense-signature': signed(tenant.secret, r)['x-callsense-signature'] }),
+    },
+    {
+      name: 'forged signature',
+      callId: 'r-forged',
+      org: orgId,
+      status: 401,
+      send: (r: string) => post(orgId, r, signed(randomBytes(32).toString('hex'), r)),
+    },
+    {
+      name: 'body altered after signing',
+      callId: 'r-altered',
+      org: orgId,
+      status: 401,
+      send: (r: string) => post(orgId, r.replace('interested', 'not keen'), signed(tenant.secret, r)),
+    },
+    {
+      name: 'stale timestamp',
+      callId: 'r-stale',
+      org: orgId,
+      status: 401,
+      send: (r: string) => post(orgId, r, signed(tenant.secret, r, now - 3600)),
+    },
+    {
+      name: 'unknown organization',
+      callId: 'r-unknown-org',
+      org: unknownOrg,
+      status: 404,
+      send: (r: string) => post(unknownOrg, r, signed(tenant.secret, r)),
+    },
+    {
+      name: 'user of another organization',
+      callId: 'r-foreign-user',
+      org: orgId,
+      status: 422,
+      body: { userId: other.user.id },
+      send: (r: string) => post(orgId, r, signed(tenant.secret, r)),
+    },
+    {
+      name: 'invalid body',
+      callId: 'r-invalid',
+      org: orgId,
+      status: 400,
+      body: { transcript: [], lead: { name: 'no externalId' } },
+      send: (r: string) => post(orgId, r, signed(tenant.secret, r)),
+    },
+    {
+      name: 'unknown field',
+      callId: 'r-extra',
+      org: orgId,
+      status: 400,
+      body: { priority: 'high' },
+      send: (r: string) => post(orgId, r, signed(tenant.secret, r)),
+    },
   ];
   for (const c of cases) {
     const res = await c.send(raw(c.callId, c.body));
@@ -80,7 +161,11 @@ t.test('rejected deliveries store nothing and start nothing', async (t) => {
 
   t.same(await rowCounts(stack), { calls: 0, leads: 0 }, 'no call or lead stored');
   for (const c of [...cases, { org: orgId, callId: 'r-not-json' }]) {
-    await t.rejects(stack.temporal.client.workflow.getHandle(callWorkflowId(c.org, c.callId)).describe(), WorkflowNotFoundError, `no workflow for ${c.callId}`);
+    await t.rejects(
+      stack.temporal.client.workflow.getHandle(callWorkflowId(c.org, c.callId)).describe(),
+      WorkflowNotFoundError,
+      `no workflow for ${c.callId}`,
+    );
   }
 });
 

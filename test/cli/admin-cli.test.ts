@@ -31,7 +31,14 @@ t.test('the operator runs a closed deployment from the CLI', async (t) => {
 
   const help = await cli(stack, ['--help']);
   t.equal(help.code, 0);
-  for (const name of ['create-organization', 'create-user', 'issue-token', 'rotate-webhook-secret', 'run-scoring', 'reanalyze']) {
+  for (const name of [
+    'create-organization',
+    'create-user',
+    'issue-token',
+    'rotate-webhook-secret',
+    'run-scoring',
+    'reanalyze',
+  ]) {
     t.match(help.stdout, name, `--help lists ${name}`);
   }
 
@@ -39,17 +46,37 @@ t.test('the operator runs a closed deployment from the CLI', async (t) => {
   const org = await cli(stack, ['create-organization', '--name', 'Acme', '--admin-email', adminEmail]);
   t.equal(org.code, 0, org.stderr);
   const created = JSON.parse(org.stdout);
-  t.match(created, { organization: { id: String, name: 'Acme' }, admin: { email: adminEmail, role: 'admin' }, password: /^.{16,}$/ });
-  const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: adminEmail, password: created.password } });
+  t.match(created, {
+    organization: { id: String, name: 'Acme' },
+    admin: { email: adminEmail, role: 'admin' },
+    password: /^.{16,}$/,
+  });
+  const login = await app.inject({
+    method: 'POST',
+    url: '/api/auth/login',
+    payload: { email: adminEmail, password: created.password },
+  });
   t.equal(login.statusCode, 200, 'the printed password logs in');
   const adminToken = login.json().token;
 
   const repEmail = `rep-${randomUUID()}@example.com`;
-  const user = await cli(stack, ['create-user', '--org', created.organization.id, '--email', repEmail, '--role', 'user']);
+  const user = await cli(stack, [
+    'create-user',
+    '--org',
+    created.organization.id,
+    '--email',
+    repEmail,
+    '--role',
+    'user',
+  ]);
   t.equal(user.code, 0, user.stderr);
   const rep = JSON.parse(user.stdout);
   t.match(rep, { user: { email: repEmail, role: 'user', organizationId: created.organization.id }, password: String });
-  t.equal((await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: repEmail, password: rep.password } })).statusCode, 200);
+  t.equal(
+    (await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: repEmail, password: rep.password } }))
+      .statusCode,
+    200,
+  );
 
   const token = await cli(stack, ['issue-token', '--email', repEmail]);
   t.equal(token.code, 0, token.stderr);
@@ -57,14 +84,20 @@ t.test('the operator runs a closed deployment from the CLI', async (t) => {
   t.equal(me.statusCode, 200, 'the issued token is accepted by the API');
   t.equal(me.json().email, repEmail);
 
-  const before = (await app.inject({ method: 'GET', url: '/api/admin/webhook-secret', headers: bearer(adminToken) })).json().webhookSecret;
+  const before = (
+    await app.inject({ method: 'GET', url: '/api/admin/webhook-secret', headers: bearer(adminToken) })
+  ).json().webhookSecret;
   const rotated = await cli(stack, ['rotate-webhook-secret', '--org', created.organization.id]);
   t.equal(rotated.code, 0, rotated.stderr);
   const { webhookSecret, previousSecretValidUntil } = JSON.parse(rotated.stdout);
   t.not(webhookSecret, before);
   t.ok(Date.parse(previousSecretValidUntil) > Date.now());
   t.equal((await deliverCall(app, created.organization.id, webhookSecret, callPayload(rep.user.id))).statusCode, 202);
-  t.equal((await deliverCall(app, created.organization.id, before, callPayload(rep.user.id))).statusCode, 202, 'the old one in its grace window');
+  t.equal(
+    (await deliverCall(app, created.organization.id, before, callPayload(rep.user.id))).statusCode,
+    202,
+    'the old one in its grace window',
+  );
 
   const scoring = await cli(stack, ['run-scoring', '--org', created.organization.id]);
   t.equal(scoring.code, 0, scoring.stderr);
@@ -73,9 +106,12 @@ t.test('the operator runs a closed deployment from the CLI', async (t) => {
   const described = await stack.temporal.client.workflow.getHandle(run.workflowId).describe();
   t.equal(described.type, 'weeklyScoringWorkflow', 'the scoring workflow was started in Temporal');
 
-  const actions = (await stack.orm.em.fork().find(AuditEvent, { organization: created.organization.id }, { filters: false, orderBy: { at: 'asc' } }))
-    .map((e) => e.action);
-  t.same(actions.slice(2), ['user.created', 'webhook_secret.rotated', 'scoring.run'], 'the CLI\'s changes are audited');
+  const actions = (
+    await stack.orm.em
+      .fork()
+      .find(AuditEvent, { organization: created.organization.id }, { filters: false, orderBy: { at: 'asc' } })
+  ).map((e) => e.action);
+  t.same(actions.slice(2), ['user.created', 'webhook_secret.rotated', 'scoring.run'], "the CLI's changes are audited");
 
   const reanalyze = await cli(stack, ['reanalyze', '--org', created.organization.id, '--status', 'failed']);
   t.equal(reanalyze.code, 0, reanalyze.stderr);
@@ -93,7 +129,10 @@ t.test('bad arguments exit non-zero with a message', async (t) => {
     [['launch-rockets'], /unknown command "launch-rockets"/],
     [['create-organization', '--name', 'Acme'], /--admin-email is required/],
     [['create-organization', '--name', 'Acme', '--admin-email', 'not-an-email'], /not an email address/],
-    [['create-organization', '--name', 'Acme', '--admin-email', 'a@example.com', '--password', 'short'], /at least 8|between 8/],
+    [
+      ['create-organization', '--name', 'Acme', '--admin-email', 'a@example.com', '--password', 'short'],
+      /at least 8|between 8/,
+    ],
     [['create-user', '--org', randomUUID(), '--email', 'a@example.com', '--role', 'owner'], /--role/],
     [['create-user', '--org', randomUUID(), '--email', 'a@example.com', '--role', 'user'], /no organization/],
     [['create-user', '--org', 'acme', '--email', 'a@example.com', '--role', 'user'], /not an organization id/],

@@ -8,7 +8,8 @@ t.test('the migrated schema matches the entities', async (t) => {
   const serverUrl = process.env.CALLSENSE_TEST_DB_SERVER_URL;
   const template = process.env.CALLSENSE_TEST_DB_TEMPLATE;
   const runId = process.env.CALLSENSE_TEST_RUN_ID;
-  if (!serverUrl || !template || !runId) throw new Error('run the tests with `npm test` (test/run.ts sets up the services)');
+  if (!serverUrl || !template || !runId)
+    throw new Error('run the tests with `npm test` (test/run.ts sets up the services)');
   const database = await cloneTemplateDatabase(serverUrl, template, `callsense_test_${runId}_${process.pid}_drift`);
   const orm = await createOrm(database.url, { pool: { min: 0, max: 2 } });
   t.teardown(async () => {

@@ -21,7 +21,7 @@ t.test('seal and open', async (t) => {
   decipher.setAAD(Buffer.from('integration:org-a:retell')).setAuthTag(tag!);
   t.equal(Buffer.concat([decipher.update(ciphertext!), decipher.final()]).toString(), 'key_0123456789abcdef');
 
-  t.throws(() => open(key, sealed, 'integration:org-b:retell'), SEALED_ERROR, 'another row\'s context');
+  t.throws(() => open(key, sealed, 'integration:org-b:retell'), SEALED_ERROR, "another row's context");
   t.throws(() => open(randomBytes(32), sealed, 'integration:org-a:retell'), SEALED_ERROR, 'another key');
   const flipped = sealed.slice(0, -2) + (sealed.endsWith('A') ? 'B' : 'A') + sealed.slice(-1);
   t.throws(() => open(key, flipped, 'integration:org-a:retell'), SEALED_ERROR, 'altered bytes');

@@ -24,7 +24,7 @@ t.test('workflow and activity messages carry organizationId and the call or lead
     workflowId: `call:${organizationId}:provider-call-7`,
     reason: 'prompt_not_found',
     taskToken: 'opaque',
-    error: new Error('Prompt with id \'pmpt_x\' not found.'),
+    error: new Error("Prompt with id 'pmpt_x' not found."),
     [Symbol('timestamp')]: 1n,
   });
   temporal.debug('below the level', { workflowId: `call:${organizationId}:x` });
@@ -32,8 +32,14 @@ t.test('workflow and activity messages carry organizationId and the call or lead
 
   t.equal(lines.length, 2, 'the level filters');
   const [fallback, fold] = lines;
-  t.match(fallback, { level: 40, msg: 'falling back to the system prompt', organizationId, callId: 'provider-call-7', reason: 'prompt_not_found' });
-  t.match(fallback?.err, { message: 'Prompt with id \'pmpt_x\' not found.' });
+  t.match(fallback, {
+    level: 40,
+    msg: 'falling back to the system prompt',
+    organizationId,
+    callId: 'provider-call-7',
+    reason: 'prompt_not_found',
+  });
+  t.match(fallback?.err, { message: "Prompt with id 'pmpt_x' not found." });
   t.notOk('taskToken' in fallback!, 'no opaque task token');
   t.match(fold, { level: 30, organizationId, leadId: organizationId });
 });

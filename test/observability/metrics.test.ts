@@ -23,7 +23,10 @@ t.test('API and worker metrics count what happened', async (t) => {
     served.responses++;
     return output;
   };
-  stack.fake.definePrompt(SYSTEM_INDIVIDUAL_PROMPT, { model: 'gpt-system-individual', respond: counting(defaultRespond) });
+  stack.fake.definePrompt(SYSTEM_INDIVIDUAL_PROMPT, {
+    model: 'gpt-system-individual',
+    respond: counting(defaultRespond),
+  });
   stack.fake.definePrompt(SYSTEM_COMPLETE_PROMPT, { model: 'gpt-system-complete', respond: counting(defaultRespond) });
   stack.fake.definePrompt('pmpt_rep_limited', { respond: counting(defaultRespond) });
   stack.fake.enqueue('pmpt_rep_limited', { status: 429, headers: { 'retry-after': '1' } });
@@ -40,14 +43,27 @@ t.test('API and worker metrics count what happened', async (t) => {
     ids.push(res.json().id);
   }
   t.equal((await deliverCall(stack.app, tenant.organizationId, tenant.secret, plain)).json().duplicate, true);
-  t.equal((await deliverCall(stack.app, tenant.organizationId, 'not-the-secret', callPayload(tenant.rep.user.id))).statusCode, 401);
+  t.equal(
+    (await deliverCall(stack.app, tenant.organizationId, 'not-the-secret', callPayload(tenant.rep.user.id))).statusCode,
+    401,
+  );
 
   const calls = await Promise.all(ids.map((id) => waitForCall(tenant, id)));
-  t.same(calls.map((c) => [c.status, c.promptSource]), [['analyzed', 'system'], ['analyzed', 'user'], ['analyzed', 'system']]);
-  await waitFor(async () => {
-    const leads = await tenant.em().find(Lead, { id: { $in: calls.map((c) => c.lead) } });
-    return leads.length === 3 && leads.every((l) => l.completeAnalysis);
-  }, { what: 'three complete analyses' });
+  t.same(
+    calls.map((c) => [c.status, c.promptSource]),
+    [
+      ['analyzed', 'system'],
+      ['analyzed', 'user'],
+      ['analyzed', 'system'],
+    ],
+  );
+  await waitFor(
+    async () => {
+      const leads = await tenant.em().find(Lead, { id: { $in: calls.map((c) => c.lead) } });
+      return leads.length === 3 && leads.every((l) => l.completeAnalysis);
+    },
+    { what: 'three complete analyses' },
+  );
 
   const notFound = stack.fake.count('pmpt_rep_unknown');
   const rateLimited = 1;
@@ -57,21 +73,39 @@ t.test('API and worker metrics count what happened', async (t) => {
   // The workflows report through a sink after their task completes: wait until the last fold is in.
   const worker = stack.worker!;
   let workerMetrics: Families = parseMetrics('');
-  await waitFor(async () => {
-    const res = await fetch(worker.metricsUrl);
-    if (res.status !== 200) return false;
-    workerMetrics = parseMetrics(await res.text());
-    return sampleSum(workerMetrics, 'callsense_lead_folds_total') === 3 && sampleSum(workerMetrics, 'callsense_call_analyses_total') === 3;
-  }, { what: 'the worker metrics to count three analyses and three folds' });
+  await waitFor(
+    async () => {
+      const res = await fetch(worker.metricsUrl);
+      if (res.status !== 200) return false;
+      workerMetrics = parseMetrics(await res.text());
+      return (
+        sampleSum(workerMetrics, 'callsense_lead_folds_total') === 3 &&
+        sampleSum(workerMetrics, 'callsense_call_analyses_total') === 3
+      );
+    },
+    { what: 'the worker metrics to count three analyses and three folds' },
+  );
 
   const m = workerMetrics;
-  t.equal(sampleSum(m, 'callsense_openai_requests_total'), stack.fake.requests.length, 'one count per request OpenAI saw');
+  t.equal(
+    sampleSum(m, 'callsense_openai_requests_total'),
+    stack.fake.requests.length,
+    'one count per request OpenAI saw',
+  );
   t.equal(sampleSum(m, 'callsense_openai_requests_total', { outcome: 'success', status: '200' }), served.responses);
   t.equal(sampleSum(m, 'callsense_openai_requests_total', { outcome: 'prompt_not_found', status: '404' }), notFound);
   t.equal(sampleSum(m, 'callsense_openai_requests_total', { outcome: 'rate_limited', status: '429' }), rateLimited);
   t.equal(histogramCount(m, 'callsense_openai_request_duration_seconds'), stack.fake.requests.length);
-  t.equal(sampleSum(m, 'callsense_openai_tokens_total', { direction: 'input' }), served.input, 'input tokens as reported');
-  t.equal(sampleSum(m, 'callsense_openai_tokens_total', { direction: 'output' }), served.output, 'output tokens as reported');
+  t.equal(
+    sampleSum(m, 'callsense_openai_tokens_total', { direction: 'input' }),
+    served.input,
+    'input tokens as reported',
+  );
+  t.equal(
+    sampleSum(m, 'callsense_openai_tokens_total', { direction: 'output' }),
+    served.output,
+    'output tokens as reported',
+  );
   t.equal(sampleSum(m, 'callsense_call_analyses_total', { outcome: 'analyzed', prompt_source: 'system' }), 2);
   t.equal(sampleSum(m, 'callsense_call_analyses_total', { outcome: 'analyzed', prompt_source: 'user' }), 1);
   t.equal(sampleSum(m, 'callsense_call_analyses_total', { outcome: 'failed' }), 0);
@@ -82,7 +116,10 @@ t.test('API and worker metrics count what happened', async (t) => {
   const temporal = m.filter((f) => f.name.startsWith('temporal_'));
   t.ok(temporal.length > 0, `the Temporal SDK's metrics are there (${temporal.length} families)`);
   t.ok(sampleSum(m, 'temporal_workflow_completed_total') >= 3, 'the SDK counted the completed workflows');
-  t.ok(histogramCount(m, 'temporal_activity_schedule_to_start_latency_seconds') > 0, 'the latency the README alerts on');
+  t.ok(
+    histogramCount(m, 'temporal_activity_schedule_to_start_latency_seconds') > 0,
+    'the latency the README alerts on',
+  );
   for (const family of m.filter((f) => f.name.startsWith('callsense_'))) {
     for (const sample of family.metrics) {
       const values = Object.values(sample.labels ?? {}).join(' ');
@@ -97,14 +134,24 @@ t.test('API and worker metrics count what happened', async (t) => {
   const a = parseMetrics(apiRes.body);
   t.equal(sampleSum(a, 'callsense_webhooks_total', { provider: 'callsense', result: 'accepted' }), 3);
   t.equal(sampleSum(a, 'callsense_webhooks_total', { provider: 'callsense', result: 'duplicate' }), 1);
-  t.equal(sampleSum(a, 'callsense_webhooks_total', { provider: 'callsense', result: 'rejected', reason: 'signature' }), 1);
+  t.equal(
+    sampleSum(a, 'callsense_webhooks_total', { provider: 'callsense', result: 'rejected', reason: 'signature' }),
+    1,
+  );
   const webhookRoute = { method: 'POST', route: '/api/webhooks/calls/:organizationId' };
-  t.equal(histogramCount(a, 'callsense_http_request_duration_seconds', { ...webhookRoute, status_code: '202' }), 4, 'by route pattern');
+  t.equal(
+    histogramCount(a, 'callsense_http_request_duration_seconds', { ...webhookRoute, status_code: '202' }),
+    4,
+    'by route pattern',
+  );
   t.equal(histogramCount(a, 'callsense_http_request_duration_seconds', { ...webhookRoute, status_code: '401' }), 1);
   t.notOk(apiRes.body.includes(tenant.organizationId), 'raw URLs (with ids) never become labels');
   t.equal(sampleSum(a, 'callsense_calls', { status: 'analyzed' }), 3, 'calls by status, read from the database');
   t.equal(sampleSum(a, 'callsense_calls', { status: 'queued' }), 0);
-  t.notOk(a.some((f) => f.name.startsWith('callsense_openai_')), 'the worker\'s counters are not repeated on the API');
+  t.notOk(
+    a.some((f) => f.name.startsWith('callsense_openai_')),
+    "the worker's counters are not repeated on the API",
+  );
 
   const worker404 = await fetch(worker.metricsUrl.replace(/\/metrics$/, '/other'));
   t.equal(worker404.status, 404);

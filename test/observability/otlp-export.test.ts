@@ -10,7 +10,9 @@ t.test('spans are exported to the configured endpoint', async (t) => {
   const received: { path: string | undefined; bytes: number }[] = [];
   const collector = createServer((req, res) => {
     let bytes = 0;
-    req.on('data', (chunk: Buffer) => { bytes += chunk.length; });
+    req.on('data', (chunk: Buffer) => {
+      bytes += chunk.length;
+    });
     req.on('end', () => {
       received.push({ path: req.url, bytes });
       res.writeHead(200, { 'content-type': 'application/json' }).end('{}');

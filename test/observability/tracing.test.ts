@@ -25,25 +25,43 @@ t.test('one webhook, one trace: API → workflow → activities → OpenAI reque
   const call = await waitForCall(tenant, res.json().id);
   t.equal(call.status, 'analyzed');
 
-  const webhookSpan = await waitFor(() => exporter.getFinishedSpans().find((s) =>
-    scope(s) === '@fastify/otel' && s.attributes['http.route'] === '/api/webhooks/calls/:organizationId' && s.name === 'request'),
-  { what: 'the API span of the webhook' });
+  const webhookSpan = await waitFor(
+    () =>
+      exporter
+        .getFinishedSpans()
+        .find(
+          (s) =>
+            scope(s) === '@fastify/otel' &&
+            s.attributes['http.route'] === '/api/webhooks/calls/:organizationId' &&
+            s.name === 'request',
+        ),
+    { what: 'the API span of the webhook' },
+  );
   const traceId = webhookSpan.spanContext().traceId;
   const inTrace = () => exporter.getFinishedSpans().filter((s) => s.spanContext().traceId === traceId);
 
   // Workflow spans leave the sandbox through a sink once the workflow task completes: wait for them.
-  const spans = await waitFor(() => {
-    const found = inTrace();
-    const names = new Set(found.map((s) => s.name));
-    return names.has('RunWorkflow:callAnalysisWorkflow') && names.has('RunActivity:extractCallAnalysis') ? found : null;
-  }, { what: 'the workflow and activity spans in the webhook\'s trace' });
+  const spans = await waitFor(
+    () => {
+      const found = inTrace();
+      const names = new Set(found.map((s) => s.name));
+      return names.has('RunWorkflow:callAnalysisWorkflow') && names.has('RunActivity:extractCallAnalysis')
+        ? found
+        : null;
+    },
+    { what: "the workflow and activity spans in the webhook's trace" },
+  );
   const names = spans.map((s) => s.name);
-  t.ok(names.includes('StartWorkflow:callAnalysisWorkflow'), 'the API starts the workflow inside the request\'s trace');
+  t.ok(names.includes('StartWorkflow:callAnalysisWorkflow'), "the API starts the workflow inside the request's trace");
   t.ok(names.includes('RunWorkflow:callAnalysisWorkflow'), 'the workflow span');
   t.ok(names.includes('RunActivity:beginCallAnalysis'), 'an activity span');
   t.ok(names.includes('RunActivity:extractCallAnalysis'), 'the extraction activity span');
 
-  const openaiRequest = spans.find((s) => scope(s) === '@opentelemetry/instrumentation-undici' && String(s.attributes['url.full']).startsWith(stack.fake.baseURL));
+  const openaiRequest = spans.find(
+    (s) =>
+      scope(s) === '@opentelemetry/instrumentation-undici' &&
+      String(s.attributes['url.full']).startsWith(stack.fake.baseURL),
+  );
   t.ok(openaiRequest, 'the OpenAI HTTP request is in the trace');
   t.equal(openaiRequest?.attributes['http.response.status_code'], 200);
   const extraction = spans.find((s) => s.name === 'RunActivity:extractCallAnalysis');
@@ -54,10 +72,21 @@ t.test('one webhook, one trace: API → workflow → activities → OpenAI reque
   const byId = new Map(spans.map((s) => [s.spanContext().spanId, s]));
   const ancestors = (span: ReadableSpan) => {
     const chain: ReadableSpan[] = [];
-    for (let p = span.parentSpanId ? byId.get(span.parentSpanId) : undefined; p; p = p.parentSpanId ? byId.get(p.parentSpanId) : undefined) chain.push(p);
+    for (
+      let p = span.parentSpanId ? byId.get(span.parentSpanId) : undefined;
+      p;
+      p = p.parentSpanId ? byId.get(p.parentSpanId) : undefined
+    )
+      chain.push(p);
     return chain;
   };
-  t.ok(queries.some((q) => ancestors(q)[0]?.name === 'RunActivity:beginCallAnalysis'), 'queries of an activity');
-  t.ok(queries.some((q) => ancestors(q).includes(webhookSpan)), 'queries of the webhook request (storing the call)');
+  t.ok(
+    queries.some((q) => ancestors(q)[0]?.name === 'RunActivity:beginCallAnalysis'),
+    'queries of an activity',
+  );
+  t.ok(
+    queries.some((q) => ancestors(q).includes(webhookSpan)),
+    'queries of the webhook request (storing the call)',
+  );
   t.equal(new Set(spans.map((s) => s.spanContext().traceId)).size, 1);
 });

@@ -7,7 +7,12 @@ import { leadWorkflowId } from '../../src/temporal/ids.js';
 import { SYSTEM_COMPLETE_PROMPT, SYSTEM_INDIVIDUAL_PROMPT, startStack } from '../support/harness.js';
 import { deliverCall } from '../support/api.js';
 import {
-  callPayload, createTenant, foldRecordOf, recordingCompleteRespond, waitForLead, type FoldRecord,
+  callPayload,
+  createTenant,
+  foldRecordOf,
+  recordingCompleteRespond,
+  waitForLead,
+  type FoldRecord,
 } from '../support/calls.js';
 import { leadState } from '../../src/temporal/starters.js';
 
@@ -19,15 +24,30 @@ t.test('a burst of ten calls on one lead: at most two complete analyses, all ten
   stack.fake.definePrompt(SYSTEM_COMPLETE_PROMPT, { respond: recordingCompleteRespond });
 
   const callIds = Array.from({ length: CALLS }, (_, i) => `burst-${i}`);
-  const responses = await Promise.all(callIds.map((callId, i) =>
-    deliverCall(stack.app, tenant.organizationId, tenant.secret, callPayload(tenant.rep.user.id, { callId, leadExternalId: 'crm-burst', transcript: `call ${i}: interested` }))));
-  t.ok(responses.every((r) => r.statusCode === 202), 'all accepted');
+  const responses = await Promise.all(
+    callIds.map((callId, i) =>
+      deliverCall(
+        stack.app,
+        tenant.organizationId,
+        tenant.secret,
+        callPayload(tenant.rep.user.id, { callId, leadExternalId: 'crm-burst', transcript: `call ${i}: interested` }),
+      ),
+    ),
+  );
+  t.ok(
+    responses.every((r) => r.statusCode === 202),
+    'all accepted',
+  );
 
-  const lead = await waitForLead(tenant, { externalId: 'crm-burst' }, {
-    ready: (row) => foldRecordOf(row)?.callIds.length === CALLS,
-    timeoutMs: 60_000,
-    what: 'all ten calls in the complete analysis',
-  });
+  const lead = await waitForLead(
+    tenant,
+    { externalId: 'crm-burst' },
+    {
+      ready: (row) => foldRecordOf(row)?.callIds.length === CALLS,
+      timeoutMs: 60_000,
+      what: 'all ten calls in the complete analysis',
+    },
+  );
   // Let a late fold (if the debounce were broken) show up before counting requests.
   await new Promise((r) => setTimeout(r, 3000));
 
@@ -45,5 +65,9 @@ t.test('a burst of ten calls on one lead: at most two complete analyses, all ten
   t.equal(state.pending, 0, 'the lead workflow has nothing pending');
   const { typedSearchAttributes } = await leadWorkflow.describe();
   const attribute = (name: string) => typedSearchAttributes.get({ name, type: 'KEYWORD' } as never);
-  t.same([attribute('OrganizationId'), attribute('UserId'), attribute('LeadId')], [tenant.organizationId, tenant.rep.user.id, lead.id], 'the lead workflow carries the tenant search attributes');
+  t.same(
+    [attribute('OrganizationId'), attribute('UserId'), attribute('LeadId')],
+    [tenant.organizationId, tenant.rep.user.id, lead.id],
+    'the lead workflow carries the tenant search attributes',
+  );
 });

@@ -15,7 +15,10 @@ t.test('webhook → Temporal → OpenAI → PostgreSQL', async (t) => {
     callId: 'prov-call-1',
     userId: rep.user.id,
     lead: { externalId: 'crm-42', name: 'Ada Lovelace' },
-    transcript: [{ role: 'agent', content: 'Hello, are you interested?' }, { role: 'lead', content: 'Yes, great product' }],
+    transcript: [
+      { role: 'agent', content: 'Hello, are you interested?' },
+      { role: 'lead', content: 'Yes, great product' },
+    ],
     durationSeconds: 120,
   });
   t.equal(res.statusCode, 202, res.body);
@@ -23,30 +26,54 @@ t.test('webhook → Temporal → OpenAI → PostgreSQL', async (t) => {
   t.equal(workflowId, `call:${admin.organization.id}:prov-call-1`);
   t.equal(duplicate, false);
 
-  const call = await waitFor(async () => {
-    const row = await em().findOne(Call, { id });
-    return row?.status === 'analyzed' ? row : null;
-  }, { what: 'the call to be analysed' });
+  const call = await waitFor(
+    async () => {
+      const row = await em().findOne(Call, { id });
+      return row?.status === 'analyzed' ? row : null;
+    },
+    { what: 'the call to be analysed' },
+  );
   t.equal(call.promptId, SYSTEM_INDIVIDUAL_PROMPT);
   t.equal(call.promptSource, 'system');
   t.equal(call.model, 'gpt-system-individual');
   t.equal(call.promptVersion, '1');
   t.match(call.analysis, { sentiment: 'positive' });
-  t.equal(stack.fake.requests.find((r) => r.promptId === SYSTEM_INDIVIDUAL_PROMPT)?.input, 'agent: Hello, are you interested?\nlead: Yes, great product', 'turns become role: content lines');
+  t.equal(
+    stack.fake.requests.find((r) => r.promptId === SYSTEM_INDIVIDUAL_PROMPT)?.input,
+    'agent: Hello, are you interested?\nlead: Yes, great product',
+    'turns become role: content lines',
+  );
 
   const lead = await waitForLead(tenant, { id: call.lead }, { what: 'the complete lead analysis' });
   t.equal(lead.completeAnalysisPromptId, SYSTEM_COMPLETE_PROMPT);
-  t.equal(lead.assignedTo, rep.user.id, 'a new lead is assigned to the call\'s user');
+  t.equal(lead.assignedTo, rep.user.id, "a new lead is assigned to the call's user");
 
   const history = await stack.temporal.client.workflow.getHandle(workflowId).fetchHistory();
-  const scheduled = history.events?.filter((e) => e.activityTaskScheduledEventAttributes).map((e) => e.activityTaskScheduledEventAttributes!.activityType!.name);
-  t.same(scheduled, ['extractCallAnalysis'],
-    'the OpenAI step goes through the task queue (the analysis is stored by the activity that receives it)');
-  t.same(localActivityTypes(history.events ?? []), ['beginCallAnalysis', 'notifyLeadWorkflow'],
-    'the bookkeeping steps are local activities, recorded as markers');
-  const extraction = history.events?.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'extractCallAnalysis')?.activityTaskScheduledEventAttributes;
-  t.equal(Number(extraction?.startToCloseTimeout?.seconds), stack.config.openai.timeoutMs / 1000 + 30, 'an attempt may outlast OPENAI_TIMEOUT_MS');
+  const scheduled = history.events
+    ?.filter((e) => e.activityTaskScheduledEventAttributes)
+    .map((e) => e.activityTaskScheduledEventAttributes!.activityType!.name);
+  t.same(
+    scheduled,
+    ['extractCallAnalysis'],
+    'the OpenAI step goes through the task queue (the analysis is stored by the activity that receives it)',
+  );
+  t.same(
+    localActivityTypes(history.events ?? []),
+    ['beginCallAnalysis', 'notifyLeadWorkflow'],
+    'the bookkeeping steps are local activities, recorded as markers',
+  );
+  const extraction = history.events?.find(
+    (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'extractCallAnalysis',
+  )?.activityTaskScheduledEventAttributes;
+  t.equal(
+    Number(extraction?.startToCloseTimeout?.seconds),
+    stack.config.openai.timeoutMs / 1000 + 30,
+    'an attempt may outlast OPENAI_TIMEOUT_MS',
+  );
   t.equal(Number(extraction?.heartbeatTimeout?.seconds), 10, 'and heartbeats, so a dead worker is noticed in seconds');
   const description = await stack.temporal.client.workflow.getHandle(workflowId).describe();
-  t.equal(description.typedSearchAttributes.get({ name: 'OrganizationId', type: 'KEYWORD' } as never), admin.organization.id);
+  t.equal(
+    description.typedSearchAttributes.get({ name: 'OrganizationId', type: 'KEYWORD' } as never),
+    admin.organization.id,
+  );
 });

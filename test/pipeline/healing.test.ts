@@ -8,7 +8,7 @@ import { SYSTEM_INDIVIDUAL_PROMPT, startStack, waitFor } from '../support/harnes
 import { deliverCall } from '../support/api.js';
 import { callPayload, createTenant, waitForCall } from '../support/calls.js';
 
-t.test('terminate a call\'s workflow mid-analysis: the redelivery heals it', async (t) => {
+t.test("terminate a call's workflow mid-analysis: the redelivery heals it", async (t) => {
   const stack = await startStack(t);
   const tenant = await createTenant(stack);
   stack.fake.enqueue(SYSTEM_INDIVIDUAL_PROMPT, { delayMs: 20_000 });
@@ -39,7 +39,7 @@ t.test('a call whose start failed is started by the reconciliation run', async (
   const tenant = await createTenant(stack);
   // Stored, but its workflow was never started (Temporal was down and the provider never redelivered).
   const stuck = await storeCall(tenant.em(), tenant.organizationId, callPayload(tenant.rep.user.id));
-  // The contract's schedule is one per namespace: the test runs its own copy against its own task queue.
+  // The reconciliation schedule is one per namespace: the test runs its own copy against its own task queue.
   const scheduleId = await ensureReconciliationSchedule(stack.temporal.client, stack.config, {
     scheduleId: `call-reconciliation-test-${randomUUID()}`,
     minAgeSeconds: 0,

@@ -20,8 +20,14 @@ async function historyBytes(client: import('@temporalio/client').Client, workflo
 t.test('histories carry ids only; workflowUrl links; prompt metrics add up', async (t) => {
   const stack = await startStack(t, { env: { TEMPORAL_UI_URL: `${UI}/` } });
   const tenant = await createTenant(stack);
-  stack.fake.definePrompt(SYSTEM_INDIVIDUAL_PROMPT, { model: 'gpt-i', respond: () => JSON.stringify({ summary: 'individual-analysis-marker-7Q' }) });
-  stack.fake.definePrompt(SYSTEM_COMPLETE_PROMPT, { model: 'gpt-c', respond: () => JSON.stringify({ summary: 'complete-analysis-marker-9Z' }) });
+  stack.fake.definePrompt(SYSTEM_INDIVIDUAL_PROMPT, {
+    model: 'gpt-i',
+    respond: () => JSON.stringify({ summary: 'individual-analysis-marker-7Q' }),
+  });
+  stack.fake.definePrompt(SYSTEM_COMPLETE_PROMPT, {
+    model: 'gpt-c',
+    respond: () => JSON.stringify({ summary: 'complete-analysis-marker-9Z' }),
+  });
   // The rep's own prompt is unknown to OpenAI: the first call falls back to the system prompt.
   await setUserPrompts(tenant, tenant.rep.user.id, { individual: 'pmpt_rep_missing' });
   const secret = {
@@ -41,18 +47,30 @@ t.test('histories carry ids only; workflowUrl links; prompt metrics add up', asy
   t.equal(call.status, 'analyzed', call.error ?? '');
   await setUserPrompts(tenant, tenant.rep.user.id, { individual: null });
   const second = await deliverCall(stack.app, tenant.organizationId, tenant.secret, {
-    callId: 'private-2', userId: tenant.rep.user.id, lead: { externalId: 'crm-private' }, transcript: 'agent: second call',
+    callId: 'private-2',
+    userId: tenant.rep.user.id,
+    lead: { externalId: 'crm-private' },
+    transcript: 'agent: second call',
   });
   await waitForCall(tenant, second.json().id);
   await waitForLead(tenant, { id: call.lead });
   const leadWorkflow = leadWorkflowId(tenant.organizationId, call.lead);
-  await waitFor(async () => (await leadState(stack.temporal.client, leadWorkflow)).pending === 0
-    && (await tenant.em().count(Lead, { id: call.lead, completeAnalysis: { $ne: null } })) > 0, { what: 'folds to settle' });
+  await waitFor(
+    async () =>
+      (await leadState(stack.temporal.client, leadWorkflow)).pending === 0 &&
+      (await tenant.em().count(Lead, { id: call.lead, completeAnalysis: { $ne: null } })) > 0,
+    { what: 'folds to settle' },
+  );
 
   for (const wf of [workflowId, leadWorkflow]) {
     const bytes = await historyBytes(stack.temporal.client, wf);
     t.ok(bytes.length > 200, `${wf}: history read (${bytes.length} bytes)`);
-    for (const [what, text] of Object.entries({ ...secret, transcriptMarker: 'transcript-marker-4K', individual: 'individual-analysis-marker-7Q', complete: 'complete-analysis-marker-9Z' })) {
+    for (const [what, text] of Object.entries({
+      ...secret,
+      transcriptMarker: 'transcript-marker-4K',
+      individual: 'individual-analysis-marker-7Q',
+      complete: 'complete-analysis-marker-9Z',
+    })) {
       t.notOk(bytes.includes(text), `${wf}: no ${what} in the history`);
     }
     const description = await stack.temporal.client.workflow.getHandle(wf).describe();
@@ -64,26 +82,73 @@ t.test('histories carry ids only; workflowUrl links; prompt metrics add up', asy
   t.equal(detail.json().workflowUrl, `${UI}/namespaces/default/workflows/${encodeURIComponent(workflowId)}`);
   const list = await stack.app.inject({ method: 'GET', url: '/api/calls', headers: bearer(tenant.rep.token) });
   t.notOk('transcript' in list.json().items[0], 'list items omit the transcript');
-  const lead = await stack.app.inject({ method: 'GET', url: `/api/leads/${call.lead}`, headers: bearer(tenant.rep.token) });
+  const lead = await stack.app.inject({
+    method: 'GET',
+    url: `/api/leads/${call.lead}`,
+    headers: bearer(tenant.rep.token),
+  });
   t.equal(lead.json().workflowUrl, `${UI}/namespaces/default/workflows/${encodeURIComponent(leadWorkflow)}`);
 
   // Prompt metrics: token sums equal what the stand-in reported; the 404 fallback is counted.
-  const metrics = await stack.app.inject({ method: 'GET', url: '/api/openai-prompts/metrics?scope=organization', headers: bearer(tenant.admin.token) });
+  const metrics = await stack.app.inject({
+    method: 'GET',
+    url: '/api/openai-prompts/metrics?scope=organization',
+    headers: bearer(tenant.admin.token),
+  });
   t.equal(metrics.statusCode, 200, metrics.body);
-  const rows = metrics.json() as { kind: string; promptId: string; source: string; analyses: number; failures: number; fallbacks: number; inputTokens: number; outputTokens: number; p50LatencyMs: number }[];
+  const rows = metrics.json() as {
+    kind: string;
+    promptId: string;
+    source: string;
+    analyses: number;
+    failures: number;
+    fallbacks: number;
+    inputTokens: number;
+    outputTokens: number;
+    p50LatencyMs: number;
+  }[];
   const sum = (promptId: string, key: 'inputTokens' | 'outputTokens') =>
-    stack.fake.requests.filter((r) => r.promptId === promptId && r.usage).reduce((total, r) => total + r.usage![key], 0);
+    stack.fake.requests
+      .filter((r) => r.promptId === promptId && r.usage)
+      .reduce((total, r) => total + r.usage![key], 0);
   const individual = rows.find((row) => row.kind === 'individual' && row.promptId === SYSTEM_INDIVIDUAL_PROMPT)!;
   t.match(individual, { source: 'system', analyses: 2, failures: 0, fallbacks: 1 });
   t.equal(individual.inputTokens, sum(SYSTEM_INDIVIDUAL_PROMPT, 'inputTokens'));
   t.equal(individual.outputTokens, sum(SYSTEM_INDIVIDUAL_PROMPT, 'outputTokens'));
   t.ok(individual.p50LatencyMs >= 0);
   const complete = rows.filter((row) => row.kind === 'complete' && row.promptId === SYSTEM_COMPLETE_PROMPT);
-  t.equal(complete.reduce((total, row) => total + row.inputTokens, 0), sum(SYSTEM_COMPLETE_PROMPT, 'inputTokens'));
-  t.equal(complete.reduce((total, row) => total + row.outputTokens, 0), sum(SYSTEM_COMPLETE_PROMPT, 'outputTokens'));
-  const mine = await stack.app.inject({ method: 'GET', url: '/api/openai-prompts/metrics', headers: bearer(tenant.rep.token) });
-  t.equal(mine.json().find((row: { kind: string }) => row.kind === 'individual').analyses, 2, 'a user sees their own analyses');
-  t.equal((await stack.app.inject({ method: 'GET', url: '/api/openai-prompts/metrics?scope=organization', headers: bearer(tenant.rep.token) })).statusCode, 403);
-  const later = await stack.app.inject({ method: 'GET', url: `/api/openai-prompts/metrics?since=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`, headers: bearer(tenant.rep.token) });
+  t.equal(
+    complete.reduce((total, row) => total + row.inputTokens, 0),
+    sum(SYSTEM_COMPLETE_PROMPT, 'inputTokens'),
+  );
+  t.equal(
+    complete.reduce((total, row) => total + row.outputTokens, 0),
+    sum(SYSTEM_COMPLETE_PROMPT, 'outputTokens'),
+  );
+  const mine = await stack.app.inject({
+    method: 'GET',
+    url: '/api/openai-prompts/metrics',
+    headers: bearer(tenant.rep.token),
+  });
+  t.equal(
+    mine.json().find((row: { kind: string }) => row.kind === 'individual').analyses,
+    2,
+    'a user sees their own analyses',
+  );
+  t.equal(
+    (
+      await stack.app.inject({
+        method: 'GET',
+        url: '/api/openai-prompts/metrics?scope=organization',
+        headers: bearer(tenant.rep.token),
+      })
+    ).statusCode,
+    403,
+  );
+  const later = await stack.app.inject({
+    method: 'GET',
+    url: `/api/openai-prompts/metrics?since=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`,
+    headers: bearer(tenant.rep.token),
+  });
   t.same(later.json(), [], 'since filters');
 });

@@ -1,4 +1,4 @@
-// Output that is not a JSON object is an extraction failure (CONTRACT §5): the call ends `failed` with a
+// Output that is not a JSON object is an extraction failure: the call ends `failed` with a
 // clear error, a failed fold leaves its calls for the next one, and the lead's workflow keeps working.
 import t from 'tap';
 import { Call } from '../../src/domain/calls/call.entity.js';
@@ -8,7 +8,12 @@ import type { CallAnalysisResult } from '../../src/workflows/call-analysis.js';
 import { SYSTEM_COMPLETE_PROMPT, SYSTEM_INDIVIDUAL_PROMPT, startStack, waitFor } from '../support/harness.js';
 import { deliverCall } from '../support/api.js';
 import {
-  callPayload, createTenant, recordingCompleteRespond, waitForCall, waitForLead, type FoldRecord,
+  callPayload,
+  createTenant,
+  recordingCompleteRespond,
+  waitForCall,
+  waitForLead,
+  type FoldRecord,
 } from '../support/calls.js';
 import { leadState } from '../../src/temporal/starters.js';
 
@@ -17,7 +22,12 @@ t.test('non-JSON output fails that call or fold only; the lead keeps being analy
   const tenant = await createTenant(stack);
   stack.fake.definePrompt(SYSTEM_COMPLETE_PROMPT, { respond: recordingCompleteRespond });
   const deliver = async (callId: string) => {
-    const res = await deliverCall(stack.app, tenant.organizationId, tenant.secret, callPayload(tenant.rep.user.id, { callId, leadExternalId: 'crm-odd' }));
+    const res = await deliverCall(
+      stack.app,
+      tenant.organizationId,
+      tenant.secret,
+      callPayload(tenant.rep.user.id, { callId, leadExternalId: 'crm-odd' }),
+    );
     t.equal(res.statusCode, 202, res.body);
     return res.json() as { id: string; workflowId: string };
   };
@@ -28,10 +38,15 @@ t.test('non-JSON output fails that call or fold only; the lead keeps being analy
   const callA = await waitForCall(tenant, a.id);
   t.equal(callA.status, 'analyzed');
   const leadWorkflow = stack.temporal.client.workflow.getHandle(leadWorkflowId(tenant.organizationId, callA.lead));
-  await waitFor(async () => (await leadState(stack.temporal.client, leadWorkflow.workflowId)).folds === 1,
-    { what: 'the failed fold' });
+  await waitFor(async () => (await leadState(stack.temporal.client, leadWorkflow.workflowId)).folds === 1, {
+    what: 'the failed fold',
+  });
   t.equal(stack.fake.count(SYSTEM_COMPLETE_PROMPT), 1, 'the invalid fold output is not retried');
-  t.equal((await tenant.em().findOneOrFail(Lead, { id: callA.lead })).completeAnalysis, null, 'no complete analysis from a failed fold');
+  t.equal(
+    (await tenant.em().findOneOrFail(Lead, { id: callA.lead })).completeAnalysis,
+    null,
+    'no complete analysis from a failed fold',
+  );
   t.equal((await tenant.em().findOneOrFail(Call, { id: a.id })).foldedAt, null, 'call A waits for the next fold');
   const { runId } = await leadWorkflow.describe();
 
@@ -43,15 +58,30 @@ t.test('non-JSON output fails that call or fold only; the lead keeps being analy
   t.match(callB.error, /output is not JSON: "not json"/, 'a clear error');
   t.equal(callB.analysis, null);
   const result: CallAnalysisResult = await stack.temporal.client.workflow.getHandle(b.workflowId).result();
-  t.match(result, { status: 'failed', error: /not JSON/ }, 'the workflow completes with the failure recorded (it does not hang or fail)');
+  t.match(
+    result,
+    { status: 'failed', error: /not JSON/ },
+    'the workflow completes with the failure recorded (it does not hang or fail)',
+  );
 
   // 3. Call C: the same lead workflow folds A and C together; B is never folded.
   const c = await deliver('odd-c');
   await waitForCall(tenant, c.id, ['analyzed']);
   const lead = await waitForLead(tenant, { id: callA.lead }, { what: 'the next fold' });
-  t.same([...(lead.completeAnalysis as unknown as FoldRecord).callIds].sort(), ['odd-a', 'odd-c'], 'A and C folded, B (failed) not');
+  t.same(
+    [...(lead.completeAnalysis as unknown as FoldRecord).callIds].sort(),
+    ['odd-a', 'odd-c'],
+    'A and C folded, B (failed) not',
+  );
   const calls = await tenant.em().find(Call, { lead: lead.id }, { orderBy: { callId: 'asc' } });
-  t.same(calls.map((call) => [call.callId, call.status, call.foldedAt !== null]), [['odd-a', 'analyzed', true], ['odd-b', 'failed', false], ['odd-c', 'analyzed', true]]);
+  t.same(
+    calls.map((call) => [call.callId, call.status, call.foldedAt !== null]),
+    [
+      ['odd-a', 'analyzed', true],
+      ['odd-b', 'failed', false],
+      ['odd-c', 'analyzed', true],
+    ],
+  );
   const after = await leadWorkflow.describe();
   t.equal(after.runId, runId, 'the same lead workflow run went on working');
   t.equal(after.status.name, 'RUNNING');

@@ -6,88 +6,172 @@ import { storeCall } from '../../src/domain/calls/intake.js';
 import { SYSTEM_COMPLETE_PROMPT, SYSTEM_INDIVIDUAL_PROMPT, startStack, waitFor } from '../support/harness.js';
 import { addUser, bearer, deliverCall } from '../support/api.js';
 import {
-  callPayload, createTenant, foldRecordOf, recordingCompleteRespond,
-  setUserPrompts, waitForCall, waitForLead, type FoldRecord,
+  callPayload,
+  createTenant,
+  foldRecordOf,
+  recordingCompleteRespond,
+  setUserPrompts,
+  waitForCall,
+  waitForLead,
+  type FoldRecord,
 } from '../support/calls.js';
 
-t.test('a failed call is re-analysed after its prompt is fixed; every analysis is kept, the lead re-folded', async (t) => {
-  const stack = await startStack(t);
-  const tenant = await createTenant(stack);
-  stack.fake.definePrompt(SYSTEM_COMPLETE_PROMPT, { respond: recordingCompleteRespond });
-  stack.fake.definePrompt('pmpt_rep_prose', { respond: () => 'Here is my analysis: the lead liked it.' });
-  await setUserPrompts(tenant, tenant.rep.user.id, { individual: 'pmpt_rep_prose' });
-  const res = await deliverCall(stack.app, tenant.organizationId, tenant.secret, callPayload(tenant.rep.user.id, { callId: 'again-1' }));
-  const { id, workflowId } = res.json() as { id: string; workflowId: string };
-  t.equal((await waitForCall(tenant, id)).status, 'failed');
-  const reanalyze = (token: string) => stack.app.inject({ method: 'POST', url: `/api/calls/${id}/reanalyze`, headers: bearer(token) });
+t.test(
+  'a failed call is re-analysed after its prompt is fixed; every analysis is kept, the lead re-folded',
+  async (t) => {
+    const stack = await startStack(t);
+    const tenant = await createTenant(stack);
+    stack.fake.definePrompt(SYSTEM_COMPLETE_PROMPT, { respond: recordingCompleteRespond });
+    stack.fake.definePrompt('pmpt_rep_prose', { respond: () => 'Here is my analysis: the lead liked it.' });
+    await setUserPrompts(tenant, tenant.rep.user.id, { individual: 'pmpt_rep_prose' });
+    const res = await deliverCall(
+      stack.app,
+      tenant.organizationId,
+      tenant.secret,
+      callPayload(tenant.rep.user.id, { callId: 'again-1' }),
+    );
+    const { id, workflowId } = res.json() as { id: string; workflowId: string };
+    t.equal((await waitForCall(tenant, id)).status, 'failed');
+    const reanalyze = (token: string) =>
+      stack.app.inject({ method: 'POST', url: `/api/calls/${id}/reanalyze`, headers: bearer(token) });
 
-  const stranger = await addUser(stack.app, tenant.admin);
-  t.equal((await reanalyze(stranger.token)).statusCode, 404, 'another user of the organization cannot see the call');
+    const stranger = await addUser(stack.app, tenant.admin);
+    t.equal((await reanalyze(stranger.token)).statusCode, 404, 'another user of the organization cannot see the call');
 
-  // The prompt is fixed (it now answers JSON); the owner asks for a new analysis.
-  stack.fake.definePrompt('pmpt_rep_prose', { model: 'gpt-fixed', version: '2' });
-  const first = await reanalyze(tenant.rep.token);
-  t.equal(first.statusCode, 202, first.body);
-  t.same(first.json(), { id, workflowId });
-  const fixed = await waitFor(async () => {
-    const row = await tenant.em().findOne(Call, { id });
-    return row?.status === 'analyzed' ? row : null;
-  }, { what: 'the re-analysis' });
-  t.match(fixed, { promptId: 'pmpt_rep_prose', promptVersion: '2', model: 'gpt-fixed', error: null });
-  const lead = await waitForLead(tenant, { id: fixed.lead }, { what: 'the first fold' });
-  t.same((lead.completeAnalysis as unknown as FoldRecord).callIds, ['again-1']);
+    // The prompt is fixed (it now answers JSON); the owner asks for a new analysis.
+    stack.fake.definePrompt('pmpt_rep_prose', { model: 'gpt-fixed', version: '2' });
+    const first = await reanalyze(tenant.rep.token);
+    t.equal(first.statusCode, 202, first.body);
+    t.same(first.json(), { id, workflowId });
+    const fixed = await waitFor(
+      async () => {
+        const row = await tenant.em().findOne(Call, { id });
+        return row?.status === 'analyzed' ? row : null;
+      },
+      { what: 'the re-analysis' },
+    );
+    t.match(fixed, { promptId: 'pmpt_rep_prose', promptVersion: '2', model: 'gpt-fixed', error: null });
+    const lead = await waitForLead(tenant, { id: fixed.lead }, { what: 'the first fold' });
+    t.same((lead.completeAnalysis as unknown as FoldRecord).callIds, ['again-1']);
 
-  // An admin re-analyses it again, slowly: a second request meanwhile is a conflict.
-  stack.fake.enqueue('pmpt_rep_prose', { delayMs: 3000 });
-  t.equal((await reanalyze(tenant.admin.token)).statusCode, 202);
-  const busy = await reanalyze(tenant.rep.token);
-  t.equal(busy.statusCode, 409, busy.body);
-  t.match(busy.json(), { statusCode: 409, error: 'Conflict', message: /being analysed/ });
-  const refolded = await waitForLead(tenant, { id: fixed.lead }, {
-    ready: (row) => foldRecordOf(row)?.folds === 2, what: 'the lead to be folded again',
-  });
-  t.same((refolded.completeAnalysis as unknown as FoldRecord).callIds, ['again-1', 'again-1'], 'the new analysis is folded in');
+    // An admin re-analyses it again, slowly: a second request meanwhile is a conflict.
+    stack.fake.enqueue('pmpt_rep_prose', { delayMs: 3000 });
+    t.equal((await reanalyze(tenant.admin.token)).statusCode, 202);
+    const busy = await reanalyze(tenant.rep.token);
+    t.equal(busy.statusCode, 409, busy.body);
+    t.match(busy.json(), { statusCode: 409, error: 'Conflict', message: /being analysed/ });
+    const refolded = await waitForLead(
+      tenant,
+      { id: fixed.lead },
+      {
+        ready: (row) => foldRecordOf(row)?.folds === 2,
+        what: 'the lead to be folded again',
+      },
+    );
+    t.same(
+      (refolded.completeAnalysis as unknown as FoldRecord).callIds,
+      ['again-1', 'again-1'],
+      'the new analysis is folded in',
+    );
 
-  const analyses = await stack.app.inject({ method: 'GET', url: `/api/calls/${id}/analyses`, headers: bearer(tenant.rep.token) });
-  t.equal(analyses.statusCode, 200);
-  const list = analyses.json() as { analysis: object; promptId: string; promptSource: string; promptVersion: string; model: string; usage: { inputTokens: number; outputTokens: number }; createdAt: string }[];
-  t.equal(list.length, 2, 'both analyses are listed (the failed run produced none)');
-  t.ok(list[0]!.createdAt >= list[1]!.createdAt, 'newest first');
-  for (const entry of list) {
-    t.match(entry, { promptId: 'pmpt_rep_prose', promptSource: 'user', promptVersion: '2', model: 'gpt-fixed', usage: { inputTokens: Number, outputTokens: Number } });
-  }
-  const answered = stack.fake.requests.filter((r) => r.promptId === 'pmpt_rep_prose' && r.usage).slice(-2).reverse();
-  t.same(list.map((entry) => entry.usage), answered.map((r) => r.usage), 'usage as OpenAI reported it');
-});
+    const analyses = await stack.app.inject({
+      method: 'GET',
+      url: `/api/calls/${id}/analyses`,
+      headers: bearer(tenant.rep.token),
+    });
+    t.equal(analyses.statusCode, 200);
+    const list = analyses.json() as {
+      analysis: object;
+      promptId: string;
+      promptSource: string;
+      promptVersion: string;
+      model: string;
+      usage: { inputTokens: number; outputTokens: number };
+      createdAt: string;
+    }[];
+    t.equal(list.length, 2, 'both analyses are listed (the failed run produced none)');
+    t.ok(list[0]!.createdAt >= list[1]!.createdAt, 'newest first');
+    for (const entry of list) {
+      t.match(entry, {
+        promptId: 'pmpt_rep_prose',
+        promptSource: 'user',
+        promptVersion: '2',
+        model: 'gpt-fixed',
+        usage: { inputTokens: Number, outputTokens: Number },
+      });
+    }
+    const answered = stack.fake.requests
+      .filter((r) => r.promptId === 'pmpt_rep_prose' && r.usage)
+      .slice(-2)
+      .reverse();
+    t.same(
+      list.map((entry) => entry.usage),
+      answered.map((r) => r.usage),
+      'usage as OpenAI reported it',
+    );
+  },
+);
 
 t.test('bulk re-analysis of 50 calls: progress from the workflow until completed', async (t) => {
   const stack = await startStack(t);
   const tenant = await createTenant(stack);
   const em = tenant.em();
   for (let i = 0; i < 50; i++) {
-    const stored = await storeCall(em, tenant.organizationId, callPayload(tenant.rep.user.id, { leadExternalId: 'bulk-lead', transcript: `agent: bulk ${i}` }));
-    await em.nativeUpdate(Call, { id: stored.id }, { status: i % 2 ? 'failed' : 'analyzed', error: i % 2 ? 'OpenAI error 503' : null });
+    const stored = await storeCall(
+      em,
+      tenant.organizationId,
+      callPayload(tenant.rep.user.id, { leadExternalId: 'bulk-lead', transcript: `agent: bulk ${i}` }),
+    );
+    await em.nativeUpdate(
+      Call,
+      { id: stored.id },
+      { status: i % 2 ? 'failed' : 'analyzed', error: i % 2 ? 'OpenAI error 503' : null },
+    );
   }
-  const start = await stack.app.inject({ method: 'POST', url: '/api/admin/calls/reanalyze', headers: bearer(tenant.admin.token), payload: {} });
+  const start = await stack.app.inject({
+    method: 'POST',
+    url: '/api/admin/calls/reanalyze',
+    headers: bearer(tenant.admin.token),
+    payload: {},
+  });
   t.equal(start.statusCode, 202, start.body);
   const { workflowId, total } = start.json() as { workflowId: string; total: number };
   t.equal(total, 50);
   t.match(workflowId, new RegExp(`^reanalysis:${tenant.organizationId}:[0-9a-f-]{36}$`));
-  t.equal((await stack.app.inject({ method: 'POST', url: '/api/admin/calls/reanalyze', headers: bearer(tenant.rep.token), payload: {} })).statusCode, 403);
+  t.equal(
+    (
+      await stack.app.inject({
+        method: 'POST',
+        url: '/api/admin/calls/reanalyze',
+        headers: bearer(tenant.rep.token),
+        payload: {},
+      })
+    ).statusCode,
+    403,
+  );
 
-  const progress = (token = tenant.admin.token) => stack.app.inject({ method: 'GET', url: `/api/admin/reanalysis/${encodeURIComponent(workflowId)}`, headers: bearer(token) });
+  const progress = (token = tenant.admin.token) =>
+    stack.app.inject({
+      method: 'GET',
+      url: `/api/admin/reanalysis/${encodeURIComponent(workflowId)}`,
+      headers: bearer(token),
+    });
   const seen: number[] = [];
-  const final = await waitFor(async () => {
-    const body = (await progress()).json() as { total: number; done: number; failed: number; status: string };
-    seen.push(body.done);
-    return body.status === 'completed' ? body : null;
-  }, { timeoutMs: 180_000, intervalMs: 500, what: 'the bulk re-analysis' });
+  const final = await waitFor(
+    async () => {
+      const body = (await progress()).json() as { total: number; done: number; failed: number; status: string };
+      seen.push(body.done);
+      return body.status === 'completed' ? body : null;
+    },
+    { timeoutMs: 180_000, intervalMs: 500, what: 'the bulk re-analysis' },
+  );
   t.same(final, { total: 50, done: 50, failed: 0, status: 'completed' });
   t.ok(seen.length > 1, `progress was reported while running (${seen.join(',')})`);
   t.equal(await em.count(Call, { status: 'analyzed' }), 50, 'every call analysed');
   t.equal(stack.fake.count(SYSTEM_INDIVIDUAL_PROMPT), 50, 'one OpenAI answer per call');
   const runs = [];
-  for await (const run of stack.temporal.client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) runs.push(run.status.name);
+  for await (const run of stack.temporal.client.workflow.list({ query: `WorkflowId = '${workflowId}'` }))
+    runs.push(run.status.name);
   t.ok(runs.length >= 2 && runs.includes('CONTINUED_AS_NEW'), `pages of 25 ran as separate runs (${runs.join(', ')})`);
 
   const other = await createTenant(stack);

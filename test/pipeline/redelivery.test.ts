@@ -35,20 +35,43 @@ t.test('Temporal unreachable: 503 so the provider retries, the call is kept', as
   const stack = await startStack(t, { worker: false });
   const tenant = await createTenant(stack);
   await stack.temporal.connection.close();
-  const res = await deliverCall(stack.app, tenant.organizationId, tenant.secret, callPayload(tenant.rep.user.id, { callId: 'temporal-down' }));
+  const res = await deliverCall(
+    stack.app,
+    tenant.organizationId,
+    tenant.secret,
+    callPayload(tenant.rep.user.id, { callId: 'temporal-down' }),
+  );
   t.equal(res.statusCode, 503);
   t.match(res.json(), { statusCode: 503, error: 'Service Unavailable', message: /deliver it again/ });
-  t.equal((await tenant.em().getConnection().execute<{ n: number }[]>("select count(*)::int as n from calls where call_id = 'temporal-down'"))[0]!.n, 1, 'the call is stored');
+  t.equal(
+    (
+      await tenant
+        .em()
+        .getConnection()
+        .execute<{ n: number }[]>("select count(*)::int as n from calls where call_id = 'temporal-down'")
+    )[0]!.n,
+    1,
+    'the call is stored',
+  );
 });
 
 t.test('a redelivery with other lead details changes no lead and creates none', async (t) => {
   const stack = await startStack(t, { worker: false });
   const tenant = await createTenant(stack);
-  const body = { ...callPayload(tenant.rep.user.id, { callId: 'same-call', leadExternalId: 'crm-first' }), lead: { externalId: 'crm-first', name: 'First Name', phone: '+1 555 0100' } };
+  const body = {
+    ...callPayload(tenant.rep.user.id, { callId: 'same-call', leadExternalId: 'crm-first' }),
+    lead: { externalId: 'crm-first', name: 'First Name', phone: '+1 555 0100' },
+  };
   const first = await deliverCall(stack.app, tenant.organizationId, tenant.secret, body);
   t.equal(first.statusCode, 202);
-  const again = await deliverCall(stack.app, tenant.organizationId, tenant.secret, { ...body, lead: { externalId: 'crm-other', name: 'Phantom', phone: '+1 555 0199', email: 'phantom@example.org' } });
+  const again = await deliverCall(stack.app, tenant.organizationId, tenant.secret, {
+    ...body,
+    lead: { externalId: 'crm-other', name: 'Phantom', phone: '+1 555 0199', email: 'phantom@example.org' },
+  });
   t.same(again.json(), { ...first.json(), duplicate: true });
   const leads = await tenant.em().find(Lead, {});
-  t.same(leads.map((lead) => [lead.externalId, lead.name, lead.phone, lead.email, lead.callCount]), [['crm-first', 'First Name', '+1 555 0100', null, 1]]);
+  t.same(
+    leads.map((lead) => [lead.externalId, lead.name, lead.phone, lead.email, lead.callCount]),
+    [['crm-first', 'First Name', '+1 555 0100', null, 1]],
+  );
 });

@@ -1,4 +1,4 @@
-// How the pipeline treats OpenAI failures (CONTRACT §5): an unknown prompt (404) is not retried and the system
+// How the pipeline treats OpenAI failures: an unknown prompt (404) is not retried and the system
 // prompt runs instead; transient failures (5xx, 429 after Retry-After) are retried with capped backoff for the
 // whole retry window, the system prompt taking every third try; an outage outlasting the window fails the call
 // with a clear error. Window and backoff are made small through the configuration.
@@ -7,7 +7,13 @@ import { Analysis } from '../../src/domain/analyses/analysis.entity.js';
 import { SYSTEM_COMPLETE_PROMPT, SYSTEM_INDIVIDUAL_PROMPT, startStack, waitFor } from '../support/harness.js';
 import { deliverCall } from '../support/api.js';
 import {
-  activityAttempts, callPayload, createTenant, historyOf, setUserPrompts, waitForCall, waitForLead,
+  activityAttempts,
+  callPayload,
+  createTenant,
+  historyOf,
+  setUserPrompts,
+  waitForCall,
+  waitForLead,
 } from '../support/calls.js';
 
 const gaps = (times: number[]) => times.slice(1).map((at, i) => at - times[i]!);
@@ -16,7 +22,10 @@ const SHORT_RETRIES = { OPENAI_RETRY_WINDOW_SECONDS: '120', OPENAI_RETRY_MAX_BAC
 t.test('a user prompt OpenAI does not know: one request, then the system prompt', async (t) => {
   const stack = await startStack(t);
   const tenant = await createTenant(stack);
-  await setUserPrompts(tenant, tenant.rep.user.id, { individual: 'pmpt_gone_individual', complete: 'pmpt_gone_complete' });
+  await setUserPrompts(tenant, tenant.rep.user.id, {
+    individual: 'pmpt_gone_individual',
+    complete: 'pmpt_gone_complete',
+  });
 
   const res = await deliverCall(stack.app, tenant.organizationId, tenant.secret, callPayload(tenant.rep.user.id));
   const call = await waitForCall(tenant, res.json().id);
@@ -25,7 +34,14 @@ t.test('a user prompt OpenAI does not know: one request, then the system prompt'
   t.equal(call.promptSource, 'system');
   t.equal(call.model, 'gpt-system-individual', 'the model the response reports');
   t.equal(stack.fake.count('pmpt_gone_individual'), 1, 'a 404 is not retried');
-  t.same(activityAttempts(await historyOf(stack, res.json().workflowId)).filter(([name]) => name === 'extractCallAnalysis'), [['extractCallAnalysis', 1], ['extractCallAnalysis', 1]], 'one attempt per prompt');
+  t.same(
+    activityAttempts(await historyOf(stack, res.json().workflowId)).filter(([name]) => name === 'extractCallAnalysis'),
+    [
+      ['extractCallAnalysis', 1],
+      ['extractCallAnalysis', 1],
+    ],
+    'one attempt per prompt',
+  );
   const [stored] = await tenant.em().find(Analysis, { callId: call.id });
   t.match(stored, { outcome: 'succeeded', promptSource: 'system', fallback: true }, 'recorded as a fallback');
 
@@ -35,23 +51,30 @@ t.test('a user prompt OpenAI does not know: one request, then the system prompt'
   t.equal(stack.fake.count('pmpt_gone_complete'), 1);
 });
 
-t.test('OpenAI fails once with 500: Temporal retries the activity after a backoff, the user prompt succeeds', async (t) => {
-  const stack = await startStack(t, { env: SHORT_RETRIES });
-  const tenant = await createTenant(stack);
-  stack.fake.definePrompt('pmpt_rep_flaky', { model: 'gpt-rep', version: '7' });
-  stack.fake.enqueue('pmpt_rep_flaky', { status: 500 });
-  await setUserPrompts(tenant, tenant.rep.user.id, { individual: 'pmpt_rep_flaky' });
+t.test(
+  'OpenAI fails once with 500: Temporal retries the activity after a backoff, the user prompt succeeds',
+  async (t) => {
+    const stack = await startStack(t, { env: SHORT_RETRIES });
+    const tenant = await createTenant(stack);
+    stack.fake.definePrompt('pmpt_rep_flaky', { model: 'gpt-rep', version: '7' });
+    stack.fake.enqueue('pmpt_rep_flaky', { status: 500 });
+    await setUserPrompts(tenant, tenant.rep.user.id, { individual: 'pmpt_rep_flaky' });
 
-  const res = await deliverCall(stack.app, tenant.organizationId, tenant.secret, callPayload(tenant.rep.user.id));
-  const call = await waitForCall(tenant, res.json().id);
-  t.equal(call.status, 'analyzed', call.error ?? '');
-  t.match(call, { promptId: 'pmpt_rep_flaky', promptSource: 'user', promptVersion: '7', model: 'gpt-rep' });
-  t.equal(stack.fake.count('pmpt_rep_flaky'), 2, 'two requests: one failure, one success');
-  t.equal(stack.fake.count(SYSTEM_INDIVIDUAL_PROMPT), 0, 'the system prompt was not needed');
-  t.same(activityAttempts(await historyOf(stack, res.json().workflowId)).find(([name]) => name === 'extractCallAnalysis'), ['extractCallAnalysis', 2], 'the second attempt of one activity (Temporal retried, not the SDK)');
-  const [gap] = gaps(stack.fake.requests.filter((r) => r.promptId === 'pmpt_rep_flaky').map((r) => r.at));
-  t.ok(gap! >= 900, `backoff between attempts: ${gap} ms`);
-});
+    const res = await deliverCall(stack.app, tenant.organizationId, tenant.secret, callPayload(tenant.rep.user.id));
+    const call = await waitForCall(tenant, res.json().id);
+    t.equal(call.status, 'analyzed', call.error ?? '');
+    t.match(call, { promptId: 'pmpt_rep_flaky', promptSource: 'user', promptVersion: '7', model: 'gpt-rep' });
+    t.equal(stack.fake.count('pmpt_rep_flaky'), 2, 'two requests: one failure, one success');
+    t.equal(stack.fake.count(SYSTEM_INDIVIDUAL_PROMPT), 0, 'the system prompt was not needed');
+    t.same(
+      activityAttempts(await historyOf(stack, res.json().workflowId)).find(([name]) => name === 'extractCallAnalysis'),
+      ['extractCallAnalysis', 2],
+      'the second attempt of one activity (Temporal retried, not the SDK)',
+    );
+    const [gap] = gaps(stack.fake.requests.filter((r) => r.promptId === 'pmpt_rep_flaky').map((r) => r.at));
+    t.ok(gap! >= 900, `backoff between attempts: ${gap} ms`);
+  },
+);
 
 t.test('429 with Retry-After: 2 → the next attempt waits about two seconds', async (t) => {
   const stack = await startStack(t, { env: SHORT_RETRIES });
@@ -81,38 +104,56 @@ t.test('the user prompt keeps failing: the system prompt takes every third try a
   t.match(call, { status: 'analyzed', promptId: SYSTEM_INDIVIDUAL_PROMPT, promptSource: 'system' });
   t.equal(stack.fake.count('pmpt_rep_down'), 2, 'the user prompt had two tries first');
   t.equal(stack.fake.count(SYSTEM_INDIVIDUAL_PROMPT), 1, 'then the system prompt answered');
-  t.same(activityAttempts(await historyOf(stack, res.json().workflowId)).filter(([name]) => name === 'extractCallAnalysis'), [['extractCallAnalysis', 3]], 'all in one activity');
+  t.same(
+    activityAttempts(await historyOf(stack, res.json().workflowId)).filter(([name]) => name === 'extractCallAnalysis'),
+    [['extractCallAnalysis', 3]],
+    'all in one activity',
+  );
 });
 
-t.test('OpenAI answers 503 to every prompt for longer than the old budget: every call is analysed afterwards', async (t) => {
-  const stack = await startStack(t, { env: SHORT_RETRIES });
-  const tenant = await createTenant(stack);
-  stack.fake.setOutage({ status: 503 });
-  const started = Date.now();
-  const transcripts = Array.from({ length: 5 }, (_, i) => `agent: Outage call ${i}\nlead: yes, interested`);
-  const ids = await Promise.all(transcripts.map(async (transcript) => {
-    const res = await deliverCall(stack.app, tenant.organizationId, tenant.secret, callPayload(tenant.rep.user.id, { transcript }));
-    t.equal(res.statusCode, 202);
-    return res.json() as { id: string; workflowId: string };
-  }));
-  // The old policy gave up after 5 tries per prompt (10 per call): wait until every call has failed 12 times.
-  await waitFor(() => transcripts.every((text) => stack.fake.requests.filter((r) => r.input === text).length >= 12), {
-    timeoutMs: 90_000, intervalMs: 500, what: 'twelve failed tries per call',
-  });
-  const outageMs = Date.now() - started;
-  stack.fake.setOutage(null);
+t.test(
+  'OpenAI answers 503 to every prompt for longer than the old budget: every call is analysed afterwards',
+  async (t) => {
+    const stack = await startStack(t, { env: SHORT_RETRIES });
+    const tenant = await createTenant(stack);
+    stack.fake.setOutage({ status: 503 });
+    const started = Date.now();
+    const transcripts = Array.from({ length: 5 }, (_, i) => `agent: Outage call ${i}\nlead: yes, interested`);
+    const ids = await Promise.all(
+      transcripts.map(async (transcript) => {
+        const res = await deliverCall(
+          stack.app,
+          tenant.organizationId,
+          tenant.secret,
+          callPayload(tenant.rep.user.id, { transcript }),
+        );
+        t.equal(res.statusCode, 202);
+        return res.json() as { id: string; workflowId: string };
+      }),
+    );
+    // The old policy gave up after 5 tries per prompt (10 per call): wait until every call has failed 12 times.
+    await waitFor(() => transcripts.every((text) => stack.fake.requests.filter((r) => r.input === text).length >= 12), {
+      timeoutMs: 90_000,
+      intervalMs: 500,
+      what: 'twelve failed tries per call',
+    });
+    const outageMs = Date.now() - started;
+    stack.fake.setOutage(null);
 
-  for (const { id } of ids) {
-    const call = await waitForCall(tenant, id, ['analyzed', 'failed'], 30_000);
-    t.equal(call.status, 'analyzed', call.error ?? '');
-  }
-  t.ok(outageMs > 20_000, `the outage lasted ${outageMs} ms`);
-  const events = await historyOf(stack, ids[0]!.workflowId);
-  t.ok(events.length < 40, `the history stays small however long the retries (${events.length} events)`);
-});
+    for (const { id } of ids) {
+      const call = await waitForCall(tenant, id, ['analyzed', 'failed'], 30_000);
+      t.equal(call.status, 'analyzed', call.error ?? '');
+    }
+    t.ok(outageMs > 20_000, `the outage lasted ${outageMs} ms`);
+    const events = await historyOf(stack, ids[0]!.workflowId);
+    t.ok(events.length < 40, `the history stays small however long the retries (${events.length} events)`);
+  },
+);
 
 t.test('an outage longer than the retry window: the call fails with a clear error', async (t) => {
-  const stack = await startStack(t, { env: { OPENAI_RETRY_WINDOW_SECONDS: '6', OPENAI_RETRY_MAX_BACKOFF_SECONDS: '2' } });
+  const stack = await startStack(t, {
+    env: { OPENAI_RETRY_WINDOW_SECONDS: '6', OPENAI_RETRY_MAX_BACKOFF_SECONDS: '2' },
+  });
   const tenant = await createTenant(stack);
   stack.fake.setOutage({ status: 503 });
   const res = await deliverCall(stack.app, tenant.organizationId, tenant.secret, callPayload(tenant.rep.user.id));

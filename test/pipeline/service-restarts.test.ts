@@ -23,7 +23,10 @@ async function deliverBurst(stack: Stack) {
   const { admin, rep, secret } = await createTenant(stack);
   for (let i = 0; i < CALLS; i++) {
     const res = await deliverCall(stack.app, admin.organization.id, secret, {
-      callId: `restart-${i}`, userId: rep.user.id, lead: { externalId: 'lead-restart' }, transcript: `call number ${i}: interested`,
+      callId: `restart-${i}`,
+      userId: rep.user.id,
+      lead: { externalId: 'lead-restart' },
+      transcript: `call number ${i}: interested`,
     });
     if (res.statusCode !== 202) throw new Error(res.body);
   }
@@ -32,10 +35,13 @@ async function deliverBurst(stack: Stack) {
 
 async function assertAllAnalysedOnce(t: Test, stack: Stack, organizationId: string) {
   const em = () => tenantEm(stack.orm.em, organizationId);
-  const calls = await waitFor(async () => {
-    const rows = await em().find(Call, {});
-    return rows.length === CALLS && rows.every((c) => c.status === 'analyzed' && c.foldedAt) ? rows : null;
-  }, { timeoutMs: 150_000, intervalMs: 500, what: 'every call analysed and folded' });
+  const calls = await waitFor(
+    async () => {
+      const rows = await em().find(Call, {});
+      return rows.length === CALLS && rows.every((c) => c.status === 'analyzed' && c.foldedAt) ? rows : null;
+    },
+    { timeoutMs: 150_000, intervalMs: 500, what: 'every call analysed and folded' },
+  );
   t.equal(calls.length, CALLS, 'no call lost');
   const lead = await em().findOneOrFail(Lead, { externalId: 'lead-restart' });
   t.equal(lead.callCount, CALLS, 'each call counted once on its lead');
@@ -48,7 +54,12 @@ async function assertAllAnalysedOnce(t: Test, stack: Stack, organizationId: stri
 t.test('the Temporal server restarts mid-run', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'callsense-temporal-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
-  const options = { cli: await resolveTemporalCli(), port: await freePort(), namespace: 'default', dbFile: join(dir, 'temporal.sqlite') };
+  const options = {
+    cli: await resolveTemporalCli(),
+    port: await freePort(),
+    namespace: 'default',
+    dbFile: join(dir, 'temporal.sqlite'),
+  };
   let server = await startTemporalDevServer(options);
   t.teardown(() => server.stop());
 
@@ -91,7 +102,10 @@ t.test('PostgreSQL restarts mid-run', async (t) => {
   t.ok(Number(me.headers['retry-after']) > 0, 'auth/me says when to retry');
   t.match(me.json(), { statusCode: 503, error: 'Service Unavailable', message: /PostgreSQL is unavailable/ });
   const webhook = await deliverCall(stack.app, organizationId, secret, {
-    callId: 'during-outage', userId: rep.user.id, lead: { externalId: 'lead-outage' }, transcript: 'while the database is down',
+    callId: 'during-outage',
+    userId: rep.user.id,
+    lead: { externalId: 'lead-outage' },
+    transcript: 'while the database is down',
   });
   t.equal(webhook.statusCode, 503, webhook.body);
   t.ok(Number(webhook.headers['retry-after']) > 0, 'the webhook says when to retry');

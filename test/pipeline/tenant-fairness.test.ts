@@ -15,16 +15,25 @@ t.test('a per-organization cap on in-flight OpenAI requests', async (t) => {
   await setUserPrompts(busy, busy.rep.user.id, { individual: 'pmpt_busy' });
   await setUserPrompts(quiet, quiet.rep.user.id, { individual: 'pmpt_quiet' });
 
-  const burst = await Promise.all(Array.from({ length: 8 }, (_, i) =>
-    deliverCall(stack.app, busy.organizationId, busy.secret, callPayload(busy.rep.user.id, { callId: `busy-${i}` }))));
-  t.ok(burst.every((r) => r.statusCode === 202), 'the burst is accepted');
+  const burst = await Promise.all(
+    Array.from({ length: 8 }, (_, i) =>
+      deliverCall(stack.app, busy.organizationId, busy.secret, callPayload(busy.rep.user.id, { callId: `busy-${i}` })),
+    ),
+  );
+  t.ok(
+    burst.every((r) => r.statusCode === 202),
+    'the burst is accepted',
+  );
   const other = await deliverCall(stack.app, quiet.organizationId, quiet.secret, callPayload(quiet.rep.user.id));
   t.equal(other.statusCode, 202);
 
   const quietCall = await waitForCall(quiet, other.json().id);
   t.equal(quietCall.status, 'analyzed', 'the other organization is analysed while the burst runs');
   const calls = await Promise.all(burst.map((r) => waitForCall(busy, r.json().id)));
-  t.ok(calls.every((c) => c.status === 'analyzed' && c.promptId === 'pmpt_busy'), 'every call of the burst analysed');
+  t.ok(
+    calls.every((c) => c.status === 'analyzed' && c.promptId === 'pmpt_busy'),
+    'every call of the burst analysed',
+  );
   t.equal(stack.fake.count('pmpt_busy'), 8, 'one OpenAI request per call: waiting for a slot is no try');
   t.ok(stack.fake.maxConcurrent('pmpt_busy') <= 2, `at most two at once (${stack.fake.maxConcurrent('pmpt_busy')})`);
   t.equal(stack.fake.count('pmpt_system_individual'), 0, 'no fallback to the system prompt while waiting');

@@ -19,7 +19,7 @@ t.test('NUL in the output, an over-long model name: failed within seconds, the w
   let started = Date.now();
   const nul = await waitForCall(tenant, (await deliver()).id, ['analyzed', 'failed'], 20_000);
   t.equal(nul.status, 'failed');
-  t.equal(nul.error, 'The prompt\'s output contains a NUL character (\\u0000), which cannot be stored');
+  t.equal(nul.error, "The prompt's output contains a NUL character (\\u0000), which cannot be stored");
   t.ok(Date.now() - started < 15_000, `failed in ${Date.now() - started} ms`);
   t.equal(stack.fake.count(SYSTEM_INDIVIDUAL_PROMPT), 1, 'not retried');
 

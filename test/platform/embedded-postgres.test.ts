@@ -60,6 +60,8 @@ t.test('a port taken by another program is a clear error naming the fix', async 
   await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
   t.teardown(() => new Promise((r) => other.close(r)));
   const port = (other.address() as { port: number }).port;
-  await t.rejects(startEmbeddedPostgres({ dir: join(dir, 'pg'), port, persistent: false }),
-    /port \d+ is in use by a program that this data folder did not start.*EMBEDDED_POSTGRES_PORT/);
+  await t.rejects(
+    startEmbeddedPostgres({ dir: join(dir, 'pg'), port, persistent: false }),
+    /port \d+ is in use by a program that this data folder did not start.*EMBEDDED_POSTGRES_PORT/,
+  );
 });

@@ -19,6 +19,9 @@ t.test('resolution order: TEMPORAL_CLI, then PATH, then the tools cache', async 
   t.equal(await resolveTemporalCli({ ...env, TEMPORAL_CLI: explicit }), explicit);
   t.equal(await resolveTemporalCli(env), onPath);
   t.equal(await resolveTemporalCli({ ...env, PATH: join(dir, 'nowhere') }), cached);
-  await t.rejects(resolveTemporalCli({ PATH: join(dir, 'nowhere'), CALLSENSE_TOOLS_DIR: join(dir, 'empty') }, { build: false }), /No Temporal CLI found/);
+  await t.rejects(
+    resolveTemporalCli({ PATH: join(dir, 'nowhere'), CALLSENSE_TOOLS_DIR: join(dir, 'empty') }, { build: false }),
+    /No Temporal CLI found/,
+  );
   await t.rejects(resolveTemporalCli({ ...env, TEMPORAL_CLI: join(dir, 'missing') }), /not an executable/);
 });

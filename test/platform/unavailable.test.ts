@@ -26,8 +26,16 @@ t.test('node-postgres and ORM connection failures are PostgreSQL being unavailab
   const viaOrm = await caught(orm.em.getConnection().execute('select 1'));
   t.equal(unavailableDependency(viaOrm), 'PostgreSQL', 'the ORM passes the driver error through');
 
-  t.equal(unavailableDependency(Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' })), 'PostgreSQL');
-  t.equal(unavailableDependency(Object.assign(new Error('the database system is starting up'), { code: '57P03' })), 'PostgreSQL');
+  t.equal(
+    unavailableDependency(
+      Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }),
+    ),
+    'PostgreSQL',
+  );
+  t.equal(
+    unavailableDependency(Object.assign(new Error('the database system is starting up'), { code: '57P03' })),
+    'PostgreSQL',
+  );
   t.equal(unavailableDependency(new Error('timeout exceeded when trying to connect')), 'PostgreSQL', 'pool timeout');
   t.equal(unavailableDependency(Object.assign(new Error('duplicate key'), { code: '23505' })), undefined);
   t.equal(unavailableDependency(new Error('something else')), undefined);
@@ -37,7 +45,12 @@ t.test('Temporal UNAVAILABLE / DEADLINE_EXCEEDED are Temporal being unavailable'
   const connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}`, connectTimeout: 500 });
   t.teardown(() => connection.close());
   const client = new Client({ connection });
-  const error = await caught(connection.withDeadline(Date.now() + 2_000, () => client.workflowService.getSystemInfo({})));
+  const error = await caught(
+    connection.withDeadline(Date.now() + 2_000, () => client.workflowService.getSystemInfo({})),
+  );
   t.equal(unavailableDependency(error), 'Temporal', String(error));
-  t.equal(unavailableDependency(Object.assign(new Error('deadline'), { code: 4, details: '', metadata: {} })), 'Temporal');
+  t.equal(
+    unavailableDependency(Object.assign(new Error('deadline'), { code: 4, details: '', metadata: {} })),
+    'Temporal',
+  );
 });

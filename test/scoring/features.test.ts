@@ -1,19 +1,64 @@
 // Features from analyses the customer's prompt shapes freely: spelled several ways, nested, odd, or absent.
 import t from 'tap';
-import { FEATURE_NAMES, NO_CALLS, featureRow, leadFeatures, summarizeCalls } from '../../src/domain/scoring/features.js';
+import {
+  FEATURE_NAMES,
+  NO_CALLS,
+  featureRow,
+  leadFeatures,
+  summarizeCalls,
+} from '../../src/domain/scoring/features.js';
 import { holdoutBucket, splitHoldout, HOLDOUT_SHARE } from '../../src/domain/scoring/holdout.js';
 
-const NEUTRAL = { hasAnalysis: 0, sentiment: 0, interestLevel: 0.5, budget: 0, timelineUrgency: 0.5, decisionMaker: 0, objections: 0, nextSteps: 0, callCount: 0, talkMinutes: 0, engagementDays: 0 };
+const NEUTRAL = {
+  hasAnalysis: 0,
+  sentiment: 0,
+  interestLevel: 0.5,
+  budget: 0,
+  timelineUrgency: 0.5,
+  decisionMaker: 0,
+  objections: 0,
+  nextSteps: 0,
+  callCount: 0,
+  talkMinutes: 0,
+  engagementDays: 0,
+};
 
 t.test('no analysis and no calls: every feature at its neutral value', async (t) => {
-  for (const analysis of [null, undefined, {}, [], 'text', 42, true]) t.same(leadFeatures(analysis), NEUTRAL, JSON.stringify(analysis) ?? 'undefined');
+  for (const analysis of [null, undefined, {}, [], 'text', 42, true])
+    t.same(leadFeatures(analysis), NEUTRAL, JSON.stringify(analysis) ?? 'undefined');
 });
 
 t.test('odd values never crash and always give finite numbers', async (t) => {
-  const odd: unknown[] = [null, NaN, Infinity, -Infinity, '', '   ', [], [null], {}, { nested: { deeper: { x: 1 } } }, 'NaN', '1e999', -5, 1e12, true, false, [1, 'a', {}], { score: 'abc' }];
+  const odd: unknown[] = [
+    null,
+    NaN,
+    Infinity,
+    -Infinity,
+    '',
+    '   ',
+    [],
+    [null],
+    {},
+    { nested: { deeper: { x: 1 } } },
+    'NaN',
+    '1e999',
+    -5,
+    1e12,
+    true,
+    false,
+    [1, 'a', {}],
+    { score: 'abc' },
+  ];
   for (const value of odd) {
-    const analysis = Object.fromEntries(['sentiment', 'interestLevel', 'budget', 'timeline', 'decisionMaker', 'objections', 'nextSteps'].map((k) => [k, value]));
-    const row = featureRow(leadFeatures(analysis, { count: 3, talkSeconds: NaN, firstAt: new Date('invalid'), lastAt: null }));
+    const analysis = Object.fromEntries(
+      ['sentiment', 'interestLevel', 'budget', 'timeline', 'decisionMaker', 'objections', 'nextSteps'].map((k) => [
+        k,
+        value,
+      ]),
+    );
+    const row = featureRow(
+      leadFeatures(analysis, { count: 3, talkSeconds: NaN, firstAt: new Date('invalid'), lastAt: null }),
+    );
     t.ok(row.every(Number.isFinite), `${String(JSON.stringify(value))} → ${row.join(',')}`);
   }
 });
@@ -102,7 +147,12 @@ t.test('call facts: count, talk time, days between first and last call', async (
     { durationSeconds: null, startedAt: new Date('2026-01-05T10:00:00Z') },
     { durationSeconds: -30 },
   ]);
-  t.same(facts, { count: 4, talkSeconds: 180, firstAt: new Date('2026-01-01T10:00:00Z'), lastAt: new Date('2026-01-11T10:00:00Z') });
+  t.same(facts, {
+    count: 4,
+    talkSeconds: 180,
+    firstAt: new Date('2026-01-01T10:00:00Z'),
+    lastAt: new Date('2026-01-11T10:00:00Z'),
+  });
   const f = leadFeatures(null, facts);
   t.equal(f.callCount, Math.log1p(4));
   t.equal(f.talkMinutes, Math.log1p(3));
@@ -112,8 +162,14 @@ t.test('call facts: count, talk time, days between first and last call', async (
 });
 
 t.test('featureRow follows FEATURE_NAMES', async (t) => {
-  const f = leadFeatures({ sentiment: 'positive', budget: true }, { count: 1, talkSeconds: 60, firstAt: null, lastAt: null });
-  t.same(featureRow(f), FEATURE_NAMES.map((name) => f[name]));
+  const f = leadFeatures(
+    { sentiment: 'positive', budget: true },
+    { count: 1, talkSeconds: 60, firstAt: null, lastAt: null },
+  );
+  t.same(
+    featureRow(f),
+    FEATURE_NAMES.map((name) => f[name]),
+  );
   t.equal(FEATURE_NAMES.length, new Set(FEATURE_NAMES).size);
 });
 
@@ -128,11 +184,23 @@ t.test('holdout: about a quarter, stable per lead, both classes on both sides', 
   t.same(new Set(again.holdout.map((e) => e.id)), new Set(first.holdout.map((e) => e.id)), 'order does not matter');
   t.equal(first.training.length + first.holdout.length, items.length);
   const grown = splitHoldout([...items, ...ids.slice(200, 260).map((id) => ({ id, label: 1 as const }))]);
-  t.ok(first.holdout.every((e) => grown.holdout.some((g) => g.id === e.id)), 'new leads do not move old ones out of the holdout');
+  t.ok(
+    first.holdout.every((e) => grown.holdout.some((g) => g.id === e.id)),
+    'new leads do not move old ones out of the holdout',
+  );
 
   for (let start = 0; start < 200; start += 4) {
     const tiny = splitHoldout(ids.slice(start, start + 4).map((id, i) => ({ id, label: (i % 2) as 0 | 1 })));
-    for (const side of [tiny.training, tiny.holdout]) t.same(new Set(side.map((e) => e.label)), new Set([0, 1]), `ids ${start}..${start + 3}`);
+    for (const side of [tiny.training, tiny.holdout])
+      t.same(new Set(side.map((e) => e.label)), new Set([0, 1]), `ids ${start}..${start + 3}`);
   }
-  t.throws(() => splitHoldout([{ id: ids[0]!, label: 1 }, { id: ids[1]!, label: 0 }, { id: ids[2]!, label: 0 }]), 'one WON lead cannot be split');
+  t.throws(
+    () =>
+      splitHoldout([
+        { id: ids[0]!, label: 1 },
+        { id: ids[1]!, label: 0 },
+        { id: ids[2]!, label: 0 },
+      ]),
+    'one WON lead cannot be split',
+  );
 });

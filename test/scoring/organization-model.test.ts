@@ -21,78 +21,162 @@ async function runOrganization(stack: Stack, admin: Account): Promise<WeeklyScor
 }
 
 const closedLeadIds = async (stack: Stack, organizationId: string) =>
-  (await tenantEm(stack.orm.em, organizationId).find(Lead, { status: { $in: ['WON', 'LOST'] } }, { fields: ['id'] })).map((l) => l.id);
+  (
+    await tenantEm(stack.orm.em, organizationId).find(Lead, { status: { $in: ['WON', 'LOST'] } }, { fields: ['id'] })
+  ).map((l) => l.id);
 
-t.test('a user without a model is scored by the organization\'s pooled model, then by their own; organizations stay apart', async (t) => {
-  const stack = await startStack(t, { env: { SCORING_MIN_LEADS_PER_CLASS: '5' } });
-  const admin1 = await signup(stack.app);
-  const admin2 = await signup(stack.app);
-  const veteran = await addUser(stack.app, admin1);
-  const newcomer = await addUser(stack.app, admin1);
-  const org1 = admin1.organization.id;
-  const org2 = admin2.organization.id;
-  await insertLeads(stack.orm, org1, veteran.user.id, outcomeLeads(12, 12, 51, (won) => ({ sentiment: won ? 'positive' : 'negative' })));
-  await insertLeads(stack.orm, org1, newcomer.user.id, outcomeLeads(2, 1, 52, (won) => ({ sentiment: won ? 'positive' : 'negative' })));
-  const newcomerOpen = await insertLeads(stack.orm, org1, newcomer.user.id, [
-    { status: 'NEW', analysis: { sentiment: 'positive' } },
-    { status: 'CONTACTED', analysis: { sentiment: 'negative' } },
-  ]);
-  const [veteranOpen] = await insertLeads(stack.orm, org1, veteran.user.id, [{ status: 'NEW', analysis: { sentiment: 'positive' } }]);
-  // Another organization with plenty of data that says the opposite; and a lead of org 2 assigned to org 1's newcomer.
-  const rival = await addUser(stack.app, admin2);
-  await insertLeads(stack.orm, org2, rival.user.id, outcomeLeads(15, 15, 53, (won) => ({ sentiment: won ? 'negative' : 'positive' })));
-  const [trap] = await insertLeads(stack.orm, org2, newcomer.user.id, [{ status: 'WON', analysis: { sentiment: 'negative' } }]);
+t.test(
+  "a user without a model is scored by the organization's pooled model, then by their own; organizations stay apart",
+  async (t) => {
+    const stack = await startStack(t, { env: { SCORING_MIN_LEADS_PER_CLASS: '5' } });
+    const admin1 = await signup(stack.app);
+    const admin2 = await signup(stack.app);
+    const veteran = await addUser(stack.app, admin1);
+    const newcomer = await addUser(stack.app, admin1);
+    const org1 = admin1.organization.id;
+    const org2 = admin2.organization.id;
+    await insertLeads(
+      stack.orm,
+      org1,
+      veteran.user.id,
+      outcomeLeads(12, 12, 51, (won) => ({ sentiment: won ? 'positive' : 'negative' })),
+    );
+    await insertLeads(
+      stack.orm,
+      org1,
+      newcomer.user.id,
+      outcomeLeads(2, 1, 52, (won) => ({ sentiment: won ? 'positive' : 'negative' })),
+    );
+    const newcomerOpen = await insertLeads(stack.orm, org1, newcomer.user.id, [
+      { status: 'NEW', analysis: { sentiment: 'positive' } },
+      { status: 'CONTACTED', analysis: { sentiment: 'negative' } },
+    ]);
+    const [veteranOpen] = await insertLeads(stack.orm, org1, veteran.user.id, [
+      { status: 'NEW', analysis: { sentiment: 'positive' } },
+    ]);
+    // Another organization with plenty of data that says the opposite; and a lead of org 2 assigned to org 1's
+    // newcomer.
+    const rival = await addUser(stack.app, admin2);
+    await insertLeads(
+      stack.orm,
+      org2,
+      rival.user.id,
+      outcomeLeads(15, 15, 53, (won) => ({ sentiment: won ? 'negative' : 'positive' })),
+    );
+    const [trap] = await insertLeads(stack.orm, org2, newcomer.user.id, [
+      { status: 'WON', analysis: { sentiment: 'negative' } },
+    ]);
 
-  const before = await call(stack, 'GET', '/ai/scoring/model', newcomer.token);
-  t.equal(before.statusCode, 404);
-  t.match(before.json().message, /has 2 WON and 1 LOST.*organization has enough data/);
+    const before = await call(stack, 'GET', '/ai/scoring/model', newcomer.token);
+    t.equal(before.statusCode, 404);
+    t.match(before.json().message, /has 2 WON and 1 LOST.*organization has enough data/);
 
-  const run = await runOrganization(stack, admin1);
-  t.match(run, { organizations: 1, organizationsActivated: 1, organizationsFailed: 0, users: 2, trained: 1, insufficientData: 1, failed: 0 });
-  const orgChild = await stack.temporal.client.workflow.getHandle(organizationScoringWorkflowId(org1, run.runDate)).describe();
-  t.equal(orgChild.type, 'organizationScoringWorkflow', 'the contract\'s id');
-  t.equal(orgChild.typedSearchAttributes.get({ name: 'OrganizationId', type: 'KEYWORD' } as never), org1);
+    const run = await runOrganization(stack, admin1);
+    t.match(run, {
+      organizations: 1,
+      organizationsActivated: 1,
+      organizationsFailed: 0,
+      users: 2,
+      trained: 1,
+      insufficientData: 1,
+      failed: 0,
+    });
+    const orgChild = await stack.temporal.client.workflow
+      .getHandle(organizationScoringWorkflowId(org1, run.runDate))
+      .describe();
+    t.equal(orgChild.type, 'organizationScoringWorkflow', 'the documented id');
+    t.equal(orgChild.typedSearchAttributes.get({ name: 'OrganizationId', type: 'KEYWORD' } as never), org1);
 
-  // The pooled model learnt from exactly its organization's WON/LOST leads: both users', nothing of org 2.
-  const pooled = await tenantEm(stack.orm.em, org1).findOneOrFail(LeadScoringModel, { user: null, active: true });
-  const used = [...pooled.trainingLeadIds, ...pooled.holdoutLeadIds];
-  t.same(new Set(used), new Set(await closedLeadIds(stack, org1)), 'training ∪ holdout = the organization\'s WON/LOST leads');
-  t.equal(pooled.trainingDataCount, 27);
-  t.notOk(used.includes(trap!), 'org 2\'s lead is not used, even though it is assigned to an org 1 user');
-  t.ok(pooled.factors.sentiment! > 0, 'it learnt org 1\'s lesson, not org 2\'s');
+    // The pooled model learnt from exactly its organization's WON/LOST leads: both users', nothing of org 2.
+    const pooled = await tenantEm(stack.orm.em, org1).findOneOrFail(LeadScoringModel, { user: null, active: true });
+    const used = [...pooled.trainingLeadIds, ...pooled.holdoutLeadIds];
+    t.same(
+      new Set(used),
+      new Set(await closedLeadIds(stack, org1)),
+      "training ∪ holdout = the organization's WON/LOST leads",
+    );
+    t.equal(pooled.trainingDataCount, 27);
+    t.notOk(used.includes(trap!), "org 2's lead is not used, even though it is assigned to an org 1 user");
+    t.ok(pooled.factors.sentiment! > 0, "it learnt org 1's lesson, not org 2's");
 
-  // The newcomer's open leads carry organization-scope scores; the veteran's their own.
-  for (const id of newcomerOpen) {
-    const score = (await call(stack, 'GET', `/leads/${id}/score`, newcomer.token)).json();
-    t.match(score, { scope: 'organization', modelVersion: pooled.version });
-  }
-  t.match((await call(stack, 'GET', `/leads/${veteranOpen}/score`, veteran.token)).json(), { scope: 'user', modelVersion: 1 });
-  t.match((await call(stack, 'GET', '/ai/scoring/model', newcomer.token)).json(), { scope: 'organization', version: pooled.version, trainingDataCount: 27 });
-  t.match((await call(stack, 'GET', '/ai/scoring/status', newcomer.token)).json(), { state: 'insufficient-data', won: 2, lost: 1, activeVersion: pooled.version, scope: 'organization' });
-  t.same((await call(stack, 'GET', '/ai/scoring/models', newcomer.token)).json(), [], 'the pooled model is not one of the newcomer\'s versions');
+    // The newcomer's open leads carry organization-scope scores; the veteran's their own.
+    for (const id of newcomerOpen) {
+      const score = (await call(stack, 'GET', `/leads/${id}/score`, newcomer.token)).json();
+      t.match(score, { scope: 'organization', modelVersion: pooled.version });
+    }
+    t.match((await call(stack, 'GET', `/leads/${veteranOpen}/score`, veteran.token)).json(), {
+      scope: 'user',
+      modelVersion: 1,
+    });
+    t.match((await call(stack, 'GET', '/ai/scoring/model', newcomer.token)).json(), {
+      scope: 'organization',
+      version: pooled.version,
+      trainingDataCount: 27,
+    });
+    t.match((await call(stack, 'GET', '/ai/scoring/status', newcomer.token)).json(), {
+      state: 'insufficient-data',
+      won: 2,
+      lost: 1,
+      activeVersion: pooled.version,
+      scope: 'organization',
+    });
+    t.same(
+      (await call(stack, 'GET', '/ai/scoring/models', newcomer.token)).json(),
+      [],
+      "the pooled model is not one of the newcomer's versions",
+    );
 
-  // Org 2's own run: its pooled model sees org 2's leads only (the trap included, it is org 2's).
-  await runOrganization(stack, admin2);
-  const pooled2 = await tenantEm(stack.orm.em, org2).findOneOrFail(LeadScoringModel, { user: null, active: true });
-  t.same(new Set([...pooled2.trainingLeadIds, ...pooled2.holdoutLeadIds]), new Set(await closedLeadIds(stack, org2)));
-  t.ok(pooled2.factors.sentiment! < 0, 'org 2 learnt the opposite');
-  t.equal(await stack.orm.em.fork().count(LeadScoringModel, { scope: 'organization' }, { filters: false }), 2, 'one pooled model per organization');
+    // Org 2's own run: its pooled model sees org 2's leads only (the trap included, it is org 2's).
+    await runOrganization(stack, admin2);
+    const pooled2 = await tenantEm(stack.orm.em, org2).findOneOrFail(LeadScoringModel, { user: null, active: true });
+    t.same(new Set([...pooled2.trainingLeadIds, ...pooled2.holdoutLeadIds]), new Set(await closedLeadIds(stack, org2)));
+    t.ok(pooled2.factors.sentiment! < 0, 'org 2 learnt the opposite');
+    t.equal(
+      await stack.orm.em.fork().count(LeadScoringModel, { scope: 'organization' }, { filters: false }),
+      2,
+      'one pooled model per organization',
+    );
 
-  // Enough data of their own: the newcomer's model activates and their leads switch to it at once.
-  await insertLeads(stack.orm, org1, newcomer.user.id, outcomeLeads(4, 5, 54, (won) => ({ sentiment: won ? 'positive' : 'negative' })));
-  const own = await call(stack, 'POST', '/ai/scoring/optimize?wait=true', newcomer.token);
-  t.match(own.json(), { outcome: 'activated', version: 1, won: 6, lost: 6, trainingDataCount: 12 });
-  for (const id of newcomerOpen) {
-    t.match((await call(stack, 'GET', `/leads/${id}/score`, newcomer.token)).json(), { scope: 'user', modelVersion: 1 });
-    const history = (await call(stack, 'GET', `/leads/${id}/score/history`, newcomer.token)).json();
-    t.same(history.map((h: { scope: string; cause: string }) => [h.scope, h.cause]), [['user', 'retrain'], ['organization', 'retrain']]);
-  }
-  const ownModel = await tenantEm(stack.orm.em, org1).findOneOrFail(LeadScoringModel, { user: newcomer.user.id, active: true });
-  t.notOk([...ownModel.trainingLeadIds, ...ownModel.holdoutLeadIds].includes(trap!), 'the newcomer\'s own model ignores org 2\'s lead too');
+    // Enough data of their own: the newcomer's model activates and their leads switch to it at once.
+    await insertLeads(
+      stack.orm,
+      org1,
+      newcomer.user.id,
+      outcomeLeads(4, 5, 54, (won) => ({ sentiment: won ? 'positive' : 'negative' })),
+    );
+    const own = await call(stack, 'POST', '/ai/scoring/optimize?wait=true', newcomer.token);
+    t.match(own.json(), { outcome: 'activated', version: 1, won: 6, lost: 6, trainingDataCount: 12 });
+    for (const id of newcomerOpen) {
+      t.match((await call(stack, 'GET', `/leads/${id}/score`, newcomer.token)).json(), {
+        scope: 'user',
+        modelVersion: 1,
+      });
+      const history = (await call(stack, 'GET', `/leads/${id}/score/history`, newcomer.token)).json();
+      t.same(
+        history.map((h: { scope: string; cause: string }) => [h.scope, h.cause]),
+        [
+          ['user', 'retrain'],
+          ['organization', 'retrain'],
+        ],
+      );
+    }
+    const ownModel = await tenantEm(stack.orm.em, org1).findOneOrFail(LeadScoringModel, {
+      user: newcomer.user.id,
+      active: true,
+    });
+    t.notOk(
+      [...ownModel.trainingLeadIds, ...ownModel.holdoutLeadIds].includes(trap!),
+      "the newcomer's own model ignores org 2's lead too",
+    );
 
-  // The next organization run keeps them on their own model.
-  await tenantEm(stack.orm.em, org1).nativeUpdate(Lead, { id: newcomerOpen[0]! }, { completeAnalysis: { sentiment: 'neutral' } });
-  const rerun = await runOrganization(stack, admin1);
-  t.match(rerun, { organizations: 1, organizationsFailed: 0 });
-  t.match((await call(stack, 'GET', `/leads/${newcomerOpen[0]}/score`, newcomer.token)).json(), { scope: 'user' });
-});
+    // The next organization run keeps them on their own model.
+    await tenantEm(stack.orm.em, org1).nativeUpdate(
+      Lead,
+      { id: newcomerOpen[0]! },
+      { completeAnalysis: { sentiment: 'neutral' } },
+    );
+    const rerun = await runOrganization(stack, admin1);
+    t.match(rerun, { organizations: 1, organizationsFailed: 0 });
+    t.match((await call(stack, 'GET', `/leads/${newcomerOpen[0]}/score`, newcomer.token)).json(), { scope: 'user' });
+  },
+);

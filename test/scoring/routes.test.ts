@@ -1,4 +1,4 @@
-// GET /ai/scoring/model, POST /ai/scoring/optimize, POST /admin/scoring/run (CONTRACT §3) on real services.
+// GET /ai/scoring/model, POST /ai/scoring/optimize, POST /admin/scoring/run on real services.
 import t from 'tap';
 import { FEATURE_NAMES } from '../../src/domain/scoring/features.js';
 import { runDateOf } from '../../src/temporal/ids.js';
@@ -14,9 +14,20 @@ t.test('scoring routes', async (t) => {
   const otherAdmin = await signup(stack.app);
   const org = admin.organization.id;
   const today = runDateOf(new Date());
-  const call = (method: 'GET' | 'POST', url: string, token?: string) => stack.app.inject({ method, url: `/api${url}`, ...(token ? { headers: bearer(token) } : {}) });
-  await insertLeads(stack.orm, org, rep.user.id, outcomeLeads(6, 6, 21, (won) => ({ sentiment: won ? 'positive' : 'negative' })));
-  await insertLeads(stack.orm, org, colleague.user.id, outcomeLeads(4, 4, 22, (won) => ({ budget: won })));
+  const call = (method: 'GET' | 'POST', url: string, token?: string) =>
+    stack.app.inject({ method, url: `/api${url}`, ...(token ? { headers: bearer(token) } : {}) });
+  await insertLeads(
+    stack.orm,
+    org,
+    rep.user.id,
+    outcomeLeads(6, 6, 21, (won) => ({ sentiment: won ? 'positive' : 'negative' })),
+  );
+  await insertLeads(
+    stack.orm,
+    org,
+    colleague.user.id,
+    outcomeLeads(4, 4, 22, (won) => ({ budget: won })),
+  );
 
   t.equal((await call('GET', '/ai/scoring/model')).statusCode, 401, 'a token is required');
   t.equal((await call('POST', '/ai/scoring/optimize')).statusCode, 401);
@@ -27,7 +38,7 @@ t.test('scoring routes', async (t) => {
   const started = await call('POST', '/ai/scoring/optimize', rep.token);
   t.equal(started.statusCode, 202, started.body);
   const { workflowId } = started.json();
-  t.equal(workflowId, `scoring:${org}:${rep.user.id}:${today}`, 'the contract id');
+  t.equal(workflowId, `scoring:${org}:${rep.user.id}:${today}`, 'the documented id');
   const again = await call('POST', '/ai/scoring/optimize', rep.token);
   t.equal(again.json().workflowId, workflowId, 'a second click gets the same workflow id');
   const handle = stack.temporal.client.workflow.getHandle(workflowId);
@@ -47,11 +58,25 @@ t.test('scoring routes', async (t) => {
   t.ok(body.holdoutCount > 0 && body.holdoutCount < 12, 'part of them held out');
   t.ok(Math.abs(Date.parse(body.lastTrainedAt) - Date.now()) < 120_000);
   t.match(body, { scope: 'user' });
-  for (const key of ['accuracy', 'auc', 'factors', 'holdoutCount', 'lastTrainedAt', 'scope', 'trainingDataCount', 'version']) t.ok(key in body, key);
+  for (const key of [
+    'accuracy',
+    'auc',
+    'factors',
+    'holdoutCount',
+    'lastTrainedAt',
+    'scope',
+    'trainingDataCount',
+    'version',
+  ])
+    t.ok(key in body, key);
 
-  t.equal((await call('GET', '/ai/scoring/model', colleague.token)).statusCode, 404, 'the model is the caller\'s own');
-  t.equal((await call('GET', '/ai/scoring/model', admin.token)).statusCode, 404, 'an admin sees their own model, not a user\'s');
-  t.equal((await call('GET', '/ai/scoring/model', otherAdmin.token)).statusCode, 404, 'nor another organization\'s');
+  t.equal((await call('GET', '/ai/scoring/model', colleague.token)).statusCode, 404, "the model is the caller's own");
+  t.equal(
+    (await call('GET', '/ai/scoring/model', admin.token)).statusCode,
+    404,
+    "an admin sees their own model, not a user's",
+  );
+  t.equal((await call('GET', '/ai/scoring/model', otherAdmin.token)).statusCode, 404, "nor another organization's");
 
   const forbidden = await call('POST', '/admin/scoring/run', rep.token);
   t.equal(forbidden.statusCode, 403, 'a user cannot run the organization');
@@ -60,9 +85,19 @@ t.test('scoring routes', async (t) => {
   t.equal(run.statusCode, 202, run.body);
   t.equal(run.json().workflowId, `scoring-run:${org}:${today}`);
   const runHandle = stack.temporal.client.workflow.getHandle(run.json().workflowId);
-  t.match(await runHandle.result(), { users: 2, trained: 1, unchanged: 1, failed: 0, organizations: 1 },
-    'both users of this organization, no one else (the rep\'s data has not changed since their click)');
-  t.equal((await runHandle.describe()).typedSearchAttributes.get({ name: 'OrganizationId', type: 'KEYWORD' } as never), org);
+  t.match(
+    await runHandle.result(),
+    { users: 2, trained: 1, unchanged: 1, failed: 0, organizations: 1 },
+    "both users of this organization, no one else (the rep's data has not changed since their click)",
+  );
+  t.equal(
+    (await runHandle.describe()).typedSearchAttributes.get({ name: 'OrganizationId', type: 'KEYWORD' } as never),
+    org,
+  );
   t.equal((await call('GET', '/ai/scoring/model', colleague.token)).statusCode, 200, 'the colleague has a model now');
-  t.equal((await call('GET', '/ai/scoring/model', otherAdmin.token)).statusCode, 404, 'the other organization was not run');
+  t.equal(
+    (await call('GET', '/ai/scoring/model', otherAdmin.token)).statusCode,
+    404,
+    'the other organization was not run',
+  );
 });

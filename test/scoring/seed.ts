@@ -16,7 +16,12 @@ export interface LeadSpec {
 }
 
 /** Inserts the leads (and their calls) for one user of one organization; returns the lead ids in order. */
-export async function insertLeads(orm: Orm, organizationId: string, userId: string, specs: LeadSpec[]): Promise<string[]> {
+export async function insertLeads(
+  orm: Orm,
+  organizationId: string,
+  userId: string,
+  specs: LeadSpec[],
+): Promise<string[]> {
   const em = tenantEm(orm.em, organizationId);
   const ids: string[] = [];
   for (const spec of specs) {
@@ -49,10 +54,13 @@ export async function insertLeads(orm: Orm, organizationId: string, userId: stri
   return ids;
 }
 
-
 /** A version-4 UUID drawn from `rand`. */
-export function seededUuid(rand: () => number): string {
-  const hex = Array.from({ length: 4 }, () => Math.floor(rand() * 2 ** 32).toString(16).padStart(8, '0')).join('');
+function seededUuid(rand: () => number): string {
+  const hex = Array.from({ length: 4 }, () =>
+    Math.floor(rand() * 2 ** 32)
+      .toString(16)
+      .padStart(8, '0'),
+  ).join('');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
@@ -60,7 +68,12 @@ export function seededUuid(rand: () => number): string {
  * `won` WON and `lost` LOST leads whose outcome follows one signal: `signal(isWon, rand)` writes the
  * analysis fields that carry it; the other fields are noise shared by both classes.
  */
-export function outcomeLeads(won: number, lost: number, seed: number, signal: (isWon: boolean, rand: () => number) => Record<string, unknown>): LeadSpec[] {
+export function outcomeLeads(
+  won: number,
+  lost: number,
+  seed: number,
+  signal: (isWon: boolean, rand: () => number) => Record<string, unknown>,
+): LeadSpec[] {
   const rand = random(seed);
   const noise = () => ({
     sentiment: rand() < 0.5 ? 'positive' : 'negative',
@@ -69,6 +82,10 @@ export function outcomeLeads(won: number, lost: number, seed: number, signal: (i
     interestLevel: Math.round(rand() * 10),
     summary: 'synthetic lead',
   });
-  const lead = (isWon: boolean): LeadSpec => ({ id: seededUuid(rand), status: isWon ? 'WON' : 'LOST', analysis: { ...noise(), ...signal(isWon, rand) } });
+  const lead = (isWon: boolean): LeadSpec => ({
+    id: seededUuid(rand),
+    status: isWon ? 'WON' : 'LOST',
+    analysis: { ...noise(), ...signal(isWon, rand) },
+  });
   return [...Array.from({ length: won }, () => lead(true)), ...Array.from({ length: lost }, () => lead(false))];
 }

@@ -5,7 +5,14 @@ import { signWebhook } from '../../src/domain/webhooks/signature.js';
 
 export interface Account {
   token: string;
-  user: { id: string; email: string; role: 'user' | 'admin'; organizationId: string; firstName: string | null; lastName: string | null };
+  user: {
+    id: string;
+    email: string;
+    role: 'user' | 'admin';
+    organizationId: string;
+    firstName: string | null;
+    lastName: string | null;
+  };
   organization: { id: string; name: string };
 }
 
@@ -15,12 +22,13 @@ type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** Calls the API as one account: its token on every request, paths relative to `base` (default `/api`). */
 export function as(app: App, account: Account, base = '/api') {
-  const send = (method: Method, url: string, payload?: unknown) => app.inject({
-    method,
-    url: `${base}${url}`,
-    headers: bearer(account.token),
-    ...(payload === undefined ? {} : { payload: payload as object }),
-  });
+  const send = (method: Method, url: string, payload?: unknown) =>
+    app.inject({
+      method,
+      url: `${base}${url}`,
+      headers: bearer(account.token),
+      ...(payload === undefined ? {} : { payload: payload as object }),
+    });
   return {
     get: (url: string) => send('GET', url),
     post: (url: string, body?: unknown) => send('POST', url, body),
@@ -30,21 +38,38 @@ export function as(app: App, account: Account, base = '/api') {
   };
 }
 
-export async function signup(app: App, overrides: Partial<{ organizationName: string; email: string; password: string }> = {}): Promise<Account> {
+export async function signup(
+  app: App,
+  overrides: Partial<{ organizationName: string; email: string; password: string }> = {},
+): Promise<Account> {
   const res = await app.inject({
     method: 'POST',
     url: '/api/auth/signup',
-    payload: { organizationName: `Org ${randomUUID().slice(0, 8)}`, email: `admin-${randomUUID()}@example.com`, password: 'correct-horse-battery', ...overrides },
+    payload: {
+      organizationName: `Org ${randomUUID().slice(0, 8)}`,
+      email: `admin-${randomUUID()}@example.com`,
+      password: 'correct-horse-battery',
+      ...overrides,
+    },
   });
   if (res.statusCode !== 201) throw new Error(`signup failed: ${res.statusCode} ${res.body}`);
   return res.json();
 }
 
 /** Creates a user in the admin's organization and logs them in. */
-export async function addUser(app: App, admin: Account, overrides: Partial<{ email: string; role: 'user' | 'admin' }> = {}): Promise<Account> {
+export async function addUser(
+  app: App,
+  admin: Account,
+  overrides: Partial<{ email: string; role: 'user' | 'admin' }> = {},
+): Promise<Account> {
   const email = overrides.email ?? `user-${randomUUID()}@example.com`;
   const password = 'correct-horse-battery';
-  const created = await app.inject({ method: 'POST', url: '/api/admin/users', headers: bearer(admin.token), payload: { email, password, role: overrides.role ?? 'user' } });
+  const created = await app.inject({
+    method: 'POST',
+    url: '/api/admin/users',
+    headers: bearer(admin.token),
+    payload: { email, password, role: overrides.role ?? 'user' },
+  });
   if (created.statusCode !== 201) throw new Error(`create user failed: ${created.statusCode} ${created.body}`);
   const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password } });
   if (login.statusCode !== 200) throw new Error(`login failed: ${login.statusCode} ${login.body}`);
@@ -58,13 +83,23 @@ export async function webhookSecretOf(app: App, admin: Account): Promise<string>
 }
 
 /** Posts a signed call webhook the way a provider does. */
-export async function deliverCall(app: App, organizationId: string, secret: string, body: unknown, options: { timestamp?: number } = {}) {
+export async function deliverCall(
+  app: App,
+  organizationId: string,
+  secret: string,
+  body: unknown,
+  options: { timestamp?: number } = {},
+) {
   const raw = JSON.stringify(body);
   const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
   return app.inject({
     method: 'POST',
     url: `/api/webhooks/calls/${organizationId}`,
-    headers: { 'content-type': 'application/json', 'x-callsense-timestamp': String(timestamp), 'x-callsense-signature': signWebhook(secret, timestamp, raw) },
+    headers: {
+      'content-type': 'application/json',
+      'x-callsense-timestamp': String(timestamp),
+      'x-callsense-signature': signWebhook(secret, timestamp, raw),
+    },
     payload: raw,
   });
 }

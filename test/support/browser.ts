@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Test } from 'tap';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
-export const SCREENSHOT_DIR = join(process.cwd(), 'test-results', 'console');
+const SCREENSHOT_DIR = join(process.cwd(), 'test-results', 'console');
 
 function executablePath(): string | undefined {
   if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;

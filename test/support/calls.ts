@@ -10,7 +10,10 @@ import { waitFor, type Stack } from './harness.js';
 
 export { createTenant, type Tenant } from './tenant.js';
 
-export function callPayload(userId: string, overrides: { callId?: string; leadExternalId?: string; transcript?: string } = {}) {
+export function callPayload(
+  userId: string,
+  overrides: { callId?: string; leadExternalId?: string; transcript?: string } = {},
+) {
   return {
     callId: overrides.callId ?? `call-${randomUUID()}`,
     userId,
@@ -20,18 +23,34 @@ export function callPayload(userId: string, overrides: { callId?: string; leadEx
 }
 
 /** Sets a user's own prompt ids directly (the prompt routes are another issue's). */
-export async function setUserPrompts(tenant: Tenant, userId: string, prompts: { individual?: string | null; complete?: string | null }) {
-  await tenant.em().nativeUpdate(User, { id: userId }, {
-    ...(prompts.individual !== undefined ? { openaiIndividualPromptId: prompts.individual } : {}),
-    ...(prompts.complete !== undefined ? { openaiCompletePromptId: prompts.complete } : {}),
-  });
+export async function setUserPrompts(
+  tenant: Tenant,
+  userId: string,
+  prompts: { individual?: string | null; complete?: string | null },
+) {
+  await tenant.em().nativeUpdate(
+    User,
+    { id: userId },
+    {
+      ...(prompts.individual !== undefined ? { openaiIndividualPromptId: prompts.individual } : {}),
+      ...(prompts.complete !== undefined ? { openaiCompletePromptId: prompts.complete } : {}),
+    },
+  );
 }
 
-export async function waitForCall(tenant: Tenant, id: string, statuses: CallStatus[] = ['analyzed', 'failed'], timeoutMs = 60_000): Promise<ICall> {
-  return waitFor(async () => {
-    const call = await tenant.em().findOne(Call, { id }, { populate: ['transcript'] });
-    return call && statuses.includes(call.status) ? call : null;
-  }, { timeoutMs, intervalMs: 200, what: `call ${id} to be ${statuses.join(' or ')}` });
+export async function waitForCall(
+  tenant: Tenant,
+  id: string,
+  statuses: CallStatus[] = ['analyzed', 'failed'],
+  timeoutMs = 60_000,
+): Promise<ICall> {
+  return waitFor(
+    async () => {
+      const call = await tenant.em().findOne(Call, { id }, { populate: ['transcript'] });
+      return call && statuses.includes(call.status) ? call : null;
+    },
+    { timeoutMs, intervalMs: 200, what: `call ${id} to be ${statuses.join(' or ')}` },
+  );
 }
 
 /**
@@ -44,19 +63,24 @@ export async function waitForLead(
   options: { ready?: (lead: ILead) => boolean; what?: string; timeoutMs?: number } = {},
 ): Promise<ILead> {
   const ready = options.ready ?? ((lead: ILead) => Boolean(lead.completeAnalysis));
-  return waitFor(async () => {
-    const lead = await tenant.em().findOne(Lead, where);
-    return lead && ready(lead) ? lead : null;
-  }, { timeoutMs: options.timeoutMs ?? 30_000, what: options.what ?? 'the complete analysis' });
+  return waitFor(
+    async () => {
+      const lead = await tenant.em().findOne(Lead, where);
+      return lead && ready(lead) ? lead : null;
+    },
+    { timeoutMs: options.timeoutMs ?? 30_000, what: options.what ?? 'the complete analysis' },
+  );
 }
 
 /** The call ids a lead's complete analysis holds, when the complete prompt is `recordingCompleteRespond`. */
 export const foldRecordOf = (lead: ILead) => lead.completeAnalysis as unknown as FoldRecord | null;
 
 export async function rowCounts(stack: Stack): Promise<{ calls: number; leads: number }> {
-  const [row] = await stack.orm.em.getConnection().execute<{ calls: number; leads: number }[]>(
-    'select (select count(*)::int from calls) as calls, (select count(*)::int from leads) as leads',
-  );
+  const [row] = await stack.orm.em
+    .getConnection()
+    .execute<{ calls: number; leads: number }[]>(
+      'select (select count(*)::int from calls) as calls, (select count(*)::int from leads) as leads',
+    );
   return row!;
 }
 
@@ -70,7 +94,8 @@ export function activityAttempts(events: temporal.api.history.v1.IHistoryEvent[]
   const scheduled = new Map<string, string>();
   const attempts: [string, number][] = [];
   for (const event of events) {
-    if (event.activityTaskScheduledEventAttributes) scheduled.set(String(event.eventId), event.activityTaskScheduledEventAttributes.activityType?.name ?? '');
+    if (event.activityTaskScheduledEventAttributes)
+      scheduled.set(String(event.eventId), event.activityTaskScheduledEventAttributes.activityType?.name ?? '');
     const started = event.activityTaskStartedEventAttributes;
     if (started) attempts.push([scheduled.get(String(started.scheduledEventId)) ?? '', started.attempt ?? 0]);
   }
@@ -84,7 +109,7 @@ export function localActivityTypes(events: temporal.api.history.v1.IHistoryEvent
     if (marker?.markerName !== 'core_local_activity') return [];
     const data = marker.details?.data?.payloads?.[0]?.data;
     type MarkerData = { activity_type?: string; activityType?: string };
-    const parsed = data ? JSON.parse(Buffer.from(data).toString('utf8')) as MarkerData : {};
+    const parsed = data ? (JSON.parse(Buffer.from(data).toString('utf8')) as MarkerData) : {};
     return [parsed.activity_type ?? parsed.activityType ?? ''];
   });
 }
@@ -99,7 +124,13 @@ export interface FoldRecord {
  * it has folded: previous ones from `previousCompleteAnalysis`, new ones from `newCallAnalyses`.
  */
 export function recordingCompleteRespond(input: string): string {
-  const document = JSON.parse(input) as { previousCompleteAnalysis: FoldRecord | null; newCallAnalyses: { callId: string }[] };
+  const document = JSON.parse(input) as {
+    previousCompleteAnalysis: FoldRecord | null;
+    newCallAnalyses: { callId: string }[];
+  };
   const previous = document.previousCompleteAnalysis ?? { callIds: [], folds: 0 };
-  return JSON.stringify({ callIds: [...previous.callIds, ...document.newCallAnalyses.map((c) => c.callId)], folds: previous.folds + 1 });
+  return JSON.stringify({
+    callIds: [...previous.callIds, ...document.newCallAnalyses.map((c) => c.callId)],
+    folds: previous.folds + 1,
+  });
 }

@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 
-export interface RecordedRequest {
+interface RecordedRequest {
   promptId: string | undefined;
   input: unknown;
   body: Record<string, unknown>;
@@ -15,12 +15,12 @@ export interface RecordedRequest {
 }
 
 /** One scripted answer, consumed by one request (queued per prompt id). */
-export type Behavior =
+type Behavior =
   | { status: number; headers?: Record<string, string>; body?: unknown; delayMs?: number }
   | { output: string; delayMs?: number }
   | { delayMs: number };
 
-export interface PromptScript {
+interface PromptScript {
   model?: string;
   temperature?: number | null;
   version?: string;
@@ -49,7 +49,11 @@ export function defaultRespond(input: string): string {
   const text = String(input);
   return JSON.stringify({
     summary: text.slice(0, 80),
-    sentiment: /great|love|interested|yes/i.test(text) ? 'positive' : /no|not interested|expensive/i.test(text) ? 'negative' : 'neutral',
+    sentiment: /great|love|interested|yes/i.test(text)
+      ? 'positive'
+      : /no|not interested|expensive/i.test(text)
+        ? 'negative'
+        : 'neutral',
     interestLevel: Math.min(10, Math.round(text.length / 20)),
     words: text.split(/\s+/).filter(Boolean).length,
   });
@@ -64,10 +68,16 @@ export async function startFakeOpenAI(options: { port?: number } = {}): Promise<
   let outage: Behavior | null = null;
 
   const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
-    res.writeHead(status, { 'content-type': 'application/json', 'x-request-id': `req_${randomUUID().replaceAll('-', '')}`, ...headers });
+    res.writeHead(status, {
+      'content-type': 'application/json',
+      'x-request-id': `req_${randomUUID().replaceAll('-', '')}`,
+      ...headers,
+    });
     res.end(JSON.stringify(body));
   };
-  const apiError = (message: string, type: string, code: string | null = null) => ({ error: { message, type, param: null, code } });
+  const apiError = (message: string, type: string, code: string | null = null) => ({
+    error: { message, type, param: null, code },
+  });
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     if (req.method !== 'POST' || !req.url?.replace(/\?.*$/, '').endsWith('/responses')) {
@@ -98,9 +108,21 @@ export async function startFakeOpenAI(options: { port?: number } = {}): Promise<
     if (res.destroyed) return;
 
     if (queued && 'status' in queued) {
-      return send(res, queued.status, queued.body ?? apiError(queued.status === 429 ? 'Rate limit reached for requests' : 'The server had an error while processing your request. Sorry about that!', queued.status === 429 ? 'requests' : 'server_error'), queued.headers);
+      return send(
+        res,
+        queued.status,
+        queued.body ??
+          apiError(
+            queued.status === 429
+              ? 'Rate limit reached for requests'
+              : 'The server had an error while processing your request. Sorry about that!',
+            queued.status === 429 ? 'requests' : 'server_error',
+          ),
+        queued.headers,
+      );
     }
-    if (!promptId) return send(res, 400, apiError("Missing required parameter: 'prompt' or 'model'.", 'invalid_request_error'));
+    if (!promptId)
+      return send(res, 400, apiError("Missing required parameter: 'prompt' or 'model'.", 'invalid_request_error'));
     if (!script) return send(res, 404, apiError(`Prompt with id '${promptId}' not found.`, 'invalid_request_error'));
 
     const input = typeof body.input === 'string' ? body.input : JSON.stringify(body.input ?? '');
@@ -163,9 +185,12 @@ export async function startFakeOpenAI(options: { port?: number } = {}): Promise<
     definePrompt: (id, script = {}) => void prompts.set(id, script),
     removePrompt: (id) => void prompts.delete(id),
     enqueue: (id, ...behaviors) => void queues.set(id, [...(queues.get(id) ?? []), ...behaviors]),
-    setOutage: (behavior) => void (outage = behavior),
+    setOutage: (behavior) => {
+      outage = behavior;
+    },
     maxConcurrent: (promptId) => peak.get(promptId) ?? 0,
-    count: (promptId) => (promptId === undefined ? requests.length : requests.filter((r) => r.promptId === promptId).length),
+    count: (promptId) =>
+      promptId === undefined ? requests.length : requests.filter((r) => r.promptId === promptId).length,
     reset: () => {
       requests.length = 0;
       queues.clear();

@@ -38,7 +38,7 @@ export interface Stack {
 export interface StackOptions {
   /** Start an in-process worker (default true). */
   worker?: boolean;
-  /** Extra or overriding environment variables (CONTRACT §1 names). */
+  /** Extra or overriding environment variables. */
   env?: Record<string, string | undefined>;
   /** Login attempts per account per minute; unlimited in practice unless a test sets it. */
   loginRateLimit?: number;
@@ -99,19 +99,23 @@ export async function startStack(t: Test, options: StackOptions = {}): Promise<S
   }
   const config = loadConfig(env, { dotenv: false });
   const orm = await createOrm(database.url, { pool: { min: 0, max: 8 } });
-  const api = await createApi(config, { databaseUrl: database.url, temporalAddress }, {
-    orm,
-    logger: false,
-    // Tests sign up and log in far more often than people do: the abuse limits apply only where a test asks.
-    limits: {
-      loginRateLimit: options.loginRateLimit ?? 100_000,
-      loginAddressRateLimit: options.loginAddressRateLimit ?? 100_000,
-      signupRateLimit: options.signupRateLimit ?? 100_000,
-      // A machine loaded by other processes stalls the loop for seconds at a time; the tests check answers, so
-      // shedding load there would only turn them away. The overload answer has a test of its own.
-      pressure: { maxEventLoopDelay: 0 },
+  const api = await createApi(
+    config,
+    { databaseUrl: database.url, temporalAddress },
+    {
+      orm,
+      logger: false,
+      // Tests sign up and log in far more often than people do: the abuse limits apply only where a test asks.
+      limits: {
+        loginRateLimit: options.loginRateLimit ?? 100_000,
+        loginAddressRateLimit: options.loginAddressRateLimit ?? 100_000,
+        signupRateLimit: options.signupRateLimit ?? 100_000,
+        // A machine loaded by other processes stalls the loop for seconds at a time; the tests check answers, so
+        // shedding load there would only turn them away. The overload answer has a test of its own.
+        pressure: { maxEventLoopDelay: 0 },
+      },
     },
-  });
+  );
   const { app, temporal } = api;
 
   const stack: Stack = {
@@ -148,7 +152,10 @@ export async function startStack(t: Test, options: StackOptions = {}): Promise<S
 }
 
 /** Polls `check` until it returns a truthy value (then returns it) or the time is up (then throws). */
-export async function waitFor<T>(check: () => Promise<T> | T, options: { timeoutMs?: number; intervalMs?: number; what?: string } = {}): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  check: () => Promise<T> | T,
+  options: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
   let last: unknown;
   for (;;) {
@@ -158,7 +165,10 @@ export async function waitFor<T>(check: () => Promise<T> | T, options: { timeout
     } catch (error) {
       last = error;
     }
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${options.what ?? 'condition'}${last ? `: ${(last as Error).message}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `Timed out waiting for ${options.what ?? 'condition'}${last ? `: ${(last as Error).message}` : ''}`,
+      );
     await new Promise((r) => setTimeout(r, options.intervalMs ?? 100));
   }
 }

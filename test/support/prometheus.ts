@@ -14,7 +14,9 @@ const matches = (labels: Record<string, string> | undefined, wanted: Record<stri
 /** Sum of a counter's or gauge's samples whose labels include `labels` (0 when none). */
 export function sampleSum(families: Families, name: string, labels: Record<string, string> = {}): number {
   const family = families.find((f) => f.name === name);
-  return (family?.metrics ?? []).filter((m) => matches(m.labels, labels)).reduce((sum, m) => sum + Number(m.value ?? 0), 0);
+  return (family?.metrics ?? [])
+    .filter((m) => matches(m.labels, labels))
+    .reduce((sum, m) => sum + Number(m.value ?? 0), 0);
 }
 
 /**
@@ -23,7 +25,9 @@ export function sampleSum(families: Families, name: string, labels: Record<strin
  */
 export function histogramCount(families: Families, name: string, labels: Record<string, string> = {}): number {
   if (!families.some((f) => f.name === name && f.type === 'HISTOGRAM')) return 0;
-  const lines = families.text.split('\n').filter((line) => line.startsWith(`${name}_count{`) || line.startsWith(`${name}_count `));
+  const lines = families.text
+    .split('\n')
+    .filter((line) => line.startsWith(`${name}_count{`) || line.startsWith(`${name}_count `));
   const counts = parsePrometheusTextFormat(`# TYPE ${name}_count counter\n${lines.join('\n')}\n`);
   return sampleSum(Object.assign(counts, { text: '' }), `${name}_count`, labels);
 }

@@ -8,9 +8,11 @@ import { bearer, type Account } from './api.js';
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8'));
 
 /** A deep copy of the Retell `call_analyzed` fixture. */
-export const retellFixture = () => fixture('retell-call-analyzed.json') as { event: string; call: Record<string, any> };
+// biome-ignore lint/suspicious/noExplicitAny: tests change arbitrary nested fields of a provider's payload
+const retellFixture = () => fixture('retell-call-analyzed.json') as { event: string; call: Record<string, any> };
 /** A deep copy of the Vapi `end-of-call-report` fixture. */
-export const vapiFixture = () => fixture('vapi-end-of-call-report.json') as { message: Record<string, any> };
+// biome-ignore lint/suspicious/noExplicitAny: tests change arbitrary nested fields of a provider's payload
+const vapiFixture = () => fixture('vapi-end-of-call-report.json') as { message: Record<string, any> };
 
 export const RETELL_FIXTURE_AGENT = 'oBeDLoLOeuAbiuaMFXRtDOLriTJ5tSxD';
 export const VAPI_FIXTURE_ASSISTANT = '5b0a9e3c-2d71-4f88-a6c4-1e9b7d2f0c63';
@@ -39,7 +41,11 @@ export function postRetell(app: App, organizationId: string, raw: string, header
 
 /** Posts `body` signed like Retell does (with `apiKey`, now unless `timestampMs` says otherwise). */
 export async function deliverRetell(
-  app: App, organizationId: string, apiKey: string, body: unknown, options: { timestampMs?: number } = {},
+  app: App,
+  organizationId: string,
+  apiKey: string,
+  body: unknown,
+  options: { timestampMs?: number } = {},
 ) {
   const raw = JSON.stringify(body);
   const signature = await retellSignature(apiKey, raw, options.timestampMs);

@@ -54,6 +54,8 @@ export async function startStubWorker(t: Test, activities: object): Promise<Stub
 /** A promise with its resolver, for a stub to tell the test that something happened. */
 export function signal<T = void>(): { promise: Promise<T>; resolve: (value: T) => void } {
   let resolve!: (value: T) => void;
-  const promise = new Promise<T>((r) => { resolve = r; });
+  const promise = new Promise<T>((r) => {
+    resolve = r;
+  });
   return { promise, resolve };
 }

@@ -240,11 +240,11 @@ t.test('web console', async (t) => {
       const analysis = page.getByRole('region', { name: 'Complete analysis' });
       await analysis.locator('dl.tree').waitFor({ timeout: 60_000 });
       t.pass('the complete analysis is rendered as a definition list');
-    await page.getByLabel('Change status').selectOption('QUALIFIED');
-    await page.getByRole('status').getByText('Lead marked QUALIFIED').waitFor();
-    const leadId = page.url().split('/').pop();
-    const lead = await stack.app.inject({ method: 'GET', url: `/api/leads/${leadId}`, headers: bearer(admin.token) });
-    t.equal(lead.json().status, 'QUALIFIED', 'the status change is stored');
+      await page.getByLabel('Change status').selectOption('QUALIFIED');
+      await page.getByRole('status').getByText('Lead marked QUALIFIED').waitFor();
+      const leadId = page.url().split('/').pop();
+      const lead = await stack.app.inject({ method: 'GET', url: `/api/leads/${leadId}`, headers: bearer(admin.token) });
+      t.equal(lead.json().status, 'QUALIFIED', 'the status change is stored');
       await screenshot(page, 'lead-detail');
       await onPhone(page, 'lead-detail', async () => {
         t.same(await overflowingElements(page), [], 'lead: nothing sticks out at 390 px');
@@ -258,19 +258,35 @@ t.test('web console', async (t) => {
       await screenshot(page, 'scoring');
 
       // Enough WON and LOST leads: Retrain now makes the admin's model, and the open lead shows its band.
-      await insertLeads(stack.orm, admin.organization.id, admin.user.id, outcomeLeads(20, 20, 7, (won, rand) => ({
-        sentiment: won === rand() < 0.85 ? 'positive' : 'negative',
-        interestLevel: won ? 5 + Math.round(rand() * 5) : Math.round(rand() * 6),
-      })));
+      await insertLeads(
+        stack.orm,
+        admin.organization.id,
+        admin.user.id,
+        outcomeLeads(20, 20, 7, (won, rand) => ({
+          sentiment: won === rand() < 0.85 ? 'positive' : 'negative',
+          interestLevel: won ? 5 + Math.round(rand() * 5) : Math.round(rand() * 6),
+        })),
+      );
       await page.getByRole('button', { name: 'Retrain now' }).click();
-      await waitFor(async () => {
-        const status = await stack.app.inject({ method: 'GET', url: '/api/ai/scoring/status', headers: bearer(admin.token) });
-        return status.json().state === 'trained';
-      }, { timeoutMs: 90_000, what: 'the admin\'s model to be trained' });
+      await waitFor(
+        async () => {
+          const status = await stack.app.inject({
+            method: 'GET',
+            url: '/api/ai/scoring/status',
+            headers: bearer(admin.token),
+          });
+          return status.json().state === 'trained';
+        },
+        { timeoutMs: 90_000, what: "the admin's model to be trained" },
+      );
       await page.reload();
       await page.getByRole('cell', { name: /^v1 active/ }).waitFor();
       await screenshot(page, 'scoring-trained');
-      const score = await stack.app.inject({ method: 'GET', url: `/api/leads/${leadId}/score`, headers: bearer(admin.token) });
+      const score = await stack.app.inject({
+        method: 'GET',
+        url: `/api/leads/${leadId}/score`,
+        headers: bearer(admin.token),
+      });
       t.equal(score.statusCode, 200, score.body);
       await page.goto(`${base}/leads/${leadId}`);
       await page.getByLabel(`Band ${score.json().band}`, { exact: true }).waitFor();

@@ -25,7 +25,9 @@ async function analyse(t: Test, candidates: ResolvedPrompt[], extract: (prompt: 
   const notified: { leadId?: string | undefined }[] = [];
   const stubs: CallAnalysisActivities = {
     beginCallAnalysis: async () => ({
-      finished: false, candidates, userPromptConfigured: candidates[0]?.source === 'user',
+      finished: false,
+      candidates,
+      userPromptConfigured: candidates[0]?.source === 'user',
     }),
     extractCallAnalysis: (async (input) => {
       tried.push(input.candidates.map((candidate) => candidate.promptId));
@@ -54,10 +56,17 @@ t.test('a missing user prompt falls back to the system default, which the analys
     if (prompt.promptId === USER.promptId) throw failure(FailureType.PromptNotFound, USER.promptId, 'Prompt not found');
   });
   t.same(run.result, { status: 'analyzed', promptId: SYSTEM.promptId, promptSource: 'system' });
-  t.same(run.tried, [[USER.promptId, SYSTEM.promptId], [SYSTEM.promptId]],
-    'the user prompt first, then the system one alone');
+  t.same(
+    run.tried,
+    [[USER.promptId, SYSTEM.promptId], [SYSTEM.promptId]],
+    'the user prompt first, then the system one alone',
+  );
   t.same(run.failed, [], 'nothing recorded as failed');
-  t.same(run.notified.map((n) => n.leadId), [run.leadId], 'the lead is handed over with the id the starter passed');
+  t.same(
+    run.notified.map((n) => n.leadId),
+    [run.leadId],
+    'the lead is handed over with the id the starter passed',
+  );
   t.same(run.metrics.analyses, [['analyzed', 'system']]);
 });
 
@@ -67,9 +76,13 @@ t.test('when every prompt is missing, the failure names the last one tried', asy
   });
   t.same(run.result, { status: 'failed', error: `Prompt ${SYSTEM.promptId} not found` });
   t.same(run.tried, [[USER.promptId, SYSTEM.promptId], [SYSTEM.promptId]]);
-  t.match(run.failed, [{
-    error: `Prompt ${SYSTEM.promptId} not found`, promptId: SYSTEM.promptId, promptSource: 'system',
-  }]);
+  t.match(run.failed, [
+    {
+      error: `Prompt ${SYSTEM.promptId} not found`,
+      promptId: SYSTEM.promptId,
+      promptSource: 'system',
+    },
+  ]);
   t.same(run.notified, [], 'no lead hand-off without an analysis');
   t.same(run.metrics.analyses, [['failed', 'system']]);
 });

@@ -16,7 +16,10 @@ import { signal, startStubWorker } from '../support/stub-worker.js';
 /** Folds per run before the workflow continues as new (the workflow's own constant). */
 const FOLDS_PER_RUN = 50;
 
-interface Fold { callIds: string[]; runId: string }
+interface Fold {
+  callIds: string[];
+  runId: string;
+}
 
 /**
  * A lead's activities over an in-memory list of analysed calls: `analysed` adds one, a fold takes them all.
@@ -82,7 +85,9 @@ async function startLead(t: Test, lead: StubLead, input: Partial<LeadAnalysisInp
   if (firstCall) {
     lead.analysed(firstCall);
     handle = await worker.client.workflow.signalWithStart(leadAnalysisWorkflow, {
-      ...options, signal: callAnalyzedSignal, signalArgs: [{ callRowId: firstCall }],
+      ...options,
+      signal: callAnalyzedSignal,
+      signalArgs: [{ callRowId: firstCall }],
     });
   } else {
     handle = await worker.client.workflow.start(leadAnalysisWorkflow, options);
@@ -100,7 +105,11 @@ t.test('a burst of calls within the quiet time becomes one fold; the idle workfl
   const { handle, send, worker } = await startLead(t, lead, input, 'c1');
   for (const callId of ['c2', 'c3', 'c4', 'c5']) await send(callId);
   t.same(await handle.result(), { folds: 1 });
-  t.same(lead.folds.map((fold) => fold.callIds), [['c1', 'c2', 'c3', 'c4', 'c5']], 'one fold of all five calls');
+  t.same(
+    lead.folds.map((fold) => fold.callIds),
+    [['c1', 'c2', 'c3', 'c4', 'c5']],
+    'one fold of all five calls',
+  );
   t.same(worker.metrics.folds, ['folded']);
 });
 
@@ -108,7 +117,9 @@ t.test('a burst that never goes quiet is folded once its maximum wait is over', 
   const lead = stubLead();
   const { send } = await startLead(t, lead, { debounce: { quietMs: 1000, maxWaitMs: 1500 }, idleMs: 60_000 }, 'c0');
   let sending = true;
-  const folded = lead.scored(1).then(() => { sending = false; });
+  const folded = lead.scored(1).then(() => {
+    sending = false;
+  });
   // A call every 100 ms: never a quiet second, so only the maximum wait can end the burst.
   let sent = 0;
   while (sending && sent < 60) {
@@ -143,15 +154,26 @@ t.test('a failed fold keeps the workflow alive and is retried after its backoff,
       }
     },
   });
-  const { handle, worker } = await startLead(t, lead, {
-    debounce: { quietMs: 10 }, idleMs: 100, foldRetry: { initialMs: 300, maxMs: 1000 },
-  }, 'c1');
+  const { handle, worker } = await startLead(
+    t,
+    lead,
+    {
+      debounce: { quietMs: 10 },
+      idleMs: 100,
+      foldRetry: { initialMs: 300, maxMs: 1000 },
+    },
+    'c1',
+  );
   await lead.scored(1);
   t.match(await leadState(worker.client, handle.workflowId), { failingFolds: 1 }, 'the failure is counted');
   queried.resolve();
   t.same(await handle.result(), { folds: 2 }, 'the retry folded, then the workflow went idle');
   t.same(lead.failedFolds, [{ error: 'The model did not answer with a JSON object', promptId: 'pmpt_complete' }]);
-  t.same(lead.folds.map((fold) => fold.callIds), [['c1']], 'the retry folded the waiting call');
+  t.same(
+    lead.folds.map((fold) => fold.callIds),
+    [['c1']],
+    'the retry folded the waiting call',
+  );
   t.same(worker.metrics.folds, ['failed', 'folded']);
 });
 

@@ -1,4 +1,4 @@
-// Admin routes of CONTRACT §3 "Accounts": users of the admin's own organization, its webhook secret, its audit trail.
+// Admin routes for the users of the admin's own organization, its webhook secret, its audit trail.
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppDeps } from '../deps.js';
@@ -41,98 +41,167 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
   const tags = ['admin'];
   const WebhookSecret = Type.Object({ webhookSecret: Type.String() });
   const UserIdParams = Type.Object({ userId: Type.String() });
-  const actorOf = (request: { auth: { userId: string; email: string } }) => ({ id: request.auth.userId, email: request.auth.email });
-
-  app.get('/users', {
-    schema: { tags, response: { 200: Type.Array(UserSchema), 401: ErrorSchema, 403: ErrorSchema } },
-  }, async (request) => {
-    const users = await request.em.find(User, {}, { orderBy: { createdAt: 'asc', id: 'asc' } });
-    return users.map(toUserDto);
+  const actorOf = (request: { auth: { userId: string; email: string } }) => ({
+    id: request.auth.userId,
+    email: request.auth.email,
   });
 
-  app.post('/users', {
-    schema: {
-      tags,
-      body: Type.Object({ email: Email, password: Password, role: RoleSchema, firstName: Type.Optional(Name), lastName: Type.Optional(Name) }, { additionalProperties: false }),
-      response: { 201: UserSchema, 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 409: ErrorSchema },
+  app.get(
+    '/users',
+    {
+      schema: { tags, response: { 200: Type.Array(UserSchema), 401: ErrorSchema, 403: ErrorSchema } },
     },
-  }, async (request, reply) => {
-    const user = await createUser(request.em, request.auth.organizationId, request.body, actorOf(request)).catch((error: unknown) => {
-      throw asHttp(error);
-    });
-    return reply.status(201).send(toUserDto(user));
-  });
-
-  app.patch('/users/:userId', {
-    schema: {
-      tags,
-      params: UserIdParams,
-      body: Type.Object({
-        role: Type.Optional(RoleSchema),
-        firstName: Type.Optional(Type.Union([Name, Type.Null()])),
-        lastName: Type.Optional(Type.Union([Name, Type.Null()])),
-      }, { additionalProperties: false }),
-      response: { 200: UserSchema, 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema },
+    async (request) => {
+      const users = await request.em.find(User, {}, { orderBy: { createdAt: 'asc', id: 'asc' } });
+      return users.map(toUserDto);
     },
-  }, async (request) => {
-    const { userId } = request.params;
-    const user = isUuid(userId)
-      ? await updateUser(request.em, userId, request.body, actorOf(request)).catch((error: unknown) => {
-        throw asHttp(error);
-      })
-      : null;
-    if (!user) throw notFound('User');
-    return toUserDto(user);
-  });
+  );
 
-  app.delete('/users/:userId', {
-    schema: {
-      tags, params: UserIdParams,
-      response: { 204: Type.Null(), 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema },
-    },
-  }, async (request, reply) => {
-    const { userId } = request.params;
-    const deleted = isUuid(userId)
-      ? await deleteUser(request.em, userId, actorOf(request)).catch((error: unknown) => {
-        throw asHttp(error);
-      })
-      : false;
-    if (!deleted) throw notFound('User');
-    return reply.status(204).send(null);
-  });
-
-  app.get('/audit', {
-    schema: {
-      tags,
-      summary: "The organization's audit trail, newest first",
-      querystring: Type.Object(PageQuery, { additionalProperties: false }),
-      response: { 200: pageOf(AuditItem), 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema },
-    },
-  }, async (request) => {
-    const { limit, cursor } = request.query;
-    return findPage(request.em, AuditEvent, {}, { limit, cursor }, toAuditDto, { property: 'at', column: 'at' });
-  });
-
-  app.get('/webhook-secret', {
-    schema: { tags, response: { 200: WebhookSecret, 401: ErrorSchema, 403: ErrorSchema } },
-  }, async (request) => {
-    const org = await request.em.findOneOrFail(Organization, { id: request.auth.organizationId }, { fields: ['id', 'webhookSecret'] });
-    return { webhookSecret: org.webhookSecret };
-  });
-
-  app.post('/webhook-secret/rotate', {
-    schema: {
-      tags,
-      summary: 'A new webhook secret; the previous one keeps working until previousSecretValidUntil',
-      response: {
-        200: Type.Object({ webhookSecret: Type.String(), previousSecretValidUntil: Type.String({ format: 'date-time' }) }),
-        401: ErrorSchema, 403: ErrorSchema,
+  app.post(
+    '/users',
+    {
+      schema: {
+        tags,
+        body: Type.Object(
+          {
+            email: Email,
+            password: Password,
+            role: RoleSchema,
+            firstName: Type.Optional(Name),
+            lastName: Type.Optional(Name),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: UserSchema, 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 409: ErrorSchema },
       },
     },
-  }, async (request) => {
-    const rotated = await rotateWebhookSecret(request.em, request.auth.organizationId, deps.config.webhookSecretGraceSeconds, actorOf(request));
-    return { webhookSecret: rotated.webhookSecret, previousSecretValidUntil: rotated.previousSecretValidUntil.toISOString() };
-  });
+    async (request, reply) => {
+      const user = await createUser(request.em, request.auth.organizationId, request.body, actorOf(request)).catch(
+        (error: unknown) => {
+          throw asHttp(error);
+        },
+      );
+      return reply.status(201).send(toUserDto(user));
+    },
+  );
+
+  app.patch(
+    '/users/:userId',
+    {
+      schema: {
+        tags,
+        params: UserIdParams,
+        body: Type.Object(
+          {
+            role: Type.Optional(RoleSchema),
+            firstName: Type.Optional(Type.Union([Name, Type.Null()])),
+            lastName: Type.Optional(Type.Union([Name, Type.Null()])),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: UserSchema,
+          400: ErrorSchema,
+          401: ErrorSchema,
+          403: ErrorSchema,
+          404: ErrorSchema,
+          409: ErrorSchema,
+        },
+      },
+    },
+    async (request) => {
+      const { userId } = request.params;
+      const user = isUuid(userId)
+        ? await updateUser(request.em, userId, request.body, actorOf(request)).catch((error: unknown) => {
+            throw asHttp(error);
+          })
+        : null;
+      if (!user) throw notFound('User');
+      return toUserDto(user);
+    },
+  );
+
+  app.delete(
+    '/users/:userId',
+    {
+      schema: {
+        tags,
+        params: UserIdParams,
+        response: { 204: Type.Null(), 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema },
+      },
+    },
+    async (request, reply) => {
+      const { userId } = request.params;
+      const deleted = isUuid(userId)
+        ? await deleteUser(request.em, userId, actorOf(request)).catch((error: unknown) => {
+            throw asHttp(error);
+          })
+        : false;
+      if (!deleted) throw notFound('User');
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/audit',
+    {
+      schema: {
+        tags,
+        summary: "The organization's audit trail, newest first",
+        querystring: Type.Object(PageQuery, { additionalProperties: false }),
+        response: { 200: pageOf(AuditItem), 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema },
+      },
+    },
+    async (request) => {
+      const { limit, cursor } = request.query;
+      return findPage(request.em, AuditEvent, {}, { limit, cursor }, toAuditDto, { property: 'at', column: 'at' });
+    },
+  );
+
+  app.get(
+    '/webhook-secret',
+    {
+      schema: { tags, response: { 200: WebhookSecret, 401: ErrorSchema, 403: ErrorSchema } },
+    },
+    async (request) => {
+      const org = await request.em.findOneOrFail(
+        Organization,
+        { id: request.auth.organizationId },
+        { fields: ['id', 'webhookSecret'] },
+      );
+      return { webhookSecret: org.webhookSecret };
+    },
+  );
+
+  app.post(
+    '/webhook-secret/rotate',
+    {
+      schema: {
+        tags,
+        summary: 'A new webhook secret; the previous one keeps working until previousSecretValidUntil',
+        response: {
+          200: Type.Object({
+            webhookSecret: Type.String(),
+            previousSecretValidUntil: Type.String({ format: 'date-time' }),
+          }),
+          401: ErrorSchema,
+          403: ErrorSchema,
+        },
+      },
+    },
+    async (request) => {
+      const rotated = await rotateWebhookSecret(
+        request.em,
+        request.auth.organizationId,
+        deps.config.webhookSecretGraceSeconds,
+        actorOf(request),
+      );
+      return {
+        webhookSecret: rotated.webhookSecret,
+        previousSecretValidUntil: rotated.previousSecretValidUntil.toISOString(),
+      };
+    },
+  );
 };
 
 export default routes;

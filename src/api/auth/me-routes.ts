@@ -1,13 +1,17 @@
-// GET /auth/me (CONTRACT §3 "Accounts"): the caller, as authentication loaded them.
+// GET /auth/me: the caller, as authentication loaded them.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppDeps } from '../deps.js';
 import { ErrorSchema } from '../schemas/common.js';
 import { UserSchema, toUserDto } from '../schemas/accounts.js';
 
 const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app) => {
-  app.get('/me', {
-    schema: { tags: ['accounts'], response: { 200: UserSchema, 401: ErrorSchema } },
-  }, async (request) => toUserDto(request.currentUser));
+  app.get(
+    '/me',
+    {
+      schema: { tags: ['accounts'], response: { 200: UserSchema, 401: ErrorSchema } },
+    },
+    async (request) => toUserDto(request.currentUser),
+  );
 };
 
 export default routes;

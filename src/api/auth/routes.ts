@@ -1,4 +1,4 @@
-// POST /auth/signup, POST /auth/login (CONTRACT §3 "Accounts"): the routes that need no token.
+// POST /auth/signup, POST /auth/login: the routes that need no token.
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppDeps } from '../deps.js';
@@ -7,62 +7,105 @@ import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from '.
 import { AccountError, createOrganization } from '../../domain/accounts/users.js';
 import { conflict, forbidden, unauthorized } from '../plugins/errors.js';
 import { ErrorSchema } from '../schemas/common.js';
-import { Email, Name, OrganizationSchema, Password, UserSchema, normalizeEmail, toUserDto } from '../schemas/accounts.js';
+import {
+  Email,
+  Name,
+  OrganizationSchema,
+  Password,
+  UserSchema,
+  normalizeEmail,
+  toUserDto,
+} from '../schemas/accounts.js';
 
 const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
-  app.post('/signup', {
-    onRequest: [app.signupRateLimit],
-    schema: {
-      tags: ['accounts'],
-      summary: 'Create an organization with its first admin',
-      body: Type.Object({
-        organizationName: Type.String({ minLength: 1, maxLength: 200 }),
-        email: Email,
-        password: Password,
-        firstName: Type.Optional(Name),
-        lastName: Type.Optional(Name),
-      }, { additionalProperties: false }),
-      response: {
-        201: Type.Object({ token: Type.String(), user: UserSchema, organization: OrganizationSchema }),
-        400: ErrorSchema, 403: ErrorSchema, 409: ErrorSchema, 429: ErrorSchema,
+  app.post(
+    '/signup',
+    {
+      onRequest: [app.signupRateLimit],
+      schema: {
+        tags: ['accounts'],
+        summary: 'Create an organization with its first admin',
+        body: Type.Object(
+          {
+            organizationName: Type.String({ minLength: 1, maxLength: 200 }),
+            email: Email,
+            password: Password,
+            firstName: Type.Optional(Name),
+            lastName: Type.Optional(Name),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          201: Type.Object({ token: Type.String(), user: UserSchema, organization: OrganizationSchema }),
+          400: ErrorSchema,
+          403: ErrorSchema,
+          409: ErrorSchema,
+          429: ErrorSchema,
+        },
       },
     },
-  }, async (request, reply) => {
-    if (deps.config.signupMode === 'closed') throw forbidden('Signup is closed on this server; ask its operator for an account');
-    const body = request.body;
-    // Signing up creates a tenant, so no tenant context exists yet: an unscoped fork, filters off for the email check.
-    const created = await createOrganization(deps.orm.em.fork(), {
-      name: body.organizationName,
-      admin: { email: body.email, password: body.password, firstName: body.firstName, lastName: body.lastName },
-    }).catch((error: unknown) => {
-      throw error instanceof AccountError ? conflict(error.message) : error;
-    });
-    const { organization, admin: user } = created;
-    const token = app.signToken({ sub: user.id, org: organization.id, role: user.role });
-    return reply.status(201).send({ token, user: toUserDto(user), organization: { id: organization.id, name: organization.name } });
-  });
-
-  app.post('/login', {
-    // Counted once the body is parsed: the per-account key reads its email.
-    preValidation: [app.loginRateLimits],
-    schema: {
-      tags: ['accounts'],
-      summary: 'Exchange email and password for a token',
-      body: Type.Object({ email: Type.String({ minLength: 1, maxLength: 320 }), password: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
-      response: { 200: Type.Object({ token: Type.String(), user: UserSchema }), 401: ErrorSchema, 429: ErrorSchema },
+    async (request, reply) => {
+      if (deps.config.signupMode === 'closed')
+        throw forbidden('Signup is closed on this server; ask its operator for an account');
+      const body = request.body;
+      // Signing up creates a tenant, so no tenant context exists yet: an unscoped fork, filters off for the email
+      // check.
+      const created = await createOrganization(deps.orm.em.fork(), {
+        name: body.organizationName,
+        admin: { email: body.email, password: body.password, firstName: body.firstName, lastName: body.lastName },
+      }).catch((error: unknown) => {
+        throw error instanceof AccountError ? conflict(error.message) : error;
+      });
+      const { organization, admin: user } = created;
+      const token = app.signToken({ sub: user.id, org: organization.id, role: user.role });
+      return reply
+        .status(201)
+        .send({ token, user: toUserDto(user), organization: { id: organization.id, name: organization.name } });
     },
-  }, async (request) => {
-    const em = deps.orm.em.fork();
-    // Login finds the user before any tenant is known: filters are off for this lookup only.
-    const user = await em.findOne(User, { email: normalizeEmail(request.body.email) }, { filters: false, populate: ['passwordHash'] });
-    const ok = user ? await verifyPassword(request.body.password, user.passwordHash) : await verifyAgainstDummy(request.body.password);
-    if (!user || !ok) throw unauthorized('Invalid email or password');
-    // An older hash (scrypt, weaker parameters) is replaced now that the password is known.
-    if (needsRehash(user.passwordHash)) {
-      await em.nativeUpdate(User, { id: user.id }, { passwordHash: await hashPassword(request.body.password) }, { filters: false });
-    }
-    return { token: app.signToken({ sub: user.id, org: user.organization, role: user.role }), user: toUserDto(user) };
-  });
+  );
+
+  app.post(
+    '/login',
+    {
+      // Counted once the body is parsed: the per-account key reads its email.
+      preValidation: [app.loginRateLimits],
+      schema: {
+        tags: ['accounts'],
+        summary: 'Exchange email and password for a token',
+        body: Type.Object(
+          {
+            email: Type.String({ minLength: 1, maxLength: 320 }),
+            password: Type.String({ minLength: 1, maxLength: 200 }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ token: Type.String(), user: UserSchema }), 401: ErrorSchema, 429: ErrorSchema },
+      },
+    },
+    async (request) => {
+      const em = deps.orm.em.fork();
+      // Login finds the user before any tenant is known: filters are off for this lookup only.
+      const user = await em.findOne(
+        User,
+        { email: normalizeEmail(request.body.email) },
+        { filters: false, populate: ['passwordHash'] },
+      );
+      const ok = user
+        ? await verifyPassword(request.body.password, user.passwordHash)
+        : await verifyAgainstDummy(request.body.password);
+      if (!user || !ok) throw unauthorized('Invalid email or password');
+      // An older hash (scrypt, weaker parameters) is replaced now that the password is known.
+      if (needsRehash(user.passwordHash)) {
+        await em.nativeUpdate(
+          User,
+          { id: user.id },
+          { passwordHash: await hashPassword(request.body.password) },
+          { filters: false },
+        );
+      }
+      return { token: app.signToken({ sub: user.id, org: user.organization, role: user.role }), user: toUserDto(user) };
+    },
+  );
 };
 
 export default routes;

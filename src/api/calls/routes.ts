@@ -1,4 +1,4 @@
-// GET /calls, GET /calls/:id, its analyses, and re-analysis (CONTRACT §3). Visibility is the request's
+// GET /calls, GET /calls/:id, its analyses, and re-analysis. Visibility is the request's
 // EntityManager's: its tenant filter keeps other organizations out, its visibility filter narrows a `user` to
 // their own calls (so a user may re-analyse only their own; an admin any of the organization's).
 import { Type } from 'typebox';
@@ -13,11 +13,20 @@ import { ErrorSchema, Uuid, isUuid } from '../schemas/common.js';
 import { AUDIT_ACTIONS, recordAudit } from '../../domain/audit/index.js';
 import { PageQuery, findPage, pageOf } from '../pagination.js';
 import { conflict, notFound } from '../plugins/errors.js';
-import { CallAnalysisEntrySchema, CallDetailSchema, CallSchema, CallStatusSchema, toCallDetailDto, toCallDto } from './schemas.js';
+import {
+  CallAnalysisEntrySchema,
+  CallDetailSchema,
+  CallSchema,
+  CallStatusSchema,
+  toCallDetailDto,
+  toCallDto,
+} from './schemas.js';
 
 async function findVisibleCall(em: EntityManager, id: string, options: { withTranscript?: boolean } = {}) {
   // The transcript is lazy (it can be megabytes): only the call's own page loads it.
-  const call = isUuid(id) ? await em.findOne(Call, { id }, options.withTranscript ? { populate: ['transcript'] } : {}) : null;
+  const call = isUuid(id)
+    ? await em.findOne(Call, { id }, options.withTranscript ? { populate: ['transcript'] } : {})
+    : null;
   if (!call) throw notFound('Call');
   return call;
 }
@@ -26,77 +35,120 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
   const tags = ['calls'];
   const CallParams = Type.Object({ id: Type.String() });
 
-  app.get('/', {
-    schema: {
-      tags,
-      summary: 'Calls, newest first (a user sees their own, an admin the organization\'s)',
-      querystring: Type.Object({ leadId: Type.Optional(Uuid), status: Type.Optional(CallStatusSchema), ...PageQuery }, { additionalProperties: false }),
-      response: { 200: pageOf(CallSchema), 400: ErrorSchema, 401: ErrorSchema },
+  app.get(
+    '/',
+    {
+      schema: {
+        tags,
+        summary: "Calls, newest first (a user sees their own, an admin the organization's)",
+        querystring: Type.Object(
+          { leadId: Type.Optional(Uuid), status: Type.Optional(CallStatusSchema), ...PageQuery },
+          { additionalProperties: false },
+        ),
+        response: { 200: pageOf(CallSchema), 400: ErrorSchema, 401: ErrorSchema },
+      },
     },
-  }, async (request) => {
-    const { leadId, status, limit, cursor } = request.query;
-    return findPage(request.em, Call, { ...(leadId ? { lead: leadId } : {}), ...(status ? { status } : {}) }, { limit, cursor }, toCallDto);
-  });
+    async (request) => {
+      const { leadId, status, limit, cursor } = request.query;
+      return findPage(
+        request.em,
+        Call,
+        { ...(leadId ? { lead: leadId } : {}), ...(status ? { status } : {}) },
+        { limit, cursor },
+        toCallDto,
+      );
+    },
+  );
 
-  app.get('/:id', {
-    schema: {
-      tags, summary: 'One call, its transcript and its analysis', params: CallParams,
-      response: { 200: CallDetailSchema, 401: ErrorSchema, 404: ErrorSchema },
+  app.get(
+    '/:id',
+    {
+      schema: {
+        tags,
+        summary: 'One call, its transcript and its analysis',
+        params: CallParams,
+        response: { 200: CallDetailSchema, 401: ErrorSchema, 404: ErrorSchema },
+      },
     },
-  }, async (request) => {
-    const call = await findVisibleCall(request.em, request.params.id, { withTranscript: true });
-    return { ...toCallDetailDto(call), workflowUrl: workflowUrl(deps.config.temporal, call.workflowId) };
-  });
+    async (request) => {
+      const call = await findVisibleCall(request.em, request.params.id, { withTranscript: true });
+      return { ...toCallDetailDto(call), workflowUrl: workflowUrl(deps.config.temporal, call.workflowId) };
+    },
+  );
 
-  app.get('/:id/analyses', {
-    schema: {
-      tags,
-      summary: 'Every analysis of the call, newest first (re-analysis keeps the earlier ones)',
-      params: CallParams,
-      response: { 200: Type.Array(CallAnalysisEntrySchema), 401: ErrorSchema, 404: ErrorSchema },
+  app.get(
+    '/:id/analyses',
+    {
+      schema: {
+        tags,
+        summary: 'Every analysis of the call, newest first (re-analysis keeps the earlier ones)',
+        params: CallParams,
+        response: { 200: Type.Array(CallAnalysisEntrySchema), 401: ErrorSchema, 404: ErrorSchema },
+      },
     },
-  }, async (request) => {
-    const call = await findVisibleCall(request.em, request.params.id);
-    const analyses = await request.em.find(Analysis, { callId: call.id, kind: 'individual', outcome: 'succeeded' }, { orderBy: { createdAt: 'desc', id: 'desc' } });
-    return analyses.map((entry) => ({
-      analysis: entry.analysis ?? {},
-      promptId: entry.promptId ?? null,
-      promptSource: entry.promptSource ?? null,
-      promptVersion: entry.promptVersion ?? null,
-      model: entry.model ?? null,
-      usage: entry.inputTokens == null || entry.outputTokens == null ? null : { inputTokens: entry.inputTokens, outputTokens: entry.outputTokens },
-      createdAt: entry.createdAt.toISOString(),
-    }));
-  });
+    async (request) => {
+      const call = await findVisibleCall(request.em, request.params.id);
+      const analyses = await request.em.find(
+        Analysis,
+        { callId: call.id, kind: 'individual', outcome: 'succeeded' },
+        { orderBy: { createdAt: 'desc', id: 'desc' } },
+      );
+      return analyses.map((entry) => ({
+        analysis: entry.analysis ?? {},
+        promptId: entry.promptId ?? null,
+        promptSource: entry.promptSource ?? null,
+        promptVersion: entry.promptVersion ?? null,
+        model: entry.model ?? null,
+        usage:
+          entry.inputTokens == null || entry.outputTokens == null
+            ? null
+            : { inputTokens: entry.inputTokens, outputTokens: entry.outputTokens },
+        createdAt: entry.createdAt.toISOString(),
+      }));
+    },
+  );
 
-  app.post('/:id/reanalyze', {
-    schema: {
-      tags,
-      summary: 'Analyse the call again with the prompts configured now (its lead is folded and scored again)',
-      params: CallParams,
-      response: { 202: Type.Object({ id: Uuid, workflowId: Type.String() }), 401: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema },
+  app.post(
+    '/:id/reanalyze',
+    {
+      schema: {
+        tags,
+        summary: 'Analyse the call again with the prompts configured now (its lead is folded and scored again)',
+        params: CallParams,
+        response: {
+          202: Type.Object({ id: Uuid, workflowId: Type.String() }),
+          401: ErrorSchema,
+          404: ErrorSchema,
+          409: ErrorSchema,
+        },
+      },
     },
-  }, async (request, reply) => {
-    const call = await findVisibleCall(request.em, request.params.id);
-    try {
-      await startCallReanalysis(deps.temporal.client, deps.config, {
+    async (request, reply) => {
+      const call = await findVisibleCall(request.em, request.params.id);
+      try {
+        await startCallReanalysis(deps.temporal.client, deps.config, {
+          organizationId: request.auth.organizationId,
+          userId: call.user ?? null,
+          leadId: call.lead,
+          callRowId: call.id,
+          workflowId: call.workflowId,
+        });
+      } catch (error) {
+        if (error instanceof RunAlreadyOpenError) throw conflict(error.message);
+        throw error;
+      }
+      await recordAudit(request.em, {
         organizationId: request.auth.organizationId,
-        userId: call.user ?? null,
-        leadId: call.lead,
-        callRowId: call.id,
-        workflowId: call.workflowId,
+        actorId: request.auth.userId,
+        actorEmail: request.auth.email,
+        action: AUDIT_ACTIONS.reanalysisRequested,
+        target: { type: 'call', id: call.id },
+        details: { workflowId: call.workflowId },
       });
-    } catch (error) {
-      if (error instanceof RunAlreadyOpenError) throw conflict(error.message);
-      throw error;
-    }
-    await recordAudit(request.em, {
-      organizationId: request.auth.organizationId, actorId: request.auth.userId, actorEmail: request.auth.email,
-      action: AUDIT_ACTIONS.reanalysisRequested, target: { type: 'call', id: call.id }, details: { workflowId: call.workflowId },
-    });
-    await request.em.flush();
-    return reply.status(202).send({ id: call.id, workflowId: call.workflowId });
-  });
+      await request.em.flush();
+      return reply.status(202).send({ id: call.id, workflowId: call.workflowId });
+    },
+  );
 };
 
 export default routes;

@@ -1,4 +1,4 @@
-// The call as clients see it (CONTRACT §3 "GET /calls/:id"): ISO-8601 times, null where absent.
+// The call as clients see it: ISO-8601 times, null where absent.
 import { Type, type Static } from 'typebox';
 import { CALL_SOURCES, CALL_STATUSES, type ICall } from '../../domain/calls/call.entity.js';
 import { Uuid, IsoDateTime, JsonObject, Nullable, PromptSourceSchema } from '../schemas/common.js';

@@ -37,12 +37,15 @@ function answerSchema(provider: Provider): TSchema {
 
 function bodySchema(provider: Provider): TSchema {
   const shape = SHAPES[provider];
-  return Type.Object({
-    // Optional once configured: changing the users keeps the stored credential.
-    [shape.credential]: Type.Optional(Type.String({ minLength: 8, maxLength: 512, pattern: '^\\S+$' })),
-    defaultUserId: Type.Optional(NullableString({ maxLength: 64 })),
-    [shape.map]: Type.Optional(UserMap),
-  }, { additionalProperties: false });
+  return Type.Object(
+    {
+      // Optional once configured: changing the users keeps the stored credential.
+      [shape.credential]: Type.Optional(Type.String({ minLength: 8, maxLength: 512, pattern: '^\\S+$' })),
+      defaultUserId: Type.Optional(NullableString({ maxLength: 64 })),
+      [shape.map]: Type.Optional(UserMap),
+    },
+    { additionalProperties: false },
+  );
 }
 
 const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
@@ -65,72 +68,98 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
     const shape = SHAPES[provider];
     const Answer = answerSchema(provider);
 
-    app.get(`/${provider}`, {
-      schema: {
-        tags, summary: `The ${provider} integration`, response: { 200: Answer, ...AdminErrors },
+    app.get(
+      `/${provider}`,
+      {
+        schema: {
+          tags,
+          summary: `The ${provider} integration`,
+          response: { 200: Answer, ...AdminErrors },
+        },
       },
-    }, async (request) => answer(provider, request.auth.organizationId, await findIntegration(request.em, provider)));
+      async (request) => answer(provider, request.auth.organizationId, await findIntegration(request.em, provider)),
+    );
 
-    app.put(`/${provider}`, {
-      schema: {
-        tags,
-        summary: `Connect or update the ${provider} integration`,
-        body: bodySchema(provider),
-        response: { 200: Answer, 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 422: ErrorSchema },
+    app.put(
+      `/${provider}`,
+      {
+        schema: {
+          tags,
+          summary: `Connect or update the ${provider} integration`,
+          body: bodySchema(provider),
+          response: { 200: Answer, 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 422: ErrorSchema },
+        },
       },
-    }, async (request) => {
-      const body = request.body as Record<string, unknown>;
-      const credential = body[shape.credential] as string | undefined;
-      const defaultUserId = (body.defaultUserId as string | null | undefined) ?? null;
-      const userMap = (body[shape.map] as Record<string, string> | undefined) ?? {};
-      const existing = await findIntegration(request.em, provider);
-      if (!existing && credential === undefined) {
-        const field = `body.${shape.credential}`;
-        throw badRequest(`${shape.credential} is required to connect ${provider}`, { [field]: 'is required' });
-      }
-      // Every user named must be a user of the admin's own organization (the tenant filter decides).
-      const named = [...(defaultUserId ? [defaultUserId] : []), ...Object.values(userMap)];
-      const foreign = await foreignUserIds(request.em, named);
-      if (foreign.size) {
-        const details: Record<string, string> = {};
-        const why = 'is not a user of this organization';
-        if (defaultUserId && foreign.has(defaultUserId)) details['body.defaultUserId'] = why;
-        for (const [id, userId] of Object.entries(userMap)) {
-          if (foreign.has(userId)) details[`body.${shape.map}.${id}`] = why;
+      async (request) => {
+        const body = request.body as Record<string, unknown>;
+        const credential = body[shape.credential] as string | undefined;
+        const defaultUserId = (body.defaultUserId as string | null | undefined) ?? null;
+        const userMap = (body[shape.map] as Record<string, string> | undefined) ?? {};
+        const existing = await findIntegration(request.em, provider);
+        if (!existing && credential === undefined) {
+          const field = `body.${shape.credential}`;
+          throw badRequest(`${shape.credential} is required to connect ${provider}`, { [field]: 'is required' });
         }
-        throw unprocessable(`Not users of this organization: ${[...foreign].join(', ')}`, details);
-      }
-      const { organizationId } = request.auth;
-      const input = { credential, defaultUserId, userMap };
-      const { key } = deps.config.encryption;
-      // Saved with the change (saveIntegration flushes this EntityManager); never the credential itself.
-      await recordAudit(request.em, {
-        organizationId, actorId: request.auth.userId, actorEmail: request.auth.email, action: AUDIT_ACTIONS.integrationChanged,
-        target: { type: 'integration', id: provider },
-        details: { provider, credentialChanged: credential !== undefined, defaultUserId, mappedIds: Object.keys(userMap) },
-      });
-      const saved = await saveIntegration(request.em, key, organizationId, provider, input, existing);
-      return answer(provider, request.auth.organizationId, saved);
-    });
-
-    app.delete(`/${provider}`, {
-      schema: {
-        tags,
-        summary: `Disconnect ${provider}: its webhook answers 404 afterwards`,
-        response: { 204: Type.Null({ description: 'Disconnected (or was not connected)' }), ...AdminErrors },
-      },
-    }, async (request, reply) => {
-      const { organizationId } = request.auth;
-      const removed = await request.em.nativeDelete(Integration, { provider });
-      if (removed > 0) {
+        // Every user named must be a user of the admin's own organization (the tenant filter decides).
+        const named = [...(defaultUserId ? [defaultUserId] : []), ...Object.values(userMap)];
+        const foreign = await foreignUserIds(request.em, named);
+        if (foreign.size) {
+          const details: Record<string, string> = {};
+          const why = 'is not a user of this organization';
+          if (defaultUserId && foreign.has(defaultUserId)) details['body.defaultUserId'] = why;
+          for (const [id, userId] of Object.entries(userMap)) {
+            if (foreign.has(userId)) details[`body.${shape.map}.${id}`] = why;
+          }
+          throw unprocessable(`Not users of this organization: ${[...foreign].join(', ')}`, details);
+        }
+        const { organizationId } = request.auth;
+        const input = { credential, defaultUserId, userMap };
+        const { key } = deps.config.encryption;
+        // Saved with the change (saveIntegration flushes this EntityManager); never the credential itself.
         await recordAudit(request.em, {
-          organizationId, actorId: request.auth.userId, actorEmail: request.auth.email, action: AUDIT_ACTIONS.integrationRemoved,
-          target: { type: 'integration', id: provider }, details: { provider },
+          organizationId,
+          actorId: request.auth.userId,
+          actorEmail: request.auth.email,
+          action: AUDIT_ACTIONS.integrationChanged,
+          target: { type: 'integration', id: provider },
+          details: {
+            provider,
+            credentialChanged: credential !== undefined,
+            defaultUserId,
+            mappedIds: Object.keys(userMap),
+          },
         });
-        await request.em.flush();
-      }
-      return reply.status(204).send(null);
-    });
+        const saved = await saveIntegration(request.em, key, organizationId, provider, input, existing);
+        return answer(provider, request.auth.organizationId, saved);
+      },
+    );
+
+    app.delete(
+      `/${provider}`,
+      {
+        schema: {
+          tags,
+          summary: `Disconnect ${provider}: its webhook answers 404 afterwards`,
+          response: { 204: Type.Null({ description: 'Disconnected (or was not connected)' }), ...AdminErrors },
+        },
+      },
+      async (request, reply) => {
+        const { organizationId } = request.auth;
+        const removed = await request.em.nativeDelete(Integration, { provider });
+        if (removed > 0) {
+          await recordAudit(request.em, {
+            organizationId,
+            actorId: request.auth.userId,
+            actorEmail: request.auth.email,
+            action: AUDIT_ACTIONS.integrationRemoved,
+            target: { type: 'integration', id: provider },
+            details: { provider },
+          });
+          await request.em.flush();
+        }
+        return reply.status(204).send(null);
+      },
+    );
   }
 };
 

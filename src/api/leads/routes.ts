@@ -1,4 +1,4 @@
-// GET /leads, GET /leads/:id, PATCH /leads/:id (CONTRACT §3). Visibility is the request's EntityManager's:
+// GET /leads, GET /leads/:id, PATCH /leads/:id. Visibility is the request's EntityManager's:
 // its tenant filter keeps other organizations out, its visibility filter narrows a `user` to their leads.
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -22,43 +22,63 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
   const tags = ['leads'];
   const LeadParams = Type.Object({ id: Type.String() });
 
-  app.get('/', {
-    schema: {
-      tags,
-      summary: 'Leads, newest first (a user sees the leads assigned to them, an admin the organization\'s)',
-      querystring: Type.Object({ status: Type.Optional(LeadStatusSchema), ...PageQuery }, { additionalProperties: false }),
-      response: { 200: pageOf(LeadSchema), 400: ErrorSchema, 401: ErrorSchema },
+  app.get(
+    '/',
+    {
+      schema: {
+        tags,
+        summary: "Leads, newest first (a user sees the leads assigned to them, an admin the organization's)",
+        querystring: Type.Object(
+          { status: Type.Optional(LeadStatusSchema), ...PageQuery },
+          { additionalProperties: false },
+        ),
+        response: { 200: pageOf(LeadSchema), 400: ErrorSchema, 401: ErrorSchema },
+      },
     },
-  }, async (request) => {
-    const { status, limit, cursor } = request.query;
-    return findPage(request.em, Lead, status ? { status } : {}, { limit, cursor }, toLeadDto);
-  });
+    async (request) => {
+      const { status, limit, cursor } = request.query;
+      return findPage(request.em, Lead, status ? { status } : {}, { limit, cursor }, toLeadDto);
+    },
+  );
 
-  app.get('/:id', {
-    schema: {
-      tags, summary: 'One lead and its complete analysis', params: LeadParams,
-      response: { 200: LeadDetailSchema, 401: ErrorSchema, 404: ErrorSchema },
+  app.get(
+    '/:id',
+    {
+      schema: {
+        tags,
+        summary: 'One lead and its complete analysis',
+        params: LeadParams,
+        response: { 200: LeadDetailSchema, 401: ErrorSchema, 404: ErrorSchema },
+      },
     },
-  }, async (request) => {
-    const lead = await findVisibleLead(request.em, request.params.id);
-    return { ...toLeadDto(lead), workflowUrl: workflowUrl(deps.config.temporal, leadWorkflowId(lead.organization, lead.id)) };
-  });
+    async (request) => {
+      const lead = await findVisibleLead(request.em, request.params.id);
+      return {
+        ...toLeadDto(lead),
+        workflowUrl: workflowUrl(deps.config.temporal, leadWorkflowId(lead.organization, lead.id)),
+      };
+    },
+  );
 
-  app.patch('/:id', {
-    schema: {
-      tags,
-      summary: 'Move a lead through the sales funnel',
-      params: LeadParams,
-      body: Type.Object({ status: LeadStatusSchema }, { additionalProperties: false }),
-      response: { 200: LeadSchema, 400: ErrorSchema, 401: ErrorSchema, 404: ErrorSchema },
+  app.patch(
+    '/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Move a lead through the sales funnel',
+        params: LeadParams,
+        body: Type.Object({ status: LeadStatusSchema }, { additionalProperties: false }),
+        response: { 200: LeadSchema, 400: ErrorSchema, 401: ErrorSchema, 404: ErrorSchema },
+      },
     },
-  }, async (request) => {
-    const lead = await findVisibleLead(request.em, request.params.id);
-    // Only the changed columns are written, so a concurrent fold's complete analysis is never overwritten.
-    lead.status = request.body.status;
-    await request.em.flush();
-    return toLeadDto(lead);
-  });
+    async (request) => {
+      const lead = await findVisibleLead(request.em, request.params.id);
+      // Only the changed columns are written, so a concurrent fold's complete analysis is never overwritten.
+      lead.status = request.body.status;
+      await request.em.flush();
+      return toLeadDto(lead);
+    },
+  );
 };
 
 export default routes;

@@ -1,4 +1,4 @@
-// The lead as clients see it (CONTRACT §3 "GET /leads/:id"): ISO-8601 times, null where absent.
+// The lead as clients see it: ISO-8601 times, null where absent.
 import { Type, type Static } from 'typebox';
 import { LEAD_STATUSES, type ILead } from '../../domain/leads/lead.entity.js';
 import { Uuid, IsoDateTime, JsonObject, Nullable, PromptSourceSchema } from '../schemas/common.js';

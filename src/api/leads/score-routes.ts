@@ -1,4 +1,4 @@
-// GET /leads/:id/score and /leads/:id/score/history (CONTRACT §3): a lead's score with its band, the model
+// GET /leads/:id/score and /leads/:id/score/history: a lead's score with its band, the model
 // that gave it and why (exact per-feature contributions), and how it changed. Same visibility as GET /leads/:id.
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -21,13 +21,15 @@ const ScoreSchema = Type.Object({
   contributions: Type.Array(Type.Object({ feature: Type.String(), value: Type.Number(), contribution: Type.Number() })),
 });
 
-const HistorySchema = Type.Array(Type.Object({
-  score: Type.Number(),
-  modelVersion: Type.Integer(),
-  scope: ScopeSchema,
-  cause: Type.Enum(SCORE_CAUSES),
-  at: IsoDateTime,
-}));
+const HistorySchema = Type.Array(
+  Type.Object({
+    score: Type.Number(),
+    modelVersion: Type.Integer(),
+    scope: ScopeSchema,
+    cause: Type.Enum(SCORE_CAUSES),
+    at: IsoDateTime,
+  }),
+);
 
 const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app) => {
   const tags = ['leads'];
@@ -35,49 +37,76 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app) => {
 
   const visibleLead = async (em: EntityManager, id: string) => {
     const lead = isUuid(id)
-      ? await em.findOne(Lead, { id }, { fields: ['id', 'status', 'score', 'scoreModelVersion', 'scoreScope', 'scoredAt', 'scoreExplanation'] })
+      ? await em.findOne(
+          Lead,
+          { id },
+          { fields: ['id', 'status', 'score', 'scoreModelVersion', 'scoreScope', 'scoredAt', 'scoreExplanation'] },
+        )
       : null;
     if (!lead) throw notFound('Lead');
     return lead;
   };
 
-  app.get('/:id/score', {
-    schema: {
-      tags,
-      summary: "The lead's score, its band, the model that gave it and each feature's contribution",
-      params: LeadParams,
-      response: { 200: ScoreSchema, 401: ErrorSchema, 404: ErrorSchema },
+  app.get(
+    '/:id/score',
+    {
+      schema: {
+        tags,
+        summary: "The lead's score, its band, the model that gave it and each feature's contribution",
+        params: LeadParams,
+        response: { 200: ScoreSchema, 401: ErrorSchema, 404: ErrorSchema },
+      },
     },
-  }, async (request) => {
-    const lead = await visibleLead(request.em, request.params.id);
-    if (lead.score == null || lead.scoreModelVersion == null || !lead.scoreScope || !lead.scoredAt || !lead.scoreExplanation) {
-      const why = lead.score == null
-        ? 'no scoring model applies to it yet (neither its user\'s nor the organization\'s)'
-        : 'it was scored before scores were explained; it is explained from its next scoring on';
-      throw new HttpError(404, `This lead has no explained score: ${why}`);
-    }
-    const score = Number(lead.score);
-    return {
-      score,
-      band: bandOf(score),
-      modelVersion: lead.scoreModelVersion,
-      scope: lead.scoreScope,
-      scoredAt: lead.scoredAt.toISOString(),
-      intercept: lead.scoreExplanation.intercept,
-      contributions: lead.scoreExplanation.contributions,
-    };
-  });
+    async (request) => {
+      const lead = await visibleLead(request.em, request.params.id);
+      if (
+        lead.score == null ||
+        lead.scoreModelVersion == null ||
+        !lead.scoreScope ||
+        !lead.scoredAt ||
+        !lead.scoreExplanation
+      ) {
+        const why =
+          lead.score == null
+            ? "no scoring model applies to it yet (neither its user's nor the organization's)"
+            : 'it was scored before scores were explained; it is explained from its next scoring on';
+        throw new HttpError(404, `This lead has no explained score: ${why}`);
+      }
+      const score = Number(lead.score);
+      return {
+        score,
+        band: bandOf(score),
+        modelVersion: lead.scoreModelVersion,
+        scope: lead.scoreScope,
+        scoredAt: lead.scoredAt.toISOString(),
+        intercept: lead.scoreExplanation.intercept,
+        contributions: lead.scoreExplanation.contributions,
+      };
+    },
+  );
 
-  app.get('/:id/score/history', {
-    schema: {
-      tags, summary: "How the lead's score changed and why, newest first", params: LeadParams,
-      response: { 200: HistorySchema, 401: ErrorSchema, 404: ErrorSchema },
+  app.get(
+    '/:id/score/history',
+    {
+      schema: {
+        tags,
+        summary: "How the lead's score changed and why, newest first",
+        params: LeadParams,
+        response: { 200: HistorySchema, 401: ErrorSchema, 404: ErrorSchema },
+      },
     },
-  }, async (request) => {
-    const lead = await visibleLead(request.em, request.params.id);
-    const rows = await request.em.find(LeadScoreHistory, { lead: lead.id }, { orderBy: { at: 'desc', id: 'desc' } });
-    return rows.map((r) => ({ score: r.score, modelVersion: r.modelVersion, scope: r.scope, cause: r.cause, at: r.at.toISOString() }));
-  });
+    async (request) => {
+      const lead = await visibleLead(request.em, request.params.id);
+      const rows = await request.em.find(LeadScoreHistory, { lead: lead.id }, { orderBy: { at: 'desc', id: 'desc' } });
+      return rows.map((r) => ({
+        score: r.score,
+        modelVersion: r.modelVersion,
+        scope: r.scope,
+        cause: r.cause,
+        at: r.at.toISOString(),
+      }));
+    },
+  );
 };
 
 export default routes;

@@ -1,4 +1,4 @@
-// One error shape everywhere (CONTRACT §2): { statusCode, error, message, details? }. Never a 500 for bad input.
+// One error shape everywhere: { statusCode, error, message, details? }. Never a 500 for bad input.
 import { STATUS_CODES } from 'node:http';
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyInstance } from 'fastify';
@@ -6,7 +6,11 @@ import { DriverException, NotFoundError, UniqueConstraintViolationException } fr
 import { RETRY_AFTER_SECONDS, unavailableDependency } from './unavailable.js';
 
 export class HttpError extends Error {
-  constructor(readonly statusCode: number, message: string, readonly details?: Record<string, string>) {
+  constructor(
+    readonly statusCode: number,
+    message: string,
+    readonly details?: Record<string, string>,
+  ) {
     super(message);
   }
 }
@@ -16,7 +20,8 @@ export const unauthorized = (message = 'Authentication required') => new HttpErr
 export const forbidden = (message = 'This action requires the admin role') => new HttpError(403, message);
 export const notFound = (what = 'Resource') => new HttpError(404, `${what} not found`);
 export const conflict = (message: string) => new HttpError(409, message);
-export const unprocessable = (message: string, details?: Record<string, string>) => new HttpError(422, message, details);
+export const unprocessable = (message: string, details?: Record<string, string>) =>
+  new HttpError(422, message, details);
 
 export function errorBody(statusCode: number, message: string, details?: Record<string, string>) {
   return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message, ...(details ? { details } : {}) };
@@ -63,7 +68,9 @@ export default fp(async function errors(app: FastifyInstance) {
     // SQLSTATE class 22 (data exception: out-of-range dates, NUL bytes, bad UUID text…) is the caller's input.
     const { code, sqlState } = error as { code?: unknown; sqlState?: unknown };
     if (error instanceof DriverException && /^22/.test(String(sqlState ?? code ?? ''))) {
-      return reply.status(400).send(errorBody(400, 'A value in the request cannot be stored (out of range or malformed)'));
+      return reply
+        .status(400)
+        .send(errorBody(400, 'A value in the request cannot be stored (out of range or malformed)'));
     }
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
     if (status >= 500) {

@@ -21,7 +21,7 @@ declare module 'fastify' {
   }
 }
 
-export interface RateLimitOptions {
+interface RateLimitOptions {
   openaiPerMinute: number;
   webhookPerMinute: number;
   loginPerAccountPerMinute: number;
@@ -30,28 +30,39 @@ export interface RateLimitOptions {
 }
 
 const emailOf = (request: FastifyRequest) =>
-  String((request.body as { email?: unknown } | undefined)?.email ?? '').trim().toLowerCase();
+  String((request.body as { email?: unknown } | undefined)?.email ?? '')
+    .trim()
+    .toLowerCase();
 
-export default fp(async function rateLimits(app: FastifyInstance, options: RateLimitOptions) {
-  /** One budget per key; several routes sharing a hook share its budget. */
-  function limiter(max: number, key: (request: FastifyRequest) => string): Hook {
-    const check = app.createRateLimit({ max, timeWindow: 60_000, keyGenerator: key });
-    return async (request, reply) => {
-      const result = await check(request);
-      if (result.isAllowed || !result.isExceeded) return;
-      reply.header('retry-after', String(result.ttlInSeconds));
-      throw new HttpError(429, `Too many requests: try again in ${result.ttlInSeconds} s`);
-    };
-  }
+export default fp(
+  async function rateLimits(app: FastifyInstance, options: RateLimitOptions) {
+    /** One budget per key; several routes sharing a hook share its budget. */
+    function limiter(max: number, key: (request: FastifyRequest) => string): Hook {
+      const check = app.createRateLimit({ max, timeWindow: 60_000, keyGenerator: key });
+      return async (request, reply) => {
+        const result = await check(request);
+        if (result.isAllowed || !result.isExceeded) return;
+        reply.header('retry-after', String(result.ttlInSeconds));
+        throw new HttpError(429, `Too many requests: try again in ${result.ttlInSeconds} s`);
+      };
+    }
 
-  app.decorate('openaiRateLimit', limiter(options.openaiPerMinute, (request) => request.auth.userId));
-  const organizationOf = (request: FastifyRequest) => (request.params as { organizationId: string }).organizationId;
-  app.decorate('webhookRateLimit', limiter(options.webhookPerMinute, organizationOf));
-  const byAddress = limiter(options.loginPerAddressPerMinute, (request) => request.ip);
-  const byAccount = limiter(options.loginPerAccountPerMinute, emailOf);
-  app.decorate('loginRateLimits', async (request: FastifyRequest, reply: FastifyReply) => {
-    await byAddress(request, reply);
-    await byAccount(request, reply);
-  });
-  app.decorate('signupRateLimit', limiter(options.signupPerAddressPerMinute, (request) => request.ip));
-}, { name: 'rate-limits', dependencies: ['@fastify/rate-limit'] });
+    app.decorate(
+      'openaiRateLimit',
+      limiter(options.openaiPerMinute, (request) => request.auth.userId),
+    );
+    const organizationOf = (request: FastifyRequest) => (request.params as { organizationId: string }).organizationId;
+    app.decorate('webhookRateLimit', limiter(options.webhookPerMinute, organizationOf));
+    const byAddress = limiter(options.loginPerAddressPerMinute, (request) => request.ip);
+    const byAccount = limiter(options.loginPerAccountPerMinute, emailOf);
+    app.decorate('loginRateLimits', async (request: FastifyRequest, reply: FastifyReply) => {
+      await byAddress(request, reply);
+      await byAccount(request, reply);
+    });
+    app.decorate(
+      'signupRateLimit',
+      limiter(options.signupPerAddressPerMinute, (request) => request.ip),
+    );
+  },
+  { name: 'rate-limits', dependencies: ['@fastify/rate-limit'] },
+);

@@ -10,16 +10,29 @@ export type Dependency = 'PostgreSQL' | 'Temporal';
 export const RETRY_AFTER_SECONDS = 5;
 
 const SOCKET_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
   'EAI_AGAIN',
 ]);
 // admin_shutdown, crash_shutdown, cannot_connect_now, too_many_connections; class 08 is "connection exception".
 const PG_STATES = /^(57P0[123]|53300|08...)$/;
-const PG_MESSAGES = new RegExp([
-  'Connection terminated', 'timeout exceeded when trying to connect', 'Client has encountered a connection error',
-  'Connection terminated due to connection timeout', 'the database system is (starting up|shutting down)',
-  'terminating connection due to administrator command',
-].join('|'), 'i');
+const PG_MESSAGES = new RegExp(
+  [
+    'Connection terminated',
+    'timeout exceeded when trying to connect',
+    'Client has encountered a connection error',
+    'Connection terminated due to connection timeout',
+    'the database system is (starting up|shutting down)',
+    'terminating connection due to administrator command',
+  ].join('|'),
+  'i',
+);
 // gRPC status codes: DEADLINE_EXCEEDED (4), UNAVAILABLE (14).
 const TEMPORAL_STATUSES = new Set<number>([4, 14]);
 

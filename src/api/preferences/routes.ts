@@ -1,4 +1,4 @@
-// GET|PUT /ai/preferences (CONTRACT §3 "AI personalization"): the caller's own preferences.
+// GET|PUT /ai/preferences: the caller's own preferences.
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppDeps } from '../deps.js';
@@ -25,11 +25,19 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app) => {
     return getPreferences(request.em, request.auth.userId);
   });
 
-  app.put('/preferences', {
-    schema: { tags, body: PreferencesPatch, response: { 200: Preferences, 400: ErrorSchema, 401: ErrorSchema } },
-  }, async (request) => {
-    return savePreferences(request.em, { organizationId: request.auth.organizationId, userId: request.auth.userId }, request.body);
-  });
+  app.put(
+    '/preferences',
+    {
+      schema: { tags, body: PreferencesPatch, response: { 200: Preferences, 400: ErrorSchema, 401: ErrorSchema } },
+    },
+    async (request) => {
+      return savePreferences(
+        request.em,
+        { organizationId: request.auth.organizationId, userId: request.auth.userId },
+        request.body,
+      );
+    },
+  );
 };
 
 export default routes;

@@ -1,4 +1,4 @@
-// /openai-prompts/admin/* (CONTRACT §3 "Prompt configuration"): an admin's view and changes of the prompt ids
+// /openai-prompts/admin/*: an admin's view and changes of the prompt ids
 // of their organization's users, one at a time or in bulk.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppDeps } from '../deps.js';
@@ -14,46 +14,62 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
   const spends = { preHandler: [app.openaiRateLimit] };
   const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 429: ErrorSchema };
 
-  app.get('/users/:userId/prompts', {
-    schema: { tags, params: UserIdParams, response: { 200: PromptSettings, ...errors } },
-  }, async (request) => promptSettingsView(await targetUser(request, request.params.userId), defaults));
+  app.get(
+    '/users/:userId/prompts',
+    {
+      schema: { tags, params: UserIdParams, response: { 200: PromptSettings, ...errors } },
+    },
+    async (request) => promptSettingsView(await targetUser(request, request.params.userId), defaults),
+  );
 
-  app.put('/users/:userId/prompts', {
-    ...spends,
-    schema: { tags, params: UserIdParams, body: PromptPatchBody, response: { 200: PromptSettings, ...errors } },
-  }, async (request) => {
-    const user = await targetUser(request, request.params.userId);
-    return savePatch(request, user.id, request.body);
-  });
+  app.put(
+    '/users/:userId/prompts',
+    {
+      ...spends,
+      schema: { tags, params: UserIdParams, body: PromptPatchBody, response: { 200: PromptSettings, ...errors } },
+    },
+    async (request) => {
+      const user = await targetUser(request, request.params.userId);
+      return savePatch(request, user.id, request.body);
+    },
+  );
 
-  app.get('/users/:userId/prompts/history', {
-    schema: { tags, params: UserIdParams, response: { 200: PromptHistory, ...errors } },
-  }, async (request) => {
-    const user = await targetUser(request, request.params.userId);
-    return promptHistory(request.em, user.id);
-  });
+  app.get(
+    '/users/:userId/prompts/history',
+    {
+      schema: { tags, params: UserIdParams, response: { 200: PromptHistory, ...errors } },
+    },
+    async (request) => {
+      const user = await targetUser(request, request.params.userId);
+      return promptHistory(request.em, user.id);
+    },
+  );
 
-  app.put('/prompts', {
-    ...spends,
-    schema: { tags, body: BulkPromptBody, response: { 200: BulkResult, ...errors } },
-  }, async (request) => {
-    const { userIds, ...patch } = request.body;
-    await checkPatch(patch);
-    // One transaction per user: a failure for one does not undo the others, and the answer says which.
-    const results = [];
-    for (const userId of userIds) {
-      try {
-        const user = isUuid(userId)
-          ? await applyPromptPatch(request.em, { userId, actorId: request.auth.userId, patch })
-          : null;
-        results.push(user ? { userId, ok: true } : { userId, ok: false, error: 'User not found' });
-      } catch (error) {
-        request.log.error({ err: error, userId }, 'bulk prompt update failed for one user');
-        results.push({ userId, ok: false, error: 'Could not apply the change to this user; try again' });
+  app.put(
+    '/prompts',
+    {
+      ...spends,
+      schema: { tags, body: BulkPromptBody, response: { 200: BulkResult, ...errors } },
+    },
+    async (request) => {
+      const { userIds, ...patch } = request.body;
+      await checkPatch(patch);
+      // One transaction per user: a failure for one does not undo the others, and the answer says which.
+      const results = [];
+      for (const userId of userIds) {
+        try {
+          const user = isUuid(userId)
+            ? await applyPromptPatch(request.em, { userId, actorId: request.auth.userId, patch })
+            : null;
+          results.push(user ? { userId, ok: true } : { userId, ok: false, error: 'User not found' });
+        } catch (error) {
+          request.log.error({ err: error, userId }, 'bulk prompt update failed for one user');
+          results.push({ userId, ok: false, error: 'Could not apply the change to this user; try again' });
+        }
       }
-    }
-    return { results };
-  });
+      return { results };
+    },
+  );
 };
 
 export default routes;

@@ -1,4 +1,4 @@
-// GET /openai-prompts/metrics (CONTRACT §3 Operations): how each prompt (id and version) performs — analyses,
+// GET /openai-prompts/metrics: how each prompt (id and version) performs — analyses,
 // failures, fallbacks to the system prompt, tokens and median latency — for the caller's analyses, or the
 // organization's for an admin asking `scope=organization`.
 import { Type } from 'typebox';
@@ -34,32 +34,38 @@ interface Row {
 }
 
 const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app) => {
-
-  app.get('/metrics', {
-    schema: {
-      tags: ['prompts'],
-      summary: 'Prompt performance: analyses, failures, fallbacks, tokens and median latency per prompt version',
-      querystring: Type.Object({
-        since: Type.Optional(Type.String({ format: 'date-time' })),
-        scope: Type.Optional(Type.Union([Type.Literal('user'), Type.Literal('organization')])),
-      }, { additionalProperties: false }),
-      response: { 200: Type.Array(MetricsRow), 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema },
+  app.get(
+    '/metrics',
+    {
+      schema: {
+        tags: ['prompts'],
+        summary: 'Prompt performance: analyses, failures, fallbacks, tokens and median latency per prompt version',
+        querystring: Type.Object(
+          {
+            since: Type.Optional(Type.String({ format: 'date-time' })),
+            scope: Type.Optional(Type.Union([Type.Literal('user'), Type.Literal('organization')])),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Array(MetricsRow), 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema },
+      },
     },
-  }, async (request) => {
-    const { since, scope } = request.query;
-    if (scope === 'organization' && request.auth.role !== 'admin') throw forbidden('scope=organization requires the admin role');
-    const params: unknown[] = [request.auth.organizationId];
-    let where = 'organization_id = ?';
-    if (scope !== 'organization') {
-      where += ' and user_id = ?';
-      params.push(request.auth.userId);
-    }
-    if (since) {
-      where += ' and created_at >= ?';
-      params.push(new Date(since));
-    }
-    const rows = await request.em.getConnection().execute<Row[]>(
-      `select kind, prompt_id, prompt_version, prompt_source,
+    async (request) => {
+      const { since, scope } = request.query;
+      if (scope === 'organization' && request.auth.role !== 'admin')
+        throw forbidden('scope=organization requires the admin role');
+      const params: unknown[] = [request.auth.organizationId];
+      let where = 'organization_id = ?';
+      if (scope !== 'organization') {
+        where += ' and user_id = ?';
+        params.push(request.auth.userId);
+      }
+      if (since) {
+        where += ' and created_at >= ?';
+        params.push(new Date(since));
+      }
+      const rows = await request.em.getConnection().execute<Row[]>(
+        `select kind, prompt_id, prompt_version, prompt_source,
               count(*) filter (where outcome = 'succeeded')::int as analyses,
               count(*) filter (where outcome = 'failed')::int as failures,
               count(*) filter (where fallback)::int as fallbacks,
@@ -69,21 +75,22 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app) => {
          from analyses where ${where}
         group by kind, prompt_id, prompt_version, prompt_source
         order by kind, prompt_id nulls last, prompt_version nulls last, prompt_source nulls last`,
-      params,
-    );
-    return rows.map((row) => ({
-      kind: row.kind,
-      promptId: row.prompt_id,
-      promptVersion: row.prompt_version,
-      source: row.prompt_source,
-      analyses: row.analyses,
-      failures: row.failures,
-      fallbacks: row.fallbacks,
-      inputTokens: Number(row.input_tokens),
-      outputTokens: Number(row.output_tokens),
-      p50LatencyMs: row.p50 === null ? null : Number(row.p50),
-    }));
-  });
+        params,
+      );
+      return rows.map((row) => ({
+        kind: row.kind,
+        promptId: row.prompt_id,
+        promptVersion: row.prompt_version,
+        source: row.prompt_source,
+        analyses: row.analyses,
+        failures: row.failures,
+        fallbacks: row.fallbacks,
+        inputTokens: Number(row.input_tokens),
+        outputTokens: Number(row.output_tokens),
+        p50LatencyMs: row.p50 === null ? null : Number(row.p50),
+      }));
+    },
+  );
 };
 
 export default routes;

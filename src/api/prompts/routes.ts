@@ -1,4 +1,4 @@
-// /openai-prompts/* (CONTRACT §3 "Prompt configuration"): the caller's own prompt ids, checks and previews.
+// /openai-prompts/*: the caller's own prompt ids, checks and previews.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppDeps } from '../deps.js';
 import { PromptChange } from '../../domain/prompts/prompt-change.entity.js';
@@ -7,14 +7,27 @@ import { promptIdFormatError } from '../../domain/prompts/prompt-validator.js';
 import { flattenTranscript } from '../../domain/calls/transcript.js';
 import { parseJsonObject } from '../../openai/gateway.js';
 import {
-  InvalidOutputError, OpenAIBadRequestError, OpenAINotConfiguredError, OpenAIRequestError, OpenAIUnauthorizedError, OpenAIUnavailableError,
-  PromptNotFoundError, RateLimitedError,
+  InvalidOutputError,
+  OpenAIBadRequestError,
+  OpenAINotConfiguredError,
+  OpenAIRequestError,
+  OpenAIUnauthorizedError,
+  OpenAIUnavailableError,
+  PromptNotFoundError,
+  RateLimitedError,
 } from '../../openai/errors.js';
 import { publicOpenAIMessage } from '../../openai/public-message.js';
 import { HttpError, badRequest, notFound } from '../plugins/errors.js';
 import { ErrorSchema, isUuid } from '../schemas/common.js';
 import {
-  Preview, PreviewBody, PromptHistory, PromptPatchBody, PromptSettings, RevertBody, Validation, ValidateBody,
+  Preview,
+  PreviewBody,
+  PromptHistory,
+  PromptPatchBody,
+  PromptSettings,
+  RevertBody,
+  Validation,
+  ValidateBody,
 } from './schemas.js';
 import { promptSettings } from './settings.js';
 
@@ -22,17 +35,22 @@ import { promptSettings } from './settings.js';
 function previewFailure(error: unknown): unknown {
   if (!(error instanceof OpenAIRequestError)) return error;
   const message = publicOpenAIMessage(error);
-  if (error instanceof PromptNotFoundError || error instanceof OpenAIBadRequestError || error instanceof InvalidOutputError) {
+  if (
+    error instanceof PromptNotFoundError ||
+    error instanceof OpenAIBadRequestError ||
+    error instanceof InvalidOutputError
+  ) {
     return badRequest(message, { promptId: message });
   }
   if (error instanceof OpenAIUnauthorizedError) return new HttpError(502, `${message}; the preview could not run`);
-  if (error instanceof OpenAINotConfiguredError || error instanceof RateLimitedError) return new HttpError(503, `The preview could not run now: ${message}`);
+  if (error instanceof OpenAINotConfiguredError || error instanceof RateLimitedError)
+    return new HttpError(503, `The preview could not run now: ${message}`);
   if (error instanceof OpenAIUnavailableError) return new HttpError(502, `The preview could not run: ${message}`);
   return error;
 }
 
 const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
-  const { validator, defaults, targetUser, savePatch } = promptSettings(deps);
+  const { validator, defaults, savePatch } = promptSettings(deps);
   const tags = ['prompts'];
   // Routes that may call OpenAI on the operator's key: one per-user budget shared by all of them.
   const spends = { preHandler: [app.openaiRateLimit] };
@@ -42,50 +60,68 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
     return promptSettingsView(request.currentUser, defaults);
   });
 
-  app.put('/my-prompts', {
-    ...spends,
-    schema: { tags, body: PromptPatchBody, response: { 200: PromptSettings, ...errors } },
-  }, async (request) => {
-    return savePatch(request, request.auth.userId, request.body);
-  });
+  app.put(
+    '/my-prompts',
+    {
+      ...spends,
+      schema: { tags, body: PromptPatchBody, response: { 200: PromptSettings, ...errors } },
+    },
+    async (request) => {
+      return savePatch(request, request.auth.userId, request.body);
+    },
+  );
 
-  app.post('/validate', {
-    ...spends,
-    schema: { tags, body: ValidateBody, response: { 200: Validation, ...errors } },
-  }, async (request) => {
-    return validator.validate(request.body.promptId);
-  });
+  app.post(
+    '/validate',
+    {
+      ...spends,
+      schema: { tags, body: ValidateBody, response: { 200: Validation, ...errors } },
+    },
+    async (request) => {
+      return validator.validate(request.body.promptId);
+    },
+  );
 
   app.get('/my-prompts/history', { schema: { tags, response: { 200: PromptHistory, ...errors } } }, async (request) => {
     return promptHistory(request.em, request.auth.userId);
   });
 
-  app.post('/my-prompts/revert', {
-    ...spends,
-    schema: { tags, body: RevertBody, response: { 200: PromptSettings, ...errors } },
-  }, async (request) => {
-    const { historyId } = request.body;
-    const entry = isUuid(historyId) ? await request.em.findOne(PromptChange, { id: historyId, targetUser: request.auth.userId }) : null;
-    if (!entry) throw notFound('History entry');
-    return savePatch(request, request.auth.userId, { [entry.field]: entry.oldValue ?? null }, true);
-  });
+  app.post(
+    '/my-prompts/revert',
+    {
+      ...spends,
+      schema: { tags, body: RevertBody, response: { 200: PromptSettings, ...errors } },
+    },
+    async (request) => {
+      const { historyId } = request.body;
+      const entry = isUuid(historyId)
+        ? await request.em.findOne(PromptChange, { id: historyId, targetUser: request.auth.userId })
+        : null;
+      if (!entry) throw notFound('History entry');
+      return savePatch(request, request.auth.userId, { [entry.field]: entry.oldValue ?? null }, true);
+    },
+  );
 
-  app.post('/preview', {
-    ...spends,
-    schema: { tags, body: PreviewBody, response: { 200: Preview, ...errors, 502: ErrorSchema, 503: ErrorSchema } },
-  }, async (request) => {
-    const { promptId, transcript } = request.body;
-    const formatError = promptIdFormatError(promptId);
-    if (formatError) throw badRequest(formatError, { promptId: formatError });
-    try {
-      // store: false: a trial run on a pasted transcript has no reason to be kept at OpenAI either.
-      const run = await deps.openai.runPrompt({ promptId, input: flattenTranscript(transcript), store: false });
-      return { output: parseJsonObject(run.outputText), model: run.model, promptId, usage: run.usage };
-    } catch (error) {
-      if (error instanceof OpenAIRequestError) request.log.warn({ err: error, promptId }, 'preview failed');
-      throw previewFailure(error);
-    }
-  });
+  app.post(
+    '/preview',
+    {
+      ...spends,
+      schema: { tags, body: PreviewBody, response: { 200: Preview, ...errors, 502: ErrorSchema, 503: ErrorSchema } },
+    },
+    async (request) => {
+      const { promptId, transcript } = request.body;
+      const formatError = promptIdFormatError(promptId);
+      if (formatError) throw badRequest(formatError, { promptId: formatError });
+      try {
+        // store: false: a trial run on a pasted transcript has no reason to be kept at OpenAI either.
+        const run = await deps.openai.runPrompt({ promptId, input: flattenTranscript(transcript), store: false });
+        return { output: parseJsonObject(run.outputText), model: run.model, promptId, usage: run.usage };
+      } catch (error) {
+        if (error instanceof OpenAIRequestError) request.log.warn({ err: error, promptId }, 'preview failed');
+        throw previewFailure(error);
+      }
+    },
+  );
 };
 
 export default routes;

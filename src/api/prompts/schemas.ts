@@ -1,4 +1,4 @@
-// Shapes of CONTRACT §3 "Prompt configuration". Prompt ids are checked by the handlers, not here, so a 400
+// Shapes of the prompt configuration routes. Prompt ids are checked by the handlers, not here, so a 400
 // can name every failing field (format and live check alike) as `details: { <field>: "<why>" }`.
 import { Type } from 'typebox';
 import { Nullable, NullableString, TranscriptSchema } from '../schemas/common.js';
@@ -8,16 +8,22 @@ const PromptIdInput = Type.String({ maxLength: 1000 });
 const NullablePromptId = NullableString({ maxLength: 1000 });
 const NullableId = Nullable(Type.String());
 
-export const PromptPatchBody = Type.Object({
-  openai_individual_prompt_id: Type.Optional(NullablePromptId),
-  openai_complete_prompt_id: Type.Optional(NullablePromptId),
-}, { additionalProperties: false });
+export const PromptPatchBody = Type.Object(
+  {
+    openai_individual_prompt_id: Type.Optional(NullablePromptId),
+    openai_complete_prompt_id: Type.Optional(NullablePromptId),
+  },
+  { additionalProperties: false },
+);
 
-export const BulkPromptBody = Type.Object({
-  userIds: Type.Array(Type.String({ maxLength: 100 }), { minItems: 1, maxItems: 500 }),
-  openai_individual_prompt_id: Type.Optional(NullablePromptId),
-  openai_complete_prompt_id: Type.Optional(NullablePromptId),
-}, { additionalProperties: false });
+export const BulkPromptBody = Type.Object(
+  {
+    userIds: Type.Array(Type.String({ maxLength: 100 }), { minItems: 1, maxItems: 500 }),
+    openai_individual_prompt_id: Type.Optional(NullablePromptId),
+    openai_complete_prompt_id: Type.Optional(NullablePromptId),
+  },
+  { additionalProperties: false },
+);
 
 export const PromptSettings = Type.Object({
   openai_individual_prompt_id: NullableId,
@@ -25,14 +31,16 @@ export const PromptSettings = Type.Object({
   system_defaults: Type.Object({ individual: NullableId, complete: NullableId }),
 });
 
-export const PromptHistory = Type.Array(Type.Object({
-  id: Type.String(),
-  field: Type.Union([Type.Literal('openai_individual_prompt_id'), Type.Literal('openai_complete_prompt_id')]),
-  oldValue: NullableId,
-  newValue: NullableId,
-  changedBy: Type.Object({ id: Type.String(), email: Type.String() }),
-  changedAt: Type.String({ format: 'date-time' }),
-}));
+export const PromptHistory = Type.Array(
+  Type.Object({
+    id: Type.String(),
+    field: Type.Union([Type.Literal('openai_individual_prompt_id'), Type.Literal('openai_complete_prompt_id')]),
+    oldValue: NullableId,
+    newValue: NullableId,
+    changedBy: Type.Object({ id: Type.String(), email: Type.String() }),
+    changedAt: Type.String({ format: 'date-time' }),
+  }),
+);
 
 export const ValidateBody = Type.Object({ promptId: PromptIdInput }, { additionalProperties: false });
 
@@ -44,17 +52,23 @@ export const Validation = Type.Object({
 
 export const RevertBody = Type.Object({ historyId: Type.String({ maxLength: 100 }) }, { additionalProperties: false });
 
-export const PreviewBody = Type.Object({
-  promptId: PromptIdInput,
-  // The same transcript forms a call webhook accepts.
-  transcript: TranscriptSchema,
-}, { additionalProperties: false });
+export const PreviewBody = Type.Object(
+  {
+    promptId: PromptIdInput,
+    // The same transcript forms a call webhook accepts.
+    transcript: TranscriptSchema,
+  },
+  { additionalProperties: false },
+);
 
 export const Preview = Type.Object({
   output: Type.Object({}, { additionalProperties: true }),
   model: Type.String(),
   promptId: Type.String(),
-  usage: Type.Union([Type.Object({ inputTokens: Type.Integer(), outputTokens: Type.Integer(), totalTokens: Type.Integer() }), Type.Null()]),
+  usage: Type.Union([
+    Type.Object({ inputTokens: Type.Integer(), outputTokens: Type.Integer(), totalTokens: Type.Integer() }),
+    Type.Null(),
+  ]),
 });
 
 export const BulkResult = Type.Object({

@@ -14,8 +14,10 @@ import { isUuid } from '../schemas/common.js';
 const validators = new WeakMap<OpenAIGateway, PromptValidator>();
 
 function validatorFor(openai: OpenAIGateway): PromptValidator {
-  let validator = validators.get(openai);
-  if (!validator) validators.set(openai, (validator = new PromptValidator(openai)));
+  const known = validators.get(openai);
+  if (known) return known;
+  const validator = new PromptValidator(openai);
+  validators.set(openai, validator);
   return validator;
 }
 
@@ -26,12 +28,14 @@ export function promptSettings(deps: AppDeps) {
   /** Validates every non-null id (null = system default, always accepted); a 400 names each failing field. */
   async function checkPatch(patch: PromptPatch) {
     const details: Record<string, string> = {};
-    await Promise.all(PROMPT_FIELDS.map(async (field) => {
-      const promptId = patch[field];
-      if (promptId == null) return;
-      const result = await validator.validate(promptId);
-      if (!result.valid) details[field] = result.error;
-    }));
+    await Promise.all(
+      PROMPT_FIELDS.map(async (field) => {
+        const promptId = patch[field];
+        if (promptId == null) return;
+        const result = await validator.validate(promptId);
+        if (!result.valid) details[field] = result.error;
+      }),
+    );
     if (Object.keys(details).length) throw badRequest('Some prompt ids cannot be used; nothing was saved', details);
   }
 

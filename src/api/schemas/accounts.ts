@@ -15,7 +15,7 @@ export const UserSchema = Type.Object({
   lastName: Type.Union([Type.String(), Type.Null()]),
   role: RoleSchema,
   organizationId: Uuid,
-  // The prompt ids as the seed's User model has them; null means the system default.
+  // The prompt ids stored with the user; null means the system default.
   openai_individual_prompt_id: Type.Union([Type.String(), Type.Null()]),
   openai_complete_prompt_id: Type.Union([Type.String(), Type.Null()]),
 });
@@ -24,8 +24,17 @@ export type UserDto = Static<typeof UserSchema>;
 export const OrganizationSchema = Type.Object({ id: Uuid, name: Type.String() });
 
 /** The fields a user's answer shows (a whole user, or the caller as authentication read them). */
-export type UserFields = Pick<IUser,
-  'id' | 'organization' | 'email' | 'role' | 'firstName' | 'lastName' | 'openaiIndividualPromptId' | 'openaiCompletePromptId'>;
+export type UserFields = Pick<
+  IUser,
+  | 'id'
+  | 'organization'
+  | 'email'
+  | 'role'
+  | 'firstName'
+  | 'lastName'
+  | 'openaiIndividualPromptId'
+  | 'openaiCompletePromptId'
+>;
 
 export function toUserDto(user: UserFields): UserDto {
   return {

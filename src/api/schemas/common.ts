@@ -22,10 +22,13 @@ export const JsonObject = Type.Object({}, { additionalProperties: true });
 export const IsoDateTime = Type.String({ format: 'date-time' });
 export const PromptSourceSchema = Type.Enum(PROMPT_SOURCES);
 
-const Turn = Type.Object({
-  role: Type.String({ minLength: 1, maxLength: 50 }),
-  content: Type.String({ maxLength: 100_000 }),
-}, { additionalProperties: false });
+const Turn = Type.Object(
+  {
+    role: Type.String({ minLength: 1, maxLength: 50 }),
+    content: Type.String({ maxLength: 100_000 }),
+  },
+  { additionalProperties: false },
+);
 /** A call's transcript as clients send it: plain text, or the turns of the conversation. */
 export const TranscriptSchema = Type.Union([
   Type.String({ minLength: 1, maxLength: MAX_TRANSCRIPT_CHARS }),

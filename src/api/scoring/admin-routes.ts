@@ -1,4 +1,4 @@
-// The admin's scoring routes (CONTRACT §3 "AI personalization"): retrain the whole organization now, and a
+// The admin's scoring routes: retrain the whole organization now, and a
 // user's status, versions and activation, for users of the admin's own organization.
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -16,44 +16,69 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
   const { targetUser, status, versions, activate } = scoringViews(deps);
   const UserParams = Type.Object({ userId: Type.String() });
 
-  app.post('/scoring/run', {
-    schema: {
-      tags, summary: "Retrain the organization's pooled model and every one of its users now",
-      response: { 202: Started, 401: ErrorSchema, 403: ErrorSchema },
+  app.post(
+    '/scoring/run',
+    {
+      schema: {
+        tags,
+        summary: "Retrain the organization's pooled model and every one of its users now",
+        response: { 202: Started, 401: ErrorSchema, 403: ErrorSchema },
+      },
     },
-  }, async (request, reply) => {
-    const { organizationId } = request.auth;
-    const handle = await startOrganizationScoring(client, taskQueue, organizationId);
-    await recordAudit(request.em, {
-      organizationId, actorId: request.auth.userId, actorEmail: request.auth.email, action: AUDIT_ACTIONS.scoringRun,
-      target: { type: 'organization', id: organizationId }, details: { workflowId: handle.workflowId },
-    });
-    await request.em.flush();
-    return reply.status(202).send({ workflowId: handle.workflowId });
-  });
+    async (request, reply) => {
+      const { organizationId } = request.auth;
+      const handle = await startOrganizationScoring(client, taskQueue, organizationId);
+      await recordAudit(request.em, {
+        organizationId,
+        actorId: request.auth.userId,
+        actorEmail: request.auth.email,
+        action: AUDIT_ACTIONS.scoringRun,
+        target: { type: 'organization', id: organizationId },
+        details: { workflowId: handle.workflowId },
+      });
+      await request.em.flush();
+      return reply.status(202).send({ workflowId: handle.workflowId });
+    },
+  );
 
-  app.get('/users/:userId/scoring/status', {
-    schema: {
-      tags, summary: "A user's scoring status", params: UserParams,
-      response: { 200: StatusSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema },
+  app.get(
+    '/users/:userId/scoring/status',
+    {
+      schema: {
+        tags,
+        summary: "A user's scoring status",
+        params: UserParams,
+        response: { 200: StatusSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema },
+      },
     },
-  }, async (request) => status(request, await targetUser(request, request.params.userId)));
+    async (request) => status(request, await targetUser(request, request.params.userId)),
+  );
 
-  app.get('/users/:userId/scoring/models', {
-    schema: {
-      tags, summary: "A user's model versions, newest first", params: UserParams,
-      response: { 200: Type.Array(VersionSchema), 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema },
+  app.get(
+    '/users/:userId/scoring/models',
+    {
+      schema: {
+        tags,
+        summary: "A user's model versions, newest first",
+        params: UserParams,
+        response: { 200: Type.Array(VersionSchema), 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema },
+      },
     },
-  }, async (request) => versions(request, await targetUser(request, request.params.userId)));
+    async (request) => versions(request, await targetUser(request, request.params.userId)),
+  );
 
-  app.post('/users/:userId/scoring/models/:version/activate', {
-    schema: {
-      tags,
-      summary: "Roll back or pin a user's model version",
-      params: Type.Object({ userId: Type.String(), version: Type.Integer({ minimum: 1 }) }),
-      response: { 200: VersionSchema, 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema },
+  app.post(
+    '/users/:userId/scoring/models/:version/activate',
+    {
+      schema: {
+        tags,
+        summary: "Roll back or pin a user's model version",
+        params: Type.Object({ userId: Type.String(), version: Type.Integer({ minimum: 1 }) }),
+        response: { 200: VersionSchema, 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema },
+      },
     },
-  }, async (request) => activate(request, await targetUser(request, request.params.userId), request.params.version));
+    async (request) => activate(request, await targetUser(request, request.params.userId), request.params.version),
+  );
 };
 
 export default routes;

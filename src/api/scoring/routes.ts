@@ -1,4 +1,4 @@
-// The scoring routes of CONTRACT §3 "AI personalization": the model that scores the caller's leads, the
+// The scoring routes: the model that scores the caller's leads, the
 // status with its reasons, versions (list, activate), retraining (optionally waiting for the outcome), and
 // the caller's own; the admin's variants are in admin-routes.ts. Training runs on the worker, through Temporal.
 import { Type } from 'typebox';
@@ -13,8 +13,6 @@ import { AUDIT_ACTIONS, recordAudit } from '../../domain/audit/index.js';
 import { ErrorSchema } from '../schemas/common.js';
 import { ModelSchema, RunResultSchema, Started, StatusSchema, VersionSchema, toModelDto } from './schemas.js';
 import { scoringViews } from './views.js';
-
-export { organizationScoringRunId } from '../../temporal/ids.js';
 
 /** How long `optimize?wait=true` waits for the run before answering 202 as without it. */
 const OPTIMIZE_WAIT_MS = 60_000;
@@ -41,64 +39,100 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
   const { status, versions, activate } = scoringViews(deps);
   const VersionParams = Type.Object({ version: Type.Integer({ minimum: 1 }) });
 
-  app.get('/model', {
-    schema: {
-      tags, summary: "The model that scores the caller's leads (their own, else the organization's)",
-      response: { 200: ModelSchema, 401: ErrorSchema, 404: ErrorSchema },
+  app.get(
+    '/model',
+    {
+      schema: {
+        tags,
+        summary: "The model that scores the caller's leads (their own, else the organization's)",
+        response: { 200: ModelSchema, 401: ErrorSchema, 404: ErrorSchema },
+      },
     },
-  }, async (request) => {
-    const { organizationId, userId } = request.auth;
-    const model = await modelScoringUser(request.em, organizationId, userId);
-    if (model) return toModelDto(model);
-    const current = await scoringStatus(request.em, { organizationId, userId, minLeadsPerClass });
-    throw new HttpError(404, await whyNoModel(request.em, current, organizationId));
-  });
+    async (request) => {
+      const { organizationId, userId } = request.auth;
+      const model = await modelScoringUser(request.em, organizationId, userId);
+      if (model) return toModelDto(model);
+      const current = await scoringStatus(request.em, { organizationId, userId, minLeadsPerClass });
+      throw new HttpError(404, await whyNoModel(request.em, current, organizationId));
+    },
+  );
 
-  app.get('/status', {
-    schema: {
-      tags, summary: "Whether the caller has a model, why not, and the last and next runs",
-      response: { 200: StatusSchema, 401: ErrorSchema },
+  app.get(
+    '/status',
+    {
+      schema: {
+        tags,
+        summary: 'Whether the caller has a model, why not, and the last and next runs',
+        response: { 200: StatusSchema, 401: ErrorSchema },
+      },
     },
-  }, async (request) => status(request, request.auth.userId));
+    async (request) => status(request, request.auth.userId),
+  );
 
-  app.get('/models', {
-    schema: {
-      tags, summary: "The caller's own model versions, newest first",
-      response: { 200: Type.Array(VersionSchema), 401: ErrorSchema },
+  app.get(
+    '/models',
+    {
+      schema: {
+        tags,
+        summary: "The caller's own model versions, newest first",
+        response: { 200: Type.Array(VersionSchema), 401: ErrorSchema },
+      },
     },
-  }, async (request) => versions(request, request.auth.userId));
+    async (request) => versions(request, request.auth.userId),
+  );
 
-  app.post('/models/:version/activate', {
-    schema: {
-      tags, summary: 'Roll back to or pin a version; open leads are scored again', params: VersionParams,
-      response: { 200: VersionSchema, 400: ErrorSchema, 401: ErrorSchema, 404: ErrorSchema },
+  app.post(
+    '/models/:version/activate',
+    {
+      schema: {
+        tags,
+        summary: 'Roll back to or pin a version; open leads are scored again',
+        params: VersionParams,
+        response: { 200: VersionSchema, 400: ErrorSchema, 401: ErrorSchema, 404: ErrorSchema },
+      },
     },
-  }, async (request) => activate(request, request.auth.userId, request.params.version));
+    async (request) => activate(request, request.auth.userId, request.params.version),
+  );
 
-  app.post('/optimize', {
-    schema: {
-      tags,
-      summary: "Retrain the caller's model now (`wait=true`: answer with the outcome when the run ends within 60 s)",
-      querystring: Type.Object({ wait: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
-      response: { 200: RunResultSchema, 202: Started, 400: ErrorSchema, 401: ErrorSchema },
+  app.post(
+    '/optimize',
+    {
+      schema: {
+        tags,
+        summary: "Retrain the caller's model now (`wait=true`: answer with the outcome when the run ends within 60 s)",
+        querystring: Type.Object({ wait: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+        response: { 200: RunResultSchema, 202: Started, 400: ErrorSchema, 401: ErrorSchema },
+      },
     },
-  }, async (request, reply) => {
-    const { organizationId, userId } = request.auth;
-    const handle = await startUserScoring(client, taskQueue, { organizationId, userId });
-    await recordAudit(request.em, {
-      organizationId, actorId: userId, actorEmail: request.auth.email, action: AUDIT_ACTIONS.scoringOptimize,
-      target: { type: 'user', id: userId }, details: { workflowId: handle.workflowId },
-    });
-    await request.em.flush();
-    if (!request.query.wait) return reply.status(202).send({ workflowId: handle.workflowId });
-    const waited = await waitForScoring(client, handle, OPTIMIZE_WAIT_MS);
-    if (!waited.done) return reply.status(202).send({ workflowId: handle.workflowId });
-    if ('outcome' in waited) return reply.status(200).send(runResult(waited.outcome));
-    return reply.status(200).send({
-      outcome: 'failed' as const, reason: waited.failure, version: null, activated: false, accuracy: null, auc: null,
-      trainingDataCount: null, won: null, lost: null,
-    });
-  });
+    async (request, reply) => {
+      const { organizationId, userId } = request.auth;
+      const handle = await startUserScoring(client, taskQueue, { organizationId, userId });
+      await recordAudit(request.em, {
+        organizationId,
+        actorId: userId,
+        actorEmail: request.auth.email,
+        action: AUDIT_ACTIONS.scoringOptimize,
+        target: { type: 'user', id: userId },
+        details: { workflowId: handle.workflowId },
+      });
+      await request.em.flush();
+      if (!request.query.wait) return reply.status(202).send({ workflowId: handle.workflowId });
+      const waited = await waitForScoring(client, handle, OPTIMIZE_WAIT_MS);
+      if (!waited.done) return reply.status(202).send({ workflowId: handle.workflowId });
+      if ('outcome' in waited) return reply.status(200).send(runResult(waited.outcome));
+      return reply.status(200).send({
+        outcome: 'failed' as const,
+        reason: waited.failure,
+        version: null,
+        activated: false,
+        accuracy: null,
+        auc: null,
+        trainingDataCount: null,
+        won: null,
+        lost: null,
+      });
+    },
+  );
 };
 
 export default routes;

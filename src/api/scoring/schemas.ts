@@ -1,4 +1,4 @@
-// Shapes of the scoring routes (CONTRACT §3 "AI personalization" and the lead score routes).
+// Shapes of the scoring routes (AI personalization and the lead score routes).
 import { Type } from 'typebox';
 import type { ILeadScoringModel } from '../../domain/scoring/lead-scoring-model.entity.js';
 import { RUN_OUTCOMES } from '../../domain/scoring/scoring-run.entity.js';
@@ -6,7 +6,7 @@ import { IsoDateTime, Nullable } from '../schemas/common.js';
 
 export const ScopeSchema = Type.Union([Type.Literal('user'), Type.Literal('organization')]);
 const BandRate = Type.Object({ leads: Type.Integer(), won: Type.Integer(), winRate: Nullable(Type.Number()) });
-/** Extra, beyond the contract: holdout calibration ("A leads were won 80 % of the time"). */
+/** Extra: holdout calibration ("A leads were won 80 % of the time"). */
 const Calibration = {
   brierScore: Nullable(Type.Number()),
   logLoss: Nullable(Type.Number()),
@@ -63,10 +63,17 @@ export const RunResultSchema = Type.Object({
 export const Started = Type.Object({ workflowId: Type.String() });
 
 type CalibrationRow = Pick<ILeadScoringModel, 'brierScore' | 'logLoss' | 'bandWinRates'>;
-type VersionRow = CalibrationRow & Pick<ILeadScoringModel,
-  'version' | 'active' | 'accuracy' | 'auc' | 'trainingDataCount' | 'holdoutCount' | 'trainedAt' | 'activationReason'>;
+type VersionRow = CalibrationRow &
+  Pick<
+    ILeadScoringModel,
+    'version' | 'active' | 'accuracy' | 'auc' | 'trainingDataCount' | 'holdoutCount' | 'trainedAt' | 'activationReason'
+  >;
 
-const calibrationOf = (m: CalibrationRow) => ({ brierScore: m.brierScore ?? null, logLoss: m.logLoss ?? null, bandWinRates: m.bandWinRates ?? null });
+const calibrationOf = (m: CalibrationRow) => ({
+  brierScore: m.brierScore ?? null,
+  logLoss: m.logLoss ?? null,
+  bandWinRates: m.bandWinRates ?? null,
+});
 
 export function toModelDto(m: ILeadScoringModel) {
   return {
@@ -98,6 +105,16 @@ export function toVersionDto(m: VersionRow) {
 
 /** The fields a version listing reads: everything but the (long) lead id arrays and the weights. */
 export const VERSION_FIELDS = [
-  'id', 'version', 'active', 'accuracy', 'auc', 'trainingDataCount', 'holdoutCount', 'trainedAt', 'activationReason',
-  'brierScore', 'logLoss', 'bandWinRates',
+  'id',
+  'version',
+  'active',
+  'accuracy',
+  'auc',
+  'trainingDataCount',
+  'holdoutCount',
+  'trainedAt',
+  'activationReason',
+  'brierScore',
+  'logLoss',
+  'bandWinRates',
 ] as const;

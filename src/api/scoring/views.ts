@@ -45,8 +45,12 @@ export function scoringViews(deps: AppDeps) {
     if (!activation) throw new HttpError(404, `Scoring model version ${version} not found for this user`);
     if (activation.changed) {
       await recordAudit(request.em, {
-        organizationId: request.auth.organizationId, actorId: request.auth.userId, actorEmail: request.auth.email,
-        action: AUDIT_ACTIONS.modelActivated, target: { type: 'user', id: userId }, details: { version },
+        organizationId: request.auth.organizationId,
+        actorId: request.auth.userId,
+        actorEmail: request.auth.email,
+        action: AUDIT_ACTIONS.modelActivated,
+        target: { type: 'user', id: userId },
+        details: { version },
       });
       await request.em.flush();
     }

@@ -17,7 +17,9 @@ export async function acceptCall(
   try {
     // Ids only: names, e-mails and transcripts never go to Temporal.
     await ensureDeliveredCallWorkflow(deps.temporal.client, deps.config, {
-      organizationId, userId: delivery.userId, call,
+      organizationId,
+      userId: delivery.userId,
+      call,
     });
   } catch (error) {
     // The call is stored; a redelivery will start its workflow. Tell the provider to retry.

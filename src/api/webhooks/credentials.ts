@@ -10,7 +10,6 @@ import { checkWebhookSignature } from '../../domain/webhooks/signature.js';
 import { unauthorized } from '../plugins/errors.js';
 import { rawBodyOf } from './raw-body.js';
 
-
 const header = (request: FastifyRequest, name: string) => request.headers[name] as string | undefined;
 
 /** `secrets`: the organization's secrets accepted now (the previous one only inside its grace window). */
@@ -42,7 +41,7 @@ function verifyVapi(request: FastifyRequest, secret: string): void {
   const sent = request.headers['x-vapi-secret'];
   if (sent === undefined) throw unauthorized('Missing x-vapi-secret header');
   if (!vapiSecretMatches(secret, String(sent))) {
-    throw unauthorized('The x-vapi-secret does not match this organization\'s Vapi server secret');
+    throw unauthorized("The x-vapi-secret does not match this organization's Vapi server secret");
   }
 }
 

@@ -20,9 +20,9 @@ export async function deliverProviderCall(
 ): Promise<StoredCall> {
   const { organizationId, call } = input;
   const missing: Record<string, string> = {};
-  if (!call.callId) missing.callId = 'the provider\'s call id is missing';
+  if (!call.callId) missing.callId = "the provider's call id is missing";
   if (!call.transcript) missing.transcript = 'no transcript (neither turns nor text)';
-  if (!call.lead) missing.lead = 'no lead: neither a lead id in the metadata nor the customer\'s phone number';
+  if (!call.lead) missing.lead = "no lead: neither a lead id in the metadata nor the customer's phone number";
   let userId: string | undefined;
   if (!call.user) {
     missing.user = 'no user: the agent or assistant is not mapped and no default user is set';

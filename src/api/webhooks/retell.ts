@@ -39,40 +39,48 @@ const RetellBody = Type.Object({
 const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
   await app.register(signedByProvider, { deps, provider: 'retell' });
 
-  app.post('/retell/:organizationId', {
-    schema: {
-      tags: ['webhooks'],
-      summary: 'A Retell AI webhook event (signed with the organization\'s Retell API key)',
-      params: Type.Object({ organizationId: Type.String() }),
-      headers: Type.Object({ 'x-retell-signature': Type.Optional(Type.String()) }),
-      body: RetellBody,
-      response: {
-        202: Type.Object({ id: Type.String(), workflowId: Type.String(), duplicate: Type.Boolean() }),
-        204: Type.Null({ description: 'An event that carries no finished call: acknowledged, nothing stored' }),
-        400: ErrorSchema, 401: ErrorSchema, 404: ErrorSchema, 422: ErrorSchema, 503: ErrorSchema,
+  app.post(
+    '/retell/:organizationId',
+    {
+      schema: {
+        tags: ['webhooks'],
+        summary: "A Retell AI webhook event (signed with the organization's Retell API key)",
+        params: Type.Object({ organizationId: Type.String() }),
+        headers: Type.Object({ 'x-retell-signature': Type.Optional(Type.String()) }),
+        body: RetellBody,
+        response: {
+          202: Type.Object({ id: Type.String(), workflowId: Type.String(), duplicate: Type.Boolean() }),
+          204: Type.Null({ description: 'An event that carries no finished call: acknowledged, nothing stored' }),
+          400: ErrorSchema,
+          401: ErrorSchema,
+          404: ErrorSchema,
+          422: ErrorSchema,
+          503: ErrorSchema,
+        },
       },
+      // Per organization, after the credential check: strangers cannot spend a tenant's budget.
+      preHandler: [app.webhookRateLimit],
     },
-    // Per organization, after the credential check: strangers cannot spend a tenant's budget.
-    preHandler: [app.webhookRateLimit],
-  }, async (request, reply) => {
-    const { organizationId } = request.sender;
-    const body = request.body as Static<typeof RetellBody>;
-    const event = body.event ?? body.event_type;
-    if (!event || !(RETELL_CALL_EVENTS as readonly string[]).includes(event)) return reply.status(204).send(null);
-    if (!body.call) throw unprocessable(`A ${event} event without a call cannot be stored`, { call: 'is missing' });
+    async (request, reply) => {
+      const { organizationId } = request.sender;
+      const body = request.body as Static<typeof RetellBody>;
+      const event = body.event ?? body.event_type;
+      if (!event || !(RETELL_CALL_EVENTS as readonly string[]).includes(event)) return reply.status(204).send(null);
+      if (!body.call) throw unprocessable(`A ${event} event without a call cannot be stored`, { call: 'is missing' });
 
-    const integration = request.integration!;
-    const call = mapRetellCall(event, body.call as RetellCall, {
-      agentUsers: integration.userMap,
-      defaultUserId: integration.defaultUser ?? null,
-    });
-    const stored = await deliverProviderCall(deps, request, {
-      organizationId,
-      source: 'retell',
-      call,
-    });
-    return reply.status(202).send({ id: stored.id, workflowId: stored.workflowId, duplicate: stored.duplicate });
-  });
+      const integration = request.integration!;
+      const call = mapRetellCall(event, body.call as RetellCall, {
+        agentUsers: integration.userMap,
+        defaultUserId: integration.defaultUser ?? null,
+      });
+      const stored = await deliverProviderCall(deps, request, {
+        organizationId,
+        source: 'retell',
+        call,
+      });
+      return reply.status(202).send({ id: stored.id, workflowId: stored.workflowId, duplicate: stored.duplicate });
+    },
+  );
 };
 
 export default routes;

@@ -71,8 +71,11 @@ async function providerIntegration(deps: AppDeps, request: FastifyRequest, organ
     // The application key changed since the credential was saved: nothing the sender can fix, and retrying
     // helps once an admin saves the integration again.
     request.log.error({ organizationId, provider }, 'the stored integration credential cannot be opened');
-    throw new HttpError(503, `The ${PROVIDER_NAMES[provider]} credential of this organization cannot be read; `
-      + 'an admin must save the integration again');
+    throw new HttpError(
+      503,
+      `The ${PROVIDER_NAMES[provider]} credential of this organization cannot be read; ` +
+        'an admin must save the integration again',
+    );
   }
 }
 
@@ -80,33 +83,36 @@ async function providerIntegration(deps: AppDeps, request: FastifyRequest, organ
  * Our own signed webhook: the organization's webhook secrets are the credential. A bad signature is a 401;
  * a body that is not JSON is a 400 only after that.
  */
-export const signedBySecret = fp(async function signedBySecret(app: FastifyInstance, deps: AppDeps) {
-  await app.register(rawJsonBody);
-  app.decorateRequest('sender', null as unknown as WebhookSender);
-  app.addHook('preValidation', async (request) => {
-    const organizationId = organizationIdOf(request);
-    const secrets = isUuid(organizationId) ? await webhookSecretsOf(deps.orm.em, organizationId) : null;
-    if (!secrets) throw notFound('Organization');
-    verifyCallsenseSignature(deps, request, secrets);
-    requireJsonBody(request);
-    request.sender = senderOf(deps, organizationId);
-  });
-}, { name: 'signed-by-secret' });
+export const signedBySecret = fp(
+  async function signedBySecret(app: FastifyInstance, deps: AppDeps) {
+    await app.register(rawJsonBody);
+    app.decorateRequest('sender', null as unknown as WebhookSender);
+    app.addHook('preValidation', async (request) => {
+      const organizationId = organizationIdOf(request);
+      const secrets = isUuid(organizationId) ? await webhookSecretsOf(deps.orm.em, organizationId) : null;
+      if (!secrets) throw notFound('Organization');
+      verifyCallsenseSignature(deps, request, secrets);
+      requireJsonBody(request);
+      request.sender = senderOf(deps, organizationId);
+    });
+  },
+  { name: 'signed-by-secret' },
+);
 
 /** A voice platform's webhook: the credential stored with the organization's integration of `provider`. */
-export const signedByProvider = fp(async function signedByProvider(
-  app: FastifyInstance,
-  opts: { deps: AppDeps; provider: Provider },
-) {
-  await app.register(rawJsonBody);
-  app.decorateRequest('sender', null as unknown as WebhookSender);
-  app.addHook('preValidation', async (request) => {
-    const organizationId = organizationIdOf(request);
-    const { deps, provider } = opts;
-    const { integration, credential, em } = await providerIntegration(deps, request, organizationId, provider);
-    verifyProvider[provider](request, credential);
-    requireJsonBody(request);
-    request.sender = { organizationId, em };
-    request.integration = integration;
-  });
-}, { name: 'signed-by-provider' });
+export const signedByProvider = fp(
+  async function signedByProvider(app: FastifyInstance, opts: { deps: AppDeps; provider: Provider }) {
+    await app.register(rawJsonBody);
+    app.decorateRequest('sender', null as unknown as WebhookSender);
+    app.addHook('preValidation', async (request) => {
+      const organizationId = organizationIdOf(request);
+      const { deps, provider } = opts;
+      const { integration, credential, em } = await providerIntegration(deps, request, organizationId, provider);
+      verifyProvider[provider](request, credential);
+      requireJsonBody(request);
+      request.sender = { organizationId, em };
+      request.integration = integration;
+    });
+  },
+  { name: 'signed-by-provider' },
+);

@@ -18,17 +18,25 @@ const Customer = Type.Optional(Nullable(Type.Object({ number: Str(64) })));
 const VapiMessage = Type.Object({ role: Type.String({ maxLength: 50 }), message: Str(100_000) });
 const VapiReportSchema = Type.Object({
   type: Type.String({ minLength: 1, maxLength: 100 }),
-  call: Type.Optional(Nullable(Type.Object({
-    id: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
-    assistantId: Str(255),
-    customer: Customer,
-  }))),
+  call: Type.Optional(
+    Nullable(
+      Type.Object({
+        id: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+        assistantId: Str(255),
+        customer: Customer,
+      }),
+    ),
+  ),
   assistant: Type.Optional(Nullable(Type.Object({ id: Str(255) }))),
   customer: Customer,
-  artifact: Type.Optional(Nullable(Type.Object({
-    transcript: Str(500_000),
-    messages: Type.Optional(Nullable(Type.Array(VapiMessage, { maxItems: 10_000 }))),
-  }))),
+  artifact: Type.Optional(
+    Nullable(
+      Type.Object({
+        transcript: Str(500_000),
+        messages: Type.Optional(Nullable(Type.Array(VapiMessage, { maxItems: 10_000 }))),
+      }),
+    ),
+  ),
   transcript: Str(500_000),
   startedAt: Instant,
   endedAt: Instant,
@@ -40,38 +48,46 @@ const VapiBody = Type.Object({ message: VapiReportSchema });
 const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
   await app.register(signedByProvider, { deps, provider: 'vapi' });
 
-  app.post('/vapi/:organizationId', {
-    schema: {
-      tags: ['webhooks'],
-      summary: 'A Vapi server-URL message (authenticated by the organization\'s Vapi server secret)',
-      params: Type.Object({ organizationId: Type.String() }),
-      headers: Type.Object({ 'x-vapi-secret': Type.Optional(Type.String()) }),
-      body: VapiBody,
-      response: {
-        202: Type.Object({ id: Type.String(), workflowId: Type.String(), duplicate: Type.Boolean() }),
-        204: Type.Null({ description: 'A message that is not an end-of-call report: acknowledged, nothing stored' }),
-        400: ErrorSchema, 401: ErrorSchema, 404: ErrorSchema, 422: ErrorSchema, 503: ErrorSchema,
+  app.post(
+    '/vapi/:organizationId',
+    {
+      schema: {
+        tags: ['webhooks'],
+        summary: "A Vapi server-URL message (authenticated by the organization's Vapi server secret)",
+        params: Type.Object({ organizationId: Type.String() }),
+        headers: Type.Object({ 'x-vapi-secret': Type.Optional(Type.String()) }),
+        body: VapiBody,
+        response: {
+          202: Type.Object({ id: Type.String(), workflowId: Type.String(), duplicate: Type.Boolean() }),
+          204: Type.Null({ description: 'A message that is not an end-of-call report: acknowledged, nothing stored' }),
+          400: ErrorSchema,
+          401: ErrorSchema,
+          404: ErrorSchema,
+          422: ErrorSchema,
+          503: ErrorSchema,
+        },
       },
+      // Per organization, after the credential check: strangers cannot spend a tenant's budget.
+      preHandler: [app.webhookRateLimit],
     },
-    // Per organization, after the credential check: strangers cannot spend a tenant's budget.
-    preHandler: [app.webhookRateLimit],
-  }, async (request, reply) => {
-    const { organizationId } = request.sender;
-    const report = (request.body as Static<typeof VapiBody>).message;
-    if (report.type !== VAPI_CALL_MESSAGE) return reply.status(204).send(null);
+    async (request, reply) => {
+      const { organizationId } = request.sender;
+      const report = (request.body as Static<typeof VapiBody>).message;
+      if (report.type !== VAPI_CALL_MESSAGE) return reply.status(204).send(null);
 
-    const integration = request.integration!;
-    const call = mapVapiReport(report as VapiReport, {
-      assistantUsers: integration.userMap,
-      defaultUserId: integration.defaultUser ?? null,
-    });
-    const stored = await deliverProviderCall(deps, request, {
-      organizationId,
-      source: 'vapi',
-      call,
-    });
-    return reply.status(202).send({ id: stored.id, workflowId: stored.workflowId, duplicate: stored.duplicate });
-  });
+      const integration = request.integration!;
+      const call = mapVapiReport(report as VapiReport, {
+        assistantUsers: integration.userMap,
+        defaultUserId: integration.defaultUser ?? null,
+      });
+      const stored = await deliverProviderCall(deps, request, {
+        organizationId,
+        source: 'vapi',
+        call,
+      });
+      return reply.status(202).send({ id: stored.id, workflowId: stored.workflowId, duplicate: stored.duplicate });
+    },
+  );
 };
 
 export default routes;

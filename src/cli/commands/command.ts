@@ -1,7 +1,7 @@
 // What every operator command declares: its options (for node:util parseArgs) and how it runs against a context.
 import type { CliContext } from '../context.js';
 
-export interface OptionSpec {
+interface OptionSpec {
   type: 'string';
   required?: boolean;
   description: string;

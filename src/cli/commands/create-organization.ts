@@ -17,10 +17,11 @@ const command: Command = {
     const email = checkEmail(values['admin-email']!);
     const password = values.password === undefined ? generatePassword() : checkPassword(values.password);
     const orm = await ctx.orm();
-    const created = await createOrganization(orm.em.fork(), { name, admin: { email, password } })
-      .catch((error: unknown) => {
+    const created = await createOrganization(orm.em.fork(), { name, admin: { email, password } }).catch(
+      (error: unknown) => {
         throw error instanceof AccountError ? new CliError(error.message) : error;
-      });
+      },
+    );
     ctx.print({
       organization: { id: created.organization.id, name: created.organization.name },
       admin: { id: created.admin.id, email: created.admin.email, role: created.admin.role },

@@ -8,5 +8,10 @@ import runScoring from './run-scoring.js';
 import reanalyze from './reanalyze.js';
 
 export const commands: Command[] = [
-  createOrganization, createUser, issueToken, rotateWebhookSecret, runScoring, reanalyze,
+  createOrganization,
+  createUser,
+  issueToken,
+  rotateWebhookSecret,
+  runScoring,
+  reanalyze,
 ];

@@ -25,8 +25,11 @@ const command: Command = {
     const { client } = await ctx.temporal();
     const { workflowId } = await startReanalysis(client, ctx.config, { organizationId, filters, total, createdBefore });
     await recordAudit(em, {
-      organizationId, actorId: null, action: AUDIT_ACTIONS.reanalysisRequested,
-      target: { type: 'organization', id: organizationId }, details: { workflowId, total, filters, by: 'cli' },
+      organizationId,
+      actorId: null,
+      action: AUDIT_ACTIONS.reanalysisRequested,
+      target: { type: 'organization', id: organizationId },
+      details: { workflowId, total, filters, by: 'cli' },
     });
     await em.flush();
     ctx.print({ workflowId, total });

@@ -4,7 +4,7 @@ import { organizationEm } from './support.js';
 
 const command: Command = {
   name: 'rotate-webhook-secret',
-  summary: "A new webhook secret for an organization (the previous one works for WEBHOOK_SECRET_GRACE_SECONDS)",
+  summary: 'A new webhook secret for an organization (the previous one works for WEBHOOK_SECRET_GRACE_SECONDS)',
   options: { org: { type: 'string', required: true, description: 'the organization id' } },
   async run(ctx, values) {
     const em = await organizationEm(await ctx.orm(), values.org!);

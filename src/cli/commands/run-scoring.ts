@@ -14,16 +14,20 @@ const command: Command = {
     if (values.org) await organizationEm(orm, values.org);
     const organizationIds = values.org
       ? [values.org]
-      : (await orm.em.fork().find(Organization, {}, { filters: false, fields: ['id'], orderBy: { createdAt: 'asc' } }))
-        .map((o) => o.id);
+      : (
+          await orm.em.fork().find(Organization, {}, { filters: false, fields: ['id'], orderBy: { createdAt: 'asc' } })
+        ).map((o) => o.id);
     const { client } = await ctx.temporal();
     const runs = [];
     for (const organizationId of organizationIds) {
       const { workflowId } = await startOrganizationScoring(client, ctx.config.temporal.taskQueue, organizationId);
       const em = tenantEm(orm.em, organizationId);
       await recordAudit(em, {
-        organizationId, actorId: null, action: AUDIT_ACTIONS.scoringRun,
-        target: { type: 'organization', id: organizationId }, details: { workflowId, by: 'cli' },
+        organizationId,
+        actorId: null,
+        action: AUDIT_ACTIONS.scoringRun,
+        target: { type: 'organization', id: organizationId },
+        details: { workflowId, by: 'cli' },
       });
       await em.flush();
       runs.push({ organizationId, workflowId });

@@ -7,12 +7,14 @@ const TABLE = '"lead_scoring_models"';
 const COLUMNS = ['training_lead_ids', 'holdout_lead_ids'] as const;
 
 export class Migration20261126010000_model_lead_ids extends Migration {
-
   override name = 'Migration20261126010000_model_lead_ids';
 
   override up(): void | Promise<void> {
-    this.convert('uuid[]', (column) =>
-      `array(select e::uuid from jsonb_array_elements_text("${column}") with ordinality as t(e, n) order by n)`);
+    this.convert(
+      'uuid[]',
+      (column) =>
+        `array(select e::uuid from jsonb_array_elements_text("${column}") with ordinality as t(e, n) order by n)`,
+    );
   }
 
   override down(): void | Promise<void> {
@@ -28,5 +30,4 @@ export class Migration20261126010000_model_lead_ids extends Migration {
     for (const c of COLUMNS) this.addSql(`alter table ${TABLE} rename column "${next(c)}" to "${c}";`);
     this.addSql(`alter table ${TABLE} ${COLUMNS.map((c) => `alter column "${c}" set not null`).join(', ')};`);
   }
-
 }

@@ -17,8 +17,22 @@ export class DemoSeeder extends Seeder {
     if (await em.count(User, { email: DEMO_ADMIN_EMAIL }, { filters: false })) return;
     const passwordHash = await hashPassword(DEMO_PASSWORD);
     const org = em.create(Organization, { name: 'Demo Co', webhookSecret: newWebhookSecret() });
-    em.create(User, { organization: org.id, email: DEMO_ADMIN_EMAIL, passwordHash, role: 'admin', firstName: 'Dana', lastName: 'Admin' });
-    const rep = em.create(User, { organization: org.id, email: DEMO_REP_EMAIL, passwordHash, role: 'user', firstName: 'Sam', lastName: 'Rep' });
+    em.create(User, {
+      organization: org.id,
+      email: DEMO_ADMIN_EMAIL,
+      passwordHash,
+      role: 'admin',
+      firstName: 'Dana',
+      lastName: 'Admin',
+    });
+    const rep = em.create(User, {
+      organization: org.id,
+      email: DEMO_REP_EMAIL,
+      passwordHash,
+      role: 'user',
+      firstName: 'Sam',
+      lastName: 'Rep',
+    });
     const leads: [string, string, LeadStatus][] = [
       ['crm-1001', 'Ada Lovelace', 'NEW'],
       ['crm-1002', 'Grace Hopper', 'QUALIFIED'],

@@ -7,7 +7,10 @@ export const Organization = defineEntity({
   tableName: 'organizations',
   filters: { tenant: tenantFilter('id') },
   properties: {
-    id: p.uuid().primary().onCreate(() => randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => randomUUID()),
     name: p.string().length(200),
     // HMAC key for signed webhooks; never serialized into API responses except by the admin route.
     webhookSecret: p.string().length(255).hidden(),

@@ -2,7 +2,7 @@ import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { TenantOwned } from '../tenancy/tenant-owned.entity.js';
 import { tenantFilter } from '../tenancy/filters.js';
 
-export const ROLES = ['user', 'admin'] as const;
+const ROLES = ['user', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const User = defineEntity({

@@ -10,7 +10,10 @@ import { newWebhookSecret } from './webhook-secret.js';
 
 /** A refusal the caller can act on: `conflict` (email taken, last admin). */
 export class AccountError extends Error {
-  constructor(readonly kind: 'conflict', message: string) {
+  constructor(
+    readonly kind: 'conflict',
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -58,8 +61,12 @@ export async function createUser(
     lastName: input.lastName ?? null,
   });
   await recordAudit(em, {
-    organizationId, actorId: actor?.id ?? null, actorEmail: actor?.email ?? null, action: AUDIT_ACTIONS.userCreated,
-    target: { type: 'user', id: user.id }, details: { email, role: user.role },
+    organizationId,
+    actorId: actor?.id ?? null,
+    actorEmail: actor?.email ?? null,
+    action: AUDIT_ACTIONS.userCreated,
+    target: { type: 'user', id: user.id },
+    details: { email, role: user.role },
   });
   await em.flush(); // a concurrent create with the same email hits the unique index (409 upstream)
   return user;
@@ -83,12 +90,18 @@ export async function createOrganization(
   });
   const actor = { actorId: admin.id, actorEmail: email };
   await recordAudit(em, {
-    organizationId: organization.id, ...actor, action: AUDIT_ACTIONS.organizationCreated,
-    target: { type: 'organization', id: organization.id }, details: { name: organization.name },
+    organizationId: organization.id,
+    ...actor,
+    action: AUDIT_ACTIONS.organizationCreated,
+    target: { type: 'organization', id: organization.id },
+    details: { name: organization.name },
   });
   await recordAudit(em, {
-    organizationId: organization.id, ...actor, action: AUDIT_ACTIONS.userCreated,
-    target: { type: 'user', id: admin.id }, details: { email, role: 'admin' },
+    organizationId: organization.id,
+    ...actor,
+    action: AUDIT_ACTIONS.userCreated,
+    target: { type: 'user', id: admin.id },
+    details: { email, role: 'admin' },
   });
   await em.flush();
   return { organization, admin };
@@ -129,8 +142,12 @@ export async function updateUser(
     if (patch.firstName !== undefined) user.firstName = patch.firstName;
     if (patch.lastName !== undefined) user.lastName = patch.lastName;
     await recordAudit(tx, {
-      organizationId: user.organization, actorId: actor.id, actorEmail: actor.email, action: AUDIT_ACTIONS.userChanged,
-      target: { type: 'user', id: user.id }, details: { email: user.email, changes },
+      organizationId: user.organization,
+      actorId: actor.id,
+      actorEmail: actor.email,
+      action: AUDIT_ACTIONS.userChanged,
+      target: { type: 'user', id: user.id },
+      details: { email: user.email, changes },
     });
     return user;
   });
@@ -150,8 +167,12 @@ export async function deleteUser(em: EntityManager, userId: string, actor: Actor
       throw new AccountError('conflict', LAST_ADMIN);
     }
     await recordAudit(tx, {
-      organizationId: user.organization, actorId: actor.id, actorEmail: actor.email, action: AUDIT_ACTIONS.userDeleted,
-      target: { type: 'user', id: user.id }, details: { email: user.email, role: user.role },
+      organizationId: user.organization,
+      actorId: actor.id,
+      actorEmail: actor.email,
+      action: AUDIT_ACTIONS.userDeleted,
+      target: { type: 'user', id: user.id },
+      details: { email: user.email, role: user.role },
     });
     await tx.flush();
     tx.getUnitOfWork().unsetIdentity(user);

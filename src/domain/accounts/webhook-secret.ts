@@ -5,8 +5,6 @@ import { AUDIT_ACTIONS, recordAudit } from '../audit/index.js';
 import { Organization } from './organization.entity.js';
 import { forgetWebhookSecrets } from './webhook-secrets-cache.js';
 
-export { acceptedWebhookSecrets } from './accepted-webhook-secrets.js';
-
 /** A fresh webhook signing secret: 32 random bytes, prefixed so it is recognisable in a provider's settings. */
 export const newWebhookSecret = () => `whsec_${randomBytes(32).toString('base64url')}`;
 

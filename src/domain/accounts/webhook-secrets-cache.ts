@@ -8,7 +8,7 @@ import { Organization } from './organization.entity.js';
 import { acceptedWebhookSecrets } from './accepted-webhook-secrets.js';
 
 /** How long a cached entry is trusted: a rotation made by another process verifies within this time. */
-export const WEBHOOK_SECRETS_TTL_MS = 3000;
+const WEBHOOK_SECRETS_TTL_MS = 3000;
 /** Bounded: entries of organizations that stopped sending are evicted first (oldest inserted). */
 const MAX_ENTRIES = 10_000;
 
@@ -21,9 +21,13 @@ interface StoredSecrets {
 const entries = new Map<string, { secrets: Promise<StoredSecrets | null>; expiresAt: number }>();
 
 async function readSecrets(root: EntityManager, organizationId: string): Promise<StoredSecrets | null> {
-  const org = await tenantEm(root, organizationId).findOne(Organization, { id: organizationId }, {
-    fields: ['id', 'webhookSecret', 'previousWebhookSecret', 'previousWebhookSecretValidUntil'],
-  });
+  const org = await tenantEm(root, organizationId).findOne(
+    Organization,
+    { id: organizationId },
+    {
+      fields: ['id', 'webhookSecret', 'previousWebhookSecret', 'previousWebhookSecretValidUntil'],
+    },
+  );
   if (!org) return null;
   return {
     webhookSecret: org.webhookSecret,
@@ -49,8 +53,12 @@ export async function webhookSecretsOf(
     entry = { secrets, expiresAt: now + WEBHOOK_SECRETS_TTL_MS };
     entries.set(organizationId, entry);
     // A failed read or a missing organization is asked again by the next delivery.
-    const forget = () => { if (entries.get(organizationId) === entry) entries.delete(organizationId); };
-    secrets.then((found) => { if (!found) forget(); }, forget);
+    const forget = () => {
+      if (entries.get(organizationId) === entry) entries.delete(organizationId);
+    };
+    secrets.then((found) => {
+      if (!found) forget();
+    }, forget);
   }
   const stored = await entry.secrets;
   return stored ? acceptedWebhookSecrets(stored, new Date(now)) : null;

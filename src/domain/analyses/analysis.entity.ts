@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { defineEntity, p } from '@mikro-orm/core';
 import { tenantFilter } from '../tenancy/filters.js';
 import { Organization } from '../accounts/organization.entity.js';
 import { PROMPT_SOURCES } from '../leads/lead.entity.js';
 
-export const ANALYSIS_KINDS = ['individual', 'complete'] as const;
-export type AnalysisKind = (typeof ANALYSIS_KINDS)[number];
-export const ANALYSIS_OUTCOMES = ['succeeded', 'failed'] as const;
+const ANALYSIS_KINDS = ['individual', 'complete'] as const;
+const ANALYSIS_OUTCOMES = ['succeeded', 'failed'] as const;
 
 /**
  * Every analysis the pipeline produced or failed to produce: an individual one per call run, a complete one per
@@ -17,12 +16,12 @@ export const Analysis = defineEntity({
   name: 'Analysis',
   tableName: 'analyses',
   filters: { tenant: tenantFilter('organization') },
-  indexes: [
-    { properties: ['callId', 'createdAt'] },
-    { properties: ['organization', 'userId', 'createdAt'] },
-  ],
+  indexes: [{ properties: ['callId', 'createdAt'] }, { properties: ['organization', 'userId', 'createdAt'] }],
   properties: {
-    id: p.uuid().primary().onCreate(() => randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => randomUUID()),
     organization: () => p.manyToOne(Organization).mapToPk().deleteRule('cascade'),
     kind: p.enum(ANALYSIS_KINDS),
     outcome: p.enum(ANALYSIS_OUTCOMES),
@@ -47,5 +46,3 @@ export const Analysis = defineEntity({
     createdAt: p.datetime().onCreate(() => new Date()),
   },
 });
-
-export type IAnalysis = InferEntity<typeof Analysis>;

@@ -13,7 +13,10 @@ export const AuditEvent = defineEntity({
   filters: { tenant: tenantFilter('organization') },
   indexes: [{ properties: ['organization', 'at', 'id'] }],
   properties: {
-    id: p.uuid().primary().onCreate(() => randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => randomUUID()),
     organization: () => p.manyToOne(Organization).mapToPk().deleteRule('cascade'),
     actorId: p.uuid().nullable(),
     actorEmail: p.string().length(320).nullable(),
@@ -21,7 +24,10 @@ export const AuditEvent = defineEntity({
     targetType: p.string().length(50).nullable(),
     targetId: p.string().length(255).nullable(),
     details: p.json<Record<string, unknown>>(),
-    at: p.datetime().length(3).onCreate(() => new Date()),
+    at: p
+      .datetime()
+      .length(3)
+      .onCreate(() => new Date()),
   },
 });
 

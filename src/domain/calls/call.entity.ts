@@ -19,8 +19,10 @@ export const Call = defineEntity({
   uniques: [{ properties: ['organization', 'callId'] }],
   // Lists run newest first within the organization, optionally by user, status or lead.
   indexes: [
-    { properties: ['lead', 'status'] }, { properties: ['organization', 'user', 'createdAt', 'id'] },
-    { properties: ['organization', 'createdAt', 'id'] }, { properties: ['organization', 'status', 'createdAt', 'id'] },
+    { properties: ['lead', 'status'] },
+    { properties: ['organization', 'user', 'createdAt', 'id'] },
+    { properties: ['organization', 'createdAt', 'id'] },
+    { properties: ['organization', 'status', 'createdAt', 'id'] },
     { properties: ['lead', 'createdAt', 'id'] },
   ],
   properties: {
@@ -44,7 +46,10 @@ export const Call = defineEntity({
     workflowId: p.string().length(600),
     error: p.text().nullable(),
     // Milliseconds only, like a JS Date: the list order and the page cursor compare the plain column.
-    createdAt: p.datetime().length(3).onCreate(() => new Date()),
+    createdAt: p
+      .datetime()
+      .length(3)
+      .onCreate(() => new Date()),
     analyzedAt: p.datetime().nullable(),
     // When this call's analysis was folded into the lead's complete analysis (null: not yet).
     foldedAt: p.datetime().nullable(),

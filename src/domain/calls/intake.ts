@@ -9,7 +9,12 @@ import { flattenTranscript, type TranscriptInput } from './transcript.js';
 export interface CallDelivery {
   callId: string;
   userId: string;
-  lead: { externalId: string; name?: string | null | undefined; phone?: string | null | undefined; email?: string | null | undefined };
+  lead: {
+    externalId: string;
+    name?: string | null | undefined;
+    phone?: string | null | undefined;
+    email?: string | null | undefined;
+  };
   transcript: TranscriptInput;
   startedAt?: string | undefined;
   durationSeconds?: number | undefined;
@@ -86,24 +91,48 @@ export async function storeCall(
   const connection = em.getConnection();
   // The connection's own errors are the driver's: converted like the EntityManager's, so a value PostgreSQL
   // refuses (an out-of-range date) is recognised as the caller's input.
-  const driverError = (error: unknown) => error instanceof UnknownUserError || !(error instanceof Error)
-    ? error : em.getDriver().convertException(error);
-  return connection.transactional(async (trx) => {
-    const [lock] = await connection.execute<{ known_user: boolean }[]>(
-      LOCK_AND_CHECK_USER, [organizationId, delivery.callId, delivery.userId, organizationId], 'all', trx);
-    if (!lock?.known_user) throw new UnknownUserError();
-    type Row = { id: string; lead_id: string; workflow_id: string; status: CallStatus; duplicate: boolean };
-    const [row] = await connection.execute<Row[]>(STORE_CALL, [
-      organizationId, delivery.callId,
-      randomUUID(), organizationId, lead.externalId, lead.name ?? null, lead.phone ?? null, lead.email ?? null,
-      delivery.userId,
-      randomUUID(), organizationId, delivery.callId, delivery.userId, flattenTranscript(delivery.transcript),
-      delivery.startedAt ?? null, delivery.durationSeconds ?? null, metadata ? JSON.stringify(metadata) : null,
-      workflowId, delivery.source ?? 'callsense',
-    ], 'all', trx);
-    const { id, lead_id: leadId, workflow_id: storedWorkflowId, duplicate, status } = row!;
-    return { id, leadId, workflowId: storedWorkflowId, duplicate, status };
-  }).catch((error: unknown) => {
-    throw driverError(error);
-  });
+  const driverError = (error: unknown) =>
+    error instanceof UnknownUserError || !(error instanceof Error) ? error : em.getDriver().convertException(error);
+  return connection
+    .transactional(async (trx) => {
+      const [lock] = await connection.execute<{ known_user: boolean }[]>(
+        LOCK_AND_CHECK_USER,
+        [organizationId, delivery.callId, delivery.userId, organizationId],
+        'all',
+        trx,
+      );
+      if (!lock?.known_user) throw new UnknownUserError();
+      type Row = { id: string; lead_id: string; workflow_id: string; status: CallStatus; duplicate: boolean };
+      const [row] = await connection.execute<Row[]>(
+        STORE_CALL,
+        [
+          organizationId,
+          delivery.callId,
+          randomUUID(),
+          organizationId,
+          lead.externalId,
+          lead.name ?? null,
+          lead.phone ?? null,
+          lead.email ?? null,
+          delivery.userId,
+          randomUUID(),
+          organizationId,
+          delivery.callId,
+          delivery.userId,
+          flattenTranscript(delivery.transcript),
+          delivery.startedAt ?? null,
+          delivery.durationSeconds ?? null,
+          metadata ? JSON.stringify(metadata) : null,
+          workflowId,
+          delivery.source ?? 'callsense',
+        ],
+        'all',
+        trx,
+      );
+      const { id, lead_id: leadId, workflow_id: storedWorkflowId, duplicate, status } = row!;
+      return { id, leadId, workflowId: storedWorkflowId, duplicate, status };
+    })
+    .catch((error: unknown) => {
+      throw driverError(error);
+    });
 }

@@ -3,7 +3,7 @@ import { TenantOwned } from '../tenancy/tenant-owned.entity.js';
 import { tenantFilter } from '../tenancy/filters.js';
 import { User } from '../accounts/user.entity.js';
 
-export const PROVIDERS = ['retell', 'vapi'] as const;
+const PROVIDERS = ['retell', 'vapi'] as const;
 export type Provider = (typeof PROVIDERS)[number];
 
 /** One voice platform connected to one organization: its credential (sealed), default user and id→user map. */
@@ -24,7 +24,10 @@ export const Integration = defineEntity({
     // Retell agent id or Vapi assistant id → user id of this organization.
     userMap: p.json<Record<string, string>>(),
     createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   },
 });
 

@@ -53,8 +53,12 @@ const RETELL_ROLES: Record<string, Turn['role']> = { agent: 'agent', user: 'cust
 export function mapRetellCall(event: string, call: RetellCall, settings: RetellSettings): ProviderCall {
   const metadata = isObject(call.metadata) ? call.metadata : {};
   const agentId = text(call.agent_id);
-  const customerNumber = call.direction === 'inbound' ? text(call.from_number)
-    : call.direction === 'outbound' ? text(call.to_number) : undefined;
+  const customerNumber =
+    call.direction === 'inbound'
+      ? text(call.from_number)
+      : call.direction === 'outbound'
+        ? text(call.to_number)
+        : undefined;
   const leadExternalId = text(metadata.lead_external_id) ?? customerNumber;
 
   const turns: Turn[] = (call.transcript_object ?? []).flatMap((turn) => {
@@ -64,8 +68,9 @@ export function mapRetellCall(event: string, call: RetellCall, settings: RetellS
   const transcriptText = text(call.transcript);
 
   const start = call.start_timestamp ?? undefined;
-  const duration = secondsBetween(start, call.end_timestamp ?? undefined)
-    ?? (typeof call.duration_ms === 'number' && call.duration_ms >= 0 ? call.duration_ms / 1000 : undefined);
+  const duration =
+    secondsBetween(start, call.end_timestamp ?? undefined) ??
+    (typeof call.duration_ms === 'number' && call.duration_ms >= 0 ? call.duration_ms / 1000 : undefined);
   const providerAnalysis = isObject(call.call_analysis) ? call.call_analysis : undefined;
 
   return {

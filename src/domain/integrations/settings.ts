@@ -33,10 +33,13 @@ export async function saveIntegration(
   input: IntegrationInput,
   existing: IIntegration | null,
 ): Promise<IIntegration> {
-  const credential = input.credential === undefined ? null : {
-    credentialSealed: seal(key, input.credential, sealContext(organizationId, provider)),
-    credentialLast4: input.credential.slice(-4),
-  };
+  const credential =
+    input.credential === undefined
+      ? null
+      : {
+          credentialSealed: seal(key, input.credential, sealContext(organizationId, provider)),
+          credentialLast4: input.credential.slice(-4),
+        };
   if (existing) {
     em.assign(existing, { ...(credential ?? {}), defaultUser: input.defaultUserId, userMap: input.userMap });
     await em.flush();
@@ -58,9 +61,7 @@ export async function saveIntegration(
 export async function foreignUserIds(em: EntityManager, ids: string[]): Promise<Set<string>> {
   const unique = [...new Set(ids)];
   const wellFormed = unique.filter((id) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id));
-  const found = wellFormed.length
-    ? await em.find(User, { id: { $in: wellFormed } }, { fields: ['id'] })
-    : [];
+  const found = wellFormed.length ? await em.find(User, { id: { $in: wellFormed } }, { fields: ['id'] }) : [];
   const known = new Set(found.map((user) => user.id));
   return new Set(unique.filter((id) => !known.has(id)));
 }

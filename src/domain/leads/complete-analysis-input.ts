@@ -1,4 +1,4 @@
-// CONTRACT §5: the complete analysis receives the lead, the previous complete analysis and only the
+// The complete analysis receives the lead, the previous complete analysis and only the
 // individual analyses not yet folded into it, so its input does not grow with the number of calls.
 import type { ILead } from './lead.entity.js';
 import type { ICall } from '../calls/call.entity.js';

@@ -20,8 +20,10 @@ export const Lead = defineEntity({
   filters: { tenant: tenantFilter('organization'), visibility: visibilityFilter('assignedTo') },
   uniques: [{ properties: ['organization', 'externalId'] }],
   indexes: [
-    { properties: ['organization', 'assignedTo', 'status'] }, { properties: ['organization', 'createdAt', 'id'] },
-    { properties: ['organization', 'assignedTo', 'createdAt', 'id'] }, { properties: ['organization', 'status', 'createdAt', 'id'] },
+    { properties: ['organization', 'assignedTo', 'status'] },
+    { properties: ['organization', 'createdAt', 'id'] },
+    { properties: ['organization', 'assignedTo', 'createdAt', 'id'] },
+    { properties: ['organization', 'status', 'createdAt', 'id'] },
   ],
   properties: {
     externalId: p.string().length(255),
@@ -45,8 +47,14 @@ export const Lead = defineEntity({
     completeAnalysisAt: p.datetime().nullable(),
     callCount: p.integer().default(0),
     // Milliseconds only, like a JS Date: the list order and the page cursor compare the plain column.
-    createdAt: p.datetime().length(3).onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    createdAt: p
+      .datetime()
+      .length(3)
+      .onCreate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   },
 });
 

@@ -1,6 +1,6 @@
 // A user's AI preferences: the defaults until they save something; a save is a partial update (upsert).
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { INSIGHTS_FREQUENCIES, UserAIPreferences, type IUserAIPreferences } from './user-ai-preferences.entity.js';
+import { type INSIGHTS_FREQUENCIES, UserAIPreferences, type IUserAIPreferences } from './user-ai-preferences.entity.js';
 
 export interface PreferencesView {
   chatbotTone: string;
@@ -11,7 +11,7 @@ export interface PreferencesView {
   customInstructions: string | null;
 }
 
-export const DEFAULT_PREFERENCES: PreferencesView = {
+const DEFAULT_PREFERENCES: PreferencesView = {
   chatbotTone: 'professional',
   autoSuggestActions: true,
   enableProactive: true,
@@ -36,13 +36,24 @@ export async function getPreferences(em: EntityManager, userId: string): Promise
   return view(await em.findOne(UserAIPreferences, { user: userId }, { refresh: true }));
 }
 
-/** One statement (insert … on conflict (user_id) do update) so two first saves cannot collide; only the given fields change. */
-export async function savePreferences(em: EntityManager, scope: { organizationId: string; userId: string }, patch: Partial<PreferencesView>): Promise<PreferencesView> {
+/**
+ * One statement (insert … on conflict (user_id) do update) so two first saves cannot collide; only the given
+ * fields change.
+ */
+export async function savePreferences(
+  em: EntityManager,
+  scope: { organizationId: string; userId: string },
+  patch: Partial<PreferencesView>,
+): Promise<PreferencesView> {
   const updatedAt = new Date();
-  await em.upsert(UserAIPreferences, { ...DEFAULT_PREFERENCES, ...patch, organization: scope.organizationId, user: scope.userId, updatedAt }, {
-    onConflictFields: ['user'],
-    onConflictAction: 'merge',
-    onConflictMergeFields: [...(Object.keys(patch) as (keyof PreferencesView)[]), 'updatedAt'],
-  });
+  await em.upsert(
+    UserAIPreferences,
+    { ...DEFAULT_PREFERENCES, ...patch, organization: scope.organizationId, user: scope.userId, updatedAt },
+    {
+      onConflictFields: ['user'],
+      onConflictAction: 'merge',
+      onConflictMergeFields: [...(Object.keys(patch) as (keyof PreferencesView)[]), 'updatedAt'],
+    },
+  );
   return getPreferences(em, scope.userId);
 }

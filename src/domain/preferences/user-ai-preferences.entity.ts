@@ -19,7 +19,10 @@ export const UserAIPreferences = defineEntity({
     aiInsightsFrequency: p.enum(INSIGHTS_FREQUENCIES).default('daily'),
     customInstructions: p.text().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   },
 });
 

@@ -1,4 +1,4 @@
-import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { defineEntity, p } from '@mikro-orm/core';
 import { TenantOwned } from '../tenancy/tenant-owned.entity.js';
 import { tenantFilter } from '../tenancy/filters.js';
 import { User } from '../accounts/user.entity.js';
@@ -24,5 +24,3 @@ export const PromptChange = defineEntity({
     changedAt: p.datetime().onCreate(() => new Date()),
   },
 });
-
-export type IPromptChange = InferEntity<typeof PromptChange>;

@@ -13,7 +13,10 @@ export interface SystemPromptDefaults {
   complete: string | null;
 }
 
-export function userPromptFor(user: { openaiIndividualPromptId?: string | null; openaiCompletePromptId?: string | null }, kind: PromptKind) {
+export function userPromptFor(
+  user: { openaiIndividualPromptId?: string | null; openaiCompletePromptId?: string | null },
+  kind: PromptKind,
+) {
   return (kind === 'individual' ? user.openaiIndividualPromptId : user.openaiCompletePromptId) ?? null;
 }
 
@@ -21,10 +24,14 @@ export function userPromptFor(user: { openaiIndividualPromptId?: string | null; 
 export function promptCandidates(userPromptId: string | null, systemPromptId: string | null): ResolvedPrompt[] {
   const candidates: ResolvedPrompt[] = [];
   if (userPromptId) candidates.push({ promptId: userPromptId, source: 'user' });
-  if (systemPromptId && systemPromptId !== userPromptId) candidates.push({ promptId: systemPromptId, source: 'system' });
+  if (systemPromptId && systemPromptId !== userPromptId)
+    candidates.push({ promptId: systemPromptId, source: 'system' });
   return candidates;
 }
 
-export function systemDefaults(openai: { individualPromptId?: string | undefined; completePromptId?: string | undefined }): SystemPromptDefaults {
+export function systemDefaults(openai: {
+  individualPromptId?: string | undefined;
+  completePromptId?: string | undefined;
+}): SystemPromptDefaults {
   return { individual: openai.individualPromptId ?? null, complete: openai.completePromptId ?? null };
 }

@@ -14,10 +14,14 @@ export interface PromptSettingsView {
   system_defaults: SystemPromptDefaults;
 }
 
-const column = { openai_individual_prompt_id: 'openaiIndividualPromptId', openai_complete_prompt_id: 'openaiCompletePromptId' } as const;
+const column = {
+  openai_individual_prompt_id: 'openaiIndividualPromptId',
+  openai_complete_prompt_id: 'openaiCompletePromptId',
+} as const;
 
 export function promptSettingsView(
-  user: Pick<IUser, 'openaiIndividualPromptId' | 'openaiCompletePromptId'>, defaults: SystemPromptDefaults,
+  user: Pick<IUser, 'openaiIndividualPromptId' | 'openaiCompletePromptId'>,
+  defaults: SystemPromptDefaults,
 ): PromptSettingsView {
   return {
     openai_individual_prompt_id: user.openaiIndividualPromptId ?? null,
@@ -31,7 +35,10 @@ export function promptSettingsView(
  * The row lock serializes concurrent changes, so each history row's oldValue is what it replaced.
  * `em` is tenant-scoped: a user of another organization is simply not found (null).
  */
-export async function applyPromptPatch(em: EntityManager, input: { userId: string; actorId: string; patch: PromptPatch; recordUnchanged?: boolean }): Promise<IUser | null> {
+export async function applyPromptPatch(
+  em: EntityManager,
+  input: { userId: string; actorId: string; patch: PromptPatch; recordUnchanged?: boolean },
+): Promise<IUser | null> {
   return em.transactional(async (tx) => {
     const user = await tx.findOne(User, { id: input.userId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
     if (!user) return null;
@@ -41,15 +48,26 @@ export async function applyPromptPatch(em: EntityManager, input: { userId: strin
     for (const field of PROMPT_FIELDS) {
       const next = input.patch[field];
       const current = user[column[field]] ?? null;
-      // A revert is always recorded (CONTRACT: "recorded as a new change"), even when it restores the current value.
+      // A revert is always recorded as a new change, even when it restores the current value.
       if (next === undefined || (next === current && !input.recordUnchanged)) continue;
       user[column[field]] = next;
       tx.create(PromptChange, {
-        organization: user.organization, targetUser: user.id, actor: input.actorId, actorEmail, field, oldValue: current, newValue: next, changedAt,
+        organization: user.organization,
+        targetUser: user.id,
+        actor: input.actorId,
+        actorEmail,
+        field,
+        oldValue: current,
+        newValue: next,
+        changedAt,
       });
       await recordAudit(tx, {
-        organizationId: user.organization, actorId: input.actorId, actorEmail, action: AUDIT_ACTIONS.promptChanged,
-        target: { type: 'user', id: user.id }, details: { field, oldValue: current, newValue: next },
+        organizationId: user.organization,
+        actorId: input.actorId,
+        actorEmail,
+        action: AUDIT_ACTIONS.promptChanged,
+        target: { type: 'user', id: user.id },
+        details: { field, oldValue: current, newValue: next },
       });
     }
     return user;

@@ -1,6 +1,11 @@
 // Is this prompt id usable? The format first (no OpenAI call for a malformed id), then a tiny live run.
 import type { OpenAIGateway } from '../../openai/gateway.js';
-import { OpenAIBadRequestError, OpenAIRequestError, OpenAIUnauthorizedError, PromptNotFoundError } from '../../openai/errors.js';
+import {
+  OpenAIBadRequestError,
+  OpenAIRequestError,
+  OpenAIUnauthorizedError,
+  PromptNotFoundError,
+} from '../../openai/errors.js';
 import { publicOpenAIMessage } from '../../openai/public-message.js';
 
 const PROMPT_ID_PATTERN = /^pmpt_[A-Za-z0-9_-]{1,250}$/;
@@ -37,7 +42,10 @@ export class PromptValidator {
   readonly #maxEntries: number;
   readonly #now: () => number;
 
-  constructor(private readonly openai: OpenAIGateway, options: PromptValidatorOptions = {}) {
+  constructor(
+    private readonly openai: OpenAIGateway,
+    options: PromptValidatorOptions = {},
+  ) {
     this.#validTtlMs = options.validTtlMs ?? 5 * 60_000;
     this.#notFoundTtlMs = options.notFoundTtlMs ?? 60_000;
     this.#maxEntries = options.maxEntries ?? 1000;
@@ -63,7 +71,11 @@ export class PromptValidator {
   async #liveCheck(promptId: string): Promise<PromptValidation> {
     try {
       const run = await this.openai.runPrompt({ promptId, input: 'ping', maxOutputTokens: 16, store: false });
-      return this.#remember(promptId, { valid: true, details: { model: run.model, temperature: run.temperature } }, this.#validTtlMs);
+      return this.#remember(
+        promptId,
+        { valid: true, details: { model: run.model, temperature: run.temperature } },
+        this.#validTtlMs,
+      );
     } catch (error) {
       if (error instanceof PromptNotFoundError || error instanceof OpenAIBadRequestError) {
         return this.#remember(promptId, { valid: false, error: publicOpenAIMessage(error) }, this.#notFoundTtlMs);
@@ -72,7 +84,8 @@ export class PromptValidator {
         // OpenAI's own message quotes part of the key: keep it out of API answers.
         return { valid: false, error: 'Could not verify with OpenAI: OpenAI rejected the configured API key' };
       }
-      if (error instanceof OpenAIRequestError) return { valid: false, error: `Could not verify with OpenAI: ${publicOpenAIMessage(error)}` };
+      if (error instanceof OpenAIRequestError)
+        return { valid: false, error: `Could not verify with OpenAI: ${publicOpenAIMessage(error)}` };
       throw error;
     }
   }

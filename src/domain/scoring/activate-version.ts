@@ -28,7 +28,9 @@ export async function activateVersion(
     model.active = true;
     const direction = !previous
       ? 'no version was active'
-      : previous.version > version ? `rolled back from v${previous.version}` : `pinned over v${previous.version}`;
+      : previous.version > version
+        ? `rolled back from v${previous.version}`
+        : `pinned over v${previous.version}`;
     model.activationReason = `Activated by hand (${direction})`;
     await tx.flush();
     const rescoredLeads = await rescoreOpenLeads(tx, { organizationId, userId, model, cause: 'activation' });

@@ -30,7 +30,7 @@ export const FEATURE_NAMES = [
   'engagementDays',
 ] as const;
 
-export type FeatureName = (typeof FEATURE_NAMES)[number];
+type FeatureName = (typeof FEATURE_NAMES)[number];
 export type Features = Record<FeatureName, number>;
 
 export interface CallFacts {
@@ -51,10 +51,43 @@ export const NO_CALLS: CallFacts = { count: 0, talkSeconds: 0, firstAt: null, la
 /** Keys as the analysis may spell them, compared lowercase without separators (interest_level = interestLevel). */
 const ALIASES = {
   sentiment: ['sentiment', 'overallSentiment', 'sentimentScore', 'customerSentiment', 'leadSentiment', 'mood', 'tone'],
-  interestLevel: ['interestLevel', 'interest', 'interestScore', 'levelOfInterest', 'buyingIntent', 'intent', 'engagementLevel', 'engagement'],
-  budget: ['budget', 'budgetConfirmed', 'hasBudget', 'budgetStatus', 'budgetAvailable', 'budgetApproved', 'budgetAmount'],
-  timeline: ['timeline', 'purchaseTimeline', 'buyingTimeline', 'decisionTimeline', 'timeframe', 'timeToDecision', 'urgency'],
-  decisionMaker: ['decisionMaker', 'isDecisionMaker', 'decisionMakerInvolved', 'decisionMakerPresent', 'decisionMakerIdentified', 'authority', 'hasAuthority'],
+  interestLevel: [
+    'interestLevel',
+    'interest',
+    'interestScore',
+    'levelOfInterest',
+    'buyingIntent',
+    'intent',
+    'engagementLevel',
+    'engagement',
+  ],
+  budget: [
+    'budget',
+    'budgetConfirmed',
+    'hasBudget',
+    'budgetStatus',
+    'budgetAvailable',
+    'budgetApproved',
+    'budgetAmount',
+  ],
+  timeline: [
+    'timeline',
+    'purchaseTimeline',
+    'buyingTimeline',
+    'decisionTimeline',
+    'timeframe',
+    'timeToDecision',
+    'urgency',
+  ],
+  decisionMaker: [
+    'decisionMaker',
+    'isDecisionMaker',
+    'decisionMakerInvolved',
+    'decisionMakerPresent',
+    'decisionMakerIdentified',
+    'authority',
+    'hasAuthority',
+  ],
   objections: ['objections', 'concerns', 'objectionsRaised', 'risks', 'blockers'],
   nextSteps: ['nextSteps', 'nextStep', 'actionItems', 'followUp', 'followUps', 'agreedNextSteps'],
 } as const;
@@ -68,7 +101,8 @@ function lookupTable(analysis: Record<string, unknown>): Map<string, unknown> {
   for (const [key, value] of Object.entries(analysis)) table.set(normalizeKey(key), value);
   for (const value of Object.values(analysis)) {
     if (!isRecord(value)) continue;
-    for (const [key, nested] of Object.entries(value)) if (!table.has(normalizeKey(key))) table.set(normalizeKey(key), nested);
+    for (const [key, nested] of Object.entries(value))
+      if (!table.has(normalizeKey(key))) table.set(normalizeKey(key), nested);
   }
   return table;
 }
@@ -82,7 +116,12 @@ function find(table: Map<string, unknown>, aliases: readonly string[]): unknown 
 }
 
 function finiteNumber(value: unknown): number | undefined {
-  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\s*-?\d/.test(value) ? Number.parseFloat(value) : NaN;
+  const n =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && /^\s*-?\d/.test(value)
+        ? Number.parseFloat(value)
+        : NaN;
   return Number.isFinite(n) ? n : undefined;
 }
 
@@ -90,7 +129,18 @@ function finiteNumber(value: unknown): number | undefined {
 function unwrap(value: unknown): unknown {
   if (!isRecord(value)) return value;
   const table = lookupTable(value);
-  return find(table, ['value', 'score', 'level', 'label', 'status', 'confirmed', 'present', 'involved', 'overall', 'amount']);
+  return find(table, [
+    'value',
+    'score',
+    'level',
+    'label',
+    'status',
+    'confirmed',
+    'present',
+    'involved',
+    'overall',
+    'amount',
+  ]);
 }
 
 const NEGATIVE = /\b(no|not|none|never|lack|lacks|lacking|without|unconfirmed|false|denied|rejected|absent)\b/;
@@ -163,7 +213,8 @@ function budgetOf(raw: unknown): number {
   }
   const n = finiteNumber(raw);
   if (n !== undefined && typeof raw === 'number') return n > 0 ? 1 : n === 0 ? -1 : 0; // an amount
-  if (typeof raw === 'string' && /[$€£]\s*\d|\d\s*(k|usd|eur|gbp)\b/i.test(raw) && !NEGATIVE.test(raw.toLowerCase())) return 1;
+  if (typeof raw === 'string' && /[$€£]\s*\d|\d\s*(k|usd|eur|gbp)\b/i.test(raw) && !NEGATIVE.test(raw.toLowerCase()))
+    return 1;
   return polarity(raw) ?? 0;
 }
 
@@ -197,7 +248,8 @@ function countOf(raw: unknown): number {
   if (Array.isArray(raw)) return raw.filter((item) => item !== null && item !== '').length;
   const n = finiteNumber(raw);
   if (n !== undefined && typeof raw === 'number') return Math.max(0, n);
-  if (typeof raw === 'string') return raw.trim() && polarity(raw) !== -1 ? raw.split(/[;\n]|,\s/).filter((s) => s.trim()).length : 0;
+  if (typeof raw === 'string')
+    return raw.trim() && polarity(raw) !== -1 ? raw.split(/[;\n]|,\s/).filter((s) => s.trim()).length : 0;
   if (isRecord(raw)) return Object.keys(raw).length;
   return 0;
 }
@@ -218,7 +270,12 @@ export function summarizeCalls(calls: readonly CallRow[]): CallFacts {
     first = first === null ? at : Math.min(first, at);
     last = last === null ? at : Math.max(last, at);
   }
-  return { count: calls.length, talkSeconds, firstAt: first === null ? null : new Date(first), lastAt: last === null ? null : new Date(last) };
+  return {
+    count: calls.length,
+    talkSeconds,
+    firstAt: first === null ? null : new Date(first),
+    lastAt: last === null ? null : new Date(last),
+  };
 }
 
 export function leadFeatures(completeAnalysis: unknown, calls: CallFacts = NO_CALLS): Features {

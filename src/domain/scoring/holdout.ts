@@ -14,8 +14,12 @@ export function holdoutBucket(leadId: string): number {
  * them, training too), so when the hash leaves a side without a class, the lead of that class nearest
  * to the cut-off moves over. Needs at least two leads per class.
  */
-export function splitHoldout<T extends { id: string; label: 0 | 1 }>(items: readonly T[]): { training: T[]; holdout: T[] } {
-  const byBucket = [...items].map((item) => ({ item, bucket: holdoutBucket(item.id) })).sort((a, b) => a.bucket - b.bucket || a.item.id.localeCompare(b.item.id));
+export function splitHoldout<T extends { id: string; label: 0 | 1 }>(
+  items: readonly T[],
+): { training: T[]; holdout: T[] } {
+  const byBucket = [...items]
+    .map((item) => ({ item, bucket: holdoutBucket(item.id) }))
+    .sort((a, b) => a.bucket - b.bucket || a.item.id.localeCompare(b.item.id));
   const held = new Set(byBucket.filter((e) => e.bucket < HOLDOUT_SHARE).map((e) => e.item));
   for (const label of [0, 1] as const) {
     const ofClass = byBucket.filter((e) => e.item.label === label).map((e) => e.item);

@@ -44,7 +44,7 @@ interface RawRow {
 
 const uuidList = (ids: readonly string[]) => `{${ids.join(',')}}`;
 const asDate = (value: Date | string | null) =>
-  (value === null ? null : value instanceof Date ? value : new Date(value));
+  value === null ? null : value instanceof Date ? value : new Date(value);
 
 /** The em's tenant and viewer, as its filters would apply them; throws without a tenant (fail closed). */
 function scopeOf(em: EntityManager, organizationId: string): { viewerId: string | null } {

@@ -1,4 +1,4 @@
-import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { defineEntity, p } from '@mikro-orm/core';
 import { TenantOwned } from '../tenancy/tenant-owned.entity.js';
 import { tenantFilter } from '../tenancy/filters.js';
 import { Lead } from '../leads/lead.entity.js';
@@ -23,5 +23,3 @@ export const LeadScoreHistory = defineEntity({
     at: p.datetime().onCreate(() => new Date()),
   },
 });
-
-export type ILeadScoreHistory = InferEntity<typeof LeadScoreHistory>;

@@ -24,8 +24,9 @@ export const LeadScoringModel = defineEntity({
     // The pooled model has no user, and NULLs never collide in a plain unique index.
     {
       name: 'lead_scoring_models_organization_pooled_version_unique',
-      expression: 'create unique index "lead_scoring_models_organization_pooled_version_unique" '
-        + 'on "lead_scoring_models" ("organization_id", "version") where "user_id" is null',
+      expression:
+        'create unique index "lead_scoring_models_organization_pooled_version_unique" ' +
+        'on "lead_scoring_models" ("organization_id", "version") where "user_id" is null',
     },
   ],
   indexes: [{ properties: ['organization', 'user', 'active'] }],
@@ -57,7 +58,10 @@ export const LeadScoringModel = defineEntity({
     active: p.boolean().default(false),
     trainedAt: p.datetime().onCreate(() => new Date()),
     createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   },
 });
 

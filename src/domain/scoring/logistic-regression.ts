@@ -4,7 +4,7 @@
 // Why compact rather than a library: a user's model has about a dozen features and a few hundred leads,
 // so Newton converges in under ten iterations of (d+1)² work and the whole fit is ~100 lines. The npm
 // options are either unmaintained, float32/GPU oriented (tfjs) or pull in a general linear-algebra stack
-// for a 12×12 solve; none is deterministic by contract. Here every step is plain float64 arithmetic in a
+// for a 12×12 solve; none is deterministic across versions. Here every step is plain float64 arithmetic in a
 // fixed order: the same data always gives bit-identical weights. The objective is scikit-learn's
 // (penalty='l2', C = 1/l2, unpenalized intercept), so `npm run bench:retrain` can compare them.
 
@@ -114,7 +114,8 @@ export function fitLogisticRegression(rows: number[][], labels: number[], option
   const l2 = options.l2 ?? 1;
   const maxIterations = options.maxIterations ?? 100;
   const tolerance = options.tolerance ?? 1e-8;
-  if (rows.length === 0 || rows.length !== labels.length) throw new Error('fitLogisticRegression needs as many labels as rows, and at least one');
+  if (rows.length === 0 || rows.length !== labels.length)
+    throw new Error('fitLogisticRegression needs as many labels as rows, and at least one');
   const d = rows[0]!.length;
   let beta = new Array<number>(d + 1).fill(0);
   let current = objective(rows, labels, beta, l2);
@@ -153,7 +154,8 @@ export function fitLogisticRegression(rows: number[][], labels: number[], option
     const moved = Math.max(...step.map((s) => Math.abs(s * scale)));
     beta = next;
     current = value;
-    if (moved < tolerance) return { intercept: beta[0]!, weights: beta.slice(1), iterations: iteration, converged: true };
+    if (moved < tolerance)
+      return { intercept: beta[0]!, weights: beta.slice(1), iterations: iteration, converged: true };
   }
   return { intercept: beta[0]!, weights: beta.slice(1), iterations: maxIterations, converged: false };
 }
@@ -166,9 +168,9 @@ export function rocAuc(scores: number[], labels: number[]): number | null {
   const positives = labels.filter((y) => y === 1).length;
   const negatives = labels.length - positives;
   if (positives === 0 || negatives === 0) return null;
-  const order = scores.map((s, i) => i).sort((a, b) => scores[a]! - scores[b]!);
+  const order = scores.map((_, i) => i).sort((a, b) => scores[a]! - scores[b]!);
   let positiveRankSum = 0;
-  for (let start = 0; start < order.length;) {
+  for (let start = 0; start < order.length; ) {
     let end = start;
     while (end + 1 < order.length && scores[order[end + 1]!] === scores[order[start]!]) end++;
     const averageRank = (start + end) / 2 + 1;

@@ -21,17 +21,24 @@ export interface ScoreChange {
 export async function recordScoreChanges(em: EntityManager, changes: readonly ScoreChange[]): Promise<void> {
   if (changes.length === 0) return;
   const at = new Date();
-  await em.insertMany(LeadScoreHistory, changes.map((c) => ({
-    id: randomUUID(),
-    organization: c.organizationId,
-    lead: c.leadId,
-    score: c.score,
-    modelVersion: c.modelVersion,
-    scope: c.scope,
-    cause: c.cause,
-    at: c.at ?? at,
-  })));
-  await trimScoreHistory(em, changes[0]!.organizationId, changes.map((c) => c.leadId));
+  await em.insertMany(
+    LeadScoreHistory,
+    changes.map((c) => ({
+      id: randomUUID(),
+      organization: c.organizationId,
+      lead: c.leadId,
+      score: c.score,
+      modelVersion: c.modelVersion,
+      scope: c.scope,
+      cause: c.cause,
+      at: c.at ?? at,
+    })),
+  );
+  await trimScoreHistory(
+    em,
+    changes[0]!.organizationId,
+    changes.map((c) => c.leadId),
+  );
 }
 
 /** Keeps only the newest HISTORY_PER_LEAD history rows of each of these leads. */

@@ -30,7 +30,10 @@ export async function modelScoringUser(
 /** A history entry is written only when the score, its version or its scope changes. */
 type Previous = { score?: number | string | null; scoreModelVersion?: number | null; scoreScope?: string | null };
 const isChange = (lead: Previous, score: number, model: ScoringModel) =>
-  lead.score == null || Number(lead.score) !== score || lead.scoreModelVersion !== model.version || lead.scoreScope !== model.scope;
+  lead.score == null ||
+  Number(lead.score) !== score ||
+  lead.scoreModelVersion !== model.version ||
+  lead.scoreScope !== model.scope;
 
 /** Scores loaded open leads with `model` and writes the scores and their history in one statement. */
 async function applyModel(
@@ -57,9 +60,22 @@ export async function scoreLeadWithActiveModel(
   leadId: string,
   cause: ScoreCause = 'analysis',
 ): Promise<number | null> {
-  const lead = await em.findOne(Lead, { id: leadId }, {
-    fields: ['id', 'organization', 'assignedTo', 'status', 'score', 'scoreModelVersion', 'scoreScope', 'completeAnalysis'],
-  });
+  const lead = await em.findOne(
+    Lead,
+    { id: leadId },
+    {
+      fields: [
+        'id',
+        'organization',
+        'assignedTo',
+        'status',
+        'score',
+        'scoreModelVersion',
+        'scoreScope',
+        'completeAnalysis',
+      ],
+    },
+  );
   if (!lead) return null;
   if ((CLOSED as readonly string[]).includes(lead.status)) return lead.score == null ? null : Number(lead.score);
   const model = await modelScoringUser(em, lead.organization, lead.assignedTo ?? null);
@@ -70,19 +86,28 @@ export async function scoreLeadWithActiveModel(
   // Guarded by status: a lead closed meanwhile keeps the score it had.
   // Guarded by status (a lead closed meanwhile keeps the score it had) and by the model still being active: a
   // score computed with a model replaced meanwhile never overwrites the newer model's.
-  const updated = await em.getConnection().execute(
-    `update leads set score = ?, score_model_version = ?, score_scope = ?, scored_at = now(), score_explanation = ?
+  const updated = await em
+    .getConnection()
+    .execute(
+      `update leads set score = ?, score_model_version = ?, score_scope = ?, scored_at = now(), score_explanation = ?
       where id = ? and status not in ('WON', 'LOST')
         and exists (select 1 from lead_scoring_models m where m.id = ? and m.active)`,
-    [
-      explained.score, model.version, model.scope,
-      JSON.stringify({ intercept: explained.intercept, contributions: explained.contributions }), lead.id, model.id,
-    ],
-    'run',
-  ).then((result) => (result as unknown as { affectedRows: number }).affectedRows);
+      [
+        explained.score,
+        model.version,
+        model.scope,
+        JSON.stringify({ intercept: explained.intercept, contributions: explained.contributions }),
+        lead.id,
+        model.id,
+      ],
+      'run',
+    )
+    .then((result) => (result as unknown as { affectedRows: number }).affectedRows);
   if (updated > 0 && changed) {
     const { version: modelVersion, scope } = model;
-    await recordScoreChanges(em, [{ organizationId: lead.organization, leadId: lead.id, score: explained.score, modelVersion, scope, cause }]);
+    await recordScoreChanges(em, [
+      { organizationId: lead.organization, leadId: lead.id, score: explained.score, modelVersion, scope, cause },
+    ]);
   }
   return explained.score;
 }
@@ -93,8 +118,12 @@ export async function scoreLeadWithActiveModel(
  */
 export async function rescoreOpenLeads(
   em: EntityManager,
-  { organizationId, userId, model, cause }:
-    { organizationId: string; userId: string; model: ScoringModel; cause: ScoreCause },
+  {
+    organizationId,
+    userId,
+    model,
+    cause,
+  }: { organizationId: string; userId: string; model: ScoringModel; cause: ScoreCause },
 ): Promise<number> {
   const leads = await loadLeadRows(em, { organizationId, closed: false, assignedTo: userId, lock: true });
   await applyModel(em, organizationId, leads, model, cause);

@@ -1,4 +1,4 @@
-import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { defineEntity, p } from '@mikro-orm/core';
 import { TenantOwned } from '../tenancy/tenant-owned.entity.js';
 import { tenantFilter } from '../tenancy/filters.js';
 import { User } from '../accounts/user.entity.js';
@@ -28,5 +28,3 @@ export const ScoringRun = defineEntity({
     at: p.datetime().onCreate(() => new Date()),
   },
 });
-
-export type IScoringRun = InferEntity<typeof ScoringRun>;

@@ -10,7 +10,7 @@ export interface StoredParameters {
   featureStds: Record<string, number>;
 }
 
-export interface Contribution {
+interface Contribution {
   feature: string;
   /** The lead's raw feature value. */
   value: number;
@@ -28,7 +28,12 @@ export interface Explained {
 const named = (values: number[]) => Object.fromEntries(FEATURE_NAMES.map((name, j) => [name, values[j]!]));
 
 export function toStoredParameters(fit: FitResult, standardizer: Standardizer): StoredParameters {
-  return { factors: named(fit.weights), intercept: fit.intercept, featureMeans: named(standardizer.means), featureStds: named(standardizer.stds) };
+  return {
+    factors: named(fit.weights),
+    intercept: fit.intercept,
+    featureMeans: named(standardizer.means),
+    featureStds: named(standardizer.stds),
+  };
 }
 
 /**
@@ -46,8 +51,9 @@ export function explainWith(model: StoredParameters, features: Features): Explai
     z += contribution;
     contributions.push({ feature: name, value, contribution });
   }
-  contributions.sort((a, b) =>
-    Math.abs(b.contribution) - Math.abs(a.contribution) || a.feature.localeCompare(b.feature));
+  contributions.sort(
+    (a, b) => Math.abs(b.contribution) - Math.abs(a.contribution) || a.feature.localeCompare(b.feature),
+  );
   return { score: sigmoid(z), intercept: model.intercept, contributions };
 }
 

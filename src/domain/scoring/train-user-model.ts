@@ -23,7 +23,7 @@ export interface TrainingRequest {
   minLeadsPerClass: number;
 }
 
-export interface Evaluation {
+interface Evaluation {
   accuracy: number | null;
   auc: number | null;
 }
@@ -51,19 +51,21 @@ export type TrainingOutcome =
   | (Counts & Summary & { status: 'insufficient-data'; version: null })
   /** Same labelled leads and features as the active version: nothing stored, `version` is the active one. */
   | (Counts & Summary & { status: 'unchanged'; version: number })
-  | (Counts & Summary & {
-      status: 'trained';
-      version: number;
-      holdout: Evaluation & { size: number };
-      /** The previously active model, evaluated on this run's holdout. */
-      champion: (Evaluation & { version: number }) | null;
-      rescoredLeads: number;
-    });
+  | (Counts &
+      Summary & {
+        status: 'trained';
+        version: number;
+        holdout: Evaluation & { size: number };
+        /** The previously active model, evaluated on this run's holdout. */
+        champion: (Evaluation & { version: number }) | null;
+        rescoredLeads: number;
+      });
 
 /** Not worse: a higher AUC, or the same AUC and at least the same accuracy. */
 function notWorse(challenger: Evaluation, champion: Evaluation): boolean {
   const eps = 1e-9;
-  if (challenger.auc === null || champion.auc === null) return (challenger.accuracy ?? 0) >= (champion.accuracy ?? 0) - eps;
+  if (challenger.auc === null || champion.auc === null)
+    return (challenger.accuracy ?? 0) >= (champion.accuracy ?? 0) - eps;
   if (challenger.auc > champion.auc + eps) return true;
   if (challenger.auc < champion.auc - eps) return false;
   return (challenger.accuracy ?? 0) >= (champion.accuracy ?? 0) - eps;
@@ -74,6 +76,21 @@ function evaluate(probabilities: number[], labels: number[]): Evaluation {
 }
 
 const format = (e: Evaluation) => `AUC ${e.auc?.toFixed(4) ?? 'n/a'}, accuracy ${e.accuracy?.toFixed(4) ?? 'n/a'}`;
+
+/** Why the new version was activated or the active one kept, in the words the scoring status shows. */
+function activationReason(
+  challenger: Evaluation,
+  champion: (Evaluation & { version: number }) | null,
+  activated: boolean,
+  holdoutSize: number,
+): string {
+  if (!champion) return `Activated: first model (${format(challenger)} on ${holdoutSize} holdout leads)`;
+  const sameHoldout = `on the same ${holdoutSize} holdout leads`;
+  if (activated) {
+    return `Activated: ${format(challenger)} is not worse than active v${champion.version}'s ${format(champion)} ${sameHoldout}`;
+  }
+  return `Kept v${champion.version} active: ${format(challenger)} is worse than its ${format(champion)} ${sameHoldout}`;
+}
 
 /** The sentence a person reads when there is too little data. */
 export const insufficientReason = (minimum: number, won: number, lost: number) =>
@@ -89,7 +106,16 @@ export async function trainUserModel(em: EntityManager, request: TrainingRequest
     await lockModelOwner(tx, organizationId, userId);
     const record = (outcome: TrainingOutcome) => {
       const { reason, version, won, lost } = outcome;
-      tx.create(ScoringRun, { organization: organizationId, user: userId, scope, outcome: outcome.outcome, reason, version, won, lost });
+      tx.create(ScoringRun, {
+        organization: organizationId,
+        user: userId,
+        scope,
+        outcome: outcome.outcome,
+        reason,
+        version,
+        won,
+        lost,
+      });
       return outcome;
     };
     const leads = await loadLeadRows(tx, { organizationId, closed: true, ...(userId ? { assignedTo: userId } : {}) });
@@ -98,13 +124,23 @@ export async function trainUserModel(em: EntityManager, request: TrainingRequest
     const none = { activated: false, accuracy: null, auc: null, trainingDataCount: null, holdoutCount: null };
     if (counts.won < minimum || counts.lost < minimum) {
       const reason = insufficientReason(minimum, counts.won, counts.lost);
-      const outcome = record({ ...counts, ...none, status: 'insufficient-data', outcome: 'insufficient-data', version: null, reason });
+      const outcome = record({
+        ...counts,
+        ...none,
+        status: 'insufficient-data',
+        outcome: 'insufficient-data',
+        version: null,
+        reason,
+      });
       await tx.flush();
       return outcome;
     }
 
-    const examples = leads.map((lead) =>
-      ({ id: lead.id, label: (lead.status === 'WON' ? 1 : 0) as 0 | 1, features: lead.features }));
+    const examples = leads.map((lead) => ({
+      id: lead.id,
+      label: (lead.status === 'WON' ? 1 : 0) as 0 | 1,
+      features: lead.features,
+    }));
     const fingerprint = trainingFingerprint(examples);
     const active = await tx.findOne(LeadScoringModel, { organization: organizationId, user: userId, active: true });
     if (active && active.trainingFingerprint === fingerprint) {
@@ -118,8 +154,9 @@ export async function trainUserModel(em: EntityManager, request: TrainingRequest
         auc: active.auc ?? null,
         trainingDataCount: active.trainingDataCount,
         holdoutCount: active.holdoutCount,
-        reason: `Unchanged: the same ${leads.length} WON/LOST leads and features as active v${active.version}; `
-          + 'no new version',
+        reason:
+          `Unchanged: the same ${leads.length} WON/LOST leads and features as active v${active.version}; ` +
+          'no new version',
       });
       await tx.flush();
       return outcome;
@@ -128,23 +165,30 @@ export async function trainUserModel(em: EntityManager, request: TrainingRequest
     const { training, holdout } = splitHoldout(examples);
     const rows = training.map((e) => featureRow(e.features));
     const standardizer = fitStandardizer(rows);
-    const fit = fitLogisticRegression(rows.map((r) => standardize(r, standardizer)), training.map((e) => e.label));
+    const fit = fitLogisticRegression(
+      rows.map((r) => standardize(r, standardizer)),
+      training.map((e) => e.label),
+    );
     const parameters = toStoredParameters(fit, standardizer);
 
     const holdoutLabels = holdout.map((e) => e.label);
     const holdoutProbabilities = holdout.map((e) => probabilityWith(parameters, e.features));
-    const scoreHoldout = (model: StoredParameters) => evaluate(holdout.map((e) => probabilityWith(model, e.features)), holdoutLabels);
+    const scoreHoldout = (model: StoredParameters) =>
+      evaluate(
+        holdout.map((e) => probabilityWith(model, e.features)),
+        holdoutLabels,
+      );
     const challenger = evaluate(holdoutProbabilities, holdoutLabels);
     const champion = active ? { version: active.version, ...scoreHoldout(active) } : null;
     const activated = !champion || notWorse(challenger, champion);
 
-    const reason = !champion
-      ? `Activated: first model (${format(challenger)} on ${holdout.length} holdout leads)`
-      : activated
-        ? `Activated: ${format(challenger)} is not worse than active v${champion.version}'s ${format(champion)} on the same ${holdout.length} holdout leads`
-        : `Kept v${champion.version} active: ${format(challenger)} is worse than its ${format(champion)} on the same ${holdout.length} holdout leads`;
+    const reason = activationReason(challenger, champion, activated, holdout.length);
 
-    const latest = await tx.findOne(LeadScoringModel, { organization: organizationId, user: userId }, { orderBy: { version: 'desc' }, fields: ['version'] });
+    const latest = await tx.findOne(
+      LeadScoringModel,
+      { organization: organizationId, user: userId },
+      { orderBy: { version: 'desc' }, fields: ['version'] },
+    );
     const version = (latest?.version ?? 0) + 1;
     if (activated && active) active.active = false;
     const model = tx.create(LeadScoringModel, {

@@ -16,18 +16,28 @@ export interface ComputedScore {
 
 export async function writeScores(
   em: EntityManager,
-  { organizationId, model, cause, scores }:
-    { organizationId: string; model: { id: string; version: number; scope: ModelScope }; cause: ScoreCause;
-      scores: readonly ComputedScore[] },
+  {
+    organizationId,
+    model,
+    cause,
+    scores,
+  }: {
+    organizationId: string;
+    model: { id: string; version: number; scope: ModelScope };
+    cause: ScoreCause;
+    scores: readonly ComputedScore[];
+  },
 ): Promise<void> {
   if (scores.length === 0) return;
   const now = new Date().toISOString();
-  const input = JSON.stringify(scores.map((s) => ({
-    id: s.leadId,
-    score: s.explained.score,
-    explanation: { intercept: s.explained.intercept, contributions: s.explained.contributions },
-    changed: s.changed,
-  })));
+  const input = JSON.stringify(
+    scores.map((s) => ({
+      id: s.leadId,
+      score: s.explained.score,
+      explanation: { intercept: s.explained.intercept, contributions: s.explained.contributions },
+      changed: s.changed,
+    })),
+  );
   await em.execute(
     `with input as (
        select * from jsonb_to_recordset(?::jsonb) as i(id uuid, score float8, explanation jsonb, changed boolean)
@@ -43,8 +53,18 @@ export async function writeScores(
      insert into lead_score_history (id, organization_id, lead_id, score, model_version, scope, cause, at)
      select gen_random_uuid(), ?, u.id, u.score, ?, ?, ?, ?::timestamptz from updated u where u.changed`,
     [
-      input, model.version, model.scope, now, now, organizationId, model.id,
-      organizationId, model.version, model.scope, cause, now,
+      input,
+      model.version,
+      model.scope,
+      now,
+      now,
+      organizationId,
+      model.id,
+      organizationId,
+      model.version,
+      model.scope,
+      cause,
+      now,
     ],
     'run',
   );

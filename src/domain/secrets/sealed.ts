@@ -33,7 +33,9 @@ export function open(key: Buffer, sealed: string, context: string): string {
   const parts = sealed.split('.');
   if (parts.length !== 4 || parts[0] !== VERSION) throw new SealedSecretError('Not a sealed secret');
   const [iv, ciphertext, tag] = parts.slice(1).map((part) => Buffer.from(part, 'base64url')) as [
-    Buffer, Buffer, Buffer,
+    Buffer,
+    Buffer,
+    Buffer,
   ];
   if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES) throw new SealedSecretError('Not a sealed secret');
   try {

@@ -8,7 +8,10 @@ export const TenantOwned = defineEntity({
   name: 'TenantOwned',
   abstract: true,
   properties: {
-    id: p.uuid().primary().onCreate(() => randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => randomUUID()),
     organization: () => p.manyToOne(Organization).mapToPk().deleteRule('cascade').index(),
   },
 });

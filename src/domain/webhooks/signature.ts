@@ -1,4 +1,4 @@
-// Webhook signatures (CONTRACT §3): `sha256=<hex HMAC-SHA256 of "<timestamp>.<raw body>">`, keyed with the
+// Webhook signatures: `sha256=<hex HMAC-SHA256 of "<timestamp>.<raw body>">`, keyed with the
 // organization's webhook secret, accepted within WEBHOOK_TOLERANCE_SECONDS of now.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 

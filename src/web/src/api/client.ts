@@ -4,7 +4,7 @@ import type { paths } from './schema';
 
 export type ApiPaths = paths;
 
-/** An API answer other than 2xx, in the contract's error shape. */
+/** An API answer other than 2xx, in the API's error shape. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,

@@ -10,7 +10,6 @@ type Ok<P extends keyof paths, M extends 'get' | 'put' | 'post'> = paths[P][M] e
 export type Me = Ok<'/api/auth/me', 'get'>;
 export type User = Ok<'/api/admin/users', 'get'>[number];
 export type PromptConfig = Ok<'/api/openai-prompts/my-prompts', 'get'>;
-export type PromptHistoryEntry = Ok<'/api/openai-prompts/my-prompts/history', 'get'>[number];
 export type Validation = Ok<'/api/openai-prompts/validate', 'post'>;
 export type Preferences = Ok<'/api/ai/preferences', 'get'>;
 // `source`, `transcript` and `workflowUrl` are newer fields: optional until every server sends them.

@@ -53,12 +53,12 @@ export function PreviewForm({ defaultPromptId }: { defaultPromptId: string }) {
       </div>
       {run.isError && !fieldError('promptId') && !fieldError('transcript') ? <ErrorNote error={run.error} /> : null}
       {run.data ? (
-        <div className="preview-result" aria-label="Preview result">
+        <section className="preview-result" aria-label="Preview result">
           <p className="muted">
             {run.data.promptId} · model {run.data.model}
           </p>
           <AnalysisView value={run.data.output} />
-        </div>
+        </section>
       ) : null}
     </form>
   );

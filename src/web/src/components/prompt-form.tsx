@@ -9,7 +9,7 @@ import type { PromptConfig, PromptField, Validation } from '../api/types';
 import { ErrorNote, Field, Loading } from './ui';
 import { useToast } from './toast';
 
-export const PROMPT_ID = /^pmpt_[A-Za-z0-9_-]{1,250}$/;
+const PROMPT_ID = /^pmpt_[A-Za-z0-9_-]{1,250}$/;
 const FIELDS: { field: PromptField; label: string; kind: 'individual' | 'complete' }[] = [
   { field: 'openai_individual_prompt_id', label: 'Individual call analysis prompt ID', kind: 'individual' },
   { field: 'openai_complete_prompt_id', label: 'Complete lead analysis prompt ID', kind: 'complete' },

@@ -28,7 +28,7 @@ export function LeadScoreCard({ leadId }: { leadId: string }) {
   return (
     <>
       <p className="score-line">
-        <span className={`band band-${s.band}`} aria-label={`Band ${s.band}`}>
+        <span className={`band band-${s.band}`} role="img" aria-label={`Band ${s.band}`}>
           {s.band}
         </span>
         <strong>{Math.round(s.score * 100)}%</strong>
