@@ -7,8 +7,9 @@ import type { AppDeps } from '../deps.js';
 import { RETELL_CALL_EVENTS, mapRetellCall } from '../../domain/integrations/retell.js';
 import type { RetellCall } from '../../domain/integrations/retell.js';
 import { unprocessable } from '../plugins/errors.js';
-import { ErrorSchema, Nullable, NullableString } from '../schemas/common.js';
+import { Nullable, NullableString } from '../schemas/common.js';
 import { deliverProviderCall } from './provider-delivery.js';
+import { providerWebhookResponses } from './responses.js';
 import { signedByProvider } from './sender.js';
 
 // What the mapping reads; every other field Retell sends (and adds later) is accepted and ignored.
@@ -48,15 +49,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
         params: Type.Object({ organizationId: Type.String() }),
         headers: Type.Object({ 'x-retell-signature': Type.Optional(Type.String()) }),
         body: RetellBody,
-        response: {
-          202: Type.Object({ id: Type.String(), workflowId: Type.String(), duplicate: Type.Boolean() }),
-          204: Type.Null({ description: 'An event that carries no finished call: acknowledged, nothing stored' }),
-          400: ErrorSchema,
-          401: ErrorSchema,
-          404: ErrorSchema,
-          422: ErrorSchema,
-          503: ErrorSchema,
-        },
+        response: providerWebhookResponses('An event that carries no finished call: acknowledged, nothing stored'),
       },
       // Per organization, after the credential check: strangers cannot spend a tenant's budget.
       preHandler: [app.webhookRateLimit],

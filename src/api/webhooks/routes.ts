@@ -6,7 +6,8 @@ import type { AppDeps } from '../deps.js';
 import { UnknownUserError } from '../../domain/calls/intake.js';
 import { MAX_TRANSCRIPT_CHARS, transcriptLength } from '../../domain/calls/transcript.js';
 import { badRequest, unprocessable } from '../plugins/errors.js';
-import { ErrorSchema, NullableString, TranscriptSchema } from '../schemas/common.js';
+import { NullableString, TranscriptSchema } from '../schemas/common.js';
+import { callWebhookResponses } from './responses.js';
 import { signedBySecret } from './sender.js';
 import { acceptCall } from './accept-call.js';
 
@@ -49,15 +50,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
           'x-callsense-signature': Type.Optional(Type.String()),
         }),
         body: CallBody,
-        response: {
-          202: Type.Object({ id: Type.String(), workflowId: Type.String(), duplicate: Type.Boolean() }),
-          400: ErrorSchema,
-          401: ErrorSchema,
-          404: ErrorSchema,
-          422: ErrorSchema,
-          429: ErrorSchema,
-          503: ErrorSchema,
-        },
+        response: callWebhookResponses,
       },
       // After the signature (preValidation): only the organization's own signed deliveries spend its budget.
       preHandler: [app.webhookRateLimit],

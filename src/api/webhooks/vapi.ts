@@ -7,8 +7,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppDeps } from '../deps.js';
 import { VAPI_CALL_MESSAGE, mapVapiReport } from '../../domain/integrations/vapi.js';
 import type { VapiReport } from '../../domain/integrations/vapi.js';
-import { ErrorSchema, Nullable, NullableString } from '../schemas/common.js';
+import { Nullable, NullableString } from '../schemas/common.js';
 import { deliverProviderCall } from './provider-delivery.js';
+import { providerWebhookResponses } from './responses.js';
 import { signedByProvider } from './sender.js';
 
 // What the mapping reads; every other field Vapi sends (and adds later) is accepted and ignored.
@@ -57,15 +58,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
         params: Type.Object({ organizationId: Type.String() }),
         headers: Type.Object({ 'x-vapi-secret': Type.Optional(Type.String()) }),
         body: VapiBody,
-        response: {
-          202: Type.Object({ id: Type.String(), workflowId: Type.String(), duplicate: Type.Boolean() }),
-          204: Type.Null({ description: 'A message that is not an end-of-call report: acknowledged, nothing stored' }),
-          400: ErrorSchema,
-          401: ErrorSchema,
-          404: ErrorSchema,
-          422: ErrorSchema,
-          503: ErrorSchema,
-        },
+        response: providerWebhookResponses('A message that is not an end-of-call report: acknowledged, nothing stored'),
       },
       // Per organization, after the credential check: strangers cannot spend a tenant's budget.
       preHandler: [app.webhookRateLimit],
