@@ -6,7 +6,6 @@ import { Call } from '../domain/calls/call.entity.js';
 import { User } from '../domain/accounts/user.entity.js';
 import { Lead } from '../domain/leads/lead.entity.js';
 import { Analysis } from '../domain/analyses/analysis.entity.js';
-import { checkStorableOutput } from '../domain/analyses/output-limits.js';
 import { tenantEm } from '../domain/tenancy/tenant-em.js';
 import {
   promptCandidates,
@@ -14,12 +13,12 @@ import {
   userPromptFor,
   type ResolvedPrompt,
 } from '../domain/prompts/prompt-resolver.js';
-import { parseJsonObject } from '../openai/gateway.js';
 import { signalLeadWorkflow } from '../temporal/starters.js';
 import { CallNotFoundError, asBookkeeping } from './failures.js';
-import { candidateForAttempt, databaseFailure, noteFallback, openAIFailure, type RetryWindow } from './openai-retry.js';
+import { databaseFailure, type RetryWindow } from './openai-retry.js';
 import { forgetAnswer, recallAnswer, rememberAnswer } from './answer-cache.js';
-import { forgetBusyTries, openAIAttempt } from './tenant-slots.js';
+import { answerColumns, askPrompt, type PromptAnswer } from './prompt-answer.js';
+import { forgetBusyTries } from './tenant-slots.js';
 import { heartbeating } from './heartbeat.js';
 import type { ActivityDeps } from './deps.js';
 
@@ -35,22 +34,14 @@ export interface StoredAnalysisRef {
   promptSource: 'user' | 'system';
 }
 
-interface Answer {
-  analysis: Record<string, unknown>;
-  model: string;
-  promptVersion: string | null;
-  prompt: ResolvedPrompt;
-  usage: { inputTokens: number; outputTokens: number } | null;
-  latencyMs: number;
-}
-
 /** One analysis row per workflow run: a retried or replayed activity finds it instead of writing another. */
 function runKeyOf(kind: string): string {
   const execution = Context.current().info.workflowExecution;
   return `${execution?.workflowId}:${execution?.runId}:${kind}`;
 }
 
-export function createCallAnalysisActivities({ orm, openai, config, temporal, metrics, tenantSlots }: ActivityDeps) {
+export function createCallAnalysisActivities(deps: ActivityDeps) {
+  const { orm, config, temporal } = deps;
   return {
     /**
      * Moves the call to `analyzing` and returns the prompts to try. `finished` when the call is analysed already
@@ -105,28 +96,18 @@ export function createCallAnalysisActivities({ orm, openai, config, temporal, me
         }
         if (!call) throw databaseFailure(new CallNotFoundError(), 'Reading the call', window);
 
-        let answer = recallAnswer<Answer>(runKey);
-        if (!answer) {
-          const release = tenantSlots.acquire(organizationId, runKey);
-          const attempt = openAIAttempt(runKey, Context.current().info.attempt);
-          const prompt = candidateForAttempt(input.candidates, attempt);
-          noteFallback(input, prompt, 'individual', metrics);
-          const started = Date.now();
-          try {
-            const result = await openai.runPrompt({ promptId: prompt.promptId, input: call.transcript, signal });
-            const output = {
-              analysis: parseJsonObject(result.outputText),
-              model: result.model,
-              promptVersion: result.promptVersion,
-            };
-            checkStorableOutput(output);
-            answer = { ...output, prompt, usage: result.usage, latencyMs: Date.now() - started };
-          } catch (error) {
-            throw openAIFailure(error, window, prompt.promptId, attempt);
-          } finally {
-            release();
-          }
-        }
+        const answer =
+          recallAnswer<PromptAnswer>(runKey) ??
+          (await askPrompt(deps, {
+            organizationId,
+            runKey,
+            kind: 'individual',
+            candidates: input.candidates,
+            userPromptConfigured: input.userPromptConfigured,
+            input: call.transcript,
+            window,
+            signal,
+          }));
 
         const analysisId = randomUUID();
         try {
@@ -137,18 +118,9 @@ export function createCallAnalysisActivities({ orm, openai, config, temporal, me
                 id: analysisId,
                 organization: organizationId,
                 kind: 'individual',
-                outcome: 'succeeded',
                 callId: callRowId,
                 userId: call.user,
-                analysis: answer.analysis,
-                promptId: answer.prompt.promptId,
-                promptSource: answer.prompt.source,
-                promptVersion: answer.promptVersion,
-                model: answer.model,
-                fallback: answer.prompt.source === 'system' && input.userPromptConfigured,
-                inputTokens: answer.usage?.inputTokens ?? null,
-                outputTokens: answer.usage?.outputTokens ?? null,
-                latencyMs: answer.latencyMs,
+                ...answerColumns(answer, input.userPromptConfigured),
                 runKey,
                 createdAt: new Date(),
               })

@@ -6,7 +6,6 @@ import { Call } from '../domain/calls/call.entity.js';
 import { Lead } from '../domain/leads/lead.entity.js';
 import { User } from '../domain/accounts/user.entity.js';
 import { Analysis } from '../domain/analyses/analysis.entity.js';
-import { checkStorableOutput } from '../domain/analyses/output-limits.js';
 import { tenantEm } from '../domain/tenancy/tenant-em.js';
 import {
   promptCandidates,
@@ -16,11 +15,11 @@ import {
 } from '../domain/prompts/prompt-resolver.js';
 import { buildCompleteAnalysisInput } from '../domain/leads/complete-analysis-input.js';
 import { scoreLeadWithActiveModel } from '../domain/scoring/score-lead.js';
-import { parseJsonObject } from '../openai/gateway.js';
 import { asBookkeeping } from './failures.js';
-import { candidateForAttempt, databaseFailure, noteFallback, openAIFailure, type RetryWindow } from './openai-retry.js';
+import { databaseFailure, type RetryWindow } from './openai-retry.js';
 import { forgetAnswer, recallAnswer, rememberAnswer } from './answer-cache.js';
-import { forgetBusyTries, openAIAttempt } from './tenant-slots.js';
+import { answerColumns, askPrompt, type PromptAnswer } from './prompt-answer.js';
+import { forgetBusyTries } from './tenant-slots.js';
 import { heartbeating } from './heartbeat.js';
 import type { ActivityDeps } from './deps.js';
 
@@ -32,18 +31,13 @@ export interface LeadRef {
 /** At most this many new call analyses go into one fold; the rest wait for the next one. */
 const MAX_CALLS_PER_FOLD = 25;
 
-interface FoldAnswer {
-  analysis: Record<string, unknown>;
-  model: string;
-  promptVersion: string | null;
-  prompt: ResolvedPrompt;
-  usage: { inputTokens: number; outputTokens: number } | null;
-  latencyMs: number;
+interface FoldAnswer extends PromptAnswer {
   /** What the answer was computed from: written only if the lead and calls are still as read. */
   basis: { completeAnalysisAt: string | null; calls: { id: string; analyzedAt: string | null }[] };
 }
 
-export function createLeadAnalysisActivities({ orm, openai, config, metrics, tenantSlots }: ActivityDeps) {
+export function createLeadAnalysisActivities(deps: ActivityDeps) {
+  const { orm, config } = deps;
   const unfolded = (leadId: string) => ({ lead: leadId, status: 'analyzed' as const, foldedAt: null });
 
   return {
@@ -99,38 +93,23 @@ export function createLeadAnalysisActivities({ orm, openai, config, metrics, ten
 
         let answer = recallAnswer<FoldAnswer>(runKey);
         if (!answer) {
-          const release = tenantSlots.acquire(organizationId, runKey);
-          const attempt = openAIAttempt(runKey, info.attempt);
-          const prompt = candidateForAttempt(input.candidates, attempt);
-          noteFallback(input, prompt, 'complete', metrics);
-          const started = Date.now();
-          try {
-            const result = await openai.runPrompt({
-              promptId: prompt.promptId,
-              input: JSON.stringify(buildCompleteAnalysisInput(lead, calls)),
-              signal,
-            });
-            const output = {
-              analysis: parseJsonObject(result.outputText),
-              model: result.model,
-              promptVersion: result.promptVersion,
-            };
-            checkStorableOutput(output);
-            answer = {
-              ...output,
-              prompt,
-              usage: result.usage,
-              latencyMs: Date.now() - started,
-              basis: {
-                completeAnalysisAt: lead.completeAnalysisAt?.toISOString() ?? null,
-                calls: calls.map((call) => ({ id: call.id, analyzedAt: call.analyzedAt?.toISOString() ?? null })),
-              },
-            };
-          } catch (error) {
-            throw openAIFailure(error, window, prompt.promptId, attempt);
-          } finally {
-            release();
-          }
+          const asked = await askPrompt(deps, {
+            organizationId,
+            runKey,
+            kind: 'complete',
+            candidates: input.candidates,
+            userPromptConfigured: input.userPromptConfigured,
+            input: JSON.stringify(buildCompleteAnalysisInput(lead, calls)),
+            window,
+            signal,
+          });
+          answer = {
+            ...asked,
+            basis: {
+              completeAnalysisAt: lead.completeAnalysisAt?.toISOString() ?? null,
+              calls: calls.map((call) => ({ id: call.id, analyzedAt: call.analyzedAt?.toISOString() ?? null })),
+            },
+          };
         }
 
         const stored = answer;
@@ -169,18 +148,9 @@ export function createLeadAnalysisActivities({ orm, openai, config, metrics, ten
                 id: randomUUID(),
                 organization: organizationId,
                 kind: 'complete',
-                outcome: 'succeeded',
                 leadId,
                 userId: lead.assignedTo ?? null,
-                analysis: stored.analysis,
-                promptId: stored.prompt.promptId,
-                promptSource: stored.prompt.source,
-                promptVersion: stored.promptVersion,
-                model: stored.model,
-                fallback: stored.prompt.source === 'system' && input.userPromptConfigured,
-                inputTokens: stored.usage?.inputTokens ?? null,
-                outputTokens: stored.usage?.outputTokens ?? null,
-                latencyMs: stored.latencyMs,
+                ...answerColumns(stored, input.userPromptConfigured),
                 runKey,
                 createdAt: new Date(),
               })
