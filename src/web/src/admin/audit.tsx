@@ -5,6 +5,7 @@ import type { AuditEntry } from '../api/types';
 import { AnalysisView } from '../components/analysis-view';
 import { Empty, ErrorNote, formatDate, Loading, LoadMore } from '../components/ui';
 import { AdminsOnly } from './admins-only';
+import { DataTable } from '../components/data-table';
 
 function AuditList() {
   const audit = useInfiniteQuery({
@@ -23,32 +24,19 @@ function AuditList() {
     return <Empty>Nothing recorded yet — changes to users, prompts and integrations appear here.</Empty>;
   return (
     <>
-      <div className="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">Who</th>
-              <th scope="col">Action</th>
-              <th scope="col">Target</th>
-              <th scope="col">Details</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((e) => (
-              <tr key={e.id}>
-                <td>{formatDate(e.at)}</td>
-                <td>{e.actor?.email ?? 'system'}</td>
-                <td>{e.action}</td>
-                <td>{e.target ? `${e.target.type} ${e.target.id.slice(0, 8)}` : '—'}</td>
-                <td>
-                  <AnalysisView value={e.details} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable columns={['When', 'Who', 'Action', 'Target', 'Details']}>
+        {items.map((e) => (
+          <tr key={e.id}>
+            <td>{formatDate(e.at)}</td>
+            <td>{e.actor?.email ?? 'system'}</td>
+            <td>{e.action}</td>
+            <td>{e.target ? `${e.target.type} ${e.target.id.slice(0, 8)}` : '—'}</td>
+            <td>
+              <AnalysisView value={e.details} />
+            </td>
+          </tr>
+        ))}
+      </DataTable>
       <LoadMore
         hasMore={audit.hasNextPage}
         loading={audit.isFetchingNextPage}

@@ -2,6 +2,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { api, unwrap } from '../api/client';
 import { Empty, ErrorNote, Loading } from './ui';
+import { DataTable } from './data-table';
 
 export function PromptMetrics() {
   const metrics = useQuery({
@@ -12,40 +13,26 @@ export function PromptMetrics() {
   if (metrics.isError) return <ErrorNote error={metrics.error} prefix="Metrics are not available" />;
   if (metrics.data.length === 0) return <Empty>No analyses yet — metrics appear once calls have been analysed.</Empty>;
   return (
-    <div className="table-wrap">
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Kind</th>
-            <th scope="col">Prompt</th>
-            <th scope="col">Source</th>
-            <th scope="col">Analyses</th>
-            <th scope="col">Failures</th>
-            <th scope="col">Fallbacks</th>
-            <th scope="col">Tokens in/out</th>
-            <th scope="col">p50 latency</th>
-          </tr>
-        </thead>
-        <tbody>
-          {metrics.data.map((m) => (
-            <tr key={`${m.kind}-${m.promptId}-${m.promptVersion}-${m.source}`}>
-              <td>{m.kind}</td>
-              <td>
-                <code>{m.promptId}</code>
-                {m.promptVersion ? ` v${m.promptVersion}` : ''}
-              </td>
-              <td>{m.source}</td>
-              <td>{m.analyses}</td>
-              <td>{m.failures}</td>
-              <td>{m.fallbacks}</td>
-              <td>
-                {m.inputTokens} / {m.outputTokens}
-              </td>
-              <td>{m.p50LatencyMs === null ? '—' : `${Math.round(m.p50LatencyMs)} ms`}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      columns={['Kind', 'Prompt', 'Source', 'Analyses', 'Failures', 'Fallbacks', 'Tokens in/out', 'p50 latency']}
+    >
+      {metrics.data.map((m) => (
+        <tr key={`${m.kind}-${m.promptId}-${m.promptVersion}-${m.source}`}>
+          <td>{m.kind}</td>
+          <td>
+            <code>{m.promptId}</code>
+            {m.promptVersion ? ` v${m.promptVersion}` : ''}
+          </td>
+          <td>{m.source}</td>
+          <td>{m.analyses}</td>
+          <td>{m.failures}</td>
+          <td>{m.fallbacks}</td>
+          <td>
+            {m.inputTokens} / {m.outputTokens}
+          </td>
+          <td>{m.p50LatencyMs === null ? '—' : `${Math.round(m.p50LatencyMs)} ms`}</td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }

@@ -5,8 +5,10 @@ import { Link } from 'react-router-dom';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { api, unwrap } from '../api/client';
 import type { CallList } from '../api/types';
-import { Empty, ErrorNote, Field, formatDate, Loading, LoadMore } from '../components/ui';
+import { Empty, ErrorNote, formatDate, Loading, LoadMore } from '../components/ui';
 import { StatusBadge } from '../components/status-badge';
+import { DataTable } from '../components/data-table';
+import { StatusFilter } from '../components/status-filter';
 
 const STATUSES = ['queued', 'analyzing', 'analyzed', 'failed'] as const;
 type Status = (typeof STATUSES)[number];
@@ -38,18 +40,7 @@ export function CallsPage() {
   return (
     <>
       <h1>Calls</h1>
-      <div className="toolbar">
-        <Field id="calls-status" label="Status">
-          <select id="calls-status" value={status} onChange={(e) => setStatus(e.target.value as Status | '')}>
-            <option value="">All</option>
-            {STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </Field>
-      </div>
+      <StatusFilter id="calls-status" statuses={STATUSES} value={status} onChange={setStatus} />
       {calls.isPending ? <Loading text="Loading calls…" /> : null}
       {calls.isError ? <ErrorNote error={calls.error} prefix="Could not load calls" /> : null}
       {calls.isSuccess && items.length === 0 ? (
@@ -60,34 +51,21 @@ export function CallsPage() {
         </Empty>
       ) : null}
       {items.length > 0 ? (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Call</th>
-                <th scope="col">Status</th>
-                <th scope="col">Source</th>
-                <th scope="col">Prompt</th>
-                <th scope="col">Received</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((call) => (
-                <tr key={call.id}>
-                  <td>
-                    <Link to={`/calls/${call.id}`}>{call.callId}</Link>
-                  </td>
-                  <td>
-                    <StatusBadge status={call.status} />
-                  </td>
-                  <td>{call.source ?? 'callsense'}</td>
-                  <td>{call.promptSource ?? '—'}</td>
-                  <td>{formatDate(call.createdAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable columns={['Call', 'Status', 'Source', 'Prompt', 'Received']}>
+          {items.map((call) => (
+            <tr key={call.id}>
+              <td>
+                <Link to={`/calls/${call.id}`}>{call.callId}</Link>
+              </td>
+              <td>
+                <StatusBadge status={call.status} />
+              </td>
+              <td>{call.source ?? 'callsense'}</td>
+              <td>{call.promptSource ?? '—'}</td>
+              <td>{formatDate(call.createdAt)}</td>
+            </tr>
+          ))}
+        </DataTable>
       ) : null}
       <LoadMore
         hasMore={calls.hasNextPage}

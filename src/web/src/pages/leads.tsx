@@ -4,9 +4,11 @@ import { Link } from 'react-router-dom';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { api, unwrap } from '../api/client';
 import type { LeadList } from '../api/types';
-import { Empty, ErrorNote, Field, formatDate, Loading, LoadMore } from '../components/ui';
+import { Empty, ErrorNote, formatDate, Loading, LoadMore } from '../components/ui';
 import { StatusBadge } from '../components/status-badge';
 import { bandOf } from '../components/band';
+import { DataTable } from '../components/data-table';
+import { StatusFilter } from '../components/status-filter';
 
 export const LEAD_STATUSES = ['NEW', 'CONTACTED', 'QUALIFIED', 'WON', 'LOST'] as const;
 export type LeadStatus = (typeof LEAD_STATUSES)[number];
@@ -29,18 +31,7 @@ export function LeadsPage() {
   return (
     <>
       <h1>Leads</h1>
-      <div className="toolbar">
-        <Field id="leads-status" label="Status">
-          <select id="leads-status" value={status} onChange={(e) => setStatus(e.target.value as LeadStatus | '')}>
-            <option value="">All</option>
-            {LEAD_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </Field>
-      </div>
+      <StatusFilter id="leads-status" statuses={LEAD_STATUSES} value={status} onChange={setStatus} />
       {leads.isPending ? <Loading text="Loading leads…" /> : null}
       {leads.isError ? <ErrorNote error={leads.error} prefix="Could not load leads" /> : null}
       {leads.isSuccess && items.length === 0 ? (
@@ -49,34 +40,21 @@ export function LeadsPage() {
         </Empty>
       ) : null}
       {items.length > 0 ? (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Lead</th>
-                <th scope="col">Status</th>
-                <th scope="col">Score</th>
-                <th scope="col">Calls</th>
-                <th scope="col">Updated</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((lead) => (
-                <tr key={lead.id}>
-                  <td>
-                    <Link to={`/leads/${lead.id}`}>{lead.name ?? lead.externalId}</Link>
-                  </td>
-                  <td>
-                    <StatusBadge status={lead.status} />
-                  </td>
-                  <td>{lead.score === null ? '—' : `${Math.round(lead.score * 100)}% (${bandOf(lead.score)})`}</td>
-                  <td>{lead.callCount}</td>
-                  <td>{formatDate(lead.updatedAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable columns={['Lead', 'Status', 'Score', 'Calls', 'Updated']}>
+          {items.map((lead) => (
+            <tr key={lead.id}>
+              <td>
+                <Link to={`/leads/${lead.id}`}>{lead.name ?? lead.externalId}</Link>
+              </td>
+              <td>
+                <StatusBadge status={lead.status} />
+              </td>
+              <td>{lead.score === null ? '—' : `${Math.round(lead.score * 100)}% (${bandOf(lead.score)})`}</td>
+              <td>{lead.callCount}</td>
+              <td>{formatDate(lead.updatedAt)}</td>
+            </tr>
+          ))}
+        </DataTable>
       ) : null}
       <LoadMore
         hasMore={leads.hasNextPage}
