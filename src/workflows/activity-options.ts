@@ -1,5 +1,5 @@
 // Activity options shared by the workflows (pure: workflow code imports them).
-import type { ActivityOptions, LocalActivityOptions } from '@temporalio/workflow';
+import { type ActivityOptions, patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import { DEFINITE_FAILURE_TYPES } from '../temporal/failure-types.js';
 import type { RetryWindow } from '../activities/openai-retry.js';
 
@@ -9,18 +9,19 @@ export const BOOKKEEPING_ACTIVITY_OPTIONS: ActivityOptions = {
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', nonRetryableErrorTypes: DEFINITE_FAILURE_TYPES },
 };
 
-/**
- * The same steps run as local activities: in the worker that runs the workflow, without a task-queue round trip
- * each. Same timeout and retries; the result is recorded in the history as a marker. A worker lost mid-step
- * loses the workflow task, and the step runs again on the next worker (the steps are safe to repeat).
- */
 /** The patch id that switched bookkeeping to local activities (older runs replay the task-queue ones). */
-export const LOCAL_BOOKKEEPING_PATCH = 'local-bookkeeping';
+const LOCAL_BOOKKEEPING_PATCH = 'local-bookkeeping';
 
-export const BOOKKEEPING_LOCAL_ACTIVITY_OPTIONS: LocalActivityOptions = {
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', nonRetryableErrorTypes: DEFINITE_FAILURE_TYPES },
-};
+/**
+ * A workflow's bookkeeping steps. Runs that began after the switch take them as local activities: in the worker
+ * that runs the workflow, without a task-queue round trip each, with the same timeout and retries, recorded in
+ * the history as markers. A worker lost mid-step loses the workflow task, and the step runs again on the next
+ * worker (the steps are safe to repeat). Older runs replay them as task-queue activities. Workflow code only.
+ */
+export function bookkeepingActivities<A extends object>() {
+  if (patched(LOCAL_BOOKKEEPING_PATCH)) return proxyLocalActivities<A>(BOOKKEEPING_ACTIVITY_OPTIONS);
+  return proxyActivities<A>(BOOKKEEPING_ACTIVITY_OPTIONS);
+}
 
 /** OpenAI tuning a workflow input carries (the starters fill it from the configuration). */
 export interface OpenAITuning {

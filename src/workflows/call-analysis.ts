@@ -1,7 +1,7 @@
 // callAnalysisWorkflow (id call:<organizationId>:<callId>): extract the call with the user's prompt (the system
 // prompt as fallback), record the outcome, then hand the lead to leadAnalysisWorkflow. The same id runs again
 // (a new run) to heal a call that ended without an analysis, or to re-analyse it on request.
-import { patched, proxyActivities, proxyLocalActivities, log } from '@temporalio/workflow';
+import { proxyActivities, log } from '@temporalio/workflow';
 import type { CallAnalysisActivities } from '../activities/call-analysis.js';
 import { FailureType } from '../temporal/failure-types.js';
 import {
@@ -12,9 +12,7 @@ import {
   withPromptCandidates,
 } from './prompt-fallback.js';
 import {
-  BOOKKEEPING_ACTIVITY_OPTIONS,
-  BOOKKEEPING_LOCAL_ACTIVITY_OPTIONS,
-  LOCAL_BOOKKEEPING_PATCH,
+  bookkeepingActivities,
   openAIActivityOptions,
   retryWindowFrom,
   type OpenAITuning,
@@ -40,12 +38,9 @@ export interface CallAnalysisResult {
   error?: string;
 }
 
-const remoteBookkeeping = proxyActivities<CallAnalysisActivities>(BOOKKEEPING_ACTIVITY_OPTIONS);
-const localBookkeeping = proxyLocalActivities<CallAnalysisActivities>(BOOKKEEPING_LOCAL_ACTIVITY_OPTIONS);
-
 export async function callAnalysisWorkflow(input: CallAnalysisInput): Promise<CallAnalysisResult> {
   // Runs begun before bookkeeping became local activities replay with the task-queue activities they scheduled.
-  const bookkeeping = patched(LOCAL_BOOKKEEPING_PATCH) ? localBookkeeping : remoteBookkeeping;
+  const bookkeeping = bookkeepingActivities<CallAnalysisActivities>();
   const ref = { organizationId: input.organizationId, callRowId: input.callRowId };
   let begun;
   try {

@@ -3,22 +3,11 @@
 // continues-as-new to keep its history short. A fold that fails is retried by this workflow with backoff
 // (it stays alive while one is pending); with nothing pending it ends after a quiet spell, and the next
 // signal restarts it.
-import {
-  condition,
-  continueAsNew,
-  patched,
-  proxyActivities,
-  proxyLocalActivities,
-  setHandler,
-  workflowInfo,
-  log,
-} from '@temporalio/workflow';
+import { condition, continueAsNew, proxyActivities, setHandler, workflowInfo, log } from '@temporalio/workflow';
 import type { LeadAnalysisActivities } from '../activities/lead-analysis.js';
 import { OPENAI_TIMED_OUT, failedPromptId, failureMessage, withPromptCandidates } from './prompt-fallback.js';
 import {
-  BOOKKEEPING_ACTIVITY_OPTIONS,
-  BOOKKEEPING_LOCAL_ACTIVITY_OPTIONS,
-  LOCAL_BOOKKEEPING_PATCH,
+  bookkeepingActivities,
   openAIActivityOptions,
   retryWindowFrom,
   type OpenAITuning,
@@ -46,12 +35,9 @@ export interface LeadAnalysisInput {
 
 const FOLDS_PER_RUN = 50;
 
-const remoteBookkeeping = proxyActivities<LeadAnalysisActivities>(BOOKKEEPING_ACTIVITY_OPTIONS);
-const localBookkeeping = proxyLocalActivities<LeadAnalysisActivities>(BOOKKEEPING_LOCAL_ACTIVITY_OPTIONS);
-
 export async function leadAnalysisWorkflow(input: LeadAnalysisInput): Promise<{ folds: number }> {
   // Runs begun before bookkeeping became local activities replay with the task-queue activities they scheduled.
-  const bookkeeping = patched(LOCAL_BOOKKEEPING_PATCH) ? localBookkeeping : remoteBookkeeping;
+  const bookkeeping = bookkeepingActivities<LeadAnalysisActivities>();
   const ref = { organizationId: input.organizationId, leadId: input.leadId };
   const quietMs = input.debounce?.quietMs ?? 2000;
   const maxWaitMs = input.debounce?.maxWaitMs ?? 30_000;
