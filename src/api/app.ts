@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { AppDeps } from './deps.js';
 import { createValidatorCompiler } from './validation.js';
 import errors, { badRequest } from './plugins/errors.js';
+import errorResponses from './plugins/error-responses.js';
 import security from './plugins/security.js';
 import { NUL_MESSAGE, containsNul } from './json-text.js';
 import auth from './plugins/auth.js';
@@ -76,6 +77,7 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}) {
   });
 
   await app.register(errors);
+  await app.register(errorResponses);
   await app.register(apiMetrics, { orm: deps.orm });
   await app.register(security, {
     corsOrigins: deps.config.corsOrigins,

@@ -8,7 +8,7 @@ import { User } from '../../domain/accounts/user.entity.js';
 import { reanalysisWhere } from '../../domain/calls/reanalysis-filter.js';
 import { reanalysisStatus, startReanalysis } from '../../temporal/starters.js';
 import { AUDIT_ACTIONS, recordAudit } from '../../domain/audit/index.js';
-import { ErrorSchema, isUuid } from '../schemas/common.js';
+import { errorResponses, isUuid } from '../schemas/common.js';
 import { badRequest, notFound } from '../plugins/errors.js';
 
 const ReanalyzeBody = Type.Object(
@@ -34,10 +34,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
         body: ReanalyzeBody,
         response: {
           202: Type.Object({ workflowId: Type.String(), total: Type.Integer() }),
-          400: ErrorSchema,
-          401: ErrorSchema,
-          403: ErrorSchema,
-          404: ErrorSchema,
+          ...errorResponses(400, 404),
         },
       },
     },
@@ -86,9 +83,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
             failed: Type.Integer(),
             status: Type.Union([Type.Literal('running'), Type.Literal('completed'), Type.Literal('failed')]),
           }),
-          401: ErrorSchema,
-          403: ErrorSchema,
-          404: ErrorSchema,
+          ...errorResponses(404),
         },
       },
     },

@@ -8,7 +8,7 @@ import { AccountError, createUser, deleteUser, updateUser } from '../../domain/a
 import { rotateWebhookSecret } from '../../domain/accounts/webhook-secret.js';
 import { AuditEvent, type IAuditEvent } from '../../domain/audit/index.js';
 import { conflict, notFound } from '../plugins/errors.js';
-import { ErrorSchema, isUuid } from '../schemas/common.js';
+import { errorResponses, isUuid } from '../schemas/common.js';
 import { Email, Name, Password, RoleSchema, UserSchema, toUserDto } from '../schemas/accounts.js';
 import { PageQuery, findPage, pageOf } from '../pagination.js';
 
@@ -49,7 +49,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
   app.get(
     '/users',
     {
-      schema: { tags, response: { 200: Type.Array(UserSchema), 401: ErrorSchema, 403: ErrorSchema } },
+      schema: { tags, response: { 200: Type.Array(UserSchema) } },
     },
     async (request) => {
       const users = await request.em.find(User, {}, { orderBy: { createdAt: 'asc', id: 'asc' } });
@@ -72,7 +72,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
           },
           { additionalProperties: false },
         ),
-        response: { 201: UserSchema, 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 409: ErrorSchema },
+        response: { 201: UserSchema, ...errorResponses(400, 409) },
       },
     },
     async (request, reply) => {
@@ -101,11 +101,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
         ),
         response: {
           200: UserSchema,
-          400: ErrorSchema,
-          401: ErrorSchema,
-          403: ErrorSchema,
-          404: ErrorSchema,
-          409: ErrorSchema,
+          ...errorResponses(400, 404, 409),
         },
       },
     },
@@ -127,7 +123,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
       schema: {
         tags,
         params: UserIdParams,
-        response: { 204: Type.Null(), 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema },
+        response: { 204: Type.Null(), ...errorResponses(404, 409) },
       },
     },
     async (request, reply) => {
@@ -149,7 +145,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
         tags,
         summary: "The organization's audit trail, newest first",
         querystring: Type.Object(PageQuery, { additionalProperties: false }),
-        response: { 200: pageOf(AuditItem), 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema },
+        response: { 200: pageOf(AuditItem), ...errorResponses(400) },
       },
     },
     async (request) => {
@@ -161,7 +157,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
   app.get(
     '/webhook-secret',
     {
-      schema: { tags, response: { 200: WebhookSecret, 401: ErrorSchema, 403: ErrorSchema } },
+      schema: { tags, response: { 200: WebhookSecret } },
     },
     async (request) => {
       const org = await request.em.findOneOrFail(
@@ -184,8 +180,6 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
             webhookSecret: Type.String(),
             previousSecretValidUntil: Type.String({ format: 'date-time' }),
           }),
-          401: ErrorSchema,
-          403: ErrorSchema,
         },
       },
     },

@@ -1,14 +1,13 @@
 // GET /auth/me: the caller, as authentication loaded them.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppDeps } from '../deps.js';
-import { ErrorSchema } from '../schemas/common.js';
 import { UserSchema, toUserDto } from '../schemas/accounts.js';
 
 const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app) => {
   app.get(
     '/me',
     {
-      schema: { tags: ['accounts'], response: { 200: UserSchema, 401: ErrorSchema } },
+      schema: { tags: ['accounts'], response: { 200: UserSchema } },
     },
     async (request) => toUserDto(request.currentUser),
   );

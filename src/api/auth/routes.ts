@@ -6,7 +6,7 @@ import { User } from '../../domain/accounts/user.entity.js';
 import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from '../../domain/accounts/password.js';
 import { AccountError, createOrganization } from '../../domain/accounts/users.js';
 import { conflict, forbidden, unauthorized } from '../plugins/errors.js';
-import { ErrorSchema } from '../schemas/common.js';
+import { errorResponses } from '../schemas/common.js';
 import {
   Email,
   Name,
@@ -37,10 +37,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
         ),
         response: {
           201: Type.Object({ token: Type.String(), user: UserSchema, organization: OrganizationSchema }),
-          400: ErrorSchema,
-          403: ErrorSchema,
-          409: ErrorSchema,
-          429: ErrorSchema,
+          ...errorResponses(400, 403, 409, 429),
         },
       },
     },
@@ -79,7 +76,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
           },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ token: Type.String(), user: UserSchema }), 401: ErrorSchema, 429: ErrorSchema },
+        response: { 200: Type.Object({ token: Type.String(), user: UserSchema }), ...errorResponses(401, 429) },
       },
     },
     async (request) => {

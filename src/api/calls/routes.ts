@@ -9,7 +9,7 @@ import { Call } from '../../domain/calls/call.entity.js';
 import { Analysis } from '../../domain/analyses/analysis.entity.js';
 import { workflowUrl } from '../../temporal/links.js';
 import { RunAlreadyOpenError, startCallReanalysis } from '../../temporal/starters.js';
-import { ErrorSchema, Uuid, isUuid } from '../schemas/common.js';
+import { errorResponses, Uuid, isUuid } from '../schemas/common.js';
 import { AUDIT_ACTIONS, recordAudit } from '../../domain/audit/index.js';
 import { PageQuery, findPage, pageOf } from '../pagination.js';
 import { conflict, notFound } from '../plugins/errors.js';
@@ -45,7 +45,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
           { leadId: Type.Optional(Uuid), status: Type.Optional(CallStatusSchema), ...PageQuery },
           { additionalProperties: false },
         ),
-        response: { 200: pageOf(CallSchema), 400: ErrorSchema, 401: ErrorSchema },
+        response: { 200: pageOf(CallSchema), ...errorResponses(400) },
       },
     },
     async (request) => {
@@ -67,7 +67,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
         tags,
         summary: 'One call, its transcript and its analysis',
         params: CallParams,
-        response: { 200: CallDetailSchema, 401: ErrorSchema, 404: ErrorSchema },
+        response: { 200: CallDetailSchema, ...errorResponses(404) },
       },
     },
     async (request) => {
@@ -83,7 +83,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
         tags,
         summary: 'Every analysis of the call, newest first (re-analysis keeps the earlier ones)',
         params: CallParams,
-        response: { 200: Type.Array(CallAnalysisEntrySchema), 401: ErrorSchema, 404: ErrorSchema },
+        response: { 200: Type.Array(CallAnalysisEntrySchema), ...errorResponses(404) },
       },
     },
     async (request) => {
@@ -117,9 +117,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
         params: CallParams,
         response: {
           202: Type.Object({ id: Uuid, workflowId: Type.String() }),
-          401: ErrorSchema,
-          404: ErrorSchema,
-          409: ErrorSchema,
+          ...errorResponses(404, 409),
         },
       },
     },

@@ -7,7 +7,7 @@ import { Integration, type IIntegration, type Provider } from '../../domain/inte
 import { findIntegration, foreignUserIds, saveIntegration } from '../../domain/integrations/settings.js';
 import { AUDIT_ACTIONS, recordAudit } from '../../domain/audit/index.js';
 import { badRequest, unprocessable } from '../plugins/errors.js';
-import { ErrorSchema, Nullable, NullableString } from '../schemas/common.js';
+import { errorResponses, Nullable, NullableString } from '../schemas/common.js';
 
 /** How each provider names its credential and its id→user map, in requests and answers. */
 const SHAPES = {
@@ -50,7 +50,6 @@ function bodySchema(provider: Provider): TSchema {
 
 const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
   const tags = ['admin'];
-  const AdminErrors = { 401: ErrorSchema, 403: ErrorSchema };
 
   function answer(provider: Provider, organizationId: string, integration: IIntegration | null) {
     const shape = SHAPES[provider];
@@ -74,7 +73,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
         schema: {
           tags,
           summary: `The ${provider} integration`,
-          response: { 200: Answer, ...AdminErrors },
+          response: { 200: Answer },
         },
       },
       async (request) => answer(provider, request.auth.organizationId, await findIntegration(request.em, provider)),
@@ -87,7 +86,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
           tags,
           summary: `Connect or update the ${provider} integration`,
           body: bodySchema(provider),
-          response: { 200: Answer, 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 422: ErrorSchema },
+          response: { 200: Answer, ...errorResponses(400, 422) },
         },
       },
       async (request) => {
@@ -140,7 +139,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
         schema: {
           tags,
           summary: `Disconnect ${provider}: its webhook answers 404 afterwards`,
-          response: { 204: Type.Null({ description: 'Disconnected (or was not connected)' }), ...AdminErrors },
+          response: { 204: Type.Null({ description: 'Disconnected (or was not connected)' }) },
         },
       },
       async (request, reply) => {

@@ -5,7 +5,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AppDeps } from '../deps.js';
 import { Lead } from '../../domain/leads/lead.entity.js';
-import { ErrorSchema, isUuid } from '../schemas/common.js';
+import { errorResponses, isUuid } from '../schemas/common.js';
 import { PageQuery, findPage, pageOf } from '../pagination.js';
 import { notFound } from '../plugins/errors.js';
 import { LeadDetailSchema, LeadSchema, LeadStatusSchema, toLeadDto } from './schemas.js';
@@ -32,7 +32,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
           { status: Type.Optional(LeadStatusSchema), ...PageQuery },
           { additionalProperties: false },
         ),
-        response: { 200: pageOf(LeadSchema), 400: ErrorSchema, 401: ErrorSchema },
+        response: { 200: pageOf(LeadSchema), ...errorResponses(400) },
       },
     },
     async (request) => {
@@ -48,7 +48,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
         tags,
         summary: 'One lead and its complete analysis',
         params: LeadParams,
-        response: { 200: LeadDetailSchema, 401: ErrorSchema, 404: ErrorSchema },
+        response: { 200: LeadDetailSchema, ...errorResponses(404) },
       },
     },
     async (request) => {
@@ -68,7 +68,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
         summary: 'Move a lead through the sales funnel',
         params: LeadParams,
         body: Type.Object({ status: LeadStatusSchema }, { additionalProperties: false }),
-        response: { 200: LeadSchema, 400: ErrorSchema, 401: ErrorSchema, 404: ErrorSchema },
+        response: { 200: LeadSchema, ...errorResponses(400, 404) },
       },
     },
     async (request) => {

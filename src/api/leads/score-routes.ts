@@ -7,7 +7,7 @@ import type { AppDeps } from '../deps.js';
 import { Lead } from '../../domain/leads/lead.entity.js';
 import { LeadScoreHistory, SCORE_CAUSES } from '../../domain/scoring/lead-score-history.entity.js';
 import { bandOf } from '../../domain/scoring/calibration.js';
-import { ErrorSchema, IsoDateTime, isUuid } from '../schemas/common.js';
+import { errorResponses, IsoDateTime, isUuid } from '../schemas/common.js';
 import { HttpError, notFound } from '../plugins/errors.js';
 import { ScopeSchema } from '../scoring/schemas.js';
 
@@ -54,7 +54,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app) => {
         tags,
         summary: "The lead's score, its band, the model that gave it and each feature's contribution",
         params: LeadParams,
-        response: { 200: ScoreSchema, 401: ErrorSchema, 404: ErrorSchema },
+        response: { 200: ScoreSchema, ...errorResponses(404) },
       },
     },
     async (request) => {
@@ -92,7 +92,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app) => {
         tags,
         summary: "How the lead's score changed and why, newest first",
         params: LeadParams,
-        response: { 200: HistorySchema, 401: ErrorSchema, 404: ErrorSchema },
+        response: { 200: HistorySchema, ...errorResponses(404) },
       },
     },
     async (request) => {

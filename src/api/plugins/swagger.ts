@@ -12,6 +12,10 @@ export default fp(
         info: { title: 'CallSense API', version: '0.1.0', description: 'Sales calls in, lead intelligence out.' },
         components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
       },
+      // Shared schemas keep their own names under components (the error body is `Error`).
+      refResolver: {
+        buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),
+      },
     });
     await app.register(swaggerUi, { routePrefix: '/api/docs' });
   },

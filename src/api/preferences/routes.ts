@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppDeps } from '../deps.js';
 import { INSIGHTS_FREQUENCIES } from '../../domain/preferences/user-ai-preferences.entity.js';
 import { getPreferences, savePreferences } from '../../domain/preferences/preferences.js';
-import { ErrorSchema, NullableString } from '../schemas/common.js';
+import { errorResponses, NullableString } from '../schemas/common.js';
 
 const fields = {
   chatbotTone: Type.String({ minLength: 1, maxLength: 100 }),
@@ -21,14 +21,14 @@ const PreferencesPatch = Type.Partial(Type.Object(fields), { additionalPropertie
 const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app) => {
   const tags = ['preferences'];
 
-  app.get('/preferences', { schema: { tags, response: { 200: Preferences, 401: ErrorSchema } } }, async (request) => {
+  app.get('/preferences', { schema: { tags, response: { 200: Preferences } } }, async (request) => {
     return getPreferences(request.em, request.auth.userId);
   });
 
   app.put(
     '/preferences',
     {
-      schema: { tags, body: PreferencesPatch, response: { 200: Preferences, 400: ErrorSchema, 401: ErrorSchema } },
+      schema: { tags, body: PreferencesPatch, response: { 200: Preferences, ...errorResponses(400) } },
     },
     async (request) => {
       return savePreferences(

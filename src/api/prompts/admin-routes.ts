@@ -3,7 +3,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppDeps } from '../deps.js';
 import { applyPromptPatch, promptHistory, promptSettingsView } from '../../domain/prompts/prompt-settings.js';
-import { ErrorSchema, isUuid } from '../schemas/common.js';
+import { errorResponses, isUuid } from '../schemas/common.js';
 import { BulkPromptBody, BulkResult, PromptHistory, PromptPatchBody, PromptSettings, UserIdParams } from './schemas.js';
 import { promptSettings } from './settings.js';
 
@@ -12,7 +12,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
   const tags = ['prompts'];
   // Routes that may call OpenAI on the operator's key: one per-user budget shared by all of them.
   const spends = { preHandler: [app.openaiRateLimit] };
-  const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 429: ErrorSchema };
+  const errors = { ...errorResponses(400, 404, 429) };
 
   app.get(
     '/users/:userId/prompts',

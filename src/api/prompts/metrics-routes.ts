@@ -4,7 +4,7 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppDeps } from '../deps.js';
-import { ErrorSchema, Nullable } from '../schemas/common.js';
+import { errorResponses, Nullable } from '../schemas/common.js';
 import { forbidden } from '../plugins/errors.js';
 
 const MetricsRow = Type.Object({
@@ -47,7 +47,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app) => {
           },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Array(MetricsRow), 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema },
+        response: { 200: Type.Array(MetricsRow), ...errorResponses(400, 403) },
       },
     },
     async (request) => {

@@ -18,7 +18,7 @@ import {
 } from '../../openai/errors.js';
 import { publicOpenAIMessage } from '../../openai/public-message.js';
 import { HttpError, badRequest, notFound } from '../plugins/errors.js';
-import { ErrorSchema, isUuid } from '../schemas/common.js';
+import { errorResponses, isUuid } from '../schemas/common.js';
 import {
   Preview,
   PreviewBody,
@@ -54,7 +54,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
   const tags = ['prompts'];
   // Routes that may call OpenAI on the operator's key: one per-user budget shared by all of them.
   const spends = { preHandler: [app.openaiRateLimit] };
-  const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 429: ErrorSchema };
+  const errors = errorResponses(400, 403, 404, 429);
 
   app.get('/my-prompts', { schema: { tags, response: { 200: PromptSettings, ...errors } } }, async (request) => {
     return promptSettingsView(request.currentUser, defaults);
@@ -106,7 +106,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
     '/preview',
     {
       ...spends,
-      schema: { tags, body: PreviewBody, response: { 200: Preview, ...errors, 502: ErrorSchema, 503: ErrorSchema } },
+      schema: { tags, body: PreviewBody, response: { 200: Preview, ...errors, ...errorResponses(502, 503) } },
     },
     async (request) => {
       const { promptId, transcript } = request.body;

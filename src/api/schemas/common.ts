@@ -1,17 +1,29 @@
 // Building blocks every route's schemas share: ids, the error body, nullable values, times and transcripts.
-import { Type, type TSchema } from 'typebox';
+import { Type, type Static, type TSchema } from 'typebox';
 import { PROMPT_SOURCES } from '../../domain/leads/lead.entity.js';
 import { MAX_TRANSCRIPT_CHARS } from '../../domain/calls/transcript.js';
 
 export const Uuid = Type.String({ format: 'uuid' });
 
-/** The one error body of every route: { statusCode, error, message, details? }. */
-export const ErrorSchema = Type.Object({
-  statusCode: Type.Integer(),
-  error: Type.String(),
-  message: Type.String(),
-  details: Type.Optional(Type.Record(Type.String(), Type.String())),
-});
+/**
+ * The one error body of every route: { statusCode, error, message, details? }. Registered once as the shared
+ * schema `Error` (plugins/error-responses.ts); routes refer to it with `ErrorRef` or `errorResponses(...)`.
+ */
+export const ErrorSchema = Type.Object(
+  {
+    statusCode: Type.Integer(),
+    error: Type.String(),
+    message: Type.String(),
+    details: Type.Optional(Type.Record(Type.String(), Type.String())),
+  },
+  { $id: 'Error' },
+);
+export type ErrorBody = Static<typeof ErrorSchema>;
+/** A reference to the registered error schema: the OpenAPI document names it once, under components. */
+export const ErrorRef = Type.Unsafe<ErrorBody>({ $ref: 'Error#' });
+/** The statuses a route answers with the error body, beyond the defaults (4xx, 5xx) and its group's 401/403. */
+export const errorResponses = <const Code extends number>(...codes: Code[]) =>
+  Object.fromEntries(codes.map((code) => [code, ErrorRef])) as Record<Code, typeof ErrorRef>;
 
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 /** A nullable string for request bodies: one `type: ['string', 'null']`, unambiguous for the validator. */

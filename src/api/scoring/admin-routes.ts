@@ -5,7 +5,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppDeps } from '../deps.js';
 import { startOrganizationScoring } from '../../temporal/scoring-runs.js';
 import { AUDIT_ACTIONS, recordAudit } from '../../domain/audit/index.js';
-import { ErrorSchema } from '../schemas/common.js';
+import { errorResponses } from '../schemas/common.js';
 import { Started, StatusSchema, VersionSchema } from './schemas.js';
 import { scoringViews } from './views.js';
 
@@ -22,7 +22,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
       schema: {
         tags,
         summary: "Retrain the organization's pooled model and every one of its users now",
-        response: { 202: Started, 401: ErrorSchema, 403: ErrorSchema },
+        response: { 202: Started },
       },
     },
     async (request, reply) => {
@@ -48,7 +48,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
         tags,
         summary: "A user's scoring status",
         params: UserParams,
-        response: { 200: StatusSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema },
+        response: { 200: StatusSchema, ...errorResponses(404) },
       },
     },
     async (request) => status(request, await targetUser(request, request.params.userId)),
@@ -61,7 +61,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
         tags,
         summary: "A user's model versions, newest first",
         params: UserParams,
-        response: { 200: Type.Array(VersionSchema), 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema },
+        response: { 200: Type.Array(VersionSchema), ...errorResponses(404) },
       },
     },
     async (request) => versions(request, await targetUser(request, request.params.userId)),
@@ -74,7 +74,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
         tags,
         summary: "Roll back or pin a user's model version",
         params: Type.Object({ userId: Type.String(), version: Type.Integer({ minimum: 1 }) }),
-        response: { 200: VersionSchema, 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema },
+        response: { 200: VersionSchema, ...errorResponses(400, 404) },
       },
     },
     async (request) => activate(request, await targetUser(request, request.params.userId), request.params.version),

@@ -10,7 +10,7 @@ import type { TrainingOutcome } from '../../domain/scoring/train-user-model.js';
 import { startUserScoring, waitForScoring } from '../../temporal/scoring-runs.js';
 import { HttpError } from '../plugins/errors.js';
 import { AUDIT_ACTIONS, recordAudit } from '../../domain/audit/index.js';
-import { ErrorSchema } from '../schemas/common.js';
+import { errorResponses } from '../schemas/common.js';
 import { ModelSchema, RunResultSchema, Started, StatusSchema, VersionSchema, toModelDto } from './schemas.js';
 import { scoringViews } from './views.js';
 
@@ -45,7 +45,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
       schema: {
         tags,
         summary: "The model that scores the caller's leads (their own, else the organization's)",
-        response: { 200: ModelSchema, 401: ErrorSchema, 404: ErrorSchema },
+        response: { 200: ModelSchema, ...errorResponses(404) },
       },
     },
     async (request) => {
@@ -63,7 +63,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
       schema: {
         tags,
         summary: 'Whether the caller has a model, why not, and the last and next runs',
-        response: { 200: StatusSchema, 401: ErrorSchema },
+        response: { 200: StatusSchema },
       },
     },
     async (request) => status(request, request.auth.userId),
@@ -75,7 +75,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
       schema: {
         tags,
         summary: "The caller's own model versions, newest first",
-        response: { 200: Type.Array(VersionSchema), 401: ErrorSchema },
+        response: { 200: Type.Array(VersionSchema) },
       },
     },
     async (request) => versions(request, request.auth.userId),
@@ -88,7 +88,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
         tags,
         summary: 'Roll back to or pin a version; open leads are scored again',
         params: VersionParams,
-        response: { 200: VersionSchema, 400: ErrorSchema, 401: ErrorSchema, 404: ErrorSchema },
+        response: { 200: VersionSchema, ...errorResponses(400, 404) },
       },
     },
     async (request) => activate(request, request.auth.userId, request.params.version),
@@ -101,7 +101,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
         tags,
         summary: "Retrain the caller's model now (`wait=true`: answer with the outcome when the run ends within 60 s)",
         querystring: Type.Object({ wait: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
-        response: { 200: RunResultSchema, 202: Started, 400: ErrorSchema, 401: ErrorSchema },
+        response: { 200: RunResultSchema, 202: Started, ...errorResponses(400) },
       },
     },
     async (request, reply) => {

@@ -1,18 +1,11 @@
 // What every webhook route answers: 202 with the stored call, 204 for an event that carries no finished call
 // (provider formats only), and the error body for each way a delivery is turned away.
 import { Type } from 'typebox';
-import { ErrorSchema } from '../schemas/common.js';
+import { errorResponses } from '../schemas/common.js';
 
 const Accepted = Type.Object({ id: Type.String(), workflowId: Type.String(), duplicate: Type.Boolean() });
 
-const errors = {
-  400: ErrorSchema,
-  401: ErrorSchema,
-  404: ErrorSchema,
-  422: ErrorSchema,
-  429: ErrorSchema,
-  503: ErrorSchema,
-};
+const errors = errorResponses(400, 401, 404, 422, 429, 503);
 
 /** Our own signed webhook: every delivery is a finished call. */
 export const callWebhookResponses = { 202: Accepted, ...errors };
