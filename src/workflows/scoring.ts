@@ -4,7 +4,16 @@
 // user) pairs with WON/LOST leads, one userScoringWorkflow child per pair; a few children at a time. A
 // failing child is counted, never fatal. Each page is a fresh run (continue-as-new), so the history stays
 // short however many users there are.
-import { continueAsNew, executeChild, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import {
+  type ActivityOptions,
+  continueAsNew,
+  executeChild,
+  log,
+  patched,
+  proxyActivities,
+  proxyLocalActivities,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { ScoringActivities, ScoringPair } from '../activities/scoring.js';
 import type { TrainingOutcome } from '../domain/scoring/train-user-model.js';
@@ -60,26 +69,50 @@ export interface ScoringFailure {
 
 const MAX_REPORTED_FAILURES = 20;
 
-const { listScoringPairs, listScoringOrganizations, recordFailedScoringRun } = proxyActivities<ScoringActivities>({
+const DATABASE_STEP: ActivityOptions = {
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 10 },
-});
-
-const { optimizeScoringWeights, optimizeOrganizationScoringWeights } = proxyActivities<ScoringActivities>({
+};
+const TRAINING: ActivityOptions = {
   startToCloseTimeout: '10 minutes',
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 3 },
-});
+};
+
+const { listScoringPairs, listScoringOrganizations } = proxyActivities<ScoringActivities>(DATABASE_STEP);
+
+/** The patch id that moved a child's training into the worker running the child (older runs replay activities). */
+const LOCAL_TRAINING_PATCH = 'local-training';
+
+/**
+ * A scoring child's steps. Runs begun after the switch train as local activities, in the worker that runs the
+ * child: the child is then one workflow task (train, record, complete) instead of a round trip through the
+ * task queue for each step, which is most of a weekly run's time across thousands of children. Same timeouts
+ * and retries; a worker lost mid-training loses the workflow task and the next worker trains again (training
+ * is safe to repeat: identical labelled leads make no new version). Workflow code only.
+ */
+function scoringChildActivities() {
+  if (patched(LOCAL_TRAINING_PATCH)) {
+    const { optimizeScoringWeights, optimizeOrganizationScoringWeights } =
+      proxyLocalActivities<ScoringActivities>(TRAINING);
+    const { recordFailedScoringRun } = proxyLocalActivities<ScoringActivities>(DATABASE_STEP);
+    return { optimizeScoringWeights, optimizeOrganizationScoringWeights, recordFailedScoringRun };
+  }
+  const { optimizeScoringWeights, optimizeOrganizationScoringWeights } = proxyActivities<ScoringActivities>(TRAINING);
+  const { recordFailedScoringRun } = proxyActivities<ScoringActivities>(DATABASE_STEP);
+  return { optimizeScoringWeights, optimizeOrganizationScoringWeights, recordFailedScoringRun };
+}
 
 /** A training that failed for good is recorded (the status route reports it), then fails the workflow. */
 async function recordingFailure(
   organizationId: string,
   userId: string | null,
-  train: () => Promise<TrainingOutcome>,
+  train: (activities: ReturnType<typeof scoringChildActivities>) => Promise<TrainingOutcome>,
 ): Promise<TrainingOutcome> {
+  const activities = scoringChildActivities();
   try {
-    return await train();
+    return await train(activities);
   } catch (error) {
-    await recordFailedScoringRun({ organizationId, userId, error: failureMessage(error) });
+    await activities.recordFailedScoringRun({ organizationId, userId, error: failureMessage(error) });
     throw error;
   }
 }
@@ -87,8 +120,8 @@ async function recordingFailure(
 /** Trains one user's model: the activity's outcome, including why no model was made. */
 export async function userScoringWorkflow(input: ScoringPair): Promise<TrainingOutcome> {
   const { organizationId, userId } = input;
-  const outcome = await recordingFailure(organizationId, userId, () =>
-    optimizeScoringWeights({ organizationId, userId }),
+  const outcome = await recordingFailure(organizationId, userId, (activities) =>
+    activities.optimizeScoringWeights({ organizationId, userId }),
   );
   log.info('scoring run finished', { organizationId, userId, status: outcome.status, reason: outcome.reason });
   return outcome;
@@ -97,8 +130,8 @@ export async function userScoringWorkflow(input: ScoringPair): Promise<TrainingO
 /** Trains the organization's pooled model from all its WON/LOST leads. */
 export async function organizationScoringWorkflow(input: { organizationId: string }): Promise<TrainingOutcome> {
   const { organizationId } = input;
-  const outcome = await recordingFailure(organizationId, null, () =>
-    optimizeOrganizationScoringWeights({ organizationId }),
+  const outcome = await recordingFailure(organizationId, null, (activities) =>
+    activities.optimizeOrganizationScoringWeights({ organizationId }),
   );
   log.info('organization scoring run finished', { organizationId, status: outcome.status, reason: outcome.reason });
   return outcome;

@@ -12,6 +12,7 @@ import { tenantEm } from '../../src/domain/tenancy/tenant-em.js';
 import { runDateOf, userScoringWorkflowId } from '../../src/temporal/ids.js';
 import { startWeeklyScoring } from '../../src/temporal/scoring-runs.js';
 import { startStack, waitFor } from '../support/harness.js';
+import { activityAttempts, historyOf, localActivityTypes } from '../support/calls.js';
 import { addUser, signup } from '../support/api.js';
 import { insertLeads, outcomeLeads } from './seed.js';
 
@@ -109,6 +110,14 @@ t.test(
       const info = await child.describe();
       t.equal(info.type, 'userScoringWorkflow');
       t.equal(info.status.name, user === failing ? 'FAILED' : 'COMPLETED');
+      // Training runs inside the child's own workflow task, never through the task queue.
+      const events = await historyOf(stack, child.workflowId);
+      t.same(activityAttempts(events), [], 'no task-queue activity in a scoring child');
+      t.same(
+        localActivityTypes(events),
+        user === failing ? ['optimizeScoringWeights', 'recordFailedScoringRun'] : ['optimizeScoringWeights'],
+        'training (and recording its failure) are local activities',
+      );
       t.equal(
         info.typedSearchAttributes.get({ name: 'OrganizationId', type: 'KEYWORD' } as never),
         user.organization.id,
