@@ -3,7 +3,7 @@
 import t, { type Test } from 'tap';
 import { randomUUID } from 'node:crypto';
 import { startStack } from '../support/harness.js';
-import { addUser, bearer, deliverCall, signup } from '../support/api.js';
+import { addUser, as, deliverCall, signup } from '../support/api.js';
 import { callPayload, createTenant } from '../support/calls.js';
 
 type Reply = { statusCode: number; headers: Record<string, unknown>; json(): unknown };
@@ -19,35 +19,29 @@ t.test('validate and preview share a per-user budget; OpenAI sees nothing past i
   const admin = await signup(app);
   const rep = await addUser(app, admin);
   fake.definePrompt('pmpt_extract', { model: 'gpt-x' });
-  const post = (token: string, url: string, payload: object) =>
-    app.inject({ method: 'POST', url: `/api/openai-prompts${url}`, headers: bearer(token), payload });
+  const repPrompts = as(app, rep, '/api/openai-prompts');
 
   const before = fake.count();
   // Distinct ids: the validator's cache must not be what stops the calls.
-  for (let i = 0; i < 2; i++) t.equal((await post(rep.token, '/validate', { promptId: `pmpt_v${i}` })).statusCode, 200);
+  for (let i = 0; i < 2; i++) t.equal((await repPrompts.post('/validate', { promptId: `pmpt_v${i}` })).statusCode, 200);
   for (let i = 0; i < 2; i++)
     t.equal(
-      (await post(rep.token, '/preview', { promptId: 'pmpt_extract', transcript: `hello ${i}` })).statusCode,
+      (await repPrompts.post('/preview', { promptId: 'pmpt_extract', transcript: `hello ${i}` })).statusCode,
       200,
     );
   const spent = fake.count() - before;
   t.equal(spent, 4, 'four OpenAI requests inside the budget');
-  assertLimited(t, await post(rep.token, '/validate', { promptId: 'pmpt_v9' }), 'the 5th validate');
+  assertLimited(t, await repPrompts.post('/validate', { promptId: 'pmpt_v9' }), 'the 5th validate');
   assertLimited(
     t,
-    await post(rep.token, '/preview', { promptId: 'pmpt_extract', transcript: 'again' }),
+    await repPrompts.post('/preview', { promptId: 'pmpt_extract', transcript: 'again' }),
     'a preview after it',
   );
-  const put = await app.inject({
-    method: 'PUT',
-    url: '/api/openai-prompts/my-prompts',
-    headers: bearer(rep.token),
-    payload: { openai_individual_prompt_id: 'pmpt_v10' },
-  });
+  const put = await repPrompts.put('/my-prompts', { openai_individual_prompt_id: 'pmpt_v10' });
   assertLimited(t, put, 'a PUT that validates');
   t.equal(fake.count() - before, 4, 'no OpenAI request beyond the limit');
   t.equal(
-    (await post(admin.token, '/validate', { promptId: 'pmpt_admin' })).statusCode,
+    (await as(app, admin, '/api/openai-prompts').post('/validate', { promptId: 'pmpt_admin' })).statusCode,
     200,
     'another user has their own budget',
   );

@@ -5,7 +5,7 @@ import { Organization } from '../../src/domain/accounts/organization.entity.js';
 import { User } from '../../src/domain/accounts/user.entity.js';
 import { tenantEm } from '../../src/domain/tenancy/tenant-em.js';
 import { startStack } from '../support/harness.js';
-import { addUser, bearer, signup } from '../support/api.js';
+import { addUser, as, signup } from '../support/api.js';
 
 t.test('admin users', async (t) => {
   const stack = await startStack(t, { worker: false });
@@ -13,13 +13,15 @@ t.test('admin users', async (t) => {
   const admin = await signup(app);
   const otherOrg = await signup(app);
   await addUser(app, otherOrg);
+  const api = as(app, admin);
 
   const email = `Rep-${randomUUID()}@Example.com`;
-  const created = await app.inject({
-    method: 'POST',
-    url: '/api/admin/users',
-    headers: bearer(admin.token),
-    payload: { email, password: 'long-enough', role: 'user', firstName: 'Rep', lastName: 'One' },
+  const created = await api.post('/admin/users', {
+    email,
+    password: 'long-enough',
+    role: 'user',
+    firstName: 'Rep',
+    lastName: 'One',
   });
   t.equal(created.statusCode, 201, created.body);
   const rep = created.json();
@@ -44,7 +46,7 @@ t.test('admin users', async (t) => {
   });
   t.equal(login.statusCode, 200, 'the new user can log in');
 
-  const list = await app.inject({ method: 'GET', url: '/api/admin/users', headers: bearer(admin.token) });
+  const list = await api.get('/admin/users');
   t.equal(list.statusCode, 200);
   t.same(
     list.json().map((u: { id: string }) => u.id),
@@ -53,20 +55,19 @@ t.test('admin users', async (t) => {
   );
   t.notMatch(list.body, /password|hash/i);
 
-  const duplicate = await app.inject({
-    method: 'POST',
-    url: '/api/admin/users',
-    headers: bearer(admin.token),
-    payload: { email: otherOrg.user.email, password: 'long-enough', role: 'user' },
+  const duplicate = await api.post('/admin/users', {
+    email: otherOrg.user.email,
+    password: 'long-enough',
+    role: 'user',
   });
   t.equal(duplicate.statusCode, 409, 'emails are unique across organizations');
   t.match(duplicate.json(), { statusCode: 409, error: 'Conflict' });
 
-  const invalid = await app.inject({
-    method: 'POST',
-    url: '/api/admin/users',
-    headers: bearer(admin.token),
-    payload: { email: 'x@example.com', password: 'short', role: 'owner', extra: 1 },
+  const invalid = await api.post('/admin/users', {
+    email: 'x@example.com',
+    password: 'short',
+    role: 'owner',
+    extra: 1,
   });
   t.equal(invalid.statusCode, 400);
   t.match(invalid.json().details, {
@@ -98,11 +99,15 @@ t.test('admin routes need a token (401) and the admin role (403)', async (t) => 
   for (const route of routes) {
     const anonymous = await app.inject({ ...route });
     t.equal(anonymous.statusCode, 401, `${route.method} ${route.url} without a token`);
-    const asUser = await app.inject({ ...route, headers: bearer(rep.token) });
+    const asUser = await as(app, rep, '').request(
+      route.method,
+      route.url,
+      'payload' in route ? route.payload : undefined,
+    );
     t.equal(asUser.statusCode, 403, `${route.method} ${route.url} as a user`);
     t.same(asUser.json(), { statusCode: 403, error: 'Forbidden', message: 'This action requires the admin role' });
   }
-  const list = await app.inject({ method: 'GET', url: '/api/admin/users', headers: bearer(admin.token) });
+  const list = await as(app, admin).get('/admin/users');
   t.equal(list.json().length, 2, 'the user could not create an account');
 });
 
@@ -111,19 +116,16 @@ t.test('webhook secret', async (t) => {
   const { app } = stack;
   const admin = await signup(app);
   const other = await signup(app);
+  const api = as(app, admin);
 
-  const first = await app.inject({ method: 'GET', url: '/api/admin/webhook-secret', headers: bearer(admin.token) });
+  const first = await api.get('/admin/webhook-secret');
   t.equal(first.statusCode, 200);
   t.match(first.json(), { webhookSecret: /^whsec_/ });
 
-  const rotated = await app.inject({
-    method: 'POST',
-    url: '/api/admin/webhook-secret/rotate',
-    headers: bearer(admin.token),
-  });
+  const rotated = await api.post('/admin/webhook-secret/rotate');
   t.equal(rotated.statusCode, 200);
   t.not(rotated.json().webhookSecret, first.json().webhookSecret);
-  const now = await app.inject({ method: 'GET', url: '/api/admin/webhook-secret', headers: bearer(admin.token) });
+  const now = await api.get('/admin/webhook-secret');
   t.equal(now.json().webhookSecret, rotated.json().webhookSecret);
 
   const otherOrg = await tenantEm(stack.orm.em, other.organization.id).findOneOrFail(
@@ -131,14 +133,10 @@ t.test('webhook secret', async (t) => {
     { id: other.organization.id },
     { fields: ['id', 'webhookSecret'] },
   );
-  const otherSecret = await app.inject({
-    method: 'GET',
-    url: '/api/admin/webhook-secret',
-    headers: bearer(other.token),
-  });
+  const otherSecret = await as(app, other).get('/admin/webhook-secret');
   t.equal(otherSecret.json().webhookSecret, otherOrg.webhookSecret, "the other organization's secret did not rotate");
   t.not(otherOrg.webhookSecret, rotated.json().webhookSecret);
 
-  const me = await app.inject({ method: 'GET', url: '/api/auth/me', headers: bearer(admin.token) });
+  const me = await api.get('/auth/me');
   t.notMatch(me.body, /whsec_/, 'the secret is not part of other answers');
 });

@@ -4,7 +4,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { User } from '../../src/domain/accounts/user.entity.js';
 import { tenantEm } from '../../src/domain/tenancy/tenant-em.js';
 import { startStack } from '../support/harness.js';
-import { addUser, bearer, signup } from '../support/api.js';
+import { addUser, as, bearer, signup } from '../support/api.js';
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
@@ -42,7 +42,7 @@ t.test('signup, login and me', async (t) => {
   t.same(account.organization, { id: account.user.organizationId, name: 'Acme' });
   t.notMatch(created.body, /password|hash|scrypt/i, 'no password material in the answer');
 
-  const me = await app.inject({ method: 'GET', url: '/api/auth/me', headers: bearer(account.token) });
+  const me = await as(app, account).get('/auth/me');
   t.equal(me.statusCode, 200);
   t.same(me.json(), account.user);
 
@@ -54,7 +54,7 @@ t.test('signup, login and me', async (t) => {
   t.equal(login.statusCode, 200, login.body);
   t.same(login.json().user, account.user);
   t.notMatch(login.body, /password|hash|scrypt/i);
-  const again = await app.inject({ method: 'GET', url: '/api/auth/me', headers: bearer(login.json().token) });
+  const again = await as(app, login.json()).get('/auth/me');
   t.equal(again.json().id, account.user.id, 'the login token works');
 
   const stored = await tenantEm(stack.orm.em, account.organization.id).findOneOrFail(

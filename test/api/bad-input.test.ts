@@ -3,18 +3,13 @@ import t from 'tap';
 import { Call } from '../../src/domain/calls/call.entity.js';
 import { Lead } from '../../src/domain/leads/lead.entity.js';
 import { startStack } from '../support/harness.js';
-import { bearer, deliverCall } from '../support/api.js';
+import { as, bearer, deliverCall } from '../support/api.js';
 import { callPayload, createTenant, rowCounts } from '../support/calls.js';
 
 t.test('JSON bodies are not type-coerced', async (t) => {
   const stack = await startStack(t, { worker: false });
   const { admin } = await createTenant(stack);
-  const res = await stack.app.inject({
-    method: 'PUT',
-    url: '/api/ai/preferences',
-    headers: bearer(admin.token),
-    payload: { autoSuggestActions: 'true' },
-  });
+  const res = await as(stack.app, admin).put('/ai/preferences', { autoSuggestActions: 'true' });
   t.equal(res.statusCode, 400, 'a string is no boolean');
   t.match(res.json(), { statusCode: 400, error: 'Bad Request', details: { 'body.autoSuggestActions': String } });
 
@@ -41,12 +36,7 @@ t.test('values the database cannot store are 400 and store nothing', async (t) =
   }
   t.same(await rowCounts(stack), { calls: 0, leads: 0 }, 'nothing stored');
 
-  const prefs = await stack.app.inject({
-    method: 'PUT',
-    url: '/api/ai/preferences',
-    headers: bearer(tenant.admin.token),
-    payload: { customInstructions: 'be\u0000brief' },
-  });
+  const prefs = await as(stack.app, tenant.admin).put('/ai/preferences', { customInstructions: 'be\u0000brief' });
   t.equal(prefs.statusCode, 400, 'NUL is refused on every JSON route');
   t.match(prefs.json().message, /NUL/);
 });
@@ -88,24 +78,13 @@ t.test('empty query values mean "no filter"', async (t) => {
   const stack = await startStack(t, { worker: false });
   const tenant = await createTenant(stack);
   await deliverCall(stack.app, tenant.organizationId, tenant.secret, callPayload(tenant.rep.user.id));
-  const calls = await stack.app.inject({
-    method: 'GET',
-    url: '/api/calls?leadId=&status=&limit=&cursor=',
-    headers: bearer(tenant.admin.token),
-  });
+  const api = as(stack.app, tenant.admin);
+  const calls = await api.get('/calls?leadId=&status=&limit=&cursor=');
   t.equal(calls.statusCode, 200, calls.body);
   t.equal(calls.json().items.length, 1);
-  const leads = await stack.app.inject({
-    method: 'GET',
-    url: '/api/leads?status=&limit=&cursor=',
-    headers: bearer(tenant.admin.token),
-  });
+  const leads = await api.get('/leads?status=&limit=&cursor=');
   t.equal(leads.statusCode, 200, leads.body);
   t.equal(leads.json().items.length, 1);
-  const bad = await stack.app.inject({
-    method: 'GET',
-    url: '/api/calls?status=nope',
-    headers: bearer(tenant.admin.token),
-  });
+  const bad = await api.get('/calls?status=nope');
   t.equal(bad.statusCode, 400, 'a real value is still validated');
 });

@@ -3,7 +3,7 @@
 import t from 'tap';
 import { Lead } from '../../src/domain/leads/lead.entity.js';
 import { startStack, SYSTEM_COMPLETE_PROMPT, waitFor } from '../support/harness.js';
-import { bearer, deliverCall, signup, type Account } from '../support/api.js';
+import { as, deliverCall, signup } from '../support/api.js';
 import { callPayload, createTenant, recordingCompleteRespond, type FoldRecord } from '../support/calls.js';
 import {
   configureRetell,
@@ -22,25 +22,19 @@ t.test('settings: admin only, users of this organization only, the credential ne
   const stack = await startStack(t, { worker: false, env: { PUBLIC_URL: `${PUBLIC_URL}/` } });
   const tenant = await createTenant(stack);
   const other = await signup(stack.app);
-  const call = (account: Account, method: 'GET' | 'PUT' | 'DELETE', provider: string, payload?: object) =>
-    stack.app.inject({
-      method,
-      url: `/api/admin/integrations/${provider}`,
-      headers: bearer(account.token),
-      ...(payload ? { payload } : {}),
-    });
+  const integrations = as(stack.app, tenant.admin, '/api/admin/integrations');
 
   for (const provider of ['retell', 'vapi']) {
     for (const method of ['GET', 'PUT', 'DELETE'] as const) {
       const body = method === 'PUT' ? { apiKey: newRetellApiKey(), secret: newVapiSecret() } : undefined;
-      const res = await call(tenant.rep, method, provider, body);
+      const res = await as(stack.app, tenant.rep, '/api/admin/integrations').request(method, `/${provider}`, body);
       t.equal(res.statusCode, 403, `a user: ${method} ${provider}`);
     }
     const anonymous = await stack.app.inject({ method: 'GET', url: `/api/admin/integrations/${provider}` });
     t.equal(anonymous.statusCode, 401);
   }
 
-  const empty = await call(tenant.admin, 'GET', 'retell');
+  const empty = await integrations.get('/retell');
   t.equal(empty.statusCode, 200);
   t.same(
     empty.json(),
@@ -54,7 +48,7 @@ t.test('settings: admin only, users of this organization only, the credential ne
     },
     'not configured yet, with the URL to paste',
   );
-  t.same((await call(tenant.admin, 'GET', 'vapi')).json(), {
+  t.same((await integrations.get('/vapi')).json(), {
     provider: 'vapi',
     configured: false,
     secretLast4: null,
@@ -66,24 +60,24 @@ t.test('settings: admin only, users of this organization only, the credential ne
   const apiKey = newRetellApiKey();
   const rep = tenant.rep.user.id;
   const agentUsers = { agent_a: rep, agent_b: other.user.id };
-  const foreignMap = await call(tenant.admin, 'PUT', 'retell', { apiKey, agentUsers });
+  const foreignMap = await integrations.put('/retell', { apiKey, agentUsers });
   t.equal(foreignMap.statusCode, 422, "another organization's user in the map");
   const why = 'is not a user of this organization';
   t.match(foreignMap.json(), { statusCode: 422, details: { 'body.agentUsers.agent_b': why } });
   t.notOk('body.agentUsers.agent_a' in foreignMap.json().details, 'only the foreign one is named');
   const secret = newVapiSecret();
-  const foreignDefault = await call(tenant.admin, 'PUT', 'vapi', { secret, defaultUserId: other.user.id });
+  const foreignDefault = await integrations.put('/vapi', { secret, defaultUserId: other.user.id });
   t.equal(foreignDefault.statusCode, 422, "another organization's user as default");
-  const notUuid = await call(tenant.admin, 'PUT', 'vapi', { secret, assistantUsers: { a: 'not-a-user' } });
+  const notUuid = await integrations.put('/vapi', { secret, assistantUsers: { a: 'not-a-user' } });
   t.equal(notUuid.statusCode, 422);
-  t.equal((await call(tenant.admin, 'GET', 'retell')).json().configured, false, 'nothing saved');
-  const keyless = await call(tenant.admin, 'PUT', 'retell', { agentUsers: {} });
+  t.equal((await integrations.get('/retell')).json().configured, false, 'nothing saved');
+  const keyless = await integrations.put('/retell', { agentUsers: {} });
   t.equal(keyless.statusCode, 400, 'the first PUT needs the key');
-  const extra = await call(tenant.admin, 'PUT', 'retell', { apiKey, extra: 1 });
+  const extra = await integrations.put('/retell', { apiKey, extra: 1 });
   t.equal(extra.statusCode, 400, 'unknown fields are refused');
 
   const settings = { apiKey, defaultUserId: tenant.admin.user.id, agentUsers: { agent_a: rep } };
-  const saved = await call(tenant.admin, 'PUT', 'retell', settings);
+  const saved = await integrations.put('/retell', settings);
   t.equal(saved.statusCode, 200, saved.body);
   t.same(saved.json(), {
     provider: 'retell',
@@ -93,7 +87,7 @@ t.test('settings: admin only, users of this organization only, the credential ne
     agentUsers: { agent_a: rep },
     webhookUrl: `${PUBLIC_URL}/api/webhooks/retell/${tenant.organizationId}`,
   });
-  const shown = await call(tenant.admin, 'GET', 'retell');
+  const shown = await integrations.get('/retell');
   t.same(shown.json(), saved.json(), 'GET answers what PUT did');
   for (const res of [saved, shown]) t.notOk(res.body.includes(apiKey.slice(0, -4)), 'the key is never in an answer');
 
@@ -104,17 +98,17 @@ t.test('settings: admin only, users of this organization only, the credential ne
   t.match(row!.credential_sealed, /^v1\./);
 
   // Changing the users keeps the stored key: it still verifies Retell's signature.
-  const remapped = await call(tenant.admin, 'PUT', 'retell', { defaultUserId: tenant.rep.user.id });
+  const remapped = await integrations.put('/retell', { defaultUserId: tenant.rep.user.id });
   t.same([remapped.statusCode, remapped.json().apiKeyLast4, remapped.json().agentUsers], [200, apiKey.slice(-4), {}]);
   const delivered = await deliverRetell(stack.app, tenant.organizationId, apiKey, retellCall());
   t.equal(delivered.statusCode, 202, delivered.body);
 
-  const otherOrg = await call(other, 'GET', 'retell');
+  const otherOrg = await as(stack.app, other, '/api/admin/integrations').get('/retell');
   t.equal(otherOrg.json().configured, false, 'another organization does not see it');
 
-  const removed = await call(tenant.admin, 'DELETE', 'retell');
+  const removed = await integrations.delete('/retell');
   t.equal(removed.statusCode, 204);
-  t.equal((await call(tenant.admin, 'GET', 'retell')).json().configured, false);
+  t.equal((await integrations.get('/retell')).json().configured, false);
   const gone = await deliverRetell(stack.app, tenant.organizationId, apiKey, retellCall());
   t.equal(gone.statusCode, 404, 'its webhook is gone');
 });
@@ -137,7 +131,8 @@ t.test('calls of both platforms appear in GET /calls with their source and fold 
   const vapi = await deliverVapi(stack.app, tenant.organizationId, secret, vapiReport({ callId: 'vapi-1' }));
   for (const res of [ours, retell, vapi]) t.equal(res.statusCode, 202, res.body);
 
-  const list = await stack.app.inject({ method: 'GET', url: '/api/calls', headers: bearer(tenant.rep.token) });
+  const repApi = as(stack.app, tenant.rep);
+  const list = await repApi.get('/calls');
   t.equal(list.statusCode, 200, list.body);
   type Item = { callId: string; source: string; leadId: string };
   const bySource = Object.fromEntries(list.json().items.map((item: Item) => [item.callId, item]));
@@ -149,8 +144,7 @@ t.test('calls of both platforms appear in GET /calls with their source and fold 
   const leadIds = new Set(Object.values(bySource).map((item) => (item as { leadId: string }).leadId));
   t.equal(leadIds.size, 1, 'one lead: the same phone number');
   const [leadId] = [...leadIds] as string[];
-  const url = `/api/calls/${vapi.json().id}`;
-  const one = await stack.app.inject({ method: 'GET', url, headers: bearer(tenant.rep.token) });
+  const one = await repApi.get(`/calls/${vapi.json().id}`);
   t.equal(one.json().source, 'vapi', 'GET /calls/:id says where the call came from');
 
   const lead = await waitFor(

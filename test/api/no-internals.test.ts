@@ -5,7 +5,7 @@ import { buildApp } from '../../src/api/app.js';
 import { createOrm } from '../../src/db/orm.js';
 import { createOpenAIGateway } from '../../src/openai/gateway.js';
 import { startStack, type Stack } from '../support/harness.js';
-import { bearer, signup } from '../support/api.js';
+import { as, signup, type Account } from '../support/api.js';
 import { freePort } from '../support/free-port.js';
 
 const LEAKS: [string, RegExp][] = [
@@ -21,21 +21,12 @@ function assertClean(t: Test, what: string, body: string) {
   for (const [name, pattern] of LEAKS) t.notMatch(body, pattern, `${what}: no ${name} in ${body}`);
 }
 
-async function tryPrompt(t: Test, stack: Stack, token: string, promptId: string, what: string) {
-  const validate = await stack.app.inject({
-    method: 'POST',
-    url: '/api/openai-prompts/validate',
-    headers: bearer(token),
-    payload: { promptId },
-  });
+async function tryPrompt(t: Test, stack: Stack, account: Account, promptId: string, what: string) {
+  const prompts = as(stack.app, account, '/api/openai-prompts');
+  const validate = await prompts.post('/validate', { promptId });
   t.equal(validate.json().valid, false, `${what}: validate says invalid`);
   assertClean(t, `validate, ${what}`, validate.body);
-  const preview = await stack.app.inject({
-    method: 'POST',
-    url: '/api/openai-prompts/preview',
-    headers: bearer(token),
-    payload: { promptId, transcript: 'hello' },
-  });
+  const preview = await prompts.post('/preview', { promptId, transcript: 'hello' });
   t.ok(preview.statusCode >= 400, `${what}: preview fails (${preview.statusCode})`);
   assertClean(t, `preview, ${what}`, preview.body);
 }
@@ -71,8 +62,8 @@ t.test('OpenAI 401 and 429 texts with organization ids and key fragments stay ou
   };
   stack.fake.enqueue('pmpt_leaky_401', unauthorized, unauthorized);
   stack.fake.enqueue('pmpt_leaky_429', limited, limited);
-  await tryPrompt(t, stack, admin.token, 'pmpt_leaky_401', 'OpenAI 401');
-  await tryPrompt(t, stack, admin.token, 'pmpt_leaky_429', 'OpenAI 429');
+  await tryPrompt(t, stack, admin, 'pmpt_leaky_401', 'OpenAI 401');
+  await tryPrompt(t, stack, admin, 'pmpt_leaky_429', 'OpenAI 429');
 });
 
 t.test('OpenAI unreachable (connection refused) stays out of answers', async (t) => {
@@ -81,7 +72,7 @@ t.test('OpenAI unreachable (connection refused) stays out of answers', async (t)
     env: { OPENAI_BASE_URL: `http://127.0.0.1:${await freePort()}/v1` },
   });
   const admin = await signup(stack.app);
-  await tryPrompt(t, stack, admin.token, 'pmpt_unreachable', 'ECONNREFUSED');
+  await tryPrompt(t, stack, admin, 'pmpt_unreachable', 'ECONNREFUSED');
 });
 
 t.test('PostgreSQL down: 503 without hosts, ports or SQL', async (t) => {
@@ -99,7 +90,7 @@ t.test('PostgreSQL down: 503 without hosts, ports or SQL', async (t) => {
     ['GET', '/api/calls'],
     ['GET', '/api/readyz'],
   ] as const) {
-    const res = await app.inject({ method, url, headers: bearer(admin.token) });
+    const res = await as(app, admin, '').request(method, url);
     t.equal(res.statusCode, 503, `${url}: ${res.body}`);
     assertClean(t, url, res.body);
   }

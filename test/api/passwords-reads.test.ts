@@ -4,7 +4,7 @@ import { User } from '../../src/domain/accounts/user.entity.js';
 import { Call } from '../../src/domain/calls/call.entity.js';
 import { hashPasswordScrypt, verifyPassword } from '../../src/domain/accounts/password.js';
 import { startStack } from '../support/harness.js';
-import { bearer, deliverCall, signup } from '../support/api.js';
+import { as, deliverCall, signup } from '../support/api.js';
 import { callPayload } from '../support/calls.js';
 
 t.test('an old scrypt hash logs in and is stored as Argon2id afterwards', async (t) => {
@@ -34,9 +34,8 @@ t.test('an old scrypt hash logs in and is stored as Argon2id afterwards', async 
 t.test('GET /calls?limit=100 over 100 calls of ~1 MB does not load their transcripts', async (t) => {
   const stack = await startStack(t, { worker: false });
   const admin = await signup(stack.app);
-  const secret = (
-    await stack.app.inject({ method: 'GET', url: '/api/admin/webhook-secret', headers: bearer(admin.token) })
-  ).json().webhookSecret;
+  const api = as(stack.app, admin);
+  const secret = (await api.get('/admin/webhook-secret')).json().webhookSecret;
   const res = await deliverCall(
     stack.app,
     admin.organization.id,
@@ -54,7 +53,7 @@ t.test('GET /calls?limit=100 over 100 calls of ~1 MB does not load their transcr
   await stack.orm.em
     .getConnection()
     .execute(`update calls set transcript = repeat('agent: hello there. ', 52429) where id = ?`, [res.json().id]);
-  const list = () => stack.app.inject({ method: 'GET', url: '/api/calls?limit=100', headers: bearer(admin.token) });
+  const list = () => api.get('/calls?limit=100');
   await list(); // warm-up: compiled code and caches are not what this measures
 
   global.gc?.();
@@ -67,11 +66,7 @@ t.test('GET /calls?limit=100 over 100 calls of ~1 MB does not load their transcr
   const grownMb = (after - before) / 1024 / 1024;
   t.ok(grownMb < 20, `heap grew by ${grownMb.toFixed(1)} MB (< 20 MB; the transcripts alone are 100 MB)`);
 
-  const one = await stack.app.inject({
-    method: 'GET',
-    url: `/api/calls/${res.json().id}`,
-    headers: bearer(admin.token),
-  });
+  const one = await api.get(`/calls/${res.json().id}`);
   t.equal(one.statusCode, 200);
   t.equal(one.json().transcript.length, 20 * 52429, 'GET /calls/:id includes it');
   const row = await stack.orm.em.fork().findOneOrFail(Call, { id: res.json().id }, { filters: false });
@@ -85,9 +80,7 @@ t.test('GET /calls?limit=100 over 100 calls of ~1 MB does not load their transcr
 t.test('a turn-list transcript is bounded by its total size', async (t) => {
   const stack = await startStack(t, { worker: false });
   const admin = await signup(stack.app);
-  const secret = (
-    await stack.app.inject({ method: 'GET', url: '/api/admin/webhook-secret', headers: bearer(admin.token) })
-  ).json().webhookSecret;
+  const secret = (await as(stack.app, admin).get('/admin/webhook-secret')).json().webhookSecret;
   const turns = (count: number, size: number) =>
     Array.from({ length: count }, () => ({ role: 'agent', content: 'x'.repeat(size) }));
   const big = await deliverCall(stack.app, admin.organization.id, secret, {

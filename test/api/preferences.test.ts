@@ -3,7 +3,7 @@ import t from 'tap';
 import { UserAIPreferences } from '../../src/domain/preferences/user-ai-preferences.entity.js';
 import { tenantEm } from '../../src/domain/tenancy/tenant-em.js';
 import { startStack } from '../support/harness.js';
-import { addUser, bearer, signup } from '../support/api.js';
+import { addUser, as, signup } from '../support/api.js';
 
 const DEFAULTS = {
   chatbotTone: 'professional',
@@ -18,10 +18,9 @@ t.test('preferences: defaults, partial updates, validation', async (t) => {
   const stack = await startStack(t, { worker: false });
   const admin = await signup(stack.app);
   const rep = await addUser(stack.app, admin);
-  const get = (token = rep.token) =>
-    stack.app.inject({ method: 'GET', url: '/api/ai/preferences', headers: bearer(token) });
-  const put = (payload: object, token = rep.token) =>
-    stack.app.inject({ method: 'PUT', url: '/api/ai/preferences', headers: bearer(token), payload });
+  const api = as(stack.app, rep);
+  const get = () => api.get('/ai/preferences');
+  const put = (payload: object) => api.put('/ai/preferences', payload);
   const rows = () => tenantEm(stack.orm.em, admin.organization.id).find(UserAIPreferences, {});
 
   const initial = await get();
@@ -68,7 +67,7 @@ t.test('preferences: defaults, partial updates, validation', async (t) => {
     'null clears (and is not turned into "")',
   );
 
-  t.same((await get(admin.token)).json(), DEFAULTS, 'another user still has the defaults');
+  t.same((await as(stack.app, admin).get('/ai/preferences')).json(), DEFAULTS, 'another user still has the defaults');
 
   const max = await put({ customInstructions: 'x'.repeat(4000) });
   t.equal(max.statusCode, 200);
@@ -92,13 +91,11 @@ t.test('preferences: defaults, partial updates, validation', async (t) => {
 t.test('two first saves at once both succeed', async (t) => {
   const stack = await startStack(t, { worker: false });
   const admin = await signup(stack.app);
-  const put = (payload: object) =>
-    stack.app.inject({ method: 'PUT', url: '/api/ai/preferences', headers: bearer(admin.token), payload });
+  const api = as(stack.app, admin);
+  const put = (payload: object) => api.put('/ai/preferences', payload);
   const [a, b] = await Promise.all([put({ chatbotTone: 'warm' }), put({ enableProactive: false })]);
   t.equal(a.statusCode, 200, a.body);
   t.equal(b.statusCode, 200, b.body);
-  const final = (
-    await stack.app.inject({ method: 'GET', url: '/api/ai/preferences', headers: bearer(admin.token) })
-  ).json();
+  const final = (await api.get('/ai/preferences')).json();
   t.same(final, { ...DEFAULTS, chatbotTone: 'warm', enableProactive: false }, 'both partial updates landed on one row');
 });

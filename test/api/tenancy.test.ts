@@ -7,7 +7,7 @@ import { PromptChange } from '../../src/domain/prompts/prompt-change.entity.js';
 import { UserAIPreferences } from '../../src/domain/preferences/user-ai-preferences.entity.js';
 import { tenantEm } from '../../src/domain/tenancy/tenant-em.js';
 import { startStack } from '../support/harness.js';
-import { addUser, bearer, signup } from '../support/api.js';
+import { addUser, as, signup } from '../support/api.js';
 
 t.test('a query without tenant context throws', async (t) => {
   const stack = await startStack(t, { worker: false });
@@ -54,12 +54,7 @@ t.test('an admin of organization A cannot reach organization B', async (t) => {
   const emA = () => tenantEm(stack.orm.em, adminA.organization.id);
 
   // Organization B has settings and history of its own.
-  const setB = await stack.app.inject({
-    method: 'PUT',
-    url: '/api/openai-prompts/my-prompts',
-    headers: bearer(repB.token),
-    payload: { openai_individual_prompt_id: 'pmpt_b' },
-  });
+  const setB = await as(stack.app, repB).put('/openai-prompts/my-prompts', { openai_individual_prompt_id: 'pmpt_b' });
   t.equal(setB.statusCode, 200);
   const [historyB] = await emB().find(PromptChange, { targetUser: repB.user.id });
   const snapshot = async () => ({
@@ -68,22 +63,16 @@ t.test('an admin of organization A cannot reach organization B', async (t) => {
   });
   const before = await snapshot();
 
-  const asA = (method: 'GET' | 'PUT' | 'POST', url: string, payload?: object) =>
-    stack.app.inject({
-      method,
-      url: `/api/openai-prompts${url}`,
-      headers: bearer(adminA.token),
-      ...(payload ? { payload } : {}),
-    });
+  const promptsA = as(stack.app, adminA, '/api/openai-prompts');
   const notFound = [
-    await asA('GET', `/admin/users/${repB.user.id}/prompts`),
-    await asA('PUT', `/admin/users/${repB.user.id}/prompts`, {
+    await promptsA.get(`/admin/users/${repB.user.id}/prompts`),
+    await promptsA.put(`/admin/users/${repB.user.id}/prompts`, {
       openai_individual_prompt_id: 'pmpt_a',
       openai_complete_prompt_id: null,
     }),
-    await asA('PUT', `/admin/users/${adminB.user.id}/prompts`, { openai_complete_prompt_id: 'pmpt_a' }),
-    await asA('GET', `/admin/users/${repB.user.id}/prompts/history`),
-    await asA('POST', '/my-prompts/revert', { historyId: historyB!.id }),
+    await promptsA.put(`/admin/users/${adminB.user.id}/prompts`, { openai_complete_prompt_id: 'pmpt_a' }),
+    await promptsA.get(`/admin/users/${repB.user.id}/prompts/history`),
+    await promptsA.post('/my-prompts/revert', { historyId: historyB!.id }),
   ];
   for (const res of notFound) {
     t.equal(res.statusCode, 404, res.body);
@@ -91,7 +80,7 @@ t.test('an admin of organization A cannot reach organization B', async (t) => {
   }
   t.notMatch(notFound[0]!.body, /pmpt_b/, 'nothing of B leaks in the answer');
 
-  const bulk = await asA('PUT', '/admin/prompts', {
+  const bulk = await promptsA.put('/admin/prompts', {
     userIds: [repB.user.id, adminA.user.id],
     openai_individual_prompt_id: 'pmpt_a',
   });
@@ -116,7 +105,7 @@ t.test('an admin of organization A cannot reach organization B', async (t) => {
     "the only change in A is the admin's own bulk row",
   );
 
-  const users = await stack.app.inject({ method: 'GET', url: '/api/admin/users', headers: bearer(adminA.token) });
+  const users = await as(stack.app, adminA).get('/admin/users');
   t.same(
     users.json().map((u: { id: string }) => u.id),
     [adminA.user.id],

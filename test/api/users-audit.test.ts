@@ -5,7 +5,7 @@ import { Lead } from '../../src/domain/leads/lead.entity.js';
 import { AuditEvent } from '../../src/domain/audit/index.js';
 import { PromptChange } from '../../src/domain/prompts/prompt-change.entity.js';
 import { startStack, waitFor } from '../support/harness.js';
-import { addUser, bearer, deliverCall, signup, webhookSecretOf, type Account } from '../support/api.js';
+import { addUser, as, deliverCall, signup, webhookSecretOf } from '../support/api.js';
 import { callPayload } from '../support/calls.js';
 
 t.test(
@@ -16,32 +16,27 @@ t.test(
     stack.fake.definePrompt('pmpt_mine', { model: 'gpt-x' });
     const admin = await signup(app);
     const other = await signup(app);
-    const call = (
-      account: Account,
-      method: 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'PUT',
-      url: string,
-      payload?: object,
-    ) => app.inject({ method, url: `/api${url}`, headers: bearer(account.token), ...(payload ? { payload } : {}) });
-
     const deputy = await addUser(app, admin, { role: 'admin' });
     const rep = await addUser(app, admin);
+    const api = as(app, admin);
+    const deputyApi = as(app, deputy);
 
-    const changed = await call(admin, 'PATCH', `/admin/users/${rep.user.id}`, {
+    const changed = await api.patch(`/admin/users/${rep.user.id}`, {
       firstName: 'Ada',
       lastName: 'Lovelace',
     });
     t.equal(changed.statusCode, 200, changed.body);
     t.match(changed.json(), { id: rep.user.id, firstName: 'Ada', lastName: 'Lovelace', role: 'user' });
-    t.equal((await call(admin, 'PATCH', `/admin/users/${rep.user.id}`, { role: 'owner' })).statusCode, 400);
+    t.equal((await api.patch(`/admin/users/${rep.user.id}`, { role: 'owner' })).statusCode, 400);
     t.equal(
-      (await call(admin, 'PATCH', `/admin/users/${other.user.id}`, { firstName: 'X' })).statusCode,
+      (await api.patch(`/admin/users/${other.user.id}`, { firstName: 'X' })).statusCode,
       404,
       "another organization's user",
     );
-    t.equal((await call(admin, 'DELETE', `/admin/users/${other.user.id}`)).statusCode, 404);
-    t.equal((await call(admin, 'DELETE', '/admin/users/not-a-uuid')).statusCode, 404);
+    t.equal((await api.delete(`/admin/users/${other.user.id}`)).statusCode, 404);
+    t.equal((await api.delete('/admin/users/not-a-uuid')).statusCode, 404);
     t.equal(
-      (await call(rep, 'PATCH', `/admin/users/${rep.user.id}`, { role: 'admin' })).statusCode,
+      (await as(app, rep).patch(`/admin/users/${rep.user.id}`, { role: 'admin' })).statusCode,
       403,
       'a user cannot promote themselves',
     );
@@ -49,43 +44,39 @@ t.test(
     // The deputy (an admin) changes prompts and rotates the secret, then is removed: their entries stay.
     t.equal(
       (
-        await call(deputy, 'PUT', `/openai-prompts/admin/users/${rep.user.id}/prompts`, {
+        await deputyApi.put(`/openai-prompts/admin/users/${rep.user.id}/prompts`, {
           openai_individual_prompt_id: 'pmpt_mine',
         })
       ).statusCode,
       200,
     );
-    const rotated = await call(deputy, 'POST', '/admin/webhook-secret/rotate');
+    const rotated = await deputyApi.post('/admin/webhook-secret/rotate');
     t.equal(rotated.statusCode, 200);
-    t.equal((await call(deputy, 'POST', '/admin/scoring/run')).statusCode, 202);
+    t.equal((await deputyApi.post('/admin/scoring/run')).statusCode, 202);
 
     // The rep's call and lead stay when the rep is removed; the lead becomes unassigned.
     const secret = await webhookSecretOf(app, admin);
     const delivered = await deliverCall(app, admin.organization.id, secret, callPayload(rep.user.id));
     t.equal(delivered.statusCode, 202, delivered.body);
-    t.equal((await call(admin, 'DELETE', `/admin/users/${rep.user.id}`)).statusCode, 204);
+    t.equal((await api.delete(`/admin/users/${rep.user.id}`)).statusCode, 204);
     const em = stack.orm.em.fork();
     const storedCall = await em.findOneOrFail(Call, { id: delivered.json().id }, { filters: false });
     t.equal(storedCall.user ?? null, null, 'the call stays, without its user');
     const lead = await em.findOneOrFail(Lead, { id: storedCall.lead }, { filters: false });
     t.equal(lead.assignedTo ?? null, null, 'the lead stays, unassigned');
-    const asAdmin = await call(admin, 'GET', `/calls/${storedCall.id}`);
+    const asAdmin = await api.get(`/calls/${storedCall.id}`);
     t.equal(asAdmin.statusCode, 200);
     t.equal(asAdmin.json().userId, null);
-    t.equal((await call(admin, 'GET', '/admin/users')).json().length, 2);
+    t.equal((await api.get('/admin/users')).json().length, 2);
 
     // The last admin cannot go; with the deputy gone, the admin is the last one.
-    t.equal((await call(admin, 'DELETE', `/admin/users/${deputy.user.id}`)).statusCode, 204);
-    const last = await call(admin, 'DELETE', `/admin/users/${admin.user.id}`);
+    t.equal((await api.delete(`/admin/users/${deputy.user.id}`)).statusCode, 204);
+    const last = await api.delete(`/admin/users/${admin.user.id}`);
     t.equal(last.statusCode, 409);
     t.match(last.json(), { statusCode: 409, error: 'Conflict', message: /admin/ });
-    t.equal(
-      (await call(admin, 'PATCH', `/admin/users/${admin.user.id}`, { role: 'user' })).statusCode,
-      409,
-      'nor be demoted',
-    );
+    t.equal((await api.patch(`/admin/users/${admin.user.id}`, { role: 'user' })).statusCode, 409, 'nor be demoted');
 
-    const audit = await call(admin, 'GET', '/admin/audit?limit=100');
+    const audit = await api.get('/admin/audit?limit=100');
     t.equal(audit.statusCode, 200, audit.body);
     const items = audit.json().items as {
       id: string;
@@ -141,7 +132,7 @@ t.test(
     const pages: string[] = [];
     let cursor: string | null = null;
     do {
-      const res = await call(admin, 'GET', `/admin/audit?limit=3${cursor ? `&cursor=${cursor}` : ''}`);
+      const res = await api.get(`/admin/audit?limit=3${cursor ? `&cursor=${cursor}` : ''}`);
       t.equal(res.statusCode, 200);
       pages.push(...res.json().items.map((i: { id: string }) => i.id));
       cursor = res.json().nextCursor;
@@ -151,7 +142,7 @@ t.test(
       items.map((i) => i.id),
       'the pages add up to the whole trail',
     );
-    const otherTrail = (await call(other, 'GET', '/admin/audit')).json().items as {
+    const otherTrail = (await as(app, other).get('/admin/audit')).json().items as {
       action: string;
       target: { id: string };
     }[];
@@ -160,8 +151,8 @@ t.test(
       ['organization.created', 'user.created'],
       'the other organization sees only its own',
     );
-    t.equal((await call(admin, 'GET', '/admin/audit?cursor=nope')).statusCode, 400);
-    const repLogin = await app.inject({ method: 'GET', url: '/api/admin/audit', headers: bearer(rep.token) });
+    t.equal((await api.get('/admin/audit?cursor=nope')).statusCode, 400);
+    const repLogin = await as(app, rep).get('/admin/audit');
     t.equal(repLogin.statusCode, 401, "the removed user's token no longer works");
 
     // The prompt history outlives its actor too.
@@ -177,23 +168,13 @@ t.test('prompt history names an actor who has been removed', async (t) => {
   stack.fake.definePrompt('pmpt_mine', { model: 'gpt-x' });
   const admin = await signup(app);
   const deputy = await addUser(app, admin, { role: 'admin' });
-  const put = await app.inject({
-    method: 'PUT',
-    url: `/api/openai-prompts/admin/users/${admin.user.id}/prompts`,
-    headers: bearer(deputy.token),
-    payload: { openai_complete_prompt_id: 'pmpt_mine' },
+  const api = as(app, admin);
+  const put = await as(app, deputy).put(`/openai-prompts/admin/users/${admin.user.id}/prompts`, {
+    openai_complete_prompt_id: 'pmpt_mine',
   });
   t.equal(put.statusCode, 200, put.body);
-  t.equal(
-    (await app.inject({ method: 'DELETE', url: `/api/admin/users/${deputy.user.id}`, headers: bearer(admin.token) }))
-      .statusCode,
-    204,
-  );
-  const history = await app.inject({
-    method: 'GET',
-    url: '/api/openai-prompts/my-prompts/history',
-    headers: bearer(admin.token),
-  });
+  t.equal((await api.delete(`/admin/users/${deputy.user.id}`)).statusCode, 204);
+  const history = await api.get('/openai-prompts/my-prompts/history');
   t.equal(history.statusCode, 200, history.body);
   t.match(history.json(), [
     {
@@ -210,11 +191,8 @@ t.test('rotation: the previous secret works inside the grace window, not after',
   const admin = await signup(app);
   const old = await webhookSecretOf(app, admin);
   const rotatedAt = Date.now();
-  const rotated = await app.inject({
-    method: 'POST',
-    url: '/api/admin/webhook-secret/rotate',
-    headers: bearer(admin.token),
-  });
+  const api = as(app, admin);
+  const rotated = await api.post('/admin/webhook-secret/rotate');
   t.equal(rotated.statusCode, 200);
   const { webhookSecret, previousSecretValidUntil } = rotated.json();
   t.not(webhookSecret, old);
@@ -234,9 +212,7 @@ t.test('rotation: the previous secret works inside the grace window, not after',
   t.equal((await deliver(webhookSecret)).statusCode, 202, 'the new secret still works');
 
   // A second rotation: the first secret is gone for good, the second is the new previous one.
-  const again = (
-    await app.inject({ method: 'POST', url: '/api/admin/webhook-secret/rotate', headers: bearer(admin.token) })
-  ).json();
+  const again = (await api.post('/admin/webhook-secret/rotate')).json();
   t.equal((await deliver(webhookSecret)).statusCode, 202);
   t.equal((await deliver(again.webhookSecret)).statusCode, 202);
   t.equal((await deliver(old)).statusCode, 401);

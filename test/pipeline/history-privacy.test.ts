@@ -6,7 +6,7 @@ import proto from '@temporalio/proto';
 import { Lead } from '../../src/domain/leads/lead.entity.js';
 import { leadWorkflowId } from '../../src/temporal/ids.js';
 import { SYSTEM_COMPLETE_PROMPT, SYSTEM_INDIVIDUAL_PROMPT, startStack, waitFor } from '../support/harness.js';
-import { bearer, deliverCall } from '../support/api.js';
+import { as, deliverCall } from '../support/api.js';
 import { createTenant, setUserPrompts, waitForCall, waitForLead } from '../support/calls.js';
 import { leadState } from '../../src/temporal/starters.js';
 
@@ -77,24 +77,17 @@ t.test('histories carry ids only; workflowUrl links; prompt metrics add up', asy
     t.same(description.memo ?? {}, {}, `${wf}: no memo`);
   }
 
-  const detail = await stack.app.inject({ method: 'GET', url: `/api/calls/${id}`, headers: bearer(tenant.rep.token) });
+  const repApi = as(stack.app, tenant.rep);
+  const detail = await repApi.get(`/calls/${id}`);
   t.equal(detail.json().transcript, secret.transcript, 'GET /calls/:id includes the transcript');
   t.equal(detail.json().workflowUrl, `${UI}/namespaces/default/workflows/${encodeURIComponent(workflowId)}`);
-  const list = await stack.app.inject({ method: 'GET', url: '/api/calls', headers: bearer(tenant.rep.token) });
+  const list = await repApi.get('/calls');
   t.notOk('transcript' in list.json().items[0], 'list items omit the transcript');
-  const lead = await stack.app.inject({
-    method: 'GET',
-    url: `/api/leads/${call.lead}`,
-    headers: bearer(tenant.rep.token),
-  });
+  const lead = await repApi.get(`/leads/${call.lead}`);
   t.equal(lead.json().workflowUrl, `${UI}/namespaces/default/workflows/${encodeURIComponent(leadWorkflow)}`);
 
   // Prompt metrics: token sums equal what the stand-in reported; the 404 fallback is counted.
-  const metrics = await stack.app.inject({
-    method: 'GET',
-    url: '/api/openai-prompts/metrics?scope=organization',
-    headers: bearer(tenant.admin.token),
-  });
+  const metrics = await as(stack.app, tenant.admin).get('/openai-prompts/metrics?scope=organization');
   t.equal(metrics.statusCode, 200, metrics.body);
   const rows = metrics.json() as {
     kind: string;
@@ -125,30 +118,15 @@ t.test('histories carry ids only; workflowUrl links; prompt metrics add up', asy
     complete.reduce((total, row) => total + row.outputTokens, 0),
     sum(SYSTEM_COMPLETE_PROMPT, 'outputTokens'),
   );
-  const mine = await stack.app.inject({
-    method: 'GET',
-    url: '/api/openai-prompts/metrics',
-    headers: bearer(tenant.rep.token),
-  });
+  const mine = await repApi.get('/openai-prompts/metrics');
   t.equal(
     mine.json().find((row: { kind: string }) => row.kind === 'individual').analyses,
     2,
     'a user sees their own analyses',
   );
-  t.equal(
-    (
-      await stack.app.inject({
-        method: 'GET',
-        url: '/api/openai-prompts/metrics?scope=organization',
-        headers: bearer(tenant.rep.token),
-      })
-    ).statusCode,
-    403,
+  t.equal((await repApi.get('/openai-prompts/metrics?scope=organization')).statusCode, 403);
+  const later = await repApi.get(
+    `/openai-prompts/metrics?since=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`,
   );
-  const later = await stack.app.inject({
-    method: 'GET',
-    url: `/api/openai-prompts/metrics?since=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`,
-    headers: bearer(tenant.rep.token),
-  });
   t.same(later.json(), [], 'since filters');
 });

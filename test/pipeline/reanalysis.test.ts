@@ -4,7 +4,7 @@ import t from 'tap';
 import { Call } from '../../src/domain/calls/call.entity.js';
 import { storeCall } from '../../src/domain/calls/intake.js';
 import { SYSTEM_COMPLETE_PROMPT, SYSTEM_INDIVIDUAL_PROMPT, startStack, waitFor } from '../support/harness.js';
-import { addUser, bearer, deliverCall } from '../support/api.js';
+import { addUser, as, deliverCall, type Account } from '../support/api.js';
 import {
   callPayload,
   createTenant,
@@ -32,15 +32,14 @@ t.test(
     );
     const { id, workflowId } = res.json() as { id: string; workflowId: string };
     t.equal((await waitForCall(tenant, id)).status, 'failed');
-    const reanalyze = (token: string) =>
-      stack.app.inject({ method: 'POST', url: `/api/calls/${id}/reanalyze`, headers: bearer(token) });
+    const reanalyze = (account: Account) => as(stack.app, account).post(`/calls/${id}/reanalyze`);
 
     const stranger = await addUser(stack.app, tenant.admin);
-    t.equal((await reanalyze(stranger.token)).statusCode, 404, 'another user of the organization cannot see the call');
+    t.equal((await reanalyze(stranger)).statusCode, 404, 'another user of the organization cannot see the call');
 
     // The prompt is fixed (it now answers JSON); the owner asks for a new analysis.
     stack.fake.definePrompt('pmpt_rep_prose', { model: 'gpt-fixed', version: '2' });
-    const first = await reanalyze(tenant.rep.token);
+    const first = await reanalyze(tenant.rep);
     t.equal(first.statusCode, 202, first.body);
     t.same(first.json(), { id, workflowId });
     const fixed = await waitFor(
@@ -56,8 +55,8 @@ t.test(
 
     // An admin re-analyses it again, slowly: a second request meanwhile is a conflict.
     stack.fake.enqueue('pmpt_rep_prose', { delayMs: 3000 });
-    t.equal((await reanalyze(tenant.admin.token)).statusCode, 202);
-    const busy = await reanalyze(tenant.rep.token);
+    t.equal((await reanalyze(tenant.admin)).statusCode, 202);
+    const busy = await reanalyze(tenant.rep);
     t.equal(busy.statusCode, 409, busy.body);
     t.match(busy.json(), { statusCode: 409, error: 'Conflict', message: /being analysed/ });
     const refolded = await waitForLead(
@@ -74,11 +73,7 @@ t.test(
       'the new analysis is folded in',
     );
 
-    const analyses = await stack.app.inject({
-      method: 'GET',
-      url: `/api/calls/${id}/analyses`,
-      headers: bearer(tenant.rep.token),
-    });
+    const analyses = await as(stack.app, tenant.rep).get(`/calls/${id}/analyses`);
     t.equal(analyses.statusCode, 200);
     const list = analyses.json() as {
       analysis: object;
@@ -128,34 +123,15 @@ t.test('bulk re-analysis of 50 calls: progress from the workflow until completed
       { status: i % 2 ? 'failed' : 'analyzed', error: i % 2 ? 'OpenAI error 503' : null },
     );
   }
-  const start = await stack.app.inject({
-    method: 'POST',
-    url: '/api/admin/calls/reanalyze',
-    headers: bearer(tenant.admin.token),
-    payload: {},
-  });
+  const start = await as(stack.app, tenant.admin).post('/admin/calls/reanalyze', {});
   t.equal(start.statusCode, 202, start.body);
   const { workflowId, total } = start.json() as { workflowId: string; total: number };
   t.equal(total, 50);
   t.match(workflowId, new RegExp(`^reanalysis:${tenant.organizationId}:[0-9a-f-]{36}$`));
-  t.equal(
-    (
-      await stack.app.inject({
-        method: 'POST',
-        url: '/api/admin/calls/reanalyze',
-        headers: bearer(tenant.rep.token),
-        payload: {},
-      })
-    ).statusCode,
-    403,
-  );
+  t.equal((await as(stack.app, tenant.rep).post('/admin/calls/reanalyze', {})).statusCode, 403);
 
-  const progress = (token = tenant.admin.token) =>
-    stack.app.inject({
-      method: 'GET',
-      url: `/api/admin/reanalysis/${encodeURIComponent(workflowId)}`,
-      headers: bearer(token),
-    });
+  const progress = (account = tenant.admin) =>
+    as(stack.app, account).get(`/admin/reanalysis/${encodeURIComponent(workflowId)}`);
   const seen: number[] = [];
   const final = await waitFor(
     async () => {
@@ -175,5 +151,5 @@ t.test('bulk re-analysis of 50 calls: progress from the workflow until completed
   t.ok(runs.length >= 2 && runs.includes('CONTINUED_AS_NEW'), `pages of 25 ran as separate runs (${runs.join(', ')})`);
 
   const other = await createTenant(stack);
-  t.equal((await progress(other.admin.token)).statusCode, 404, 'another organization cannot see the run');
+  t.equal((await progress(other.admin)).statusCode, 404, 'another organization cannot see the run');
 });

@@ -13,7 +13,7 @@ import { resolveTemporalCli } from '../../src/platform/temporal-cli.js';
 import { startTemporalDevServer } from '../../src/platform/temporal-dev-server.js';
 import { startEmbeddedPostgres } from '../../src/platform/embedded-postgres.js';
 import { SYSTEM_INDIVIDUAL_PROMPT, startStack, waitFor, type Stack } from '../support/harness.js';
-import { bearer, deliverCall } from '../support/api.js';
+import { as, deliverCall } from '../support/api.js';
 import { createTenant } from '../support/tenant.js';
 import { freePort } from '../support/free-port.js';
 
@@ -97,7 +97,7 @@ t.test('PostgreSQL restarts mid-run', async (t) => {
   running = false;
   await pg.stop();
   // While it is down, every route says so with 503 + Retry-After (providers and clients retry), never 500.
-  const me = await stack.app.inject({ method: 'GET', url: '/api/auth/me', headers: bearer(admin.token) });
+  const me = await as(stack.app, admin).get('/auth/me');
   t.equal(me.statusCode, 503, me.body);
   t.ok(Number(me.headers['retry-after']) > 0, 'auth/me says when to retry');
   t.match(me.json(), { statusCode: 503, error: 'Service Unavailable', message: /PostgreSQL is unavailable/ });

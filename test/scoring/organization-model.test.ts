@@ -8,14 +8,11 @@ import { tenantEm } from '../../src/domain/tenancy/tenant-em.js';
 import { organizationScoringWorkflowId } from '../../src/temporal/ids.js';
 import type { WeeklyScoringResult } from '../../src/workflows/scoring.js';
 import { startStack, type Stack } from '../support/harness.js';
-import { addUser, bearer, signup, type Account } from '../support/api.js';
+import { addUser, as, signup, type Account } from '../support/api.js';
 import { insertLeads, outcomeLeads } from './seed.js';
 
-const call = (stack: Stack, method: 'GET' | 'POST', url: string, token: string) =>
-  stack.app.inject({ method, url: `/api${url}`, headers: bearer(token) });
-
 async function runOrganization(stack: Stack, admin: Account): Promise<WeeklyScoringResult> {
-  const res = await call(stack, 'POST', '/admin/scoring/run', admin.token);
+  const res = await as(stack.app, admin).post('/admin/scoring/run');
   if (res.statusCode !== 202) throw new Error(`admin run: ${res.statusCode} ${res.body}`);
   return stack.temporal.client.workflow.getHandle(res.json().workflowId).result();
 }
@@ -33,6 +30,7 @@ t.test(
     const admin2 = await signup(stack.app);
     const veteran = await addUser(stack.app, admin1);
     const newcomer = await addUser(stack.app, admin1);
+    const newcomerApi = as(stack.app, newcomer);
     const org1 = admin1.organization.id;
     const org2 = admin2.organization.id;
     await insertLeads(
@@ -67,7 +65,7 @@ t.test(
       { status: 'WON', analysis: { sentiment: 'negative' } },
     ]);
 
-    const before = await call(stack, 'GET', '/ai/scoring/model', newcomer.token);
+    const before = await newcomerApi.get('/ai/scoring/model');
     t.equal(before.statusCode, 404);
     t.match(before.json().message, /has 2 WON and 1 LOST.*organization has enough data/);
 
@@ -101,19 +99,19 @@ t.test(
 
     // The newcomer's open leads carry organization-scope scores; the veteran's their own.
     for (const id of newcomerOpen) {
-      const score = (await call(stack, 'GET', `/leads/${id}/score`, newcomer.token)).json();
+      const score = (await newcomerApi.get(`/leads/${id}/score`)).json();
       t.match(score, { scope: 'organization', modelVersion: pooled.version });
     }
-    t.match((await call(stack, 'GET', `/leads/${veteranOpen}/score`, veteran.token)).json(), {
+    t.match((await as(stack.app, veteran).get(`/leads/${veteranOpen}/score`)).json(), {
       scope: 'user',
       modelVersion: 1,
     });
-    t.match((await call(stack, 'GET', '/ai/scoring/model', newcomer.token)).json(), {
+    t.match((await newcomerApi.get('/ai/scoring/model')).json(), {
       scope: 'organization',
       version: pooled.version,
       trainingDataCount: 27,
     });
-    t.match((await call(stack, 'GET', '/ai/scoring/status', newcomer.token)).json(), {
+    t.match((await newcomerApi.get('/ai/scoring/status')).json(), {
       state: 'insufficient-data',
       won: 2,
       lost: 1,
@@ -121,7 +119,7 @@ t.test(
       scope: 'organization',
     });
     t.same(
-      (await call(stack, 'GET', '/ai/scoring/models', newcomer.token)).json(),
+      (await newcomerApi.get('/ai/scoring/models')).json(),
       [],
       "the pooled model is not one of the newcomer's versions",
     );
@@ -144,14 +142,14 @@ t.test(
       newcomer.user.id,
       outcomeLeads(4, 5, 54, (won) => ({ sentiment: won ? 'positive' : 'negative' })),
     );
-    const own = await call(stack, 'POST', '/ai/scoring/optimize?wait=true', newcomer.token);
+    const own = await newcomerApi.post('/ai/scoring/optimize?wait=true');
     t.match(own.json(), { outcome: 'activated', version: 1, won: 6, lost: 6, trainingDataCount: 12 });
     for (const id of newcomerOpen) {
-      t.match((await call(stack, 'GET', `/leads/${id}/score`, newcomer.token)).json(), {
+      t.match((await newcomerApi.get(`/leads/${id}/score`)).json(), {
         scope: 'user',
         modelVersion: 1,
       });
-      const history = (await call(stack, 'GET', `/leads/${id}/score/history`, newcomer.token)).json();
+      const history = (await newcomerApi.get(`/leads/${id}/score/history`)).json();
       t.same(
         history.map((h: { scope: string; cause: string }) => [h.scope, h.cause]),
         [
@@ -177,6 +175,6 @@ t.test(
     );
     const rerun = await runOrganization(stack, admin1);
     t.match(rerun, { organizations: 1, organizationsFailed: 0 });
-    t.match((await call(stack, 'GET', `/leads/${newcomerOpen[0]}/score`, newcomer.token)).json(), { scope: 'user' });
+    t.match((await newcomerApi.get(`/leads/${newcomerOpen[0]}/score`)).json(), { scope: 'user' });
   },
 );

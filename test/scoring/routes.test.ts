@@ -3,7 +3,7 @@ import t from 'tap';
 import { FEATURE_NAMES } from '../../src/domain/scoring/features.js';
 import { runDateOf } from '../../src/temporal/ids.js';
 import { startStack } from '../support/harness.js';
-import { addUser, bearer, signup } from '../support/api.js';
+import { addUser, as, signup } from '../support/api.js';
 import { insertLeads, outcomeLeads } from './seed.js';
 
 t.test('scoring routes', async (t) => {
@@ -14,8 +14,7 @@ t.test('scoring routes', async (t) => {
   const otherAdmin = await signup(stack.app);
   const org = admin.organization.id;
   const today = runDateOf(new Date());
-  const call = (method: 'GET' | 'POST', url: string, token?: string) =>
-    stack.app.inject({ method, url: `/api${url}`, ...(token ? { headers: bearer(token) } : {}) });
+  const repApi = as(stack.app, rep);
   await insertLeads(
     stack.orm,
     org,
@@ -29,17 +28,21 @@ t.test('scoring routes', async (t) => {
     outcomeLeads(4, 4, 22, (won) => ({ budget: won })),
   );
 
-  t.equal((await call('GET', '/ai/scoring/model')).statusCode, 401, 'a token is required');
-  t.equal((await call('POST', '/ai/scoring/optimize')).statusCode, 401);
-  const before = await call('GET', '/ai/scoring/model', rep.token);
+  t.equal(
+    (await stack.app.inject({ method: 'GET', url: '/api/ai/scoring/model' })).statusCode,
+    401,
+    'a token is required',
+  );
+  t.equal((await stack.app.inject({ method: 'POST', url: '/api/ai/scoring/optimize' })).statusCode, 401);
+  const before = await repApi.get('/ai/scoring/model');
   t.equal(before.statusCode, 404, 'no model before the first training');
   t.match(before.json(), { statusCode: 404, error: 'Not Found', message: String });
 
-  const started = await call('POST', '/ai/scoring/optimize', rep.token);
+  const started = await repApi.post('/ai/scoring/optimize');
   t.equal(started.statusCode, 202, started.body);
   const { workflowId } = started.json();
   t.equal(workflowId, `scoring:${org}:${rep.user.id}:${today}`, 'the documented id');
-  const again = await call('POST', '/ai/scoring/optimize', rep.token);
+  const again = await repApi.post('/ai/scoring/optimize');
   t.equal(again.json().workflowId, workflowId, 'a second click gets the same workflow id');
   const handle = stack.temporal.client.workflow.getHandle(workflowId);
   t.match(await handle.result(), { status: 'trained', activated: true });
@@ -47,7 +50,7 @@ t.test('scoring routes', async (t) => {
   t.equal(description.typedSearchAttributes.get({ name: 'OrganizationId', type: 'KEYWORD' } as never), org);
   t.equal(description.typedSearchAttributes.get({ name: 'UserId', type: 'KEYWORD' } as never), rep.user.id);
 
-  const model = await call('GET', '/ai/scoring/model', rep.token);
+  const model = await repApi.get('/ai/scoring/model');
   t.equal(model.statusCode, 200, model.body);
   const body = model.json();
   t.match(body, { version: Number, accuracy: Number, auc: Number, trainingDataCount: Number, lastTrainedAt: String });
@@ -70,18 +73,18 @@ t.test('scoring routes', async (t) => {
   ])
     t.ok(key in body, key);
 
-  t.equal((await call('GET', '/ai/scoring/model', colleague.token)).statusCode, 404, "the model is the caller's own");
+  t.equal((await as(stack.app, colleague).get('/ai/scoring/model')).statusCode, 404, "the model is the caller's own");
   t.equal(
-    (await call('GET', '/ai/scoring/model', admin.token)).statusCode,
+    (await as(stack.app, admin).get('/ai/scoring/model')).statusCode,
     404,
     "an admin sees their own model, not a user's",
   );
-  t.equal((await call('GET', '/ai/scoring/model', otherAdmin.token)).statusCode, 404, "nor another organization's");
+  t.equal((await as(stack.app, otherAdmin).get('/ai/scoring/model')).statusCode, 404, "nor another organization's");
 
-  const forbidden = await call('POST', '/admin/scoring/run', rep.token);
+  const forbidden = await repApi.post('/admin/scoring/run');
   t.equal(forbidden.statusCode, 403, 'a user cannot run the organization');
   t.match(forbidden.json(), { statusCode: 403, error: 'Forbidden' });
-  const run = await call('POST', '/admin/scoring/run', admin.token);
+  const run = await as(stack.app, admin).post('/admin/scoring/run');
   t.equal(run.statusCode, 202, run.body);
   t.equal(run.json().workflowId, `scoring-run:${org}:${today}`);
   const runHandle = stack.temporal.client.workflow.getHandle(run.json().workflowId);
@@ -94,9 +97,9 @@ t.test('scoring routes', async (t) => {
     (await runHandle.describe()).typedSearchAttributes.get({ name: 'OrganizationId', type: 'KEYWORD' } as never),
     org,
   );
-  t.equal((await call('GET', '/ai/scoring/model', colleague.token)).statusCode, 200, 'the colleague has a model now');
+  t.equal((await as(stack.app, colleague).get('/ai/scoring/model')).statusCode, 200, 'the colleague has a model now');
   t.equal(
-    (await call('GET', '/ai/scoring/model', otherAdmin.token)).statusCode,
+    (await as(stack.app, otherAdmin).get('/ai/scoring/model')).statusCode,
     404,
     'the other organization was not run',
   );

@@ -8,23 +8,19 @@ import { tenantEm } from '../../src/domain/tenancy/tenant-em.js';
 import type { TrainingOutcome } from '../../src/domain/scoring/train-user-model.js';
 import type { WeeklyScoringResult } from '../../src/workflows/scoring.js';
 import { startStack, waitFor, type Stack } from '../support/harness.js';
-import { addUser, bearer, deliverCall, signup, webhookSecretOf, type Account } from '../support/api.js';
+import { addUser, as, deliverCall, signup, webhookSecretOf, type Account } from '../support/api.js';
 import { insertLeads, outcomeLeads } from './seed.js';
 
 const ENV = { SCORING_MIN_LEADS_PER_CLASS: '5' };
 
 async function optimize(stack: Stack, account: Account): Promise<TrainingOutcome> {
-  const res = await stack.app.inject({
-    method: 'POST',
-    url: '/api/ai/scoring/optimize',
-    headers: bearer(account.token),
-  });
+  const res = await as(stack.app, account).post('/ai/scoring/optimize');
   if (res.statusCode !== 202) throw new Error(`optimize: ${res.statusCode} ${res.body}`);
   return stack.temporal.client.workflow.getHandle(res.json().workflowId).result();
 }
 
 async function runOrganization(stack: Stack, admin: Account): Promise<WeeklyScoringResult> {
-  const res = await stack.app.inject({ method: 'POST', url: '/api/admin/scoring/run', headers: bearer(admin.token) });
+  const res = await as(stack.app, admin).post('/admin/scoring/run');
   if (res.statusCode !== 202) throw new Error(`admin run: ${res.statusCode} ${res.body}`);
   return stack.temporal.client.workflow.getHandle(res.json().workflowId).result();
 }
@@ -214,10 +210,7 @@ t.test('below the minimum per class no model is made, and the run says why', asy
   t.match(outcome, { status: 'insufficient-data', won: 4, lost: 10 });
   t.match(outcome.status === 'insufficient-data' && outcome.reason, /at least 5 WON and 5 LOST.*has 4 WON and 10 LOST/);
   t.equal((await modelsOf(stack, org, rep.user.id)).length, 0, 'no model stored');
-  t.equal(
-    (await stack.app.inject({ method: 'GET', url: '/api/ai/scoring/model', headers: bearer(rep.token) })).statusCode,
-    404,
-  );
+  t.equal((await as(stack.app, rep).get('/ai/scoring/model')).statusCode, 404);
 
   await insertLeads(stack.orm, org, rep.user.id, [{ status: 'WON', analysis: { budget: true } }]);
   t.match(
@@ -270,7 +263,7 @@ t.test('champion/challenger: a worse challenger is stored but not activated; a n
   t.equal(m1!.active, true, 'v1 stays active');
   t.equal(m2!.active, false, 'v2 is stored, inactive');
   t.equal((await em().findOneOrFail(Lead, { id: open! })).score, v1Score, 'scores still come from v1');
-  const model = await stack.app.inject({ method: 'GET', url: '/api/ai/scoring/model', headers: bearer(rep.token) });
+  const model = await as(stack.app, rep).get('/ai/scoring/model');
   t.equal(model.json().version, 1);
 
   // Data back as it was: exactly what v1 learnt from, so nothing new is stored and v1 stays active.

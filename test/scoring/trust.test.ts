@@ -9,14 +9,11 @@ import { bandOf } from '../../src/domain/scoring/calibration.js';
 import { HISTORY_PER_LEAD, recordScoreChanges } from '../../src/domain/scoring/score-history.js';
 import { tenantEm } from '../../src/domain/tenancy/tenant-em.js';
 import { startStack, type Stack } from '../support/harness.js';
-import { addUser, bearer, signup, type Account } from '../support/api.js';
+import { addUser, as, signup, type Account } from '../support/api.js';
 import { insertLeads, outcomeLeads } from './seed.js';
 
-const call = (stack: Stack, method: 'GET' | 'POST', url: string, token: string) =>
-  stack.app.inject({ method, url: `/api${url}`, headers: bearer(token) });
-
 async function optimizeAndWait(stack: Stack, account: Account) {
-  const res = await call(stack, 'POST', '/ai/scoring/optimize?wait=true', account.token);
+  const res = await as(stack.app, account).post('/ai/scoring/optimize?wait=true');
   if (res.statusCode !== 200) throw new Error(`optimize?wait=true: ${res.statusCode} ${res.body}`);
   return res.json();
 }
@@ -29,6 +26,7 @@ t.test(
     const stack = await startStack(t, { env: { SCORING_MIN_LEADS_PER_CLASS: '20' } });
     const admin = await signup(stack.app);
     const rep = await addUser(stack.app, admin);
+    const repApi = as(stack.app, rep);
     const org = admin.organization.id;
     await insertLeads(
       stack.orm,
@@ -37,7 +35,7 @@ t.test(
       outcomeLeads(12, 3, 41, (won) => ({ budget: won })),
     );
 
-    const before = await call(stack, 'GET', '/ai/scoring/status', rep.token);
+    const before = await repApi.get('/ai/scoring/status');
     t.equal(before.statusCode, 200, before.body);
     t.same(before.json(), {
       state: 'insufficient-data',
@@ -64,7 +62,7 @@ t.test(
       lost: 3,
     });
 
-    const after = (await call(stack, 'GET', '/ai/scoring/status', rep.token)).json();
+    const after = (await repApi.get('/ai/scoring/status')).json();
     t.match(after, {
       state: 'insufficient-data',
       won: 12,
@@ -80,22 +78,22 @@ t.test(
       'the outcome is a row in PostgreSQL',
     );
 
-    const model = await call(stack, 'GET', '/ai/scoring/model', rep.token);
+    const model = await repApi.get('/ai/scoring/model');
     t.equal(model.statusCode, 404);
     t.match(model.json(), { statusCode: 404, error: 'Not Found' });
     t.match(model.json().message, reason, 'the 404 says why');
 
-    const adminView = await call(stack, 'GET', `/admin/users/${rep.user.id}/scoring/status`, admin.token);
+    const adminView = await as(stack.app, admin).get(`/admin/users/${rep.user.id}/scoring/status`);
     t.match(adminView.json(), { state: 'insufficient-data', won: 12, lost: 3 }, 'the admin sees the same status');
-    t.equal((await call(stack, 'GET', `/admin/users/${rep.user.id}/scoring/status`, rep.token)).statusCode, 403);
+    t.equal((await repApi.get(`/admin/users/${rep.user.id}/scoring/status`)).statusCode, 403);
     const stranger = await signup(stack.app);
     t.equal(
-      (await call(stack, 'GET', `/admin/users/${rep.user.id}/scoring/status`, stranger.token)).statusCode,
+      (await as(stack.app, stranger).get(`/admin/users/${rep.user.id}/scoring/status`)).statusCode,
       404,
       "another organization's admin",
     );
 
-    const me = (await call(stack, 'GET', '/auth/me', rep.token)).json();
+    const me = (await repApi.get('/auth/me')).json();
     t.same(
       [me.openai_individual_prompt_id, me.openai_complete_prompt_id],
       [null, null],
@@ -110,6 +108,7 @@ t.test(
     const stack = await startStack(t, { env: { SCORING_MIN_LEADS_PER_CLASS: '5' } });
     const admin = await signup(stack.app);
     const rep = await addUser(stack.app, admin);
+    const repApi = as(stack.app, rep);
     const org = admin.organization.id;
     const em = () => tenantEm(stack.orm.em, org);
     await insertLeads(
@@ -152,7 +151,7 @@ t.test(
     t.match(second, { outcome: 'unchanged', version: 1, activated: false, trainingDataCount: 40, won: 20, lost: 20 });
     t.match(second.reason, /same 40 WON\/LOST leads/);
     t.equal(await em().count(LeadScoringModel, { user: rep.user.id }), 1, 'one version stored');
-    t.match((await call(stack, 'GET', '/ai/scoring/status', rep.token)).json(), {
+    t.match((await repApi.get('/ai/scoring/status')).json(), {
       state: 'trained',
       activeVersion: 1,
       scope: 'user',
@@ -167,7 +166,7 @@ t.test(
     );
     t.equal(v1.holdoutCount, v1.holdoutLeadIds.length);
     t.equal(v1.trainingLeadIds.length + v1.holdoutLeadIds.length, v1.trainingDataCount);
-    const model = (await call(stack, 'GET', '/ai/scoring/model', rep.token)).json();
+    const model = (await repApi.get('/ai/scoring/model')).json();
     t.match(model, { version: 1, scope: 'user', trainingDataCount: 40, holdoutCount: v1.holdoutCount });
     // Calibration on the holdout, stored with the version.
     t.ok(model.brierScore >= 0 && model.brierScore <= 1, `Brier ${model.brierScore}`);
@@ -183,7 +182,7 @@ t.test(
     const explain = async () => {
       const seen: Record<string, { score: number; modelVersion: number }> = {};
       for (const id of open) {
-        const res = await call(stack, 'GET', `/leads/${id}/score`, rep.token);
+        const res = await repApi.get(`/leads/${id}/score`);
         t.equal(res.statusCode, 200, res.body);
         const body = res.json();
         const sum =
@@ -222,7 +221,7 @@ t.test(
     t.match(await optimizeAndWait(stack, rep), { outcome: 'kept-active', version: 2, activated: false });
 
     // …pinned by hand: open leads are scored by v2, with the cause "activation".
-    const pinned = await call(stack, 'POST', '/ai/scoring/models/2/activate', rep.token);
+    const pinned = await repApi.post('/ai/scoring/models/2/activate');
     t.equal(pinned.statusCode, 200, pinned.body);
     t.match(pinned.json(), { version: 2, active: true, activationReason: /by hand/ });
     const byV2 = await explain();
@@ -230,7 +229,7 @@ t.test(
     t.not(byV2[open[0]!]!.score, byV1[open[0]!]!.score, 'v2 scores differently');
 
     // Rolling back to the older version (the admin's route this time) re-scores them with v1 again.
-    const back = await call(stack, 'POST', `/admin/users/${rep.user.id}/scoring/models/1/activate`, admin.token);
+    const back = await as(stack.app, admin).post(`/admin/users/${rep.user.id}/scoring/models/1/activate`);
     t.equal(back.statusCode, 200, back.body);
     t.match(back.json(), { version: 1, active: true, activationReason: /rolled back from v2/ });
     const again = await explain();
@@ -238,7 +237,7 @@ t.test(
       t.equal(again[id]!.modelVersion, 1);
       t.ok(Math.abs(again[id]!.score - byV1[id]!.score) < 1e-12, 'the v1 score again');
     }
-    const list = (await call(stack, 'GET', '/ai/scoring/models', rep.token)).json();
+    const list = (await repApi.get('/ai/scoring/models')).json();
     t.same(
       list.map((m: { version: number; active: boolean }) => [m.version, m.active]),
       [
@@ -254,19 +253,15 @@ t.test(
       auc: Number,
       trainedAt: String,
     });
-    t.equal(
-      (await call(stack, 'POST', '/ai/scoring/models/9/activate', rep.token)).statusCode,
-      404,
-      'an unknown version',
-    );
+    t.equal((await repApi.post('/ai/scoring/models/9/activate')).statusCode, 404, 'an unknown version');
     const stranger = await signup(stack.app);
     t.equal(
-      (await call(stack, 'POST', `/admin/users/${rep.user.id}/scoring/models/2/activate`, stranger.token)).statusCode,
+      (await as(stack.app, stranger).post(`/admin/users/${rep.user.id}/scoring/models/2/activate`)).statusCode,
       404,
     );
 
     // History: newest first, with the causes.
-    const history = (await call(stack, 'GET', `/leads/${open[0]}/score/history`, rep.token)).json();
+    const history = (await repApi.get(`/leads/${open[0]}/score/history`)).json();
     t.same(
       history.map((h: { cause: string; modelVersion: number }) => [h.cause, h.modelVersion]),
       [
@@ -278,14 +273,14 @@ t.test(
     t.match(history[0], { score: again[open[0]!]!.score, scope: 'user', at: String });
     const other = await addUser(stack.app, admin);
     t.equal(
-      (await call(stack, 'GET', `/leads/${open[0]}/score`, other.token)).statusCode,
+      (await as(stack.app, other).get(`/leads/${open[0]}/score`)).statusCode,
       404,
       'another user cannot see the lead',
     );
 
     // No score: 404 with a reason.
     const [unscored] = await insertLeads(stack.orm, org, other.user.id, [{ status: 'NEW' }]);
-    const none = await call(stack, 'GET', `/leads/${unscored}/score`, other.token);
+    const none = await as(stack.app, other).get(`/leads/${unscored}/score`);
     t.equal(none.statusCode, 404);
     t.match(none.json().message, /no scoring model applies/);
   },

@@ -20,9 +20,12 @@ export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-/** Calls the API as one account: its token on every request, paths relative to `base` (default `/api`). */
+/**
+ * Calls the API as one account: its token on every request, paths relative to `base` (default `/api`).
+ * `request` takes the method as a value, for tests that walk a table of routes.
+ */
 export function as(app: App, account: Account, base = '/api') {
-  const send = (method: Method, url: string, payload?: unknown) =>
+  const request = (method: Method, url: string, payload?: unknown) =>
     app.inject({
       method,
       url: `${base}${url}`,
@@ -30,11 +33,12 @@ export function as(app: App, account: Account, base = '/api') {
       ...(payload === undefined ? {} : { payload: payload as object }),
     });
   return {
-    get: (url: string) => send('GET', url),
-    post: (url: string, body?: unknown) => send('POST', url, body),
-    put: (url: string, body?: unknown) => send('PUT', url, body),
-    patch: (url: string, body?: unknown) => send('PATCH', url, body),
-    delete: (url: string) => send('DELETE', url),
+    request,
+    get: (url: string) => request('GET', url),
+    post: (url: string, body?: unknown) => request('POST', url, body),
+    put: (url: string, body?: unknown) => request('PUT', url, body),
+    patch: (url: string, body?: unknown) => request('PATCH', url, body),
+    delete: (url: string) => request('DELETE', url),
   };
 }
 
@@ -64,12 +68,7 @@ export async function addUser(
 ): Promise<Account> {
   const email = overrides.email ?? `user-${randomUUID()}@example.com`;
   const password = 'correct-horse-battery';
-  const created = await app.inject({
-    method: 'POST',
-    url: '/api/admin/users',
-    headers: bearer(admin.token),
-    payload: { email, password, role: overrides.role ?? 'user' },
-  });
+  const created = await as(app, admin).post('/admin/users', { email, password, role: overrides.role ?? 'user' });
   if (created.statusCode !== 201) throw new Error(`create user failed: ${created.statusCode} ${created.body}`);
   const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password } });
   if (login.statusCode !== 200) throw new Error(`login failed: ${login.statusCode} ${login.body}`);
@@ -77,7 +76,7 @@ export async function addUser(
 }
 
 export async function webhookSecretOf(app: App, admin: Account): Promise<string> {
-  const res = await app.inject({ method: 'GET', url: '/api/admin/webhook-secret', headers: bearer(admin.token) });
+  const res = await as(app, admin).get('/admin/webhook-secret');
   if (res.statusCode !== 200) throw new Error(`webhook secret failed: ${res.statusCode} ${res.body}`);
   return res.json().webhookSecret;
 }

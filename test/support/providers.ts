@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { randomBytes, randomUUID, webcrypto } from 'node:crypto';
 import type { App } from '../../src/api/app.js';
-import { bearer, type Account } from './api.js';
+import { as, type Account } from './api.js';
 
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8'));
 
@@ -81,8 +81,7 @@ export function vapiReport(overrides: { callId?: string; message?: Fields; call?
 type UserMap = Record<string, string>;
 
 async function configure(app: App, admin: Account, provider: string, settings: object) {
-  const url = `/api/admin/integrations/${provider}`;
-  const res = await app.inject({ method: 'PUT', url, headers: bearer(admin.token), payload: settings });
+  const res = await as(app, admin).put(`/admin/integrations/${provider}`, settings);
   if (res.statusCode !== 200) throw new Error(`configure ${provider} failed: ${res.statusCode} ${res.body}`);
   return res.json();
 }
