@@ -3,7 +3,7 @@
 import type { Config } from '../config.js';
 import { createOrm, type Orm } from '../db/orm.js';
 import { createOpenAIGateway } from '../openai/gateway.js';
-import { connectTemporal, type TemporalHandle } from '../temporal/client.js';
+import { connectTemporalWhenAvailable, type TemporalHandle } from '../temporal/client.js';
 import { buildApp, type App, type AppDeps, type BuildOptions } from './app.js';
 import { ensureSearchAttributes } from '../temporal/ensure-search-attributes.js';
 
@@ -38,10 +38,15 @@ export async function createApi(
 ): Promise<WiredApi> {
   const { orm: shared, limits, extraRoutes, ...build } = options;
   const orm = shared ?? (await createOrm(addresses.databaseUrl));
-  const temporal = await connectTemporal(addresses.temporalAddress, config.temporal.namespace);
+  const temporal = await connectTemporalWhenAvailable(addresses.temporalAddress, config.temporal.namespace);
   // The API starts workflows with search attributes: make sure they exist even before any worker ran.
-  await ensureSearchAttributes(temporal.connection, config.temporal.namespace).catch(() => undefined);
+  if (temporal.connectedAtStart)
+    await ensureSearchAttributes(temporal.connection, config.temporal.namespace).catch(() => undefined);
   const app = await buildApp({ config, orm, temporal, openai: createOpenAIGateway(config.openai), ...limits }, build);
+  if (!temporal.connectedAtStart)
+    app.log.warn(
+      `Temporal at ${addresses.temporalAddress} is not answering: routes that need it answer 503 until it does`,
+    );
   extraRoutes?.(app);
   await app.ready();
   return {
