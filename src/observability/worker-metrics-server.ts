@@ -33,6 +33,8 @@ export async function startWorkerMetricsServer(options: {
   logger: Logger;
 }): Promise<WorkerMetricsServer> {
   const server: Server = createServer((req, res) => {
+    // The same header every API answer carries: clients must not guess another type for the text.
+    res.setHeader('x-content-type-options', 'nosniff');
     if (req.method !== 'GET' || req.url?.split('?')[0] !== '/metrics') {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found: the metrics are at /metrics\n');
       return;

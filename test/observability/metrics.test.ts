@@ -155,4 +155,7 @@ t.test('API and worker metrics count what happened', async (t) => {
 
   const worker404 = await fetch(worker.metricsUrl.replace(/\/metrics$/, '/other'));
   t.equal(worker404.status, 404);
+  const workerAnswer = await fetch(worker.metricsUrl);
+  t.equal(workerAnswer.headers.get('x-content-type-options'), 'nosniff', 'the worker sends the security header too');
+  await workerAnswer.body?.cancel();
 });
