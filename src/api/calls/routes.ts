@@ -10,9 +10,10 @@ import { Analysis } from '../../domain/analyses/analysis.entity.js';
 import { workflowUrl } from '../../temporal/links.js';
 import { RunAlreadyOpenError, startCallReanalysis } from '../../temporal/starters.js';
 import { ErrorSchema, Uuid, isUuid } from '../schemas/common.js';
-import { AUDIT_ACTIONS, recordAudit } from '../../domain/audit/index.js';
+import { AUDIT_ACTIONS } from '../../domain/audit/index.js';
 import { PageQuery, findPage, pageOf } from '../pagination.js';
 import { conflict, notFound } from '../plugins/errors.js';
+import { recordRequestAudit } from '../audit.js';
 import {
   CallAnalysisEntrySchema,
   CallDetailSchema,
@@ -137,10 +138,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
         if (error instanceof RunAlreadyOpenError) throw conflict(error.message);
         throw error;
       }
-      await recordAudit(request.em, {
-        organizationId: request.auth.organizationId,
-        actorId: request.auth.userId,
-        actorEmail: request.auth.email,
+      await recordRequestAudit(request, {
         action: AUDIT_ACTIONS.reanalysisRequested,
         target: { type: 'call', id: call.id },
         details: { workflowId: call.workflowId },

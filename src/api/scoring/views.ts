@@ -8,9 +8,10 @@ import { scoringStatus } from '../../domain/scoring/status.js';
 import { activateVersion } from '../../domain/scoring/activate-version.js';
 import { nextScheduledScoringRun } from '../../temporal/scoring-runs.js';
 import { HttpError, notFound } from '../plugins/errors.js';
-import { AUDIT_ACTIONS, recordAudit } from '../../domain/audit/index.js';
+import { AUDIT_ACTIONS } from '../../domain/audit/index.js';
 import { isUuid } from '../schemas/common.js';
 import { VERSION_FIELDS, toVersionDto } from './schemas.js';
+import { recordRequestAudit } from '../audit.js';
 
 export function scoringViews(deps: AppDeps) {
   const { client } = deps.temporal;
@@ -44,10 +45,7 @@ export function scoringViews(deps: AppDeps) {
     const activation = await activateVersion(request.em, { organizationId, userId, version });
     if (!activation) throw new HttpError(404, `Scoring model version ${version} not found for this user`);
     if (activation.changed) {
-      await recordAudit(request.em, {
-        organizationId: request.auth.organizationId,
-        actorId: request.auth.userId,
-        actorEmail: request.auth.email,
+      await recordRequestAudit(request, {
         action: AUDIT_ACTIONS.modelActivated,
         target: { type: 'user', id: userId },
         details: { version },
