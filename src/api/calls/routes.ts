@@ -9,11 +9,12 @@ import { Call } from '../../domain/calls/call.entity.js';
 import { Analysis } from '../../domain/analyses/analysis.entity.js';
 import { workflowUrl } from '../../temporal/links.js';
 import { RunAlreadyOpenError, startCallReanalysis } from '../../temporal/starters.js';
-import { ErrorSchema, Uuid, isUuid } from '../schemas/common.js';
+import { ErrorSchema, Uuid } from '../schemas/common.js';
 import { AUDIT_ACTIONS } from '../../domain/audit/index.js';
 import { PageQuery, findPage, pageOf } from '../pagination.js';
-import { conflict, notFound } from '../plugins/errors.js';
+import { conflict } from '../plugins/errors.js';
 import { recordRequestAudit } from '../audit.js';
+import { findVisible } from '../visible-row.js';
 import {
   CallAnalysisEntrySchema,
   CallDetailSchema,
@@ -25,11 +26,7 @@ import {
 
 async function findVisibleCall(em: EntityManager, id: string, options: { withTranscript?: boolean } = {}) {
   // The transcript is lazy (it can be megabytes): only the call's own page loads it.
-  const call = isUuid(id)
-    ? await em.findOne(Call, { id }, options.withTranscript ? { populate: ['transcript'] } : {})
-    : null;
-  if (!call) throw notFound('Call');
-  return call;
+  return findVisible(em, Call, id, 'Call', options.withTranscript ? { populate: ['transcript'] } : {});
 }
 
 const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {

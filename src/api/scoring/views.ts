@@ -7,11 +7,11 @@ import { LeadScoringModel } from '../../domain/scoring/lead-scoring-model.entity
 import { scoringStatus } from '../../domain/scoring/status.js';
 import { activateVersion } from '../../domain/scoring/activate-version.js';
 import { nextScheduledScoringRun } from '../../temporal/scoring-runs.js';
-import { HttpError, notFound } from '../plugins/errors.js';
+import { HttpError } from '../plugins/errors.js';
 import { AUDIT_ACTIONS } from '../../domain/audit/index.js';
-import { isUuid } from '../schemas/common.js';
 import { VERSION_FIELDS, toVersionDto } from './schemas.js';
 import { recordRequestAudit } from '../audit.js';
+import { findVisible } from '../visible-row.js';
 
 export function scoringViews(deps: AppDeps) {
   const { client } = deps.temporal;
@@ -19,9 +19,7 @@ export function scoringViews(deps: AppDeps) {
 
   /** The admin's target: a user of their own organization (anything else is 404, as if it did not exist). */
   async function targetUser(request: FastifyRequest, userId: string): Promise<string> {
-    const user = isUuid(userId) ? await request.em.findOne(User, { id: userId }, { fields: ['id'] }) : null;
-    if (!user) throw notFound('User');
-    return user.id;
+    return (await findVisible(request.em, User, userId, 'User', { fields: ['id'] })).id;
   }
 
   async function status(request: FastifyRequest, userId: string) {
