@@ -34,7 +34,7 @@ import {
 } from '../src/domain/scoring/logistic-regression.js';
 import { startWeeklyScoring } from '../src/temporal/scoring-runs.js';
 import { fixed, percentile, startBenchStack } from './support.js';
-import { random } from '../test/support/random.js';
+import { random, seededUuid } from '../test/support/random.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -53,14 +53,7 @@ const USERS_PER_ORG = 10;
 const rand = random(20261124);
 const pick = <T>(items: readonly T[]) => items[Math.floor(rand() * items.length)]!;
 /** Ids from the same stream, so the id-hashed holdout, and every figure but the timings, repeat run to run. */
-function uuid(): string {
-  const hex = Array.from({ length: 4 }, () =>
-    Math.floor(rand() * 2 ** 32)
-      .toString(16)
-      .padStart(8, '0'),
-  ).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-}
+const uuid = () => seededUuid(rand);
 
 interface SyntheticLead {
   id: string;
@@ -224,6 +217,16 @@ async function pythonWithSklearn(): Promise<string> {
   throw new Error('No python3 with scikit-learn found: install python3-sklearn (apt) or set PYTHON');
 }
 
+/** Runs `work` and adds how long it took to `samples`, whether it succeeded or not. */
+async function timed<T>(samples: number[], work: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  try {
+    return await work();
+  } finally {
+    samples.push(performance.now() - started);
+  }
+}
+
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const seconds = (ms: number) => `${fixed(ms / 1000, 1)} s`;
 
@@ -268,22 +271,10 @@ try {
     overrides: {
       activities: {
         ...real,
-        async optimizeScoringWeights(pair: Parameters<typeof real.optimizeScoringWeights>[0]) {
-          const started = performance.now();
-          try {
-            return await real.optimizeScoringWeights(pair);
-          } finally {
-            trainingMs.push(performance.now() - started);
-          }
-        },
-        async optimizeOrganizationScoringWeights(input: Parameters<typeof real.optimizeOrganizationScoringWeights>[0]) {
-          const started = performance.now();
-          try {
-            return await real.optimizeOrganizationScoringWeights(input);
-          } finally {
-            organizationMs.push(performance.now() - started);
-          }
-        },
+        optimizeScoringWeights: (pair: Parameters<typeof real.optimizeScoringWeights>[0]) =>
+          timed(trainingMs, () => real.optimizeScoringWeights(pair)),
+        optimizeOrganizationScoringWeights: (input: Parameters<typeof real.optimizeOrganizationScoringWeights>[0]) =>
+          timed(organizationMs, () => real.optimizeOrganizationScoringWeights(input)),
       },
     },
   });

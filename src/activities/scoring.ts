@@ -1,6 +1,7 @@
 // Activities of the scoring workflows: train one user's model or an organization's pooled one, record a
 // failed run, and page through who has outcomes to learn from.
-import { Lead } from '../domain/leads/lead.entity.js';
+import type { QBFilterQuery, QueryOrderMap } from '@mikro-orm/postgresql';
+import { type ILead, Lead } from '../domain/leads/lead.entity.js';
 import { tenantEm } from '../domain/tenancy/tenant-em.js';
 import { trainUserModel, type TrainingOutcome } from '../domain/scoring/train-user-model.js';
 import { ScoringRun } from '../domain/scoring/scoring-run.entity.js';
@@ -24,6 +25,27 @@ export interface ScoringOrganizationsPage {
 }
 
 export function createScoringActivities({ orm, config }: ActivityDeps) {
+  /**
+   * Distinct `columns` of the WON/LOST leads that also match `where`, in `orderBy`, at most `limit` rows.
+   * Cross-tenant on purpose (the listings below page through every organization): the filters are off.
+   */
+  async function distinctLabelledLeads<Row>(
+    columns: ('l.organization' | 'l.assignedTo')[],
+    where: QBFilterQuery<ILead, 'l'>,
+    orderBy: QueryOrderMap<ILead>[],
+    limit: number,
+  ): Promise<Row[]> {
+    const qb = orm.em
+      .fork()
+      .createQueryBuilder(Lead, 'l')
+      .select(columns, true)
+      .where({ status: { $in: ['WON', 'LOST'] }, ...where })
+      .orderBy(orderBy)
+      .limit(limit);
+    await qb.applyFilters(false);
+    return qb.execute<Row[]>('all', true);
+  }
+
   return {
     /** Trains the user's model from their WON/LOST leads in this organization (see trainUserModel). */
     async optimizeScoringWeights({ organizationId, userId }: ScoringPair): Promise<TrainingOutcome> {
@@ -76,12 +98,9 @@ export function createScoringActivities({ orm, config }: ActivityDeps) {
       limit: number;
       organizationId?: string;
     }): Promise<ScoringPairsPage> {
-      const qb = orm.em
-        .fork()
-        .createQueryBuilder(Lead, 'l')
-        .select(['l.organization', 'l.assignedTo'], true)
-        .where({
-          status: { $in: ['WON', 'LOST'] },
+      const rows = await distinctLabelledLeads<{ organization: string; assignedTo: string }>(
+        ['l.organization', 'l.assignedTo'],
+        {
           assignedTo: { $ne: null },
           ...(organizationId ? { organization: organizationId } : {}),
           ...(afterKey
@@ -92,11 +111,10 @@ export function createScoringActivities({ orm, config }: ActivityDeps) {
                 ],
               }
             : {}),
-        })
-        .orderBy([{ organization: 'asc' }, { assignedTo: 'asc' }])
-        .limit(limit);
-      await qb.applyFilters(false);
-      const rows = await qb.execute<{ organization: string; assignedTo: string }[]>('all', true);
+        },
+        [{ organization: 'asc' }, { assignedTo: 'asc' }],
+        limit,
+      );
       const pairs = rows.map((row) => ({ organizationId: row.organization, userId: row.assignedTo }));
       return { pairs, next: pairs.length === limit ? pairs[pairs.length - 1]! : null };
     },
@@ -111,18 +129,12 @@ export function createScoringActivities({ orm, config }: ActivityDeps) {
       limit: number;
       organizationId?: string;
     }): Promise<ScoringOrganizationsPage> {
-      const qb = orm.em
-        .fork()
-        .createQueryBuilder(Lead, 'l')
-        .select(['l.organization'], true)
-        .where({
-          status: { $in: ['WON', 'LOST'] },
-          ...(organizationId ? { organization: organizationId } : afterId ? { organization: { $gt: afterId } } : {}),
-        })
-        .orderBy([{ organization: 'asc' }])
-        .limit(limit);
-      await qb.applyFilters(false);
-      const rows = await qb.execute<{ organization: string }[]>('all', true);
+      const rows = await distinctLabelledLeads<{ organization: string }>(
+        ['l.organization'],
+        organizationId ? { organization: organizationId } : afterId ? { organization: { $gt: afterId } } : {},
+        [{ organization: 'asc' }],
+        limit,
+      );
       const organizationIds = rows.map((row) => row.organization);
       const next = organizationIds.length === limit ? organizationIds[organizationIds.length - 1]! : null;
       return { organizationIds, next };

@@ -1,5 +1,6 @@
 // Every route under /api, by who may call it: anyone, a signed-in user, an admin. The group a route is
 // registered in is its authentication: route files never add the hook or the OpenAPI `security` themselves.
+import type { FastifyInstance } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppDeps } from './deps.js';
 import { requireAdminRole, requireToken } from './plugins/route-groups.js';
@@ -22,32 +23,53 @@ import callRoutes from './calls/routes.js';
 import leadRoutes from './leads/routes.js';
 import leadScoreRoutes from './leads/score-routes.js';
 
+/** Route plugins and the prefix each is mounted under. */
+type RouteTable = [routes: FastifyPluginAsyncTypebox<AppDeps>, prefix: string][];
+
+// Public, like the probes: signup and login, and webhooks (authenticated by their signatures instead).
+const publicRoutes: RouteTable = [
+  [authRoutes, '/auth'],
+  [webhookRoutes, '/webhooks'],
+  [retellWebhookRoutes, '/webhooks'],
+  [vapiWebhookRoutes, '/webhooks'],
+];
+
+const signedInRoutes: RouteTable = [
+  [meRoutes, '/auth'],
+  [promptRoutes, '/openai-prompts'],
+  [promptMetricsRoutes, '/openai-prompts'],
+  [preferencesRoutes, '/ai'],
+  [scoringRoutes, '/ai/scoring'],
+  [callRoutes, '/calls'],
+  [leadRoutes, '/leads'],
+  [leadScoreRoutes, '/leads'],
+];
+
+const adminOnlyRoutes: RouteTable = [
+  [adminRoutes, '/admin'],
+  [reanalysisRoutes, '/admin'],
+  [scoringAdminRoutes, '/admin'],
+  [integrationRoutes, '/admin/integrations'],
+  [promptAdminRoutes, '/openai-prompts/admin'],
+];
+
+/** Registers the table's plugins in order (the order the OpenAPI document lists their routes in). */
+async function registerAll(group: FastifyInstance, deps: AppDeps, table: RouteTable) {
+  for (const [routes, prefix] of table) await group.register(routes, { ...deps, prefix });
+}
+
 const apiRoutes: FastifyPluginAsyncTypebox<AppDeps> = async (api, deps) => {
-  // Public: probes, signup and login, and webhooks (authenticated by their signatures instead).
+  // The probes (at the root of /api) and the public routes.
   await api.register(healthRoutes, deps);
-  await api.register(authRoutes, { ...deps, prefix: '/auth' });
-  await api.register(webhookRoutes, { ...deps, prefix: '/webhooks' });
-  await api.register(retellWebhookRoutes, { ...deps, prefix: '/webhooks' });
-  await api.register(vapiWebhookRoutes, { ...deps, prefix: '/webhooks' });
+  await registerAll(api, deps, publicRoutes);
 
   await api.register(async (signedIn) => {
     requireToken(signedIn);
-    await signedIn.register(meRoutes, { ...deps, prefix: '/auth' });
-    await signedIn.register(promptRoutes, { ...deps, prefix: '/openai-prompts' });
-    await signedIn.register(promptMetricsRoutes, { ...deps, prefix: '/openai-prompts' });
-    await signedIn.register(preferencesRoutes, { ...deps, prefix: '/ai' });
-    await signedIn.register(scoringRoutes, { ...deps, prefix: '/ai/scoring' });
-    await signedIn.register(callRoutes, { ...deps, prefix: '/calls' });
-    await signedIn.register(leadRoutes, { ...deps, prefix: '/leads' });
-    await signedIn.register(leadScoreRoutes, { ...deps, prefix: '/leads' });
+    await registerAll(signedIn, deps, signedInRoutes);
 
     await signedIn.register(async (admin) => {
       requireAdminRole(admin);
-      await admin.register(adminRoutes, { ...deps, prefix: '/admin' });
-      await admin.register(reanalysisRoutes, { ...deps, prefix: '/admin' });
-      await admin.register(scoringAdminRoutes, { ...deps, prefix: '/admin' });
-      await admin.register(integrationRoutes, { ...deps, prefix: '/admin/integrations' });
-      await admin.register(promptAdminRoutes, { ...deps, prefix: '/openai-prompts/admin' });
+      await registerAll(admin, deps, adminOnlyRoutes);
     });
   });
 };

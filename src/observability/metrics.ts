@@ -7,23 +7,32 @@ export type PromptSource = 'user' | 'system';
 export type AnalysisKind = 'individual' | 'complete';
 export type WebhookResult = 'accepted' | 'duplicate' | 'ignored' | 'rejected';
 
+/** Counter and histogram constructors that register what they make into `registry`. */
+function metricsIn(registry: Registry) {
+  return {
+    counter: <L extends string>(name: string, labelNames: readonly L[], help: string) =>
+      new Counter<L>({ name, help, labelNames, registers: [registry] }),
+    histogram: <L extends string>(name: string, labelNames: readonly L[], buckets: number[], help: string) =>
+      new Histogram<L>({ name, help, labelNames, buckets, registers: [registry] }),
+  };
+}
+
 /** The API's metrics: HTTP requests, webhook deliveries, calls by status (read from the database on scrape). */
 export function createApiMetrics(options: { countCallsByStatus?: () => Promise<Record<string, number>> } = {}) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const httpDuration = new Histogram({
-    name: 'callsense_http_request_duration_seconds',
-    help: 'HTTP requests by route pattern, method and status code',
-    labelNames: ['method', 'route', 'status_code'] as const,
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    registers: [registry],
-  });
-  const webhooks = new Counter({
-    name: 'callsense_webhooks_total',
-    help: 'Webhook deliveries by provider and result; `reason` says why a delivery was rejected',
-    labelNames: ['provider', 'result', 'reason'] as const,
-    registers: [registry],
-  });
+  const { counter, histogram } = metricsIn(registry);
+  const httpDuration = histogram(
+    'callsense_http_request_duration_seconds',
+    ['method', 'route', 'status_code'],
+    [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    'HTTP requests by route pattern, method and status code',
+  );
+  const webhooks = counter(
+    'callsense_webhooks_total',
+    ['provider', 'result', 'reason'],
+    'Webhook deliveries by provider and result; `reason` says why a delivery was rejected',
+  );
   const countCalls = options.countCallsByStatus;
   new Gauge({
     name: 'callsense_calls',
@@ -60,50 +69,44 @@ export interface OpenAIRequestObservation {
 /** The worker's metrics: the pipeline's outcomes (the Temporal SDK's own metrics are added when served). */
 export function createWorkerMetrics() {
   const registry = new Registry();
-  const analyses = new Counter({
-    name: 'callsense_call_analyses_total',
-    help: 'Finished call analyses by outcome (analyzed, failed) and the source of the prompt that produced them',
-    labelNames: ['outcome', 'prompt_source'] as const,
-    registers: [registry],
-  });
-  const openaiRequests = new Counter({
-    name: 'callsense_openai_requests_total',
-    help: 'OpenAI requests by outcome and HTTP status',
-    labelNames: ['outcome', 'status'] as const,
-    registers: [registry],
-  });
-  const openaiDuration = new Histogram({
-    name: 'callsense_openai_request_duration_seconds',
-    help: 'OpenAI request latency by outcome',
-    labelNames: ['outcome'] as const,
-    buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120],
-    registers: [registry],
-  });
-  const tokens = new Counter({
-    name: 'callsense_openai_tokens_total',
-    help: 'Tokens reported by OpenAI responses, by direction (input, output)',
-    labelNames: ['direction'] as const,
-    registers: [registry],
-  });
-  const fallbacks = new Counter({
-    name: 'callsense_prompt_fallbacks_total',
-    help: "Switches from the user's prompt to the system prompt, by analysis kind and reason",
-    labelNames: ['kind', 'reason'] as const,
-    registers: [registry],
-  });
-  const folds = new Counter({
-    name: 'callsense_lead_folds_total',
-    help: 'Complete-analysis folds by outcome (folded, failed)',
-    labelNames: ['outcome'] as const,
-    registers: [registry],
-  });
-  const foldDuration = new Histogram({
-    name: 'callsense_lead_fold_duration_seconds',
-    help: "Time to fold new call analyses into a lead's complete analysis (retries and fallbacks included)",
-    labelNames: ['outcome'] as const,
-    buckets: [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600],
-    registers: [registry],
-  });
+  const { counter, histogram } = metricsIn(registry);
+  const analyses = counter(
+    'callsense_call_analyses_total',
+    ['outcome', 'prompt_source'],
+    'Finished call analyses by outcome (analyzed, failed) and the source of the prompt that produced them',
+  );
+  const openaiRequests = counter(
+    'callsense_openai_requests_total',
+    ['outcome', 'status'],
+    'OpenAI requests by outcome and HTTP status',
+  );
+  const openaiDuration = histogram(
+    'callsense_openai_request_duration_seconds',
+    ['outcome'],
+    [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120],
+    'OpenAI request latency by outcome',
+  );
+  const tokens = counter(
+    'callsense_openai_tokens_total',
+    ['direction'],
+    'Tokens reported by OpenAI responses, by direction (input, output)',
+  );
+  const fallbacks = counter(
+    'callsense_prompt_fallbacks_total',
+    ['kind', 'reason'],
+    "Switches from the user's prompt to the system prompt, by analysis kind and reason",
+  );
+  const folds = counter(
+    'callsense_lead_folds_total',
+    ['outcome'],
+    'Complete-analysis folds by outcome (folded, failed)',
+  );
+  const foldDuration = histogram(
+    'callsense_lead_fold_duration_seconds',
+    ['outcome'],
+    [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600],
+    "Time to fold new call analyses into a lead's complete analysis (retries and fallbacks included)",
+  );
   return {
     registry,
     recordAnalysis(outcome: 'analyzed' | 'failed', promptSource: PromptSource | 'none') {

@@ -1,18 +1,9 @@
 // `npm run worker`: the Temporal worker alone (for deployments that scale API and worker apart).
 import closeWithGrace from 'close-with-grace';
-import { startTracing } from '../observability/tracing.js';
-import { loadConfig } from '../config.js';
-import { createOrm } from '../db/orm.js';
-import { migrateUp } from '../db/migrate.js';
-import { defaultServiceAddresses } from '../platform/services.js';
+import { startRole } from '../platform/role.js';
 import { startWorker } from './run.js';
 
-const config = loadConfig();
-// Before any client, app or worker exists (off, and not even loaded, without OTEL_EXPORTER_OTLP_ENDPOINT).
-const tracer = await startTracing({ endpoint: config.otlpEndpoint, serviceName: 'callsense-worker' });
-const addresses = defaultServiceAddresses(config);
-const orm = await createOrm(addresses.databaseUrl);
-await migrateUp(orm);
+const { config, addresses, orm, close } = await startRole('callsense-worker');
 const worker = await startWorker(config, addresses, { orm });
 const { logger } = worker;
 logger.info(
@@ -22,8 +13,7 @@ logger.info(
 closeWithGrace({ delay: 15_000 }, async ({ err }) => {
   if (err) logger.error({ err }, 'shutting down after an error');
   await worker.stop();
-  await orm.close();
-  await tracer?.shutdown();
+  await close();
 });
 // A worker that dies (e.g. Temporal gone for good) should end the process, so a supervisor restarts it.
 worker.run.catch((error) => {

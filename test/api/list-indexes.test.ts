@@ -12,43 +12,22 @@ t.test('list queries read pages straight off an index', async (t) => {
   const page = `order by "created_at" desc, "id" desc limit 21`;
   const keyset = `("created_at", "id") < ('2026-01-01T00:00:00.000Z'::timestamptz, '${randomUUID()}'::uuid)`;
   // On empty tables the planner may pick the organization's index and filter the rest: either serves the order.
+  /** The query a list route runs for the organization, narrowed by `where` when given. */
+  const list = (table: string, where?: string) =>
+    `select id from ${table} where organization_id = '${org}' ${where ? `and ${where} ` : ''}${page}`;
   const cases: [string, string, string | RegExp | null][] = [
-    [
-      'calls, admin',
-      `select id from calls where organization_id = '${org}' ${page}`,
-      'calls_organization_id_created_at_id_index',
-    ],
-    [
-      'calls, next page',
-      `select id from calls where organization_id = '${org}' and ${keyset} ${page}`,
-      'calls_organization_id_created_at_id_index',
-    ],
-    [
-      'calls, a user',
-      `select id from calls where organization_id = '${org}' and user_id = '${user}' ${page}`,
-      /calls_organization_id_(user_id_)?created_at_id_index/,
-    ],
-    [
-      'calls, by status',
-      `select id from calls where organization_id = '${org}' and status = 'failed' ${page}`,
-      /calls_organization_id_(status_)?created_at_id_index/,
-    ],
-    ['calls, by lead', `select id from calls where organization_id = '${org}' and lead_id = '${lead}' ${page}`, null],
-    [
-      'leads, admin',
-      `select id from leads where organization_id = '${org}' ${page}`,
-      'leads_organization_id_created_at_id_index',
-    ],
+    ['calls, admin', list('calls'), 'calls_organization_id_created_at_id_index'],
+    ['calls, next page', list('calls', keyset), 'calls_organization_id_created_at_id_index'],
+    ['calls, a user', list('calls', `user_id = '${user}'`), /calls_organization_id_(user_id_)?created_at_id_index/],
+    ['calls, by status', list('calls', `status = 'failed'`), /calls_organization_id_(status_)?created_at_id_index/],
+    ['calls, by lead', list('calls', `lead_id = '${lead}'`), null],
+    ['leads, admin', list('leads'), 'leads_organization_id_created_at_id_index'],
     [
       'leads, a user',
-      `select id from leads where organization_id = '${org}' and assigned_to_id = '${user}' ${page}`,
+      list('leads', `assigned_to_id = '${user}'`),
       /leads_organization_id_(assigned_to_id_)?created_at_id_index/,
     ],
-    [
-      'leads, by status',
-      `select id from leads where organization_id = '${org}' and status = 'WON' ${page}`,
-      /leads_organization_id_(status_)?created_at_id_index/,
-    ],
+    ['leads, by status', list('leads', `status = 'WON'`), /leads_organization_id_(status_)?created_at_id_index/],
     [
       'audit',
       `select id from audit_events where organization_id = '${org}' order by "at" desc, "id" desc limit 21`,

@@ -4,7 +4,7 @@ import type { Orm } from '../../src/db/orm.js';
 import { Lead, type LeadStatus } from '../../src/domain/leads/lead.entity.js';
 import { Call } from '../../src/domain/calls/call.entity.js';
 import { tenantEm } from '../../src/domain/tenancy/tenant-em.js';
-import { random } from '../support/random.js';
+import { random, seededUuid } from '../support/random.js';
 
 export interface LeadSpec {
   /** A fixed id makes the (id-hashed) holdout split, and so every metric, the same on every run. */
@@ -52,16 +52,6 @@ export async function insertLeads(
   }
   await em.flush();
   return ids;
-}
-
-/** A version-4 UUID drawn from `rand`. */
-function seededUuid(rand: () => number): string {
-  const hex = Array.from({ length: 4 }, () =>
-    Math.floor(rand() * 2 ** 32)
-      .toString(16)
-      .padStart(8, '0'),
-  ).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
 /**

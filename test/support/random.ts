@@ -8,3 +8,13 @@ export function random(seed: number): () => number {
     return ((r ^ (r >>> 14)) >>> 0) / 2 ** 32;
   };
 }
+
+/** A version-4 UUID drawn from `rand`: ids from a seeded stream repeat run to run. */
+export function seededUuid(rand: () => number): string {
+  const hex = Array.from({ length: 4 }, () =>
+    Math.floor(rand() * 2 ** 32)
+      .toString(16)
+      .padStart(8, '0'),
+  ).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}

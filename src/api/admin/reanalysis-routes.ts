@@ -7,9 +7,10 @@ import { Call } from '../../domain/calls/call.entity.js';
 import { User } from '../../domain/accounts/user.entity.js';
 import { reanalysisWhere } from '../../domain/calls/reanalysis-filter.js';
 import { reanalysisStatus, startReanalysis } from '../../temporal/starters.js';
-import { AUDIT_ACTIONS, recordAudit } from '../../domain/audit/index.js';
+import { AUDIT_ACTIONS } from '../../domain/audit/index.js';
 import { errorResponses, isUuid } from '../schemas/common.js';
 import { badRequest, notFound } from '../plugins/errors.js';
+import { recordRequestAudit } from '../audit.js';
 
 const ReanalyzeBody = Type.Object(
   {
@@ -56,10 +57,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
         total,
         createdBefore,
       });
-      await recordAudit(request.em, {
-        organizationId: request.auth.organizationId,
-        actorId: request.auth.userId,
-        actorEmail: request.auth.email,
+      await recordRequestAudit(request, {
         action: AUDIT_ACTIONS.reanalysisRequested,
         target: { type: 'organization', id: request.auth.organizationId },
         details: { workflowId, total, filters },

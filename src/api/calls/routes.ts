@@ -9,10 +9,12 @@ import { Call } from '../../domain/calls/call.entity.js';
 import { Analysis } from '../../domain/analyses/analysis.entity.js';
 import { workflowUrl } from '../../temporal/links.js';
 import { RunAlreadyOpenError, startCallReanalysis } from '../../temporal/starters.js';
-import { errorResponses, Uuid, isUuid } from '../schemas/common.js';
-import { AUDIT_ACTIONS, recordAudit } from '../../domain/audit/index.js';
+import { errorResponses, Uuid } from '../schemas/common.js';
+import { AUDIT_ACTIONS } from '../../domain/audit/index.js';
 import { PageQuery, findPage, pageOf } from '../pagination.js';
-import { conflict, notFound } from '../plugins/errors.js';
+import { conflict } from '../plugins/errors.js';
+import { recordRequestAudit } from '../audit.js';
+import { findVisible } from '../visible-row.js';
 import {
   CallAnalysisEntrySchema,
   CallDetailSchema,
@@ -24,11 +26,7 @@ import {
 
 async function findVisibleCall(em: EntityManager, id: string, options: { withTranscript?: boolean } = {}) {
   // The transcript is lazy (it can be megabytes): only the call's own page loads it.
-  const call = isUuid(id)
-    ? await em.findOne(Call, { id }, options.withTranscript ? { populate: ['transcript'] } : {})
-    : null;
-  if (!call) throw notFound('Call');
-  return call;
+  return findVisible(em, Call, id, 'Call', options.withTranscript ? { populate: ['transcript'] } : {});
 }
 
 const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
@@ -135,10 +133,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
         if (error instanceof RunAlreadyOpenError) throw conflict(error.message);
         throw error;
       }
-      await recordAudit(request.em, {
-        organizationId: request.auth.organizationId,
-        actorId: request.auth.userId,
-        actorEmail: request.auth.email,
+      await recordRequestAudit(request, {
         action: AUDIT_ACTIONS.reanalysisRequested,
         target: { type: 'call', id: call.id },
         details: { workflowId: call.workflowId },

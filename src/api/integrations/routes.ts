@@ -5,9 +5,10 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppDeps } from '../deps.js';
 import { Integration, type IIntegration, type Provider } from '../../domain/integrations/integration.entity.js';
 import { findIntegration, foreignUserIds, saveIntegration } from '../../domain/integrations/settings.js';
-import { AUDIT_ACTIONS, recordAudit } from '../../domain/audit/index.js';
+import { AUDIT_ACTIONS } from '../../domain/audit/index.js';
 import { badRequest, unprocessable } from '../plugins/errors.js';
 import { errorResponses, Nullable, NullableString } from '../schemas/common.js';
+import { recordRequestAudit } from '../audit.js';
 
 /** How each provider names its credential and its id→user map, in requests and answers. */
 const SHAPES = {
@@ -115,10 +116,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
         const input = { credential, defaultUserId, userMap };
         const { key } = deps.config.encryption;
         // Saved with the change (saveIntegration flushes this EntityManager); never the credential itself.
-        await recordAudit(request.em, {
-          organizationId,
-          actorId: request.auth.userId,
-          actorEmail: request.auth.email,
+        await recordRequestAudit(request, {
           action: AUDIT_ACTIONS.integrationChanged,
           target: { type: 'integration', id: provider },
           details: {
@@ -143,13 +141,9 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
         },
       },
       async (request, reply) => {
-        const { organizationId } = request.auth;
         const removed = await request.em.nativeDelete(Integration, { provider });
         if (removed > 0) {
-          await recordAudit(request.em, {
-            organizationId,
-            actorId: request.auth.userId,
-            actorEmail: request.auth.email,
+          await recordRequestAudit(request, {
             action: AUDIT_ACTIONS.integrationRemoved,
             target: { type: 'integration', id: provider },
             details: { provider },

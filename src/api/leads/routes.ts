@@ -2,21 +2,14 @@
 // its tenant filter keeps other organizations out, its visibility filter narrows a `user` to their leads.
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AppDeps } from '../deps.js';
 import { Lead } from '../../domain/leads/lead.entity.js';
-import { errorResponses, isUuid } from '../schemas/common.js';
+import { errorResponses } from '../schemas/common.js';
 import { PageQuery, findPage, pageOf } from '../pagination.js';
-import { notFound } from '../plugins/errors.js';
 import { LeadDetailSchema, LeadSchema, LeadStatusSchema, toLeadDto } from './schemas.js';
 import { leadWorkflowId } from '../../temporal/ids.js';
 import { workflowUrl } from '../../temporal/links.js';
-
-async function findVisibleLead(em: EntityManager, id: string) {
-  const lead = isUuid(id) ? await em.findOne(Lead, { id }) : null;
-  if (!lead) throw notFound('Lead');
-  return lead;
-}
+import { findVisible } from '../visible-row.js';
 
 const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
   const tags = ['leads'];
@@ -52,7 +45,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
       },
     },
     async (request) => {
-      const lead = await findVisibleLead(request.em, request.params.id);
+      const lead = await findVisible(request.em, Lead, request.params.id, 'Lead');
       return {
         ...toLeadDto(lead),
         workflowUrl: workflowUrl(deps.config.temporal, leadWorkflowId(lead.organization, lead.id)),
@@ -72,7 +65,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
       },
     },
     async (request) => {
-      const lead = await findVisibleLead(request.em, request.params.id);
+      const lead = await findVisible(request.em, Lead, request.params.id, 'Lead');
       // Only the changed columns are written, so a concurrent fold's complete analysis is never overwritten.
       lead.status = request.body.status;
       await request.em.flush();

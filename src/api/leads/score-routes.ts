@@ -7,9 +7,10 @@ import type { AppDeps } from '../deps.js';
 import { Lead } from '../../domain/leads/lead.entity.js';
 import { LeadScoreHistory, SCORE_CAUSES } from '../../domain/scoring/lead-score-history.entity.js';
 import { bandOf } from '../../domain/scoring/calibration.js';
-import { errorResponses, IsoDateTime, isUuid } from '../schemas/common.js';
-import { HttpError, notFound } from '../plugins/errors.js';
+import { errorResponses, IsoDateTime } from '../schemas/common.js';
+import { HttpError } from '../plugins/errors.js';
 import { ScopeSchema } from '../scoring/schemas.js';
+import { findVisible } from '../visible-row.js';
 
 const ScoreSchema = Type.Object({
   score: Type.Number(),
@@ -35,17 +36,10 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app) => {
   const tags = ['leads'];
   const LeadParams = Type.Object({ id: Type.String() });
 
-  const visibleLead = async (em: EntityManager, id: string) => {
-    const lead = isUuid(id)
-      ? await em.findOne(
-          Lead,
-          { id },
-          { fields: ['id', 'status', 'score', 'scoreModelVersion', 'scoreScope', 'scoredAt', 'scoreExplanation'] },
-        )
-      : null;
-    if (!lead) throw notFound('Lead');
-    return lead;
-  };
+  const visibleLead = (em: EntityManager, id: string) =>
+    findVisible(em, Lead, id, 'Lead', {
+      fields: ['id', 'status', 'score', 'scoreModelVersion', 'scoreScope', 'scoredAt', 'scoreExplanation'],
+    });
 
   app.get(
     '/:id/score',

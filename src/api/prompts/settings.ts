@@ -9,7 +9,7 @@ import { applyPromptPatch, promptSettingsView, type PromptPatch } from '../../do
 import { PromptValidator } from '../../domain/prompts/prompt-validator.js';
 import type { OpenAIGateway } from '../../openai/gateway.js';
 import { badRequest, notFound } from '../plugins/errors.js';
-import { isUuid } from '../schemas/common.js';
+import { findVisible } from '../visible-row.js';
 
 const validators = new WeakMap<OpenAIGateway, PromptValidator>();
 
@@ -40,11 +40,7 @@ export function promptSettings(deps: AppDeps) {
   }
 
   /** A user of the caller's organization (the tenant filter hides the others: 404, as if they did not exist). */
-  async function targetUser(request: FastifyRequest, userId: string) {
-    const user = isUuid(userId) ? await request.em.findOne(User, { id: userId }) : null;
-    if (!user) throw notFound('User');
-    return user;
-  }
+  const targetUser = (request: FastifyRequest, userId: string) => findVisible(request.em, User, userId, 'User');
 
   async function savePatch(request: FastifyRequest, userId: string, patch: PromptPatch, recordUnchanged = false) {
     await checkPatch(patch);

@@ -4,10 +4,11 @@ import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppDeps } from '../deps.js';
 import { startOrganizationScoring } from '../../temporal/scoring-runs.js';
-import { AUDIT_ACTIONS, recordAudit } from '../../domain/audit/index.js';
+import { AUDIT_ACTIONS } from '../../domain/audit/index.js';
 import { errorResponses } from '../schemas/common.js';
 import { Started, StatusSchema, VersionSchema } from './schemas.js';
 import { scoringViews } from './views.js';
+import { recordRequestAudit } from '../audit.js';
 
 const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
   const tags = ['scoring'];
@@ -28,10 +29,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
     async (request, reply) => {
       const { organizationId } = request.auth;
       const handle = await startOrganizationScoring(client, taskQueue, organizationId);
-      await recordAudit(request.em, {
-        organizationId,
-        actorId: request.auth.userId,
-        actorEmail: request.auth.email,
+      await recordRequestAudit(request, {
         action: AUDIT_ACTIONS.scoringRun,
         target: { type: 'organization', id: organizationId },
         details: { workflowId: handle.workflowId },

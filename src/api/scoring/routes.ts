@@ -9,10 +9,11 @@ import { scoringStatus, whyNoModel } from '../../domain/scoring/status.js';
 import type { TrainingOutcome } from '../../domain/scoring/train-user-model.js';
 import { startUserScoring, waitForScoring } from '../../temporal/scoring-runs.js';
 import { HttpError } from '../plugins/errors.js';
-import { AUDIT_ACTIONS, recordAudit } from '../../domain/audit/index.js';
+import { AUDIT_ACTIONS } from '../../domain/audit/index.js';
 import { errorResponses } from '../schemas/common.js';
 import { ModelSchema, RunResultSchema, Started, StatusSchema, VersionSchema, toModelDto } from './schemas.js';
 import { scoringViews } from './views.js';
+import { recordRequestAudit } from '../audit.js';
 
 /** How long `optimize?wait=true` waits for the run before answering 202 as without it. */
 const OPTIMIZE_WAIT_MS = 60_000;
@@ -107,10 +108,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
     async (request, reply) => {
       const { organizationId, userId } = request.auth;
       const handle = await startUserScoring(client, taskQueue, { organizationId, userId });
-      await recordAudit(request.em, {
-        organizationId,
-        actorId: userId,
-        actorEmail: request.auth.email,
+      await recordRequestAudit(request, {
         action: AUDIT_ACTIONS.scoringOptimize,
         target: { type: 'user', id: userId },
         details: { workflowId: handle.workflowId },

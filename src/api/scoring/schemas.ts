@@ -62,14 +62,18 @@ export const RunResultSchema = Type.Object({
 
 export const Started = Type.Object({ workflowId: Type.String() });
 
-type CalibrationRow = Pick<ILeadScoringModel, 'brierScore' | 'logLoss' | 'bandWinRates'>;
-type VersionRow = CalibrationRow &
-  Pick<
-    ILeadScoringModel,
-    'version' | 'active' | 'accuracy' | 'auc' | 'trainingDataCount' | 'holdoutCount' | 'trainedAt' | 'activationReason'
-  >;
+type QualityRow = Pick<
+  ILeadScoringModel,
+  'accuracy' | 'auc' | 'trainingDataCount' | 'holdoutCount' | 'brierScore' | 'logLoss' | 'bandWinRates'
+>;
+type VersionRow = QualityRow & Pick<ILeadScoringModel, 'version' | 'active' | 'trainedAt' | 'activationReason'>;
 
-const calibrationOf = (m: CalibrationRow) => ({
+/** How good a version is on its holdout, and how much data it learnt from: shown for the model and each version. */
+const qualityOf = (m: QualityRow) => ({
+  accuracy: m.accuracy ?? null,
+  auc: m.auc ?? null,
+  trainingDataCount: m.trainingDataCount,
+  holdoutCount: m.holdoutCount,
   brierScore: m.brierScore ?? null,
   logLoss: m.logLoss ?? null,
   bandWinRates: m.bandWinRates ?? null,
@@ -80,12 +84,8 @@ export function toModelDto(m: ILeadScoringModel) {
     version: m.version,
     scope: m.scope,
     factors: m.factors,
-    accuracy: m.accuracy ?? null,
-    auc: m.auc ?? null,
-    trainingDataCount: m.trainingDataCount,
-    holdoutCount: m.holdoutCount,
     lastTrainedAt: m.trainedAt.toISOString(),
-    ...calibrationOf(m),
+    ...qualityOf(m),
   };
 }
 
@@ -93,13 +93,9 @@ export function toVersionDto(m: VersionRow) {
   return {
     version: m.version,
     active: m.active,
-    accuracy: m.accuracy ?? null,
-    auc: m.auc ?? null,
-    trainingDataCount: m.trainingDataCount,
-    holdoutCount: m.holdoutCount,
     trainedAt: m.trainedAt.toISOString(),
     activationReason: m.activationReason ?? null,
-    ...calibrationOf(m),
+    ...qualityOf(m),
   };
 }
 

@@ -7,10 +7,11 @@ import { LeadScoringModel } from '../../domain/scoring/lead-scoring-model.entity
 import { scoringStatus } from '../../domain/scoring/status.js';
 import { activateVersion } from '../../domain/scoring/activate-version.js';
 import { nextScheduledScoringRun } from '../../temporal/scoring-runs.js';
-import { HttpError, notFound } from '../plugins/errors.js';
-import { AUDIT_ACTIONS, recordAudit } from '../../domain/audit/index.js';
-import { isUuid } from '../schemas/common.js';
+import { HttpError } from '../plugins/errors.js';
+import { AUDIT_ACTIONS } from '../../domain/audit/index.js';
 import { VERSION_FIELDS, toVersionDto } from './schemas.js';
+import { recordRequestAudit } from '../audit.js';
+import { findVisible } from '../visible-row.js';
 
 export function scoringViews(deps: AppDeps) {
   const { client } = deps.temporal;
@@ -18,9 +19,7 @@ export function scoringViews(deps: AppDeps) {
 
   /** The admin's target: a user of their own organization (anything else is 404, as if it did not exist). */
   async function targetUser(request: FastifyRequest, userId: string): Promise<string> {
-    const user = isUuid(userId) ? await request.em.findOne(User, { id: userId }, { fields: ['id'] }) : null;
-    if (!user) throw notFound('User');
-    return user.id;
+    return (await findVisible(request.em, User, userId, 'User', { fields: ['id'] })).id;
   }
 
   async function status(request: FastifyRequest, userId: string) {
@@ -44,10 +43,7 @@ export function scoringViews(deps: AppDeps) {
     const activation = await activateVersion(request.em, { organizationId, userId, version });
     if (!activation) throw new HttpError(404, `Scoring model version ${version} not found for this user`);
     if (activation.changed) {
-      await recordAudit(request.em, {
-        organizationId: request.auth.organizationId,
-        actorId: request.auth.userId,
-        actorEmail: request.auth.email,
+      await recordRequestAudit(request, {
         action: AUDIT_ACTIONS.modelActivated,
         target: { type: 'user', id: userId },
         details: { version },

@@ -1,16 +1,12 @@
 // POST /webhooks/retell/:organizationId: Retell AI's own webhook format, signed with the organization's Retell
 // API key. Order of checks: integration (404) → signature (401) → JSON and schema (400) → event (204 unless it
 // carries a finished call) → mapping (422) → the common intake (202).
-import { Type, type Static } from 'typebox';
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { AppDeps } from '../deps.js';
+import { Type } from 'typebox';
 import { RETELL_CALL_EVENTS, mapRetellCall } from '../../domain/integrations/retell.js';
 import type { RetellCall } from '../../domain/integrations/retell.js';
 import { unprocessable } from '../plugins/errors.js';
 import { Nullable, NullableString } from '../schemas/common.js';
-import { deliverProviderCall } from './provider-delivery.js';
-import { providerWebhookResponses } from './responses.js';
-import { signedByProvider } from './sender.js';
+import { providerWebhookRoutes } from './provider-route.js';
 
 // What the mapping reads; every other field Retell sends (and adds later) is accepted and ignored.
 const Str = (maxLength: number) => Type.Optional(NullableString({ maxLength }));
@@ -37,43 +33,19 @@ const RetellBody = Type.Object({
   call: Type.Optional(RetellCallSchema),
 });
 
-const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
-  await app.register(signedByProvider, { deps, provider: 'retell' });
-
-  app.post(
-    '/retell/:organizationId',
-    {
-      schema: {
-        tags: ['webhooks'],
-        summary: "A Retell AI webhook event (signed with the organization's Retell API key)",
-        params: Type.Object({ organizationId: Type.String() }),
-        headers: Type.Object({ 'x-retell-signature': Type.Optional(Type.String()) }),
-        body: RetellBody,
-        response: providerWebhookResponses('An event that carries no finished call: acknowledged, nothing stored'),
-      },
-      // Per organization, after the credential check: strangers cannot spend a tenant's budget.
-      preHandler: [app.webhookRateLimit],
-    },
-    async (request, reply) => {
-      const { organizationId } = request.sender;
-      const body = request.body as Static<typeof RetellBody>;
-      const event = body.event ?? body.event_type;
-      if (!event || !(RETELL_CALL_EVENTS as readonly string[]).includes(event)) return reply.status(204).send(null);
-      if (!body.call) throw unprocessable(`A ${event} event without a call cannot be stored`, { call: 'is missing' });
-
-      const integration = request.integration!;
-      const call = mapRetellCall(event, body.call as RetellCall, {
-        agentUsers: integration.userMap,
-        defaultUserId: integration.defaultUser ?? null,
-      });
-      const stored = await deliverProviderCall(deps, request, {
-        organizationId,
-        source: 'retell',
-        call,
-      });
-      return reply.status(202).send({ id: stored.id, workflowId: stored.workflowId, duplicate: stored.duplicate });
-    },
-  );
-};
-
-export default routes;
+export default providerWebhookRoutes({
+  provider: 'retell',
+  summary: "A Retell AI webhook event (signed with the organization's Retell API key)",
+  credentialHeader: 'x-retell-signature',
+  body: RetellBody,
+  ignored: 'An event that carries no finished call: acknowledged, nothing stored',
+  callOf: (body, integration) => {
+    const event = body.event ?? body.event_type;
+    if (!event || !(RETELL_CALL_EVENTS as readonly string[]).includes(event)) return null;
+    if (!body.call) throw unprocessable(`A ${event} event without a call cannot be stored`, { call: 'is missing' });
+    return mapRetellCall(event, body.call as RetellCall, {
+      agentUsers: integration.userMap,
+      defaultUserId: integration.defaultUser ?? null,
+    });
+  },
+});

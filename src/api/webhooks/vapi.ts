@@ -2,15 +2,11 @@
 // `x-vapi-secret`. Order of checks: integration (404) → secret (401) → JSON and schema (400) → message type
 // (204 unless it is an end-of-call-report) → mapping (422) → the common intake (202). Vapi sends once and waits
 // 20 s at most: the answer comes as soon as the call is stored and its workflow started.
-import { Type, type Static } from 'typebox';
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { AppDeps } from '../deps.js';
+import { Type } from 'typebox';
 import { VAPI_CALL_MESSAGE, mapVapiReport } from '../../domain/integrations/vapi.js';
 import type { VapiReport } from '../../domain/integrations/vapi.js';
 import { Nullable, NullableString } from '../schemas/common.js';
-import { deliverProviderCall } from './provider-delivery.js';
-import { providerWebhookResponses } from './responses.js';
-import { signedByProvider } from './sender.js';
+import { providerWebhookRoutes } from './provider-route.js';
 
 // What the mapping reads; every other field Vapi sends (and adds later) is accepted and ignored.
 const Str = (maxLength: number) => Type.Optional(NullableString({ maxLength }));
@@ -46,41 +42,17 @@ const VapiReportSchema = Type.Object({
 });
 const VapiBody = Type.Object({ message: VapiReportSchema });
 
-const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
-  await app.register(signedByProvider, { deps, provider: 'vapi' });
-
-  app.post(
-    '/vapi/:organizationId',
-    {
-      schema: {
-        tags: ['webhooks'],
-        summary: "A Vapi server-URL message (authenticated by the organization's Vapi server secret)",
-        params: Type.Object({ organizationId: Type.String() }),
-        headers: Type.Object({ 'x-vapi-secret': Type.Optional(Type.String()) }),
-        body: VapiBody,
-        response: providerWebhookResponses('A message that is not an end-of-call report: acknowledged, nothing stored'),
-      },
-      // Per organization, after the credential check: strangers cannot spend a tenant's budget.
-      preHandler: [app.webhookRateLimit],
-    },
-    async (request, reply) => {
-      const { organizationId } = request.sender;
-      const report = (request.body as Static<typeof VapiBody>).message;
-      if (report.type !== VAPI_CALL_MESSAGE) return reply.status(204).send(null);
-
-      const integration = request.integration!;
-      const call = mapVapiReport(report as VapiReport, {
-        assistantUsers: integration.userMap,
-        defaultUserId: integration.defaultUser ?? null,
-      });
-      const stored = await deliverProviderCall(deps, request, {
-        organizationId,
-        source: 'vapi',
-        call,
-      });
-      return reply.status(202).send({ id: stored.id, workflowId: stored.workflowId, duplicate: stored.duplicate });
-    },
-  );
-};
-
-export default routes;
+export default providerWebhookRoutes({
+  provider: 'vapi',
+  summary: "A Vapi server-URL message (authenticated by the organization's Vapi server secret)",
+  credentialHeader: 'x-vapi-secret',
+  body: VapiBody,
+  ignored: 'A message that is not an end-of-call report: acknowledged, nothing stored',
+  callOf: ({ message: report }, integration) => {
+    if (report.type !== VAPI_CALL_MESSAGE) return null;
+    return mapVapiReport(report as VapiReport, {
+      assistantUsers: integration.userMap,
+      defaultUserId: integration.defaultUser ?? null,
+    });
+  },
+});

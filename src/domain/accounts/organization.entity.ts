@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { uuidKey, insertedAt } from '../tenancy/columns.js';
 import { tenantFilter } from '../tenancy/filters.js';
 
 export const Organization = defineEntity({
@@ -7,17 +7,14 @@ export const Organization = defineEntity({
   tableName: 'organizations',
   filters: { tenant: tenantFilter('id') },
   properties: {
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => randomUUID()),
+    id: uuidKey(),
     name: p.string().length(200),
     // HMAC key for signed webhooks; never serialized into API responses except by the admin route.
     webhookSecret: p.string().length(255).hidden(),
     // After a rotation the previous secret still verifies webhooks until the given time (providers in flight).
     previousWebhookSecret: p.string().length(255).nullable().hidden(),
     previousWebhookSecretValidUntil: p.datetime().nullable(),
-    createdAt: p.datetime().onCreate(() => new Date()),
+    createdAt: insertedAt(),
   },
 });
 

@@ -1,6 +1,6 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
-import { TenantOwned } from '../tenancy/tenant-owned.entity.js';
-import { tenantFilter } from '../tenancy/filters.js';
+import { insertedAt } from '../tenancy/columns.js';
+import { tenantOwned } from '../tenancy/tenant-owned.entity.js';
 
 const ROLES = ['user', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -8,8 +8,7 @@ export type Role = (typeof ROLES)[number];
 export const User = defineEntity({
   name: 'User',
   tableName: 'users',
-  extends: TenantOwned,
-  filters: { tenant: tenantFilter('organization') },
+  ...tenantOwned,
   properties: {
     email: p.string().length(320).unique(),
     passwordHash: p.string().length(255).hidden().lazy(),
@@ -18,7 +17,7 @@ export const User = defineEntity({
     lastName: p.string().length(100).nullable(),
     openaiIndividualPromptId: p.string().length(255).nullable().index(),
     openaiCompletePromptId: p.string().length(255).nullable().index(),
-    createdAt: p.datetime().onCreate(() => new Date()),
+    createdAt: insertedAt(),
   },
 });
 

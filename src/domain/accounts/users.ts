@@ -113,7 +113,38 @@ async function lockOrganization(tx: EntityManager, organizationId: string) {
   await tx.findOne(Organization, { id: organizationId }, options);
 }
 
+/** The user, read again once their organization is locked; null when the tenant has no such user. */
+async function findUserLocked(tx: EntityManager, userId: string): Promise<IUser | null> {
+  const found = await tx.findOne(User, { id: userId }, { fields: ['id', 'organization'] });
+  if (!found) return null;
+  await lockOrganization(tx, found.organization);
+  return tx.findOneOrFail(User, { id: userId }, { refresh: true });
+}
+
 const LAST_ADMIN = 'An organization needs at least one admin: make another user admin first';
+
+/** Whether the user is their organization's only admin (count read under the organization's lock). */
+async function isLastAdmin(tx: EntityManager, user: IUser): Promise<boolean> {
+  return user.role === 'admin' && (await tx.count(User, { organization: user.organization, role: 'admin' })) <= 1;
+}
+
+/** Audits what `actor` did to `user`, in the user's organization. */
+function auditUserChange(
+  tx: EntityManager,
+  actor: Actor,
+  user: IUser,
+  action: string,
+  details: Record<string, unknown>,
+) {
+  return recordAudit(tx, {
+    organizationId: user.organization,
+    actorId: actor.id,
+    actorEmail: actor.email,
+    action,
+    target: { type: 'user', id: user.id },
+    details,
+  });
+}
 
 /** Changes role and names. `em` is tenant-scoped: a user of another organization is not found (null). */
 export async function updateUser(
@@ -123,32 +154,20 @@ export async function updateUser(
   actor: Actor,
 ): Promise<IUser | null> {
   return em.transactional(async (tx) => {
-    const found = await tx.findOne(User, { id: userId }, { fields: ['id', 'organization'] });
-    if (!found) return null;
-    await lockOrganization(tx, found.organization);
-    const user = await tx.findOneOrFail(User, { id: userId }, { refresh: true });
+    const user = await findUserLocked(tx, userId);
+    if (!user) return null;
     const changes: Record<string, { from: unknown; to: unknown }> = {};
     for (const key of ['role', 'firstName', 'lastName'] as const) {
       const next = patch[key];
       if (next === undefined || next === (user[key] ?? null)) continue;
       changes[key] = { from: user[key] ?? null, to: next };
     }
-    const admins = () => tx.count(User, { organization: user.organization, role: 'admin' });
-    if (changes.role && user.role === 'admin' && (await admins()) <= 1) {
-      throw new AccountError('conflict', LAST_ADMIN);
-    }
+    if (changes.role && (await isLastAdmin(tx, user))) throw new AccountError('conflict', LAST_ADMIN);
     if (!Object.keys(changes).length) return user;
     if (patch.role !== undefined) user.role = patch.role;
     if (patch.firstName !== undefined) user.firstName = patch.firstName;
     if (patch.lastName !== undefined) user.lastName = patch.lastName;
-    await recordAudit(tx, {
-      organizationId: user.organization,
-      actorId: actor.id,
-      actorEmail: actor.email,
-      action: AUDIT_ACTIONS.userChanged,
-      target: { type: 'user', id: user.id },
-      details: { email: user.email, changes },
-    });
+    await auditUserChange(tx, actor, user, AUDIT_ACTIONS.userChanged, { email: user.email, changes });
     return user;
   });
 }
@@ -159,21 +178,10 @@ export async function updateUser(
  */
 export async function deleteUser(em: EntityManager, userId: string, actor: Actor): Promise<boolean> {
   return em.transactional(async (tx) => {
-    const found = await tx.findOne(User, { id: userId }, { fields: ['id', 'organization'] });
-    if (!found) return false;
-    await lockOrganization(tx, found.organization);
-    const user = await tx.findOneOrFail(User, { id: userId }, { refresh: true });
-    if (user.role === 'admin' && (await tx.count(User, { organization: user.organization, role: 'admin' })) <= 1) {
-      throw new AccountError('conflict', LAST_ADMIN);
-    }
-    await recordAudit(tx, {
-      organizationId: user.organization,
-      actorId: actor.id,
-      actorEmail: actor.email,
-      action: AUDIT_ACTIONS.userDeleted,
-      target: { type: 'user', id: user.id },
-      details: { email: user.email, role: user.role },
-    });
+    const user = await findUserLocked(tx, userId);
+    if (!user) return false;
+    if (await isLastAdmin(tx, user)) throw new AccountError('conflict', LAST_ADMIN);
+    await auditUserChange(tx, actor, user, AUDIT_ACTIONS.userDeleted, { email: user.email, role: user.role });
     await tx.flush();
     tx.getUnitOfWork().unsetIdentity(user);
     await tx.nativeDelete(User, { id: user.id });

@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { defineEntity, p } from '@mikro-orm/core';
+import { uuidKey, insertedAt } from '../tenancy/columns.js';
 import { tenantFilter } from '../tenancy/filters.js';
 import { Organization } from '../accounts/organization.entity.js';
 import { PROMPT_SOURCES } from '../leads/lead.entity.js';
@@ -18,10 +18,7 @@ export const Analysis = defineEntity({
   filters: { tenant: tenantFilter('organization') },
   indexes: [{ properties: ['callId', 'createdAt'] }, { properties: ['organization', 'userId', 'createdAt'] }],
   properties: {
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => randomUUID()),
+    id: uuidKey(),
     organization: () => p.manyToOne(Organization).mapToPk().deleteRule('cascade'),
     kind: p.enum(ANALYSIS_KINDS),
     outcome: p.enum(ANALYSIS_OUTCOMES),
@@ -43,6 +40,6 @@ export const Analysis = defineEntity({
     latencyMs: p.integer().nullable(),
     error: p.text().nullable(),
     runKey: p.string().length(700).unique(),
-    createdAt: p.datetime().onCreate(() => new Date()),
+    createdAt: insertedAt(),
   },
 });

@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { uuidKey } from '../tenancy/columns.js';
 import { tenantFilter } from '../tenancy/filters.js';
 import { Organization } from '../accounts/organization.entity.js';
 
@@ -13,10 +13,7 @@ export const AuditEvent = defineEntity({
   filters: { tenant: tenantFilter('organization') },
   indexes: [{ properties: ['organization', 'at', 'id'] }],
   properties: {
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => randomUUID()),
+    id: uuidKey(),
     organization: () => p.manyToOne(Organization).mapToPk().deleteRule('cascade'),
     actorId: p.uuid().nullable(),
     actorEmail: p.string().length(320).nullable(),

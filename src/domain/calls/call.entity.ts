@@ -1,6 +1,6 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
-import { TenantOwned } from '../tenancy/tenant-owned.entity.js';
-import { tenantFilter, visibilityFilter } from '../tenancy/filters.js';
+import { tenantOwned } from '../tenancy/tenant-owned.entity.js';
+import { visibilityFilter } from '../tenancy/filters.js';
 import { User } from '../accounts/user.entity.js';
 import { Lead, PROMPT_SOURCES } from '../leads/lead.entity.js';
 
@@ -13,8 +13,8 @@ export type CallSource = (typeof CALL_SOURCES)[number];
 export const Call = defineEntity({
   name: 'Call',
   tableName: 'calls',
-  extends: TenantOwned,
-  filters: { tenant: tenantFilter('organization'), visibility: visibilityFilter('user') },
+  ...tenantOwned,
+  filters: { ...tenantOwned.filters, visibility: visibilityFilter('user') },
   // The provider's call id is unique per organization: a second delivery finds the first row.
   uniques: [{ properties: ['organization', 'callId'] }],
   // Lists run newest first within the organization, optionally by user, status or lead.

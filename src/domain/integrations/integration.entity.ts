@@ -1,6 +1,6 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
-import { TenantOwned } from '../tenancy/tenant-owned.entity.js';
-import { tenantFilter } from '../tenancy/filters.js';
+import { insertedAt, updatedAt } from '../tenancy/columns.js';
+import { tenantOwned } from '../tenancy/tenant-owned.entity.js';
 import { User } from '../accounts/user.entity.js';
 
 const PROVIDERS = ['retell', 'vapi'] as const;
@@ -10,8 +10,7 @@ export type Provider = (typeof PROVIDERS)[number];
 export const Integration = defineEntity({
   name: 'Integration',
   tableName: 'integrations',
-  extends: TenantOwned,
-  filters: { tenant: tenantFilter('organization') },
+  ...tenantOwned,
   uniques: [{ properties: ['organization', 'provider'] }],
   properties: {
     provider: p.enum(PROVIDERS),
@@ -23,11 +22,8 @@ export const Integration = defineEntity({
     defaultUser: () => p.manyToOne(User).mapToPk().nullable().deleteRule('set null'),
     // Retell agent id or Vapi assistant id → user id of this organization.
     userMap: p.json<Record<string, string>>(),
-    createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p
-      .datetime()
-      .onCreate(() => new Date())
-      .onUpdate(() => new Date()),
+    createdAt: insertedAt(),
+    updatedAt: updatedAt(),
   },
 });
 

@@ -1,6 +1,7 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
-import { tenantFilter, visibilityFilter } from '../tenancy/filters.js';
-import { TenantOwned } from '../tenancy/tenant-owned.entity.js';
+import { updatedAt } from '../tenancy/columns.js';
+import { visibilityFilter } from '../tenancy/filters.js';
+import { tenantOwned } from '../tenancy/tenant-owned.entity.js';
 import { User } from '../accounts/user.entity.js';
 
 export const LEAD_STATUSES = ['NEW', 'CONTACTED', 'QUALIFIED', 'WON', 'LOST'] as const;
@@ -16,8 +17,8 @@ export interface ScoreExplanation {
 export const Lead = defineEntity({
   name: 'Lead',
   tableName: 'leads',
-  extends: TenantOwned,
-  filters: { tenant: tenantFilter('organization'), visibility: visibilityFilter('assignedTo') },
+  ...tenantOwned,
+  filters: { ...tenantOwned.filters, visibility: visibilityFilter('assignedTo') },
   uniques: [{ properties: ['organization', 'externalId'] }],
   indexes: [
     { properties: ['organization', 'assignedTo', 'status'] },
@@ -51,10 +52,7 @@ export const Lead = defineEntity({
       .datetime()
       .length(3)
       .onCreate(() => new Date()),
-    updatedAt: p
-      .datetime()
-      .onCreate(() => new Date())
-      .onUpdate(() => new Date()),
+    updatedAt: updatedAt(),
   },
 });
 

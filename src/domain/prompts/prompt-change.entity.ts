@@ -1,6 +1,6 @@
 import { defineEntity, p } from '@mikro-orm/core';
-import { TenantOwned } from '../tenancy/tenant-owned.entity.js';
-import { tenantFilter } from '../tenancy/filters.js';
+import { insertedAt } from '../tenancy/columns.js';
+import { tenantOwned } from '../tenancy/tenant-owned.entity.js';
 import { User } from '../accounts/user.entity.js';
 
 export const PROMPT_FIELDS = ['openai_individual_prompt_id', 'openai_complete_prompt_id'] as const;
@@ -10,8 +10,7 @@ export type PromptField = (typeof PROMPT_FIELDS)[number];
 export const PromptChange = defineEntity({
   name: 'PromptChange',
   tableName: 'prompt_changes',
-  extends: TenantOwned,
-  filters: { tenant: tenantFilter('organization') },
+  ...tenantOwned,
   indexes: [{ properties: ['targetUser', 'changedAt'] }],
   properties: {
     targetUser: () => p.manyToOne(User).deleteRule('cascade'),
@@ -21,6 +20,6 @@ export const PromptChange = defineEntity({
     field: p.enum(PROMPT_FIELDS),
     oldValue: p.string().length(255).nullable(),
     newValue: p.string().length(255).nullable(),
-    changedAt: p.datetime().onCreate(() => new Date()),
+    changedAt: insertedAt(),
   },
 });

@@ -1,6 +1,6 @@
 import { defineEntity, p } from '@mikro-orm/core';
-import { TenantOwned } from '../tenancy/tenant-owned.entity.js';
-import { tenantFilter } from '../tenancy/filters.js';
+import { insertedAt } from '../tenancy/columns.js';
+import { tenantOwned } from '../tenancy/tenant-owned.entity.js';
 import { Lead } from '../leads/lead.entity.js';
 import { MODEL_SCOPES } from './lead-scoring-model.entity.js';
 
@@ -11,8 +11,7 @@ export type ScoreCause = (typeof SCORE_CAUSES)[number];
 export const LeadScoreHistory = defineEntity({
   name: 'LeadScoreHistory',
   tableName: 'lead_score_history',
-  extends: TenantOwned,
-  filters: { tenant: tenantFilter('organization') },
+  ...tenantOwned,
   indexes: [{ properties: ['lead', 'at'] }],
   properties: {
     lead: () => p.manyToOne(Lead).mapToPk().deleteRule('cascade'),
@@ -20,6 +19,6 @@ export const LeadScoreHistory = defineEntity({
     modelVersion: p.integer(),
     scope: p.enum(MODEL_SCOPES),
     cause: p.enum(SCORE_CAUSES),
-    at: p.datetime().onCreate(() => new Date()),
+    at: insertedAt(),
   },
 });

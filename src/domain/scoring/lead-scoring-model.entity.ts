@@ -1,6 +1,6 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
-import { TenantOwned } from '../tenancy/tenant-owned.entity.js';
-import { tenantFilter } from '../tenancy/filters.js';
+import { insertedAt, updatedAt } from '../tenancy/columns.js';
+import { tenantOwned } from '../tenancy/tenant-owned.entity.js';
 import { User } from '../accounts/user.entity.js';
 
 export const MODEL_SCOPES = ['user', 'organization'] as const;
@@ -17,8 +17,7 @@ export type BandWinRates = Record<'A' | 'B' | 'C' | 'D', { leads: number; won: n
 export const LeadScoringModel = defineEntity({
   name: 'LeadScoringModel',
   tableName: 'lead_scoring_models',
-  extends: TenantOwned,
-  filters: { tenant: tenantFilter('organization') },
+  ...tenantOwned,
   uniques: [
     { properties: ['organization', 'user', 'version'] },
     // The pooled model has no user, and NULLs never collide in a plain unique index.
@@ -56,12 +55,9 @@ export const LeadScoringModel = defineEntity({
     /** Why this version was (or was not) made active, in words. */
     activationReason: p.text().nullable(),
     active: p.boolean().default(false),
-    trainedAt: p.datetime().onCreate(() => new Date()),
-    createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p
-      .datetime()
-      .onCreate(() => new Date())
-      .onUpdate(() => new Date()),
+    trainedAt: insertedAt(),
+    createdAt: insertedAt(),
+    updatedAt: updatedAt(),
   },
 });
 

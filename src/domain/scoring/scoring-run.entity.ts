@@ -1,6 +1,6 @@
 import { defineEntity, p } from '@mikro-orm/core';
-import { TenantOwned } from '../tenancy/tenant-owned.entity.js';
-import { tenantFilter } from '../tenancy/filters.js';
+import { insertedAt } from '../tenancy/columns.js';
+import { tenantOwned } from '../tenancy/tenant-owned.entity.js';
 import { User } from '../accounts/user.entity.js';
 import { MODEL_SCOPES } from './lead-scoring-model.entity.js';
 
@@ -14,8 +14,7 @@ export type RunOutcome = (typeof RUN_OUTCOMES)[number];
 export const ScoringRun = defineEntity({
   name: 'ScoringRun',
   tableName: 'scoring_runs',
-  extends: TenantOwned,
-  filters: { tenant: tenantFilter('organization') },
+  ...tenantOwned,
   indexes: [{ properties: ['organization', 'user', 'at'] }],
   properties: {
     user: () => p.manyToOne(User).mapToPk().nullable().deleteRule('cascade'),
@@ -25,6 +24,6 @@ export const ScoringRun = defineEntity({
     version: p.integer().nullable(),
     won: p.integer().nullable(),
     lost: p.integer().nullable(),
-    at: p.datetime().onCreate(() => new Date()),
+    at: insertedAt(),
   },
 });

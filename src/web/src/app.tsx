@@ -1,5 +1,5 @@
 // Routes: sign-in when signed out; otherwise the pages inside the layout. Integrations is loaded on demand.
-import { lazy, Suspense } from 'react';
+import { type ComponentType, lazy, Suspense } from 'react';
 import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { useAuth } from './auth';
 import { Layout } from './layout';
@@ -16,6 +16,15 @@ import { AuditPage } from './admin/audit';
 const IntegrationsPage = lazy(() => import('./admin/integrations'));
 // The charts library is large: only the lead page needs it.
 const LeadDetailPage = lazy(() => import('./pages/lead-detail'));
+
+/** A page loaded on demand, with what stands in its place until it arrives. */
+function OnDemand({ page: Page, loading }: { page: ComponentType; loading: string }) {
+  return (
+    <Suspense fallback={<Loading text={loading} />}>
+      <Page />
+    </Suspense>
+  );
+}
 
 export function App() {
   const { token } = useAuth();
@@ -45,24 +54,13 @@ export function App() {
         <Route path="/calls" element={<CallsPage />} />
         <Route path="/calls/:id" element={<CallDetailPage />} />
         <Route path="/leads" element={<LeadsPage />} />
-        <Route
-          path="/leads/:id"
-          element={
-            <Suspense fallback={<Loading text="Loading lead…" />}>
-              <LeadDetailPage />
-            </Suspense>
-          }
-        />
+        <Route path="/leads/:id" element={<OnDemand page={LeadDetailPage} loading="Loading lead…" />} />
         <Route path="/scoring" element={<ScoringPage />} />
         <Route path="/settings" element={<SettingsPage />} />
         <Route path="/admin/users" element={<UsersPage />} />
         <Route
           path="/admin/integrations"
-          element={
-            <Suspense fallback={<Loading text="Loading integrations…" />}>
-              <IntegrationsPage />
-            </Suspense>
-          }
+          element={<OnDemand page={IntegrationsPage} loading="Loading integrations…" />}
         />
         <Route path="/admin/audit" element={<AuditPage />} />
         <Route path="*" element={<Navigate to="/calls" replace />} />

@@ -1,23 +1,17 @@
 // Admin → Audit: who did what, newest first, paginated with the API's cursor.
-import { useInfiniteQuery } from '@tanstack/react-query';
 import { api, unwrap } from '../api/client';
 import type { AuditEntry } from '../api/types';
 import { AnalysisView } from '../components/analysis-view';
 import { Empty, ErrorNote, formatDate, Loading, LoadMore } from '../components/ui';
 import { AdminsOnly } from './admins-only';
 import { DataTable } from '../components/data-table';
+import { itemsOf, useCursorPages } from '../components/paged-table';
 
 function AuditList() {
-  const audit = useInfiniteQuery({
-    queryKey: ['audit'],
-    initialPageParam: undefined as string | undefined,
-    queryFn: ({ pageParam }) =>
-      unwrap(
-        api.GET('/api/admin/audit', { params: { query: { limit: 50, ...(pageParam ? { cursor: pageParam } : {}) } } }),
-      ),
-    getNextPageParam: (last: { nextCursor: string | null }) => last.nextCursor ?? undefined,
-  });
-  const items: AuditEntry[] = audit.data?.pages.flatMap((p) => p.items) ?? [];
+  const audit = useCursorPages(['audit'], (cursor) =>
+    unwrap(api.GET('/api/admin/audit', { params: { query: { limit: 50, ...(cursor ? { cursor } : {}) } } })),
+  );
+  const items: AuditEntry[] = itemsOf(audit);
   if (audit.isPending) return <Loading text="Loading audit log…" />;
   if (audit.isError) return <ErrorNote error={audit.error} prefix="The audit log is not available" />;
   if (items.length === 0)

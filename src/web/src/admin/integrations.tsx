@@ -5,7 +5,7 @@ import { Plug } from 'lucide-react';
 import { useAuth } from '../auth';
 import { PromptForm } from '../components/prompt-form';
 import { PromptHistory } from '../components/prompt-history';
-import { ErrorNote, Field, Loading } from '../components/ui';
+import { Card, ErrorNote, Field, Loading } from '../components/ui';
 import { AdminsOnly } from './admins-only';
 import { displayName, useUsers } from './users';
 import { ProviderSection } from './provider-section';
@@ -53,10 +53,9 @@ export default function IntegrationsPage() {
       <h1>
         <Plug aria-hidden size={22} /> Integrations
       </h1>
-      <section className="card" aria-labelledby="user-prompts">
-        <h2 id="user-prompts">OpenAI Prompts Configuration</h2>
+      <Card id="user-prompts" title="OpenAI Prompts Configuration">
         <UserPrompts />
-      </section>
+      </Card>
       <ProviderSection provider="retell" organizationId={me?.organizationId ?? ''} />
       <ProviderSection provider="vapi" organizationId={me?.organizationId ?? ''} />
       <WebhookSecret organizationId={me?.organizationId ?? ''} />

@@ -2,11 +2,11 @@
 // webhook URL to paste into the provider. The credential is write-only: only its last 4 characters show.
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Loader2, Plus, Trash2 } from 'lucide-react';
+import { Plus, Trash2 } from 'lucide-react';
 import { api, ApiError, errorMessage, unwrap } from '../api/client';
-import type { RetellIntegration, VapiIntegration } from '../api/types';
+import type { RetellIntegration, User, VapiIntegration } from '../api/types';
 import { Confirm } from '../components/confirm';
-import { ErrorNote, Field, Loading } from '../components/ui';
+import { BusyIcon, Card, ErrorNote, Field, Loading } from '../components/ui';
 import { useToast } from '../components/toast';
 import { displayName, useUsers } from './users';
 
@@ -20,6 +20,20 @@ function load(provider: Provider): Promise<RetellIntegration | VapiIntegration> 
   return provider === 'retell'
     ? unwrap(api.GET('/api/admin/integrations/retell'))
     : unwrap(api.GET('/api/admin/integrations/vapi'));
+}
+
+/** A user picker's options: a prompt to choose, then the organization's users. */
+function UserOptions({ users }: { users: User[] | undefined }) {
+  return (
+    <>
+      <option value="">Choose a user…</option>
+      {users?.map((u) => (
+        <option key={u.id} value={u.id}>
+          {displayName(u)}
+        </option>
+      ))}
+    </>
+  );
 }
 
 export function ProviderSection({ provider, organizationId }: { provider: Provider; organizationId: string }) {
@@ -84,8 +98,7 @@ export function ProviderSection({ provider, organizationId }: { provider: Provid
   const last4 = saved ? (saved as unknown as Record<string, string | null | undefined>)[text.last4] : undefined;
 
   return (
-    <section className="card" aria-labelledby={id('heading')}>
-      <h2 id={id('heading')}>{text.title}</h2>
+    <Card id={id('heading')} title={text.title}>
       {current.isPending ? <Loading /> : null}
       {current.isError ? <ErrorNote error={current.error} prefix={`${text.title} settings are not available`} /> : null}
       <p>
@@ -119,12 +132,7 @@ export function ProviderSection({ provider, organizationId }: { provider: Provid
               value={chosenDefault}
               onChange={(e) => setDefaultUserId(e.target.value)}
             >
-              <option value="">Choose a user…</option>
-              {users.data?.map((u) => (
-                <option key={u.id} value={u.id}>
-                  {displayName(u)}
-                </option>
-              ))}
+              <UserOptions users={users.data} />
             </select>
           </Field>
         </div>
@@ -147,12 +155,7 @@ export function ProviderSection({ provider, organizationId }: { provider: Provid
                 value={row.userId}
                 onChange={(e) => setRows(mapping.map((r, j) => (j === i ? { ...r, userId: e.target.value } : r)))}
               >
-                <option value="">Choose a user…</option>
-                {users.data?.map((u) => (
-                  <option key={u.id} value={u.id}>
-                    {displayName(u)}
-                  </option>
-                ))}
+                <UserOptions users={users.data} />
               </select>
               <button
                 type="button"
@@ -174,7 +177,7 @@ export function ProviderSection({ provider, organizationId }: { provider: Provid
         </fieldset>
         <div className="actions">
           <button type="submit" disabled={save.isPending}>
-            {save.isPending ? <Loader2 className="spin" aria-hidden size={16} /> : null} Save {text.title} settings
+            <BusyIcon busy={save.isPending} /> Save {text.title} settings
           </button>
           {saved?.configured ? (
             <Confirm
@@ -190,6 +193,6 @@ export function ProviderSection({ provider, organizationId }: { provider: Provid
           ) : null}
         </div>
       </form>
-    </section>
+    </Card>
   );
 }

@@ -1,14 +1,15 @@
 // Admin → Users: the organization's users, add one, change a role, remove one (with confirmation).
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Loader2, Trash2, UserPlus } from 'lucide-react';
+import { Trash2, UserPlus } from 'lucide-react';
 import { api, ApiError, errorMessage, unwrap } from '../api/client';
 import type { User } from '../api/types';
 import { useAuth } from '../auth';
 import { Confirm } from '../components/confirm';
-import { Empty, ErrorNote, Field, Loading } from '../components/ui';
+import { BusyIcon, Card, Empty, ErrorNote, Field, Loading } from '../components/ui';
 import { useToast } from '../components/toast';
 import { AdminsOnly } from './admins-only';
+import { ACTIONS_COLUMN, DataTable } from '../components/data-table';
 
 type Role = 'user' | 'admin';
 export const displayName = (u: Pick<User, 'email' | 'firstName' | 'lastName'>) =>
@@ -94,8 +95,7 @@ function AddUserForm() {
       ) : null}
       <div className="actions">
         <button type="submit" disabled={add.isPending}>
-          {add.isPending ? <Loader2 className="spin" aria-hidden size={16} /> : <UserPlus aria-hidden size={16} />} Add
-          user
+          <BusyIcon busy={add.isPending} icon={UserPlus} /> Add user
         </button>
       </div>
     </form>
@@ -128,55 +128,41 @@ function UsersTable() {
   if (users.isError) return <ErrorNote error={users.error} prefix="Could not load users" />;
   if (users.data.length === 0) return <Empty>No users yet — add one below.</Empty>;
   return (
-    <div className="table-wrap">
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Email</th>
-            <th scope="col">Role</th>
-            <th scope="col">
-              <span className="sr-only">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {users.data.map((u) => (
-            <tr key={u.id}>
-              <td>{displayName(u)}</td>
-              <td>{u.email}</td>
-              <td>
-                <select
-                  aria-label={`Role of ${u.email}`}
-                  value={u.role}
-                  disabled={u.id === me?.id || changeRole.isPending}
-                  onChange={(e) => changeRole.mutate({ userId: u.id, role: e.target.value as Role })}
-                >
-                  <option value="user">user</option>
-                  <option value="admin">admin</option>
-                </select>
-              </td>
-              <td>
-                {u.id === me?.id ? (
-                  <span className="muted">you</span>
-                ) : (
-                  <Confirm
-                    title={`Remove ${u.email}?`}
-                    description="Their calls and leads stay in the organization; their leads become unassigned."
-                    confirmLabel="Remove"
-                    onConfirm={() => remove.mutate(u.id)}
-                  >
-                    <button type="button" className="danger small" aria-label={`Remove ${u.email}`}>
-                      <Trash2 aria-hidden size={14} /> Remove
-                    </button>
-                  </Confirm>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable columns={['Name', 'Email', 'Role', ACTIONS_COLUMN]}>
+      {users.data.map((u) => (
+        <tr key={u.id}>
+          <td>{displayName(u)}</td>
+          <td>{u.email}</td>
+          <td>
+            <select
+              aria-label={`Role of ${u.email}`}
+              value={u.role}
+              disabled={u.id === me?.id || changeRole.isPending}
+              onChange={(e) => changeRole.mutate({ userId: u.id, role: e.target.value as Role })}
+            >
+              <option value="user">user</option>
+              <option value="admin">admin</option>
+            </select>
+          </td>
+          <td>
+            {u.id === me?.id ? (
+              <span className="muted">you</span>
+            ) : (
+              <Confirm
+                title={`Remove ${u.email}?`}
+                description="Their calls and leads stay in the organization; their leads become unassigned."
+                confirmLabel="Remove"
+                onConfirm={() => remove.mutate(u.id)}
+              >
+                <button type="button" className="danger small" aria-label={`Remove ${u.email}`}>
+                  <Trash2 aria-hidden size={14} /> Remove
+                </button>
+              </Confirm>
+            )}
+          </td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 
@@ -184,14 +170,12 @@ export function UsersPage() {
   return (
     <AdminsOnly>
       <h1>Users</h1>
-      <section className="card" aria-labelledby="users-list">
-        <h2 id="users-list">Organization users</h2>
+      <Card id="users-list" title="Organization users">
         <UsersTable />
-      </section>
-      <section className="card" aria-labelledby="users-add">
-        <h2 id="users-add">Add a user</h2>
+      </Card>
+      <Card id="users-add" title="Add a user">
         <AddUserForm />
-      </section>
+      </Card>
     </AdminsOnly>
   );
 }

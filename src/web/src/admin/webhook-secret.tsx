@@ -2,10 +2,10 @@
 // valid for a grace period.
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Loader2, RefreshCw } from 'lucide-react';
+import { RefreshCw } from 'lucide-react';
 import { api, errorMessage, unwrap } from '../api/client';
 import { Confirm } from '../components/confirm';
-import { ErrorNote, Field, formatDate, Loading } from '../components/ui';
+import { BusyIcon, Card, ErrorNote, Field, formatDate, Loading } from '../components/ui';
 import { useToast } from '../components/toast';
 
 export function WebhookSecret({ organizationId }: { organizationId: string }) {
@@ -28,8 +28,7 @@ export function WebhookSecret({ organizationId }: { organizationId: string }) {
     onError: (error) => toast.error(`Could not rotate the secret: ${errorMessage(error)}`),
   });
   return (
-    <section className="card" aria-labelledby="secret-heading">
-      <h2 id="secret-heading">Webhook secret</h2>
+    <Card id="secret-heading" title="Webhook secret">
       <p className="muted">
         Signs calls posted to{' '}
         <code className="break">{`${window.location.origin}/api/webhooks/calls/${organizationId}`}</code>.
@@ -55,15 +54,11 @@ export function WebhookSecret({ organizationId }: { organizationId: string }) {
           onConfirm={() => rotate.mutate()}
         >
           <button type="button" disabled={rotate.isPending}>
-            {rotate.isPending ? (
-              <Loader2 className="spin" aria-hidden size={16} />
-            ) : (
-              <RefreshCw aria-hidden size={16} />
-            )}
+            <BusyIcon busy={rotate.isPending} icon={RefreshCw} />
             Rotate secret
           </button>
         </Confirm>
       </div>
-    </section>
+    </Card>
   );
 }

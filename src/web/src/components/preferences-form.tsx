@@ -1,10 +1,10 @@
 // The user's AI preferences (tone, suggestions, contact time, insight frequency, custom instructions).
 import { useEffect, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Loader2 } from 'lucide-react';
+
 import { api, ApiError, errorMessage, unwrap } from '../api/client';
 import type { Preferences } from '../api/types';
-import { ErrorNote, Field, Loading } from './ui';
+import { BusyIcon, ErrorNote, Field, Loading } from './ui';
 import { useToast } from './toast';
 
 export function PreferencesForm() {
@@ -92,7 +92,7 @@ export function PreferencesForm() {
       </Field>
       <div className="actions">
         <button type="submit" disabled={save.isPending}>
-          {save.isPending ? <Loader2 className="spin" aria-hidden size={16} /> : null} Save Preferences
+          <BusyIcon busy={save.isPending} /> Save Preferences
         </button>
       </div>
     </form>

@@ -1,10 +1,10 @@
 // Runs a prompt once on a pasted transcript and shows the extraction; nothing is saved.
 import { useState } from 'react';
 import { useMutation } from '@tanstack/react-query';
-import { Loader2, Play } from 'lucide-react';
+import { Play } from 'lucide-react';
 import { api, ApiError, unwrap } from '../api/client';
 import { AnalysisView } from './analysis-view';
-import { ErrorNote, Field } from './ui';
+import { BusyIcon, ErrorNote, Field } from './ui';
 import { formatError } from './prompt-form';
 
 export function PreviewForm({ defaultPromptId }: { defaultPromptId: string }) {
@@ -47,8 +47,7 @@ export function PreviewForm({ defaultPromptId }: { defaultPromptId: string }) {
       </Field>
       <div className="actions">
         <button type="submit" disabled={run.isPending || transcript.trim() === ''}>
-          {run.isPending ? <Loader2 className="spin" aria-hidden size={16} /> : <Play aria-hidden size={16} />} Run
-          preview
+          <BusyIcon busy={run.isPending} icon={Play} /> Run preview
         </button>
       </div>
       {run.isError && !fieldError('promptId') && !fieldError('transcript') ? <ErrorNote error={run.error} /> : null}

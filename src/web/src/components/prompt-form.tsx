@@ -3,10 +3,10 @@
 // for the saved state, Save Configuration / Reset, and the API's field errors beside each field.
 import { useEffect, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Brain, Check, ExternalLink, Loader2, RefreshCw, AlertCircle } from 'lucide-react';
+import { Brain, Check, ExternalLink, RefreshCw, AlertCircle } from 'lucide-react';
 import { api, ApiError, errorMessage, unwrap } from '../api/client';
 import type { PromptConfig, PromptField, Validation } from '../api/types';
-import { ErrorNote, Field, Loading } from './ui';
+import { BusyIcon, ErrorNote, Field, Loading } from './ui';
 import { useToast } from './toast';
 
 const PROMPT_ID = /^pmpt_[A-Za-z0-9_-]{1,250}$/;
@@ -189,7 +189,7 @@ export function PromptForm({ target, owner }: { target: PromptTarget; owner?: st
                   onClick={() => void validate(field)}
                   disabled={check.state === 'checking'}
                 >
-                  {check.state === 'checking' ? <Loader2 className="spin" aria-hidden size={16} /> : null}
+                  <BusyIcon busy={check.state === 'checking'} />
                   Validate
                 </button>
                 <span className={custom ? 'badge badge-custom' : 'badge'}>{custom ? 'Custom' : 'System default'}</span>
@@ -214,7 +214,7 @@ export function PromptForm({ target, owner }: { target: PromptTarget; owner?: st
       })}
       <div className="actions">
         <button type="submit" disabled={!dirty || checking || invalid || save.isPending}>
-          {save.isPending ? <Loader2 className="spin" aria-hidden size={16} /> : null}
+          <BusyIcon busy={save.isPending} />
           Save Configuration
         </button>
         <button type="button" className="secondary" onClick={reset} disabled={!dirty || save.isPending}>

@@ -5,6 +5,7 @@ import { api, errorMessage, unwrap } from '../api/client';
 import { promptsKey, type PromptTarget } from './prompt-form';
 import { Empty, ErrorNote, formatDate, Loading } from './ui';
 import { useToast } from './toast';
+import { ACTIONS_COLUMN, DataTable } from './data-table';
 
 const FIELD_NAMES = { openai_individual_prompt_id: 'Individual', openai_complete_prompt_id: 'Complete' } as const;
 
@@ -40,50 +41,32 @@ export function PromptHistory({ target }: { target: PromptTarget }) {
   if (history.isError) return <ErrorNote error={history.error} prefix="Could not load the history" />;
   if (history.data.length === 0) return <Empty>No changes yet — saving a prompt ID above records it here.</Empty>;
   return (
-    <div className="table-wrap">
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">When</th>
-            <th scope="col">Prompt</th>
-            <th scope="col">From</th>
-            <th scope="col">To</th>
-            <th scope="col">By</th>
-            {target.kind === 'me' ? (
-              <th scope="col">
-                <span className="sr-only">Actions</span>
-              </th>
-            ) : null}
-          </tr>
-        </thead>
-        <tbody>
-          {history.data.map((entry) => (
-            <tr key={entry.id}>
-              <td>{formatDate(entry.changedAt)}</td>
-              <td>{FIELD_NAMES[entry.field]}</td>
-              <td>
-                <code>{entry.oldValue ?? 'system default'}</code>
-              </td>
-              <td>
-                <code>{entry.newValue ?? 'system default'}</code>
-              </td>
-              <td>{entry.changedBy.email}</td>
-              {target.kind === 'me' ? (
-                <td>
-                  <button
-                    type="button"
-                    className="secondary small"
-                    disabled={revert.isPending}
-                    onClick={() => revert.mutate(entry.id)}
-                  >
-                    <Undo2 aria-hidden size={14} /> Revert
-                  </button>
-                </td>
-              ) : null}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable columns={['When', 'Prompt', 'From', 'To', 'By', ...(target.kind === 'me' ? [ACTIONS_COLUMN] : [])]}>
+      {history.data.map((entry) => (
+        <tr key={entry.id}>
+          <td>{formatDate(entry.changedAt)}</td>
+          <td>{FIELD_NAMES[entry.field]}</td>
+          <td>
+            <code>{entry.oldValue ?? 'system default'}</code>
+          </td>
+          <td>
+            <code>{entry.newValue ?? 'system default'}</code>
+          </td>
+          <td>{entry.changedBy.email}</td>
+          {target.kind === 'me' ? (
+            <td>
+              <button
+                type="button"
+                className="secondary small"
+                disabled={revert.isPending}
+                onClick={() => revert.mutate(entry.id)}
+              >
+                <Undo2 aria-hidden size={14} /> Revert
+              </button>
+            </td>
+          ) : null}
+        </tr>
+      ))}
+    </DataTable>
   );
 }

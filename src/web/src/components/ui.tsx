@@ -1,7 +1,7 @@
-// Small shared pieces: page states (loading, error, empty), field wrapper with label and error, pager.
+// Small shared pieces: page states (loading, error, empty), titled card, field wrapper with label and error, pager.
 import type { ReactNode } from 'react';
 import * as Label from '@radix-ui/react-label';
-import { AlertCircle, Loader2 } from 'lucide-react';
+import { AlertCircle, Loader2, type LucideIcon } from 'lucide-react';
 import { errorMessage } from '../api/client';
 
 export function Loading({ text = 'Loading…' }: { text?: string }) {
@@ -21,8 +21,24 @@ export function ErrorNote({ error, prefix }: { error: unknown; prefix?: string }
   );
 }
 
+/** A button's icon: a spinner while its action runs, else `icon` (or none). */
+export function BusyIcon({ busy, icon: Icon }: { busy: boolean; icon?: LucideIcon }) {
+  if (busy) return <Loader2 className="spin" aria-hidden size={16} />;
+  return Icon ? <Icon aria-hidden size={16} /> : null;
+}
+
 export function Empty({ children }: { children: ReactNode }) {
   return <p className="empty">{children}</p>;
+}
+
+/** A card titled by its h2, which also names the section for assistive technology. */
+export function Card({ id, title, children }: { id: string; title: ReactNode; children: ReactNode }) {
+  return (
+    <section className="card" aria-labelledby={id}>
+      <h2 id={id}>{title}</h2>
+      {children}
+    </section>
+  );
 }
 
 export function Field(props: {
@@ -50,7 +66,7 @@ export function LoadMore(props: { hasMore: boolean; loading: boolean; onClick():
   if (!props.hasMore) return null;
   return (
     <button type="button" className="secondary" onClick={props.onClick} disabled={props.loading}>
-      {props.loading ? <Loader2 className="spin" aria-hidden size={16} /> : null} Load more
+      <BusyIcon busy={props.loading} /> Load more
     </button>
   );
 }

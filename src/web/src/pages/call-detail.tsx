@@ -2,12 +2,12 @@
 // tree, earlier analyses, Reanalyze, and a link to its workflow in the Temporal UI.
 import { useParams, Link } from 'react-router-dom';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { ExternalLink, Loader2, RefreshCw } from 'lucide-react';
+import { ExternalLink, RefreshCw } from 'lucide-react';
 import { api, errorMessage, unwrap } from '../api/client';
 import type { Call } from '../api/types';
 import { AnalysisView } from '../components/analysis-view';
 import { StatusBadge } from '../components/status-badge';
-import { Empty, ErrorNote, formatDate, Loading } from '../components/ui';
+import { BusyIcon, Card, Empty, ErrorNote, formatDate, Loading } from '../components/ui';
 import { useToast } from '../components/toast';
 
 const running = (status: string | undefined) => status === 'queued' || status === 'analyzing';
@@ -45,8 +45,7 @@ export function CallDetailPage() {
         <Link to="/calls">← Calls</Link>
       </p>
       <h1>Call {c.callId}</h1>
-      <section className="card" aria-labelledby="call-summary">
-        <h2 id="call-summary">Summary</h2>
+      <Card id="call-summary" title="Summary">
         <dl className="facts">
           <dt>Status</dt>
           <dd>
@@ -81,11 +80,7 @@ export function CallDetailPage() {
         {c.error ? <p className="error-note">{c.error}</p> : null}
         <div className="actions">
           <button type="button" onClick={() => reanalyze.mutate()} disabled={reanalyze.isPending || running(c.status)}>
-            {reanalyze.isPending ? (
-              <Loader2 className="spin" aria-hidden size={16} />
-            ) : (
-              <RefreshCw aria-hidden size={16} />
-            )}
+            <BusyIcon busy={reanalyze.isPending} icon={RefreshCw} />
             Reanalyze
           </button>
           {c.workflowUrl ? (
@@ -96,23 +91,20 @@ export function CallDetailPage() {
             <span className="muted">Workflow {c.workflowId}</span>
           )}
         </div>
-      </section>
-      <section className="card" aria-labelledby="call-analysis">
-        <h2 id="call-analysis">Analysis</h2>
+      </Card>
+      <Card id="call-analysis" title="Analysis">
         {c.analysis ? (
           <AnalysisView value={c.analysis} />
         ) : (
           <Empty>{running(c.status) ? 'The analysis is running…' : 'No analysis stored.'}</Empty>
         )}
-      </section>
+      </Card>
       {typeof c.transcript === 'string' && c.transcript ? (
-        <section className="card" aria-labelledby="call-transcript">
-          <h2 id="call-transcript">Transcript</h2>
+        <Card id="call-transcript" title="Transcript">
           <pre className="transcript">{c.transcript}</pre>
-        </section>
+        </Card>
       ) : null}
-      <section className="card" aria-labelledby="call-analyses">
-        <h2 id="call-analyses">Earlier analyses</h2>
+      <Card id="call-analyses" title="Earlier analyses">
         {analyses.isPending && analyses.fetchStatus !== 'idle' ? <Loading /> : null}
         {analyses.isError ? <ErrorNote error={analyses.error} prefix="Earlier analyses are not available" /> : null}
         {analyses.data && analyses.data.length === 0 ? <Empty>None yet.</Empty> : null}
@@ -124,7 +116,7 @@ export function CallDetailPage() {
             <AnalysisView value={a.analysis} />
           </details>
         ))}
-      </section>
+      </Card>
     </>
   );
 }

@@ -7,7 +7,7 @@ import type { Lead } from '../api/types';
 import { AnalysisView } from '../components/analysis-view';
 import { LeadScoreCard, ScoreHistoryChart } from '../components/score';
 import { StatusBadge } from '../components/status-badge';
-import { Empty, ErrorNote, Field, formatDate, Loading } from '../components/ui';
+import { Card, Empty, ErrorNote, Field, formatDate, Loading } from '../components/ui';
 import { useToast } from '../components/toast';
 import { LEAD_STATUSES, type LeadStatus } from './leads';
 
@@ -54,8 +54,7 @@ export default function LeadDetailPage() {
       </p>
       <h1>{l.name ?? l.externalId}</h1>
       <div className="grid-2">
-        <section className="card" aria-labelledby="lead-facts">
-          <h2 id="lead-facts">Lead</h2>
+        <Card id="lead-facts" title="Lead">
           <dl className="facts">
             <dt>Status</dt>
             <dd>
@@ -86,18 +85,15 @@ export default function LeadDetailPage() {
               ))}
             </select>
           </Field>
-        </section>
-        <section className="card" aria-labelledby="lead-score">
-          <h2 id="lead-score">Score</h2>
+        </Card>
+        <Card id="lead-score" title="Score">
           <LeadScoreCard leadId={id} />
-        </section>
+        </Card>
       </div>
-      <section className="card" aria-labelledby="lead-history">
-        <h2 id="lead-history">Score history</h2>
+      <Card id="lead-history" title="Score history">
         <ScoreHistoryChart leadId={id} />
-      </section>
-      <section className="card" aria-labelledby="lead-analysis">
-        <h2 id="lead-analysis">Complete analysis</h2>
+      </Card>
+      <Card id="lead-analysis" title="Complete analysis">
         {l.completeAnalysis ? (
           <>
             <p className="muted">
@@ -108,9 +104,8 @@ export default function LeadDetailPage() {
         ) : (
           <Empty>No complete analysis yet — it is built after this lead's calls are analysed.</Empty>
         )}
-      </section>
-      <section className="card" aria-labelledby="lead-calls">
-        <h2 id="lead-calls">Calls</h2>
+      </Card>
+      <Card id="lead-calls" title="Calls">
         {calls.isError ? <ErrorNote error={calls.error} /> : null}
         {calls.data && calls.data.items.length === 0 ? <Empty>No calls for this lead.</Empty> : null}
         <ul>
@@ -120,7 +115,7 @@ export default function LeadDetailPage() {
             </li>
           ))}
         </ul>
-      </section>
+      </Card>
     </>
   );
 }

@@ -1,10 +1,11 @@
 // Scoring: whether a model scores the caller's leads (and why not), its versions with AUC and accuracy,
 // Activate to roll back or pin a version, and Retrain now.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Loader2, RefreshCw } from 'lucide-react';
+import { RefreshCw } from 'lucide-react';
 import { api, errorMessage, unwrap } from '../api/client';
-import { Empty, ErrorNote, formatDate, Loading } from '../components/ui';
+import { BusyIcon, Card, Empty, ErrorNote, formatDate, Loading } from '../components/ui';
 import { useToast } from '../components/toast';
+import { ACTIONS_COLUMN, DataTable } from '../components/data-table';
 
 const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`);
 const STATE_TEXT = {
@@ -57,8 +58,7 @@ export function ScoringPage() {
   return (
     <>
       <h1>Scoring</h1>
-      <section className="card" aria-labelledby="scoring-status">
-        <h2 id="scoring-status">Status</h2>
+      <Card id="scoring-status" title="Status">
         {status.isPending ? <Loading /> : null}
         {status.isError ? <ErrorNote error={status.error} prefix="Scoring status is not available" /> : null}
         {status.data ? (
@@ -88,70 +88,48 @@ export function ScoringPage() {
         ) : null}
         <div className="actions">
           <button type="button" onClick={() => retrain.mutate()} disabled={retrain.isPending}>
-            {retrain.isPending ? (
-              <Loader2 className="spin" aria-hidden size={16} />
-            ) : (
-              <RefreshCw aria-hidden size={16} />
-            )}
+            <BusyIcon busy={retrain.isPending} icon={RefreshCw} />
             Retrain now
           </button>
         </div>
-      </section>
-      <section className="card" aria-labelledby="scoring-models">
-        <h2 id="scoring-models">Versions</h2>
+      </Card>
+      <Card id="scoring-models" title="Versions">
         {models.isPending ? <Loading /> : null}
         {models.isError ? <ErrorNote error={models.error} prefix="Model versions are not available" /> : null}
         {models.data && models.data.length === 0 ? (
           <Empty>No versions yet — mark leads WON or LOST, then Retrain now.</Empty>
         ) : null}
         {models.data && models.data.length > 0 ? (
-          <div className="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Version</th>
-                  <th scope="col">AUC</th>
-                  <th scope="col">Accuracy</th>
-                  <th scope="col">Leads (holdout)</th>
-                  <th scope="col">Trained</th>
-                  <th scope="col">Note</th>
-                  <th scope="col">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {models.data.map((m) => (
-                  <tr key={m.version}>
-                    <td>
-                      v{m.version} {m.active ? <span className="badge badge-custom">active</span> : null}
-                    </td>
-                    <td>{m.auc === null ? '—' : m.auc.toFixed(3)}</td>
-                    <td>{pct(m.accuracy)}</td>
-                    <td>
-                      {m.trainingDataCount} ({m.holdoutCount})
-                    </td>
-                    <td>{formatDate(m.trainedAt)}</td>
-                    <td>{m.activationReason ?? ''}</td>
-                    <td>
-                      {m.active ? null : (
-                        <button
-                          type="button"
-                          className="secondary small"
-                          disabled={activate.isPending}
-                          onClick={() => activate.mutate(m.version)}
-                        >
-                          Activate
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable columns={['Version', 'AUC', 'Accuracy', 'Leads (holdout)', 'Trained', 'Note', ACTIONS_COLUMN]}>
+            {models.data.map((m) => (
+              <tr key={m.version}>
+                <td>
+                  v{m.version} {m.active ? <span className="badge badge-custom">active</span> : null}
+                </td>
+                <td>{m.auc === null ? '—' : m.auc.toFixed(3)}</td>
+                <td>{pct(m.accuracy)}</td>
+                <td>
+                  {m.trainingDataCount} ({m.holdoutCount})
+                </td>
+                <td>{formatDate(m.trainedAt)}</td>
+                <td>{m.activationReason ?? ''}</td>
+                <td>
+                  {m.active ? null : (
+                    <button
+                      type="button"
+                      className="secondary small"
+                      disabled={activate.isPending}
+                      onClick={() => activate.mutate(m.version)}
+                    >
+                      Activate
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         ) : null}
-      </section>
+      </Card>
     </>
   );
 }

@@ -6,6 +6,7 @@ import { PromptHistory } from '../components/prompt-history';
 import { PreviewForm } from '../components/preview-form';
 import { PreferencesForm } from '../components/preferences-form';
 import { PromptMetrics } from '../components/prompt-metrics';
+import { Card } from '../components/ui';
 
 export function SettingsPage() {
   const config = useQuery({
@@ -16,28 +17,23 @@ export function SettingsPage() {
   return (
     <>
       <h1>Settings</h1>
-      <section className="card" aria-labelledby="prompts-heading">
-        <h2 id="prompts-heading">OpenAI Prompts Configuration</h2>
+      <Card id="prompts-heading" title="OpenAI Prompts Configuration">
         <p className="muted">Which stored OpenAI prompts analyse your calls and build your leads' complete analysis.</p>
         <PromptForm target={{ kind: 'me' }} />
-      </section>
-      <section className="card" aria-labelledby="history-heading">
-        <h2 id="history-heading">History</h2>
+      </Card>
+      <Card id="history-heading" title="History">
         <PromptHistory target={{ kind: 'me' }} />
-      </section>
-      <section className="card" aria-labelledby="preview-heading">
-        <h2 id="preview-heading">Preview</h2>
+      </Card>
+      <Card id="preview-heading" title="Preview">
         <p className="muted">Run a prompt once on a transcript to see what it extracts. Nothing is saved.</p>
         <PreviewForm defaultPromptId={previewDefault} />
-      </section>
-      <section className="card" aria-labelledby="metrics-heading">
-        <h2 id="metrics-heading">Prompt metrics</h2>
+      </Card>
+      <Card id="metrics-heading" title="Prompt metrics">
         <PromptMetrics />
-      </section>
-      <section className="card" aria-labelledby="prefs-heading">
-        <h2 id="prefs-heading">AI Preferences</h2>
+      </Card>
+      <Card id="prefs-heading" title="AI Preferences">
         <PreferencesForm />
-      </section>
+      </Card>
     </>
   );
 }

@@ -1,9 +1,31 @@
 // Sign-in: email and password; a wrong pair shows the API's message, success lands on Calls.
 import { useState } from 'react';
-import { Loader2 } from 'lucide-react';
+
 import { api, errorMessage, unwrap } from '../api/client';
 import { useAuth } from '../auth';
-import { Field } from '../components/ui';
+import { BusyIcon, Field } from '../components/ui';
+
+/** A required credential input under its label; the id doubles as the input type. */
+function Credential(props: {
+  id: 'email' | 'password';
+  label: string;
+  autoComplete: string;
+  value: string;
+  onChange(value: string): void;
+}) {
+  return (
+    <Field id={props.id} label={props.label}>
+      <input
+        id={props.id}
+        type={props.id}
+        autoComplete={props.autoComplete}
+        required
+        value={props.value}
+        onChange={(e) => props.onChange(e.target.value)}
+      />
+    </Field>
+  );
+}
 
 export function SignInPage() {
   const { signIn, notice } = useAuth();
@@ -34,33 +56,21 @@ export function SignInPage() {
       >
         <h2>Sign in</h2>
         {notice ? <p className="notice">{notice}</p> : null}
-        <Field id="email" label="Email">
-          <input
-            id="email"
-            type="email"
-            autoComplete="username"
-            required
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-          />
-        </Field>
-        <Field id="password" label="Password">
-          <input
-            id="password"
-            type="password"
-            autoComplete="current-password"
-            required
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-          />
-        </Field>
+        <Credential id="email" label="Email" autoComplete="username" value={email} onChange={setEmail} />
+        <Credential
+          id="password"
+          label="Password"
+          autoComplete="current-password"
+          value={password}
+          onChange={setPassword}
+        />
         {error ? (
           <p className="error-note" role="alert">
             {error}
           </p>
         ) : null}
         <button type="submit" disabled={busy}>
-          {busy ? <Loader2 className="spin" aria-hidden size={16} /> : null} Sign in
+          <BusyIcon busy={busy} /> Sign in
         </button>
       </form>
     </main>
