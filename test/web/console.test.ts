@@ -194,6 +194,19 @@ t.test('web console', async (t) => {
     await onPhone(page, 'admin-integrations', async () => {
       t.same(await overflowingElements(page), [], 'integrations: nothing sticks out at 390 px');
     });
+
+    // Rotating keeps the previous secret valid for a grace period, so one click does it.
+    const before = await webhookSecretOf(stack.app, admin);
+    await page.getByRole('button', { name: 'Rotate secret' }).click();
+    await page.getByRole('status').getByText('Webhook secret rotated').waitFor();
+    await page.getByText(/The previous secret keeps working until/).waitFor();
+    const after = await webhookSecretOf(stack.app, admin);
+    t.not(after, before, 'one click rotated the secret');
+    t.equal(
+      await page.getByRole('textbox', { name: 'Webhook secret', exact: true }).inputValue(),
+      after,
+      'the page holds the new secret',
+    );
   });
 
   await t.test('admin users: list and add', async (t) => {

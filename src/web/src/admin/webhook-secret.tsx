@@ -1,10 +1,9 @@
 // The organization's webhook secret (hidden until shown) and Rotate secret, which keeps the previous one
-// valid for a grace period.
+// valid for a grace period: rotating breaks no sender at once, so it takes one click and no confirmation.
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { RefreshCw } from 'lucide-react';
 import { api, errorMessage, unwrap } from '../api/client';
-import { Confirm } from '../components/confirm';
 import { BusyIcon, Card, ErrorNote, Field, formatDate, Loading } from '../components/ui';
 import { useToast } from '../components/toast';
 
@@ -45,19 +44,14 @@ export function WebhookSecret({ organizationId }: { organizationId: string }) {
           </div>
         </Field>
       ) : null}
-      {validUntil ? <p>The previous secret keeps working until {formatDate(validUntil)}.</p> : null}
+      {validUntil ? (
+        <p>The previous secret keeps working until {formatDate(validUntil)}: update every sender before then.</p>
+      ) : null}
       <div className="actions">
-        <Confirm
-          title="Rotate the webhook secret?"
-          description="A new secret is issued; update every sender. The previous one keeps working for a grace period."
-          confirmLabel="Rotate"
-          onConfirm={() => rotate.mutate()}
-        >
-          <button type="button" disabled={rotate.isPending}>
-            <BusyIcon busy={rotate.isPending} icon={RefreshCw} />
-            Rotate secret
-          </button>
-        </Confirm>
+        <button type="button" disabled={rotate.isPending} onClick={() => rotate.mutate()}>
+          <BusyIcon busy={rotate.isPending} icon={RefreshCw} />
+          Rotate secret
+        </button>
       </div>
     </Card>
   );
