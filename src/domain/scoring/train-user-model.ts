@@ -86,9 +86,8 @@ function activationReason(
 ): string {
   if (!champion) return `Activated: first model (${format(challenger)} on ${holdoutSize} holdout leads)`;
   const sameHoldout = `on the same ${holdoutSize} holdout leads`;
-  if (activated) {
-    return `Activated: ${format(challenger)} is not worse than active v${champion.version}'s ${format(champion)} ${sameHoldout}`;
-  }
+  const active = `active v${champion.version}'s ${format(champion)}`;
+  if (activated) return `Activated: ${format(challenger)} is not worse than ${active} ${sameHoldout}`;
   return `Kept v${champion.version} active: ${format(challenger)} is worse than its ${format(champion)} ${sameHoldout}`;
 }
 
