@@ -77,7 +77,7 @@ async function progress(stack: BenchStack, organizationIds: string[]) {
   const [row] = await stack.orm.em.getConnection().execute<{ finished: number; failed: number; folded: number }[]>(
     `select count(*) filter (where status in ('analyzed', 'failed'))::int as finished, count(*) filter (where status = 'failed')::int as failed,
             count(*) filter (where folded_at is not null)::int as folded
-       from calls where organization_id = any(?::uuid[])`,
+       from calls where organization_id in (?)`,
     [organizationIds],
   );
   return row!;
