@@ -5,6 +5,8 @@ import { tenantEm } from '../../src/domain/tenancy/tenant-em.js';
 import { startStack } from '../support/harness.js';
 import { addUser, as, signup } from '../support/api.js';
 
+// What GET /ai/preferences answers before the user saves anything, written out here rather than imported from the
+// domain module so that a changed default fails this test instead of passing with it.
 const DEFAULTS = {
   chatbotTone: 'professional',
   autoSuggestActions: true,

@@ -8,7 +8,7 @@ import { Lead } from '../../src/domain/leads/lead.entity.js';
 import { callWorkflowId } from '../../src/temporal/ids.js';
 import { startStack } from '../support/harness.js';
 import { signup } from '../support/api.js';
-import { createTenant, rowCounts, setUserPrompts, waitForCall } from '../support/calls.js';
+import { createTenant, createTenantWithRepPrompt, rowCounts, waitForCall } from '../support/calls.js';
 import {
   RETELL_FIXTURE_AGENT,
   configureRetell,
@@ -21,9 +21,7 @@ import {
 
 t.test("a signed call_analyzed is analysed with the mapped user's prompt; call_ended is a duplicate", async (t) => {
   const stack = await startStack(t);
-  const tenant = await createTenant(stack);
-  stack.fake.definePrompt('pmpt_rep_individual', { model: 'gpt-rep' });
-  await setUserPrompts(tenant, tenant.rep.user.id, { individual: 'pmpt_rep_individual' });
+  const tenant = await createTenantWithRepPrompt(stack, 'pmpt_rep_individual', { model: 'gpt-rep' });
   const apiKey = newRetellApiKey();
   const agentUsers = { [RETELL_FIXTURE_AGENT]: tenant.rep.user.id };
   await configureRetell(stack.app, tenant.admin, { apiKey, defaultUserId: tenant.admin.user.id, agentUsers });

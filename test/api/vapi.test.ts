@@ -6,14 +6,12 @@ import { Call } from '../../src/domain/calls/call.entity.js';
 import { Lead } from '../../src/domain/leads/lead.entity.js';
 import { callWorkflowId } from '../../src/temporal/ids.js';
 import { startStack } from '../support/harness.js';
-import { createTenant, rowCounts, setUserPrompts, waitForCall } from '../support/calls.js';
+import { createTenant, createTenantWithRepPrompt, rowCounts, waitForCall } from '../support/calls.js';
 import { VAPI_FIXTURE_ASSISTANT, configureVapi, deliverVapi, newVapiSecret, vapiReport } from '../support/providers.js';
 
 t.test('the right secret stores the report and it is analysed; the same call.id twice is one call', async (t) => {
   const stack = await startStack(t);
-  const tenant = await createTenant(stack);
-  stack.fake.definePrompt('pmpt_vapi_rep', { model: 'gpt-vapi-rep' });
-  await setUserPrompts(tenant, tenant.rep.user.id, { individual: 'pmpt_vapi_rep' });
+  const tenant = await createTenantWithRepPrompt(stack, 'pmpt_vapi_rep', { model: 'gpt-vapi-rep' });
   const secret = newVapiSecret();
   const assistantUsers = { [VAPI_FIXTURE_ASSISTANT]: tenant.rep.user.id };
   await configureVapi(stack.app, tenant.admin, { secret, assistantUsers });

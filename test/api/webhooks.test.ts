@@ -4,10 +4,9 @@ import t from 'tap';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { Lead } from '../../src/domain/leads/lead.entity.js';
-import { signWebhook } from '../../src/domain/webhooks/signature.js';
 import { callWorkflowId } from '../../src/temporal/ids.js';
 import { SYSTEM_COMPLETE_PROMPT, SYSTEM_INDIVIDUAL_PROMPT, startStack } from '../support/harness.js';
-import { deliverCall, signup } from '../support/api.js';
+import { callSignatureHeaders, deliverCall, postWebhook, signup } from '../support/api.js';
 import { callPayload, createTenant, rowCounts, waitForCall, waitForLead } from '../support/calls.js';
 
 t.test('the same call delivered three times at once is stored, started and analysed once', async (t) => {
@@ -67,16 +66,8 @@ t.test('rejected deliveries store nothing and start nothing', async (t) => {
   const orgId = tenant.organizationId;
   const now = Math.floor(Date.now() / 1000);
   const post = (organizationId: string, raw: string, headers: Record<string, string>) =>
-    stack.app.inject({
-      method: 'POST',
-      url: `/api/webhooks/calls/${organizationId}`,
-      headers: { 'content-type': 'application/json', ...headers },
-      payload: raw,
-    });
-  const signed = (secret: string, raw: string, timestamp = now) => ({
-    'x-callsense-timestamp': String(timestamp),
-    'x-callsense-signature': signWebhook(secret, timestamp, raw),
-  });
+    postWebhook(stack.app, 'calls', organizationId, raw, headers);
+  const signed = (secret: string, raw: string, timestamp = now) => callSignatureHeaders(secret, raw, timestamp);
   const raw = (callId: string, overrides: Record<string, unknown> = {}) =>
     JSON.stringify({ ...callPayload(tenant.rep.user.id, { callId }), ...overrides });
 

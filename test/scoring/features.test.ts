@@ -1,11 +1,12 @@
 // Features from analyses the customer's prompt shapes freely: spelled several ways, nested, odd, or absent.
-import t from 'tap';
+import t, { type Test } from 'tap';
 import {
   FEATURE_NAMES,
   NO_CALLS,
   featureRow,
   leadFeatures,
   summarizeCalls,
+  type Features,
 } from '../../src/domain/scoring/features.js';
 import { holdoutBucket, splitHoldout, HOLDOUT_SHARE } from '../../src/domain/scoring/holdout.js';
 
@@ -63,68 +64,80 @@ t.test('odd values never crash and always give finite numbers', async (t) => {
   }
 });
 
+/** Each case: an analysis `{ [key]: value }` gives the feature `expected` (and `why`, when it needs saying). */
+type Case = [value: unknown, expected: number, why?: string];
+
+function expectFeature(t: Test, feature: keyof Features, key: string, cases: Case[]) {
+  for (const [value, expected, why] of cases)
+    t.equal(leadFeatures({ [key]: value })[feature], expected, why ?? `${key}: ${JSON.stringify(value)}`);
+}
+
 t.test('sentiment: labels, strengths and numeric scales', async (t) => {
-  const s = (v: unknown) => leadFeatures({ sentiment: v }).sentiment;
-  t.equal(s('positive'), 1);
-  t.equal(s('Very Negative'), -1);
-  t.equal(s('slightly positive'), 0.5);
-  t.equal(s('neutral'), 0);
-  t.equal(s('mixed: positive and negative'), 0);
-  t.equal(s(0.4), 0.4, 'already -1..1');
-  t.equal(s(8), 0.6, '0–10 scale');
-  t.equal(s(75), 0.5, '0–100 scale');
-  t.equal(s({ label: 'negative', score: undefined }), -1, 'an object with a label');
-  t.equal(leadFeatures({ overall_sentiment: 'positive' }).sentiment, 1, 'snake_case alias');
-  t.equal(leadFeatures({ customerSentiment: 'happy' }).sentiment, 1, 'another alias');
+  expectFeature(t, 'sentiment', 'sentiment', [
+    ['positive', 1],
+    ['Very Negative', -1],
+    ['slightly positive', 0.5],
+    ['neutral', 0],
+    ['mixed: positive and negative', 0],
+    [0.4, 0.4, 'already -1..1'],
+    [8, 0.6, '0–10 scale'],
+    [75, 0.5, '0–100 scale'],
+    [{ label: 'negative', score: undefined }, -1, 'an object with a label'],
+  ]);
+  expectFeature(t, 'sentiment', 'overall_sentiment', [['positive', 1, 'snake_case alias']]);
+  expectFeature(t, 'sentiment', 'customerSentiment', [['happy', 1, 'another alias']]);
 });
 
 t.test('interest level: 0–1, 0–10, 0–100, words, "7/10"', async (t) => {
-  const i = (v: unknown) => leadFeatures({ interest_level: v }).interestLevel;
-  t.equal(i(0.3), 0.3);
-  t.equal(i(8), 0.8);
-  t.equal(i(65), 0.65);
-  t.equal(i('7/10'), 0.7);
-  t.equal(i('3 out of 5'), 0.6);
-  t.equal(i('about 80%'), 0.8);
-  t.equal(i(1), 0.1, 'an integer is on the 0–10 scale');
-  t.equal(i(0), 0);
-  t.equal(i('High'), 0.8);
-  t.equal(i('very high'), 1);
-  t.equal(i('low'), 0.2);
-  t.equal(i('not interested'), 0);
-  t.equal(i('medium'), 0.5);
-  t.equal(leadFeatures({ 'Interest Level': 10 }).interestLevel, 1, 'spaces and capitals in the key');
+  expectFeature(t, 'interestLevel', 'interest_level', [
+    [0.3, 0.3],
+    [8, 0.8],
+    [65, 0.65],
+    ['7/10', 0.7],
+    ['3 out of 5', 0.6],
+    ['about 80%', 0.8],
+    [1, 0.1, 'an integer is on the 0–10 scale'],
+    [0, 0],
+    ['High', 0.8],
+    ['very high', 1],
+    ['low', 0.2],
+    ['not interested', 0],
+    ['medium', 0.5],
+  ]);
+  expectFeature(t, 'interestLevel', 'Interest Level', [[10, 1, 'spaces and capitals in the key']]);
 });
 
 t.test('budget: confirmed, denied, unknown, amounts, nested objects', async (t) => {
-  const b = (v: unknown) => leadFeatures({ budget: v }).budget;
-  t.equal(b(true), 1);
-  t.equal(b(false), -1);
-  t.equal(b('Confirmed'), 1);
-  t.equal(b('no budget this year'), -1);
-  t.equal(b('unconfirmed'), -1);
-  t.equal(b('unknown'), 0);
-  t.equal(b(50000), 1, 'an amount');
-  t.equal(b('$20k'), 1);
-  t.equal(b({ confirmed: false, amount: 1000 }), -1, 'the flag wins over the amount');
-  t.equal(b({ amount: 1000 }), 1);
-  t.equal(leadFeatures({ qualification: { budget_confirmed: 'yes' } }).budget, 1, 'one level down');
+  expectFeature(t, 'budget', 'budget', [
+    [true, 1],
+    [false, -1],
+    ['Confirmed', 1],
+    ['no budget this year', -1],
+    ['unconfirmed', -1],
+    ['unknown', 0],
+    [50000, 1, 'an amount'],
+    ['$20k', 1],
+    [{ confirmed: false, amount: 1000 }, -1, 'the flag wins over the amount'],
+    [{ amount: 1000 }, 1],
+  ]);
+  expectFeature(t, 'budget', 'qualification', [[{ budget_confirmed: 'yes' }, 1, 'one level down']]);
   t.equal(leadFeatures({ budget: 'approved', qualification: { budget: 'none' } }).budget, 1, 'the top level wins');
 });
 
 t.test('timeline urgency: words, spans and days', async (t) => {
-  const u = (v: unknown) => leadFeatures({ timeline: v }).timelineUrgency;
-  t.equal(u('immediately'), 1);
-  t.equal(u('ASAP'), 1);
-  t.equal(u('within 2 weeks'), 0.75);
-  t.equal(u('1-3 months'), 0.5);
-  t.equal(u('6 months'), 0.25);
-  t.equal(u('next year'), 0.25);
-  t.equal(u('no timeline'), 0);
-  t.equal(u(5), 1, 'days');
-  t.equal(u(400), 0);
-  t.equal(u('sometime'), 0.5);
-  t.equal(leadFeatures({ purchase_timeline: 'this month' }).timelineUrgency, 0.75);
+  expectFeature(t, 'timelineUrgency', 'timeline', [
+    ['immediately', 1],
+    ['ASAP', 1],
+    ['within 2 weeks', 0.75],
+    ['1-3 months', 0.5],
+    ['6 months', 0.25],
+    ['next year', 0.25],
+    ['no timeline', 0],
+    [5, 1, 'days'],
+    [400, 0],
+    ['sometime', 0.5],
+  ]);
+  expectFeature(t, 'timelineUrgency', 'purchase_timeline', [['this month', 0.75]]);
 });
 
 t.test('decision maker, objections, next steps', async (t) => {

@@ -6,16 +6,9 @@ import { Lead } from '../../src/domain/leads/lead.entity.js';
 import { LeadScoringModel } from '../../src/domain/scoring/lead-scoring-model.entity.js';
 import { tenantEm } from '../../src/domain/tenancy/tenant-em.js';
 import { organizationScoringWorkflowId } from '../../src/temporal/ids.js';
-import type { WeeklyScoringResult } from '../../src/workflows/scoring.js';
-import { startStack, type Stack } from '../support/harness.js';
-import { addUser, as, signup, type Account } from '../support/api.js';
-import { insertLeads, outcomeLeads } from './seed.js';
-
-async function runOrganization(stack: Stack, admin: Account): Promise<WeeklyScoringResult> {
-  const res = await as(stack.app, admin).post('/admin/scoring/run');
-  if (res.statusCode !== 202) throw new Error(`admin run: ${res.statusCode} ${res.body}`);
-  return stack.temporal.client.workflow.getHandle(res.json().workflowId).result();
-}
+import type { Stack } from '../support/harness.js';
+import { addUser, as, signup } from '../support/api.js';
+import { insertLeads, insertOutcomeLeads, runOrganization, sentimentDecides, startScoringStack } from './seed.js';
 
 const closedLeadIds = async (stack: Stack, organizationId: string) =>
   (
@@ -25,26 +18,13 @@ const closedLeadIds = async (stack: Stack, organizationId: string) =>
 t.test(
   "a user without a model is scored by the organization's pooled model, then by their own; organizations stay apart",
   async (t) => {
-    const stack = await startStack(t, { env: { SCORING_MIN_LEADS_PER_CLASS: '5' } });
-    const admin1 = await signup(stack.app);
+    const { stack, admin: admin1, rep: veteran, org: org1 } = await startScoringStack(t, 5);
     const admin2 = await signup(stack.app);
-    const veteran = await addUser(stack.app, admin1);
     const newcomer = await addUser(stack.app, admin1);
     const newcomerApi = as(stack.app, newcomer);
-    const org1 = admin1.organization.id;
     const org2 = admin2.organization.id;
-    await insertLeads(
-      stack.orm,
-      org1,
-      veteran.user.id,
-      outcomeLeads(12, 12, 51, (won) => ({ sentiment: won ? 'positive' : 'negative' })),
-    );
-    await insertLeads(
-      stack.orm,
-      org1,
-      newcomer.user.id,
-      outcomeLeads(2, 1, 52, (won) => ({ sentiment: won ? 'positive' : 'negative' })),
-    );
+    await insertOutcomeLeads(stack.orm, veteran, 12, 12, 51, sentimentDecides);
+    await insertOutcomeLeads(stack.orm, newcomer, 2, 1, 52, sentimentDecides);
     const newcomerOpen = await insertLeads(stack.orm, org1, newcomer.user.id, [
       { status: 'NEW', analysis: { sentiment: 'positive' } },
       { status: 'CONTACTED', analysis: { sentiment: 'negative' } },
@@ -55,12 +35,7 @@ t.test(
     // Another organization with plenty of data that says the opposite; and a lead of org 2 assigned to org 1's
     // newcomer.
     const rival = await addUser(stack.app, admin2);
-    await insertLeads(
-      stack.orm,
-      org2,
-      rival.user.id,
-      outcomeLeads(15, 15, 53, (won) => ({ sentiment: won ? 'negative' : 'positive' })),
-    );
+    await insertOutcomeLeads(stack.orm, rival, 15, 15, 53, (won) => ({ sentiment: won ? 'negative' : 'positive' }));
     const [trap] = await insertLeads(stack.orm, org2, newcomer.user.id, [
       { status: 'WON', analysis: { sentiment: 'negative' } },
     ]);
@@ -136,12 +111,7 @@ t.test(
     );
 
     // Enough data of their own: the newcomer's model activates and their leads switch to it at once.
-    await insertLeads(
-      stack.orm,
-      org1,
-      newcomer.user.id,
-      outcomeLeads(4, 5, 54, (won) => ({ sentiment: won ? 'positive' : 'negative' })),
-    );
+    await insertOutcomeLeads(stack.orm, newcomer, 4, 5, 54, sentimentDecides);
     const own = await newcomerApi.post('/ai/scoring/optimize?wait=true');
     t.match(own.json(), { outcome: 'activated', version: 1, won: 6, lost: 6, trainingDataCount: 12 });
     for (const id of newcomerOpen) {

@@ -2,31 +2,17 @@
 import t from 'tap';
 import { FEATURE_NAMES } from '../../src/domain/scoring/features.js';
 import { runDateOf } from '../../src/temporal/ids.js';
-import { startStack } from '../support/harness.js';
 import { addUser, as, signup } from '../support/api.js';
-import { insertLeads, outcomeLeads } from './seed.js';
+import { budgetDecides, insertOutcomeLeads, sentimentDecides, startScoringStack } from './seed.js';
 
 t.test('scoring routes', async (t) => {
-  const stack = await startStack(t, { env: { SCORING_MIN_LEADS_PER_CLASS: '3' } });
-  const admin = await signup(stack.app);
-  const rep = await addUser(stack.app, admin);
+  const { stack, admin, rep, org } = await startScoringStack(t, 3);
   const colleague = await addUser(stack.app, admin);
   const otherAdmin = await signup(stack.app);
-  const org = admin.organization.id;
   const today = runDateOf(new Date());
   const repApi = as(stack.app, rep);
-  await insertLeads(
-    stack.orm,
-    org,
-    rep.user.id,
-    outcomeLeads(6, 6, 21, (won) => ({ sentiment: won ? 'positive' : 'negative' })),
-  );
-  await insertLeads(
-    stack.orm,
-    org,
-    colleague.user.id,
-    outcomeLeads(4, 4, 22, (won) => ({ budget: won })),
-  );
+  await insertOutcomeLeads(stack.orm, rep, 6, 6, 21, sentimentDecides);
+  await insertOutcomeLeads(stack.orm, colleague, 4, 4, 22, budgetDecides);
 
   t.equal(
     (await stack.app.inject({ method: 'GET', url: '/api/ai/scoring/model' })).statusCode,

@@ -12,7 +12,7 @@ import { LeadScoringModel } from '../../src/domain/scoring/lead-scoring-model.en
 import type { WeeklyScoringResult } from '../../src/workflows/scoring.js';
 import { startStack, waitFor } from '../support/harness.js';
 import { addUser, signup } from '../support/api.js';
-import { insertLeads, outcomeLeads } from './seed.js';
+import { budgetDecides, insertLeads, insertOutcomeLeads } from './seed.js';
 
 t.test(
   'created at worker start with the configured spec, updated in place, triggered it trains exactly the eligible users',
@@ -106,18 +106,8 @@ t.test(
     ];
     const trained2 = await addUser(stack.app, admin2);
     await addUser(stack.app, admin2);
-    await insertLeads(
-      stack.orm,
-      admin1.organization.id,
-      trained1.user.id,
-      outcomeLeads(3, 3, 1, (won) => ({ budget: won })),
-    );
-    await insertLeads(
-      stack.orm,
-      admin2.organization.id,
-      trained2.user.id,
-      outcomeLeads(3, 3, 2, (won) => ({ budget: won })),
-    );
+    await insertOutcomeLeads(stack.orm, trained1, 3, 3, 1, budgetDecides);
+    await insertOutcomeLeads(stack.orm, trained2, 3, 3, 2, budgetDecides);
     await insertLeads(stack.orm, admin1.organization.id, openOnly.user.id, [
       { status: 'NEW' },
       { status: 'QUALIFIED' },

@@ -5,25 +5,20 @@ import { Lead } from '../../src/domain/leads/lead.entity.js';
 import { LeadScoringModel, type ILeadScoringModel } from '../../src/domain/scoring/lead-scoring-model.entity.js';
 import { scoreLeadWithActiveModel } from '../../src/domain/scoring/score-lead.js';
 import { tenantEm } from '../../src/domain/tenancy/tenant-em.js';
-import type { TrainingOutcome } from '../../src/domain/scoring/train-user-model.js';
-import type { WeeklyScoringResult } from '../../src/workflows/scoring.js';
-import { startStack, waitFor, type Stack } from '../support/harness.js';
+import { waitFor, type Stack } from '../support/harness.js';
 import { addUser, as, deliverCall, signup, webhookSecretOf, type Account } from '../support/api.js';
-import { insertLeads, outcomeLeads } from './seed.js';
+import {
+  budgetDecides,
+  insertLeads,
+  insertOutcomeLeads,
+  optimize,
+  runOrganization,
+  sentimentDecides,
+  startScoringStack,
+  type Signal,
+} from './seed.js';
 
-const ENV = { SCORING_MIN_LEADS_PER_CLASS: '5' };
-
-async function optimize(stack: Stack, account: Account): Promise<TrainingOutcome> {
-  const res = await as(stack.app, account).post('/ai/scoring/optimize');
-  if (res.statusCode !== 202) throw new Error(`optimize: ${res.statusCode} ${res.body}`);
-  return stack.temporal.client.workflow.getHandle(res.json().workflowId).result();
-}
-
-async function runOrganization(stack: Stack, admin: Account): Promise<WeeklyScoringResult> {
-  const res = await as(stack.app, admin).post('/admin/scoring/run');
-  if (res.statusCode !== 202) throw new Error(`admin run: ${res.statusCode} ${res.body}`);
-  return stack.temporal.client.workflow.getHandle(res.json().workflowId).result();
-}
+const MIN_LEADS_PER_CLASS = 5;
 
 const modelsOf = (stack: Stack, organizationId: string, userId: string) =>
   tenantEm(stack.orm.em, organizationId).find(LeadScoringModel, { user: userId }, { orderBy: { version: 'asc' } });
@@ -34,12 +29,11 @@ const topFactor = (model: ILeadScoringModel) =>
 t.test(
   'two organizations × two users, different outcome patterns → four models, each from exactly its own leads',
   async (t) => {
-    const stack = await startStack(t, { env: ENV });
-    const admin1 = await signup(stack.app);
+    const { stack, admin: admin1, rep: a } = await startScoringStack(t, MIN_LEADS_PER_CLASS);
     const admin2 = await signup(stack.app);
-    const [a, b] = [await addUser(stack.app, admin1), await addUser(stack.app, admin1)];
+    const b = await addUser(stack.app, admin1);
     const [c, d] = [await addUser(stack.app, admin2), await addUser(stack.app, admin2)];
-    const signals: [Account, string, (won: boolean, rand: () => number) => Record<string, unknown>][] = [
+    const signals: [Account, string, Signal][] = [
       [a, 'sentiment', (won, rand) => ({ sentiment: won === rand() < 0.9 ? 'positive' : 'negative' })],
       [b, 'budget', (won, rand) => ({ budget: won === rand() < 0.9 })],
       [c, 'decisionMaker', (won, rand) => ({ decisionMaker: won === rand() < 0.9 })],
@@ -50,13 +44,8 @@ t.test(
       ],
     ];
     const openLeads = new Map<string, string[]>();
-    for (const [i, [account]] of signals.entries()) {
-      await insertLeads(
-        stack.orm,
-        account.organization.id,
-        account.user.id,
-        outcomeLeads(24, 24, i + 1, signals[i]![2]),
-      );
+    for (const [i, [account, , signal]] of signals.entries()) {
+      await insertOutcomeLeads(stack.orm, account, 24, 24, i + 1, signal);
       openLeads.set(
         account.user.id,
         await insertLeads(stack.orm, account.organization.id, account.user.id, [
@@ -141,17 +130,9 @@ t.test(
 t.test(
   'scoring a single lead: active model, kept score when closed, null without a model, and in the call pipeline',
   async (t) => {
-    const stack = await startStack(t, { env: ENV });
-    const admin = await signup(stack.app);
-    const rep = await addUser(stack.app, admin);
+    const { stack, admin, rep, org } = await startScoringStack(t, MIN_LEADS_PER_CLASS);
     const other = await addUser(stack.app, admin);
-    const org = admin.organization.id;
-    await insertLeads(
-      stack.orm,
-      org,
-      rep.user.id,
-      outcomeLeads(10, 10, 5, (won) => ({ sentiment: won ? 'positive' : 'negative' })),
-    );
+    await insertOutcomeLeads(stack.orm, rep, 10, 10, 5, sentimentDecides);
     const [closed, open] = await insertLeads(stack.orm, org, rep.user.id, [
       { status: 'LOST', score: 0.42 },
       { status: 'CONTACTED', analysis: { sentiment: 'negative' } },
@@ -195,16 +176,8 @@ t.test(
 );
 
 t.test('below the minimum per class no model is made, and the run says why', async (t) => {
-  const stack = await startStack(t, { env: ENV });
-  const admin = await signup(stack.app);
-  const rep = await addUser(stack.app, admin);
-  const org = admin.organization.id;
-  await insertLeads(
-    stack.orm,
-    org,
-    rep.user.id,
-    outcomeLeads(4, 10, 9, (won) => ({ budget: won })),
-  );
+  const { stack, rep, org } = await startScoringStack(t, MIN_LEADS_PER_CLASS);
+  await insertOutcomeLeads(stack.orm, rep, 4, 10, 9, budgetDecides);
 
   const outcome = await optimize(stack, rep);
   t.match(outcome, { status: 'insufficient-data', won: 4, lost: 10 });
@@ -221,17 +194,9 @@ t.test('below the minimum per class no model is made, and the run says why', asy
 });
 
 t.test('champion/challenger: a worse challenger is stored but not activated; a not-worse one is', async (t) => {
-  const stack = await startStack(t, { env: ENV });
-  const admin = await signup(stack.app);
-  const rep = await addUser(stack.app, admin);
-  const org = admin.organization.id;
+  const { stack, rep, org } = await startScoringStack(t, MIN_LEADS_PER_CLASS);
   const em = () => tenantEm(stack.orm.em, org);
-  await insertLeads(
-    stack.orm,
-    org,
-    rep.user.id,
-    outcomeLeads(20, 20, 3, (won) => ({ sentiment: won ? 'positive' : 'negative' })),
-  );
+  await insertOutcomeLeads(stack.orm, rep, 20, 20, 3, sentimentDecides);
   const [open] = await insertLeads(stack.orm, org, rep.user.id, [
     { status: 'NEW', analysis: { sentiment: 'positive' } },
   ]);

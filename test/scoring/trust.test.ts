@@ -10,7 +10,7 @@ import { HISTORY_PER_LEAD, recordScoreChanges } from '../../src/domain/scoring/s
 import { tenantEm } from '../../src/domain/tenancy/tenant-em.js';
 import { startStack, type Stack } from '../support/harness.js';
 import { addUser, as, signup, type Account } from '../support/api.js';
-import { insertLeads, outcomeLeads } from './seed.js';
+import { budgetDecides, insertLeads, insertOutcomeLeads, startScoringStack } from './seed.js';
 
 async function optimizeAndWait(stack: Stack, account: Account) {
   const res = await as(stack.app, account).post('/ai/scoring/optimize?wait=true');
@@ -23,17 +23,9 @@ const logit = (p: number) => Math.log(p / (1 - p));
 t.test(
   '12 WON / 3 LOST: status insufficient-data with the counts and the requirement; optimize?wait=true says the same',
   async (t) => {
-    const stack = await startStack(t, { env: { SCORING_MIN_LEADS_PER_CLASS: '20' } });
-    const admin = await signup(stack.app);
-    const rep = await addUser(stack.app, admin);
+    const { stack, admin, rep, org } = await startScoringStack(t, 20);
     const repApi = as(stack.app, rep);
-    const org = admin.organization.id;
-    await insertLeads(
-      stack.orm,
-      org,
-      rep.user.id,
-      outcomeLeads(12, 3, 41, (won) => ({ budget: won })),
-    );
+    await insertOutcomeLeads(stack.orm, rep, 12, 3, 41, budgetDecides);
 
     const before = await repApi.get('/ai/scoring/status');
     t.equal(before.statusCode, 200, before.body);
@@ -105,21 +97,13 @@ t.test(
 t.test(
   'versions: unchanged data makes no version; trainingDataCount; explanations; activating another version re-scores',
   async (t) => {
-    const stack = await startStack(t, { env: { SCORING_MIN_LEADS_PER_CLASS: '5' } });
-    const admin = await signup(stack.app);
-    const rep = await addUser(stack.app, admin);
+    const { stack, admin, rep, org } = await startScoringStack(t, 5);
     const repApi = as(stack.app, rep);
-    const org = admin.organization.id;
     const em = () => tenantEm(stack.orm.em, org);
-    await insertLeads(
-      stack.orm,
-      org,
-      rep.user.id,
-      outcomeLeads(20, 20, 3, (won, rand) => ({
-        sentiment: won === rand() < 0.85 ? 'positive' : 'negative',
-        interestLevel: won ? 5 + Math.round(rand() * 5) : Math.round(rand() * 6),
-      })),
-    );
+    await insertOutcomeLeads(stack.orm, rep, 20, 20, 3, (won, rand) => ({
+      sentiment: won === rand() < 0.85 ? 'positive' : 'negative',
+      interestLevel: won ? 5 + Math.round(rand() * 5) : Math.round(rand() * 6),
+    }));
     const open = await insertLeads(stack.orm, org, rep.user.id, [
       {
         status: 'NEW',

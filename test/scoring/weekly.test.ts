@@ -14,7 +14,7 @@ import { startWeeklyScoring } from '../../src/temporal/scoring-runs.js';
 import { startStack, waitFor } from '../support/harness.js';
 import { activityAttempts, historyOf, localActivityTypes } from '../support/calls.js';
 import { addUser, signup } from '../support/api.js';
-import { insertLeads, outcomeLeads } from './seed.js';
+import { budgetDecides, insertOutcomeLeads } from './seed.js';
 
 t.test(
   'pages through every pair across continue-as-new, at most N children at a time; a failing user is counted, not fatal',
@@ -29,14 +29,7 @@ t.test(
       await addUser(stack.app, admin2),
       await addUser(stack.app, admin2),
     ];
-    for (const [i, user] of users.entries()) {
-      await insertLeads(
-        stack.orm,
-        user.organization.id,
-        user.user.id,
-        outcomeLeads(4, 4, 100 + i, (won) => ({ budget: won })),
-      );
-    }
+    for (const [i, user] of users.entries()) await insertOutcomeLeads(stack.orm, user, 4, 4, 100 + i, budgetDecides);
     const failing = users[2]!;
 
     // A worker of this test's own: the real activities, except that training fails for one user, and a

@@ -81,6 +81,28 @@ export async function webhookSecretOf(app: App, admin: Account): Promise<string>
   return res.json().webhookSecret;
 }
 
+/** Posts `raw` as JSON to the organization's webhook route of one source, with the source's own headers. */
+export function postWebhook(
+  app: App,
+  source: 'calls' | 'retell' | 'vapi',
+  organizationId: string,
+  raw: string,
+  headers: Record<string, string> = {},
+) {
+  return app.inject({
+    method: 'POST',
+    url: `/api/webhooks/${source}/${organizationId}`,
+    headers: { 'content-type': 'application/json', ...headers },
+    payload: raw,
+  });
+}
+
+/** The headers that sign a call webhook: the timestamp (seconds, now by default) and the HMAC over it and `raw`. */
+export const callSignatureHeaders = (secret: string, raw: string, timestamp = Math.floor(Date.now() / 1000)) => ({
+  'x-callsense-timestamp': String(timestamp),
+  'x-callsense-signature': signWebhook(secret, timestamp, raw),
+});
+
 /** Posts a signed call webhook the way a provider does. */
 export async function deliverCall(
   app: App,
@@ -90,15 +112,5 @@ export async function deliverCall(
   options: { timestamp?: number } = {},
 ) {
   const raw = JSON.stringify(body);
-  const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
-  return app.inject({
-    method: 'POST',
-    url: `/api/webhooks/calls/${organizationId}`,
-    headers: {
-      'content-type': 'application/json',
-      'x-callsense-timestamp': String(timestamp),
-      'x-callsense-signature': signWebhook(secret, timestamp, raw),
-    },
-    payload: raw,
-  });
+  return postWebhook(app, 'calls', organizationId, raw, callSignatureHeaders(secret, raw, options.timestamp));
 }

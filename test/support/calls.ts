@@ -5,7 +5,8 @@ import type { temporal } from '@temporalio/proto';
 import { Call, type CallStatus, type ICall } from '../../src/domain/calls/call.entity.js';
 import { User } from '../../src/domain/accounts/user.entity.js';
 import { Lead, type ILead } from '../../src/domain/leads/lead.entity.js';
-import type { Tenant } from './tenant.js';
+import { createTenant, type Tenant } from './tenant.js';
+import type { PromptScript } from './fake-openai.js';
 import { waitFor, type Stack } from './harness.js';
 
 export { createTenant, type Tenant } from './tenant.js';
@@ -36,6 +37,14 @@ export async function setUserPrompts(
       ...(prompts.complete !== undefined ? { openaiCompletePromptId: prompts.complete } : {}),
     },
   );
+}
+
+/** A fresh tenant whose rep analyses calls with their own prompt `promptId`, answered by the fake as `script` says. */
+export async function createTenantWithRepPrompt(stack: Stack, promptId: string, script: PromptScript): Promise<Tenant> {
+  const tenant = await createTenant(stack);
+  stack.fake.definePrompt(promptId, script);
+  await setUserPrompts(tenant, tenant.rep.user.id, { individual: promptId });
+  return tenant;
 }
 
 export async function waitForCall(

@@ -20,7 +20,7 @@ type Behavior =
   | { output: string; delayMs?: number }
   | { delayMs: number };
 
-interface PromptScript {
+export interface PromptScript {
   model?: string;
   temperature?: number | null;
   version?: string;

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { randomBytes, randomUUID, webcrypto } from 'node:crypto';
 import type { App } from '../../src/api/app.js';
-import { as, type Account } from './api.js';
+import { as, postWebhook, type Account } from './api.js';
 
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8'));
 
@@ -30,14 +30,8 @@ export async function retellSignature(apiKey: string, raw: string | Buffer, time
   return `v=${timestampMs},d=${digest}`;
 }
 
-export function postRetell(app: App, organizationId: string, raw: string, headers: Record<string, string>) {
-  return app.inject({
-    method: 'POST',
-    url: `/api/webhooks/retell/${organizationId}`,
-    headers: { 'content-type': 'application/json', ...headers },
-    payload: raw,
-  });
-}
+export const postRetell = (app: App, organizationId: string, raw: string, headers: Record<string, string>) =>
+  postWebhook(app, 'retell', organizationId, raw, headers);
 
 /** Posts `body` signed like Retell does (with `apiKey`, now unless `timestampMs` says otherwise). */
 export async function deliverRetell(
@@ -52,14 +46,14 @@ export async function deliverRetell(
   return postRetell(app, organizationId, raw, { 'x-retell-signature': signature });
 }
 
-export function deliverVapi(app: App, organizationId: string, secret: string | undefined, body: unknown) {
-  return app.inject({
-    method: 'POST',
-    url: `/api/webhooks/vapi/${organizationId}`,
-    headers: { 'content-type': 'application/json', ...(secret === undefined ? {} : { 'x-vapi-secret': secret }) },
-    payload: JSON.stringify(body),
-  });
-}
+export const deliverVapi = (app: App, organizationId: string, secret: string | undefined, body: unknown) =>
+  postWebhook(
+    app,
+    'vapi',
+    organizationId,
+    JSON.stringify(body),
+    secret === undefined ? {} : { 'x-vapi-secret': secret },
+  );
 
 /** The Retell fixture as a fresh call: its own call id, and whatever the test changes. */
 export function retellCall(overrides: { event?: string; callId?: string; call?: Record<string, unknown> } = {}) {
