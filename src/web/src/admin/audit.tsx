@@ -2,7 +2,7 @@
 import { api, unwrap } from '../api/client';
 import type { AuditEntry } from '../api/types';
 import { AnalysisView } from '../components/analysis-view';
-import { Empty, ErrorNote, formatDate, Loading, LoadMore } from '../components/ui';
+import { Empty, formatDate, LoadMore, QueryState } from '../components/ui';
 import { AdminsOnly } from './admins-only';
 import { DataTable } from '../components/data-table';
 import { itemsOf, useCursorPages } from '../components/paged-table';
@@ -12,8 +12,8 @@ function AuditList() {
     unwrap(api.GET('/api/admin/audit', { params: { query: { limit: 50, ...(cursor ? { cursor } : {}) } } })),
   );
   const items: AuditEntry[] = itemsOf(audit);
-  if (audit.isPending) return <Loading text="Loading audit log…" />;
-  if (audit.isError) return <ErrorNote error={audit.error} prefix="The audit log is not available" />;
+  if (!audit.isSuccess)
+    return <QueryState query={audit} loading="Loading audit log…" failed="The audit log is not available" />;
   if (items.length === 0)
     return <Empty>Nothing recorded yet — changes to users, prompts and integrations appear here.</Empty>;
   return (

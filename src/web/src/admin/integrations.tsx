@@ -5,7 +5,7 @@ import { Plug } from 'lucide-react';
 import { useAuth } from '../auth';
 import { PromptForm } from '../components/prompt-form';
 import { PromptHistory } from '../components/prompt-history';
-import { Card, ErrorNote, Field, Loading } from '../components/ui';
+import { Card, Field, QueryState } from '../components/ui';
 import { AdminsOnly } from './admins-only';
 import { displayName, useUsers } from './users';
 import { ProviderSection } from './provider-section';
@@ -14,8 +14,7 @@ import { WebhookSecret } from './webhook-secret';
 function UserPrompts() {
   const users = useUsers();
   const [userId, setUserId] = useState('');
-  if (users.isPending) return <Loading text="Loading users…" />;
-  if (users.isError) return <ErrorNote error={users.error} prefix="Could not load users" />;
+  if (!users.isSuccess) return <QueryState query={users} loading="Loading users…" failed="Could not load users" />;
   const user = users.data.find((u) => u.id === userId);
   return (
     <>

@@ -6,7 +6,7 @@ import { api, ApiError, errorMessage, unwrap } from '../api/client';
 import type { User } from '../api/types';
 import { useAuth } from '../auth';
 import { Confirm } from '../components/confirm';
-import { BusyIcon, Card, Empty, ErrorNote, Field, Loading } from '../components/ui';
+import { BusyIcon, Card, Empty, ErrorNote, Field, QueryState } from '../components/ui';
 import { useToast } from '../components/toast';
 import { AdminsOnly } from './admins-only';
 import { ACTIONS_COLUMN, DataTable } from '../components/data-table';
@@ -124,8 +124,7 @@ function UsersTable() {
     },
     onError: (error) => toast.error(`Could not remove the user: ${errorMessage(error)}`),
   });
-  if (users.isPending) return <Loading text="Loading users…" />;
-  if (users.isError) return <ErrorNote error={users.error} prefix="Could not load users" />;
+  if (!users.isSuccess) return <QueryState query={users} loading="Loading users…" failed="Could not load users" />;
   if (users.data.length === 0) return <Empty>No users yet — add one below.</Empty>;
   return (
     <DataTable columns={['Name', 'Email', 'Role', ACTIONS_COLUMN]}>

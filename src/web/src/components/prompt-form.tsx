@@ -6,7 +6,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Brain, Check, ExternalLink, RefreshCw, AlertCircle } from 'lucide-react';
 import { api, ApiError, errorMessage, unwrap } from '../api/client';
 import type { PromptConfig, PromptField, Validation } from '../api/types';
-import { BusyIcon, ErrorNote, Field, Loading } from './ui';
+import { BusyIcon, Field, QueryState } from './ui';
 import { useToast } from './toast';
 
 const PROMPT_ID = /^pmpt_[A-Za-z0-9_-]{1,250}$/;
@@ -107,8 +107,14 @@ export function PromptForm({ target, owner }: { target: PromptTarget; owner?: st
     },
   });
 
-  if (config.isPending) return <Loading text="Loading prompt configuration…" />;
-  if (config.isError) return <ErrorNote error={config.error} prefix="Could not load the prompt configuration" />;
+  if (!config.isSuccess)
+    return (
+      <QueryState
+        query={config}
+        loading="Loading prompt configuration…"
+        failed="Could not load the prompt configuration"
+      />
+    );
   const saved = toValues(config.data);
   const dirty = FIELDS.some(({ field }) => values[field].trim() !== saved[field]);
   const checking = FIELDS.some(({ field }) => checks[field].state === 'checking');

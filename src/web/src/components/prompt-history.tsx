@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Undo2 } from 'lucide-react';
 import { api, errorMessage, unwrap } from '../api/client';
 import { promptsKey, type PromptTarget } from './prompt-form';
-import { Empty, ErrorNote, formatDate, Loading } from './ui';
+import { Empty, formatDate, QueryState } from './ui';
 import { useToast } from './toast';
 import { ACTIONS_COLUMN, DataTable } from './data-table';
 
@@ -37,8 +37,8 @@ export function PromptHistory({ target }: { target: PromptTarget }) {
     onError: (error) => toast.error(`Could not revert: ${errorMessage(error)}`),
   });
 
-  if (history.isPending) return <Loading text="Loading history…" />;
-  if (history.isError) return <ErrorNote error={history.error} prefix="Could not load the history" />;
+  if (!history.isSuccess)
+    return <QueryState query={history} loading="Loading history…" failed="Could not load the history" />;
   if (history.data.length === 0) return <Empty>No changes yet — saving a prompt ID above records it here.</Empty>;
   return (
     <DataTable columns={['When', 'Prompt', 'From', 'To', 'By', ...(target.kind === 'me' ? [ACTIONS_COLUMN] : [])]}>

@@ -1,7 +1,7 @@
 // How each prompt performed on the caller's analyses (count, failures, fallbacks, tokens, latency).
 import { useQuery } from '@tanstack/react-query';
 import { api, unwrap } from '../api/client';
-import { Empty, ErrorNote, Loading } from './ui';
+import { Empty, QueryState } from './ui';
 import { DataTable } from './data-table';
 
 export function PromptMetrics() {
@@ -9,8 +9,7 @@ export function PromptMetrics() {
     queryKey: ['prompt-metrics'],
     queryFn: () => unwrap(api.GET('/api/openai-prompts/metrics')),
   });
-  if (metrics.isPending) return <Loading />;
-  if (metrics.isError) return <ErrorNote error={metrics.error} prefix="Metrics are not available" />;
+  if (!metrics.isSuccess) return <QueryState query={metrics} failed="Metrics are not available" />;
   if (metrics.data.length === 0) return <Empty>No analyses yet — metrics appear once calls have been analysed.</Empty>;
   return (
     <DataTable

@@ -13,7 +13,7 @@ import {
   Cell,
 } from 'recharts';
 import { api, unwrap } from '../api/client';
-import { Empty, ErrorNote, Loading } from './ui';
+import { Empty, Loading, QueryState } from './ui';
 
 export function LeadScoreCard({ leadId }: { leadId: string }) {
   const score = useQuery({
@@ -73,8 +73,7 @@ export function ScoreHistoryChart({ leadId }: { leadId: string }) {
     queryFn: () => unwrap(api.GET('/api/leads/{id}/score/history', { params: { path: { id: leadId } } })),
     retry: false,
   });
-  if (history.isPending) return <Loading />;
-  if (history.isError) return <ErrorNote error={history.error} prefix="Score history is not available" />;
+  if (!history.isSuccess) return <QueryState query={history} failed="Score history is not available" />;
   if (history.data.length === 0) return <Empty>No scores yet — a lead is scored once a scoring model exists.</Empty>;
   const points = [...history.data]
     .reverse()

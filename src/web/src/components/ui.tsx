@@ -1,10 +1,12 @@
-// Small shared pieces: page states (loading, error, empty), titled card, field wrapper with label and error, pager.
+// Small shared pieces: page states (loading, error, empty), a detail page's heading, titled card, field wrapper
+// with label and error, pager.
 import type { ReactNode } from 'react';
+import { Link } from 'react-router-dom';
 import * as Label from '@radix-ui/react-label';
 import { AlertCircle, Loader2, type LucideIcon } from 'lucide-react';
 import { errorMessage } from '../api/client';
 
-export function Loading({ text = 'Loading…' }: { text?: string }) {
+export function Loading({ text = 'Loading…' }: { text?: string | undefined }) {
   return (
     <p className="muted loading" aria-busy="true">
       <Loader2 className="spin" aria-hidden size={16} /> {text}
@@ -18,6 +20,27 @@ export function ErrorNote({ error, prefix }: { error: unknown; prefix?: string }
       <AlertCircle aria-hidden size={16} /> {prefix ? `${prefix}: ` : ''}
       {errorMessage(error)}
     </p>
+  );
+}
+
+/**
+ * What a page or section shows until its query has data: the loading text, or why the query failed. Shown while
+ * the query is not successful (`if (!query.isSuccess) return <QueryState …/>`), which leaves its data defined.
+ */
+export function QueryState(props: { query: { isError: boolean; error: unknown }; loading?: string; failed: string }) {
+  if (props.query.isError) return <ErrorNote error={props.query.error} prefix={props.failed} />;
+  return <Loading text={props.loading} />;
+}
+
+/** A detail page's title, under the link back to the list it was opened from. */
+export function DetailHeading(props: { back: string; backLabel: string; children: ReactNode }) {
+  return (
+    <>
+      <p>
+        <Link to={props.back}>← {props.backLabel}</Link>
+      </p>
+      <h1>{props.children}</h1>
+    </>
   );
 }
 

@@ -7,7 +7,7 @@ import { api, errorMessage, unwrap } from '../api/client';
 import type { Call } from '../api/types';
 import { AnalysisView } from '../components/analysis-view';
 import { StatusBadge } from '../components/status-badge';
-import { BusyIcon, Card, Empty, ErrorNote, formatDate, Loading } from '../components/ui';
+import { BusyIcon, Card, DetailHeading, Empty, ErrorNote, formatDate, Loading, QueryState } from '../components/ui';
 import { useToast } from '../components/toast';
 
 const running = (status: string | undefined) => status === 'queued' || status === 'analyzing';
@@ -36,15 +36,13 @@ export function CallDetailPage() {
     onError: (error) => toast.error(`Could not re-analyse: ${errorMessage(error)}`),
   });
 
-  if (call.isPending) return <Loading text="Loading call…" />;
-  if (call.isError) return <ErrorNote error={call.error} prefix="Could not load the call" />;
+  if (!call.isSuccess) return <QueryState query={call} loading="Loading call…" failed="Could not load the call" />;
   const c = call.data;
   return (
     <>
-      <p>
-        <Link to="/calls">← Calls</Link>
-      </p>
-      <h1>Call {c.callId}</h1>
+      <DetailHeading back="/calls" backLabel="Calls">
+        Call {c.callId}
+      </DetailHeading>
       <Card id="call-summary" title="Summary">
         <dl className="facts">
           <dt>Status</dt>

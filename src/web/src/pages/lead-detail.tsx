@@ -7,7 +7,7 @@ import type { Lead } from '../api/types';
 import { AnalysisView } from '../components/analysis-view';
 import { LeadScoreCard, ScoreHistoryChart } from '../components/score';
 import { StatusBadge } from '../components/status-badge';
-import { Card, Empty, ErrorNote, Field, formatDate, Loading } from '../components/ui';
+import { Card, DetailHeading, Empty, ErrorNote, Field, formatDate, QueryState } from '../components/ui';
 import { useToast } from '../components/toast';
 import { LEAD_STATUSES, type LeadStatus } from './leads';
 
@@ -44,15 +44,13 @@ export default function LeadDetailPage() {
     },
   });
 
-  if (lead.isPending) return <Loading text="Loading lead…" />;
-  if (lead.isError) return <ErrorNote error={lead.error} prefix="Could not load the lead" />;
+  if (!lead.isSuccess) return <QueryState query={lead} loading="Loading lead…" failed="Could not load the lead" />;
   const l = lead.data;
   return (
     <>
-      <p>
-        <Link to="/leads">← Leads</Link>
-      </p>
-      <h1>{l.name ?? l.externalId}</h1>
+      <DetailHeading back="/leads" backLabel="Leads">
+        {l.name ?? l.externalId}
+      </DetailHeading>
       <div className="grid-2">
         <Card id="lead-facts" title="Lead">
           <dl className="facts">
