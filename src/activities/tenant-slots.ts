@@ -2,7 +2,7 @@
 // every activity slot and starve the others. An activity that finds its organization at the cap gives its
 // slot back at once (a retryable `OrganizationBusy` failure with a short delay) instead of waiting in it.
 // Such a try is no OpenAI try: it neither moves the user/system prompt alternation nor spends the retry window.
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
 import { FailureType } from '../temporal/failure-types.js';
 
 /** Busy tries per analysis run (workflow run + kind), subtracted from the attempt number; bounded, best effort. */
@@ -23,6 +23,8 @@ export function createTenantSlots(limitPerOrganization: number) {
           message: `The organization already has ${limitPerOrganization} OpenAI requests running on this worker`,
           nonRetryable: false,
           nextRetryDelay: 500 + Math.floor(Math.random() * 1500),
+          // Waiting for a slot is normal under a burst: logged at debug level, not counted as a failure.
+          category: ApplicationFailureCategory.BENIGN,
         });
       }
       inUse.set(organizationId, used + 1);
