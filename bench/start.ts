@@ -1,6 +1,8 @@
 // `npm run bench:start`: raw workflow starts against the Temporal dev server as `npm start` runs it (a SQLite
 // file on disk), with SQLite's default pragmas and with the ones `npm start` uses (WAL, synchronous=normal),
-// one after the other in the same run on fresh files. No worker: this measures the server's persistence.
+// one after the other in the same run on fresh files; no worker, so this measures the server's persistence.
+// Then signed webhooks over HTTP on a fresh file with `npm start`'s pragmas while a worker analyses them, as
+// a user's `npm start` receives calls, against the raw starts.
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,11 +13,14 @@ import { SQLITE_PRAGMAS, startTemporalDevServer } from '../src/platform/temporal
 import { freePort } from '../test/support/free-port.js';
 import { fixed, inParallel, percentile } from './support.js';
 import { benchNoop } from './noop-workflow.js';
+import { startBenchStack } from './support.js';
+import { createTenant } from '../test/support/tenant.js';
+import { signWebhook } from '../src/domain/webhooks/signature.js';
 
 const STARTS = Number(process.env.BENCH_STARTS ?? 2000);
 const IN_FLIGHT = 32;
 
-async function measure(pragmas: string[]) {
+async function fileServer(pragmas: string[]) {
   const dir = await mkdtemp(join(tmpdir(), 'callsense-bench-start-'));
   const server = await startTemporalDevServer(
     {
@@ -28,6 +33,11 @@ async function measure(pragmas: string[]) {
     },
     () => undefined,
   );
+  return { server, dir };
+}
+
+async function measure(pragmas: string[]) {
+  const { server, dir } = await fileServer(pragmas);
   const connection = await Connection.connect({ address: server.address });
   try {
     const client = new Client({ connection });
@@ -49,6 +59,51 @@ async function measure(pragmas: string[]) {
   }
 }
 
+/** Signed webhooks over HTTP, IN_FLIGHT at a time, while the in-process worker analyses them (instant model). */
+async function webhooksWhileAnalysing() {
+  const { server, dir } = await fileServer(SQLITE_PRAGMAS);
+  process.env.TEMPORAL_ADDRESS = server.address;
+  const stack = await startBenchStack({ worker: true });
+  try {
+    const tenant = await createTenant(stack);
+    const url = `${await stack.app.listen({ host: '127.0.0.1', port: 0 })}/api/webhooks/calls/${tenant.organizationId}`;
+    const deliver = async () => {
+      const body = JSON.stringify({
+        callId: randomUUID(),
+        userId: tenant.rep.user.id,
+        lead: { externalId: `lead-${Math.floor(Math.random() * 200)}` },
+        transcript: 'agent: Hello, is now a good time?\nlead: Yes, tell me about pricing for twenty seats.',
+      });
+      const timestamp = Math.floor(Date.now() / 1000);
+      const res = await fetch(url, {
+        method: 'POST',
+        body,
+        headers: {
+          'content-type': 'application/json',
+          'x-callsense-timestamp': String(timestamp),
+          'x-callsense-signature': signWebhook(tenant.secret, timestamp, body),
+        },
+      });
+      await res.arrayBuffer();
+      if (res.status !== 202) throw new Error(`webhook answered ${res.status}`);
+    };
+    await inParallel(100, 8, deliver); // warm-up
+    const latencies: number[] = [];
+    const began = performance.now();
+    await inParallel(STARTS, IN_FLIGHT, async () => {
+      const t0 = performance.now();
+      await deliver();
+      latencies.push(performance.now() - t0);
+    });
+    const seconds = (performance.now() - began) / 1000;
+    return { perSecond: STARTS / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+  } finally {
+    await stack.close();
+    await server.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 console.log(`${STARTS} workflow starts, ${IN_FLIGHT} in flight, Temporal dev server on a SQLite file`);
 const plain = await measure([]);
 console.log(
@@ -60,4 +115,11 @@ console.log(
 );
 console.log(
   `  ratio tuned/default: ${fixed(tuned.perSecond / plain.perSecond, 2)}× starts/s, p50 ${fixed(tuned.p50 / plain.p50, 2)}×`,
+);
+const webhooks = await webhooksWhileAnalysing();
+console.log(
+  `  signed webhooks (HTTP), worker analysing, ${SQLITE_PRAGMAS.join(', ')}  ${fixed(webhooks.perSecond)}/s, p50 ${fixed(webhooks.p50)} ms, p99 ${fixed(webhooks.p99)} ms`,
+);
+console.log(
+  `  ratio webhooks/raw starts (same pragmas): ${fixed(webhooks.perSecond / tuned.perSecond, 2)}× per second, p50 ${fixed(webhooks.p50 / tuned.p50, 2)}×`,
 );
