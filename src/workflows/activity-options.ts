@@ -13,14 +13,19 @@ export const BOOKKEEPING_ACTIVITY_OPTIONS: ActivityOptions = {
 const LOCAL_BOOKKEEPING_PATCH = 'local-bookkeeping';
 
 /**
- * A workflow's bookkeeping steps. Runs that began after the switch take them as local activities: in the worker
- * that runs the workflow, without a task-queue round trip each, with the same timeout and retries, recorded in
- * the history as markers. A worker lost mid-step loses the workflow task, and the step runs again on the next
- * worker (the steps are safe to repeat). Older runs replay them as task-queue activities. Workflow code only.
+ * Activities that runs begun after `patchId` take as local activities: in the worker that runs the workflow,
+ * without a task-queue round trip each, with the same timeout and retries, recorded in the history as markers.
+ * A worker lost mid-step loses the workflow task, and the step runs again on the next worker (so the steps must
+ * be safe to repeat). Runs begun before the patch replay them as task-queue activities. Workflow code only.
  */
+export function locallyAfterPatch<A extends object>(patchId: string, options: ActivityOptions) {
+  if (patched(patchId)) return proxyLocalActivities<A>(options);
+  return proxyActivities<A>(options);
+}
+
+/** A workflow's bookkeeping steps: short database writes, local since `local-bookkeeping`. */
 export function bookkeepingActivities<A extends object>() {
-  if (patched(LOCAL_BOOKKEEPING_PATCH)) return proxyLocalActivities<A>(BOOKKEEPING_ACTIVITY_OPTIONS);
-  return proxyActivities<A>(BOOKKEEPING_ACTIVITY_OPTIONS);
+  return locallyAfterPatch<A>(LOCAL_BOOKKEEPING_PATCH, BOOKKEEPING_ACTIVITY_OPTIONS);
 }
 
 /** OpenAI tuning a workflow input carries (the starters fill it from the configuration). */

@@ -9,11 +9,10 @@ import {
   continueAsNew,
   executeChild,
   log,
-  patched,
   proxyActivities,
-  proxyLocalActivities,
   workflowInfo,
 } from '@temporalio/workflow';
+import { locallyAfterPatch } from './activity-options.js';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { ScoringActivities, ScoringPair } from '../activities/scoring.js';
 import type { TrainingOutcome } from '../domain/scoring/train-user-model.js';
@@ -84,21 +83,16 @@ const { listScoringPairs, listScoringOrganizations } = proxyActivities<ScoringAc
 const LOCAL_TRAINING_PATCH = 'local-training';
 
 /**
- * A scoring child's steps. Runs begun after the switch train as local activities, in the worker that runs the
- * child: the child is then one workflow task (train, record, complete) instead of a round trip through the
- * task queue for each step, which is most of a weekly run's time across thousands of children. Same timeouts
- * and retries; a worker lost mid-training loses the workflow task and the next worker trains again (training
- * is safe to repeat: identical labelled leads make no new version). Workflow code only.
+ * A scoring child's steps, local since `local-training`: the child is then one workflow task (train, record,
+ * complete) instead of a round trip through the task queue for each step, which is most of a weekly run's time
+ * across thousands of children. Training is safe to repeat: identical labelled leads make no new version.
  */
 function scoringChildActivities() {
-  if (patched(LOCAL_TRAINING_PATCH)) {
-    const { optimizeScoringWeights, optimizeOrganizationScoringWeights } =
-      proxyLocalActivities<ScoringActivities>(TRAINING);
-    const { recordFailedScoringRun } = proxyLocalActivities<ScoringActivities>(DATABASE_STEP);
-    return { optimizeScoringWeights, optimizeOrganizationScoringWeights, recordFailedScoringRun };
-  }
-  const { optimizeScoringWeights, optimizeOrganizationScoringWeights } = proxyActivities<ScoringActivities>(TRAINING);
-  const { recordFailedScoringRun } = proxyActivities<ScoringActivities>(DATABASE_STEP);
+  const { optimizeScoringWeights, optimizeOrganizationScoringWeights } = locallyAfterPatch<ScoringActivities>(
+    LOCAL_TRAINING_PATCH,
+    TRAINING,
+  );
+  const { recordFailedScoringRun } = locallyAfterPatch<ScoringActivities>(LOCAL_TRAINING_PATCH, DATABASE_STEP);
   return { optimizeScoringWeights, optimizeOrganizationScoringWeights, recordFailedScoringRun };
 }
 
