@@ -20,6 +20,22 @@ import { signWebhook } from '../src/domain/webhooks/signature.js';
 const STARTS = Number(process.env.BENCH_STARTS ?? 2000);
 const IN_FLIGHT = 32;
 
+/** Warms up with 100 tasks, then runs STARTS of them IN_FLIGHT at a time: the rate and latency percentiles. */
+async function rateOf(task: () => Promise<unknown>) {
+  await inParallel(100, 8, async () => {
+    await task();
+  });
+  const latencies: number[] = [];
+  const began = performance.now();
+  await inParallel(STARTS, IN_FLIGHT, async () => {
+    const t0 = performance.now();
+    await task();
+    latencies.push(performance.now() - t0);
+  });
+  const seconds = (performance.now() - began) / 1000;
+  return { perSecond: STARTS / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+}
+
 async function fileServer(pragmas: string[]) {
   const dir = await mkdtemp(join(tmpdir(), 'callsense-bench-start-'));
   const server = await startTemporalDevServer(
@@ -42,16 +58,7 @@ async function measure(pragmas: string[]) {
   try {
     const client = new Client({ connection });
     const start = (id: string) => client.workflow.start(benchNoop, { taskQueue: 'bench-start', workflowId: id });
-    await inParallel(100, 8, () => start(randomUUID()).then(() => undefined)); // warm-up
-    const latencies: number[] = [];
-    const began = performance.now();
-    await inParallel(STARTS, IN_FLIGHT, async () => {
-      const t0 = performance.now();
-      await start(randomUUID());
-      latencies.push(performance.now() - t0);
-    });
-    const seconds = (performance.now() - began) / 1000;
-    return { perSecond: STARTS / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+    return await rateOf(() => start(randomUUID()));
   } finally {
     await connection.close();
     await server.stop();
@@ -87,16 +94,7 @@ async function webhooksWhileAnalysing() {
       await res.arrayBuffer();
       if (res.status !== 202) throw new Error(`webhook answered ${res.status}`);
     };
-    await inParallel(100, 8, deliver); // warm-up
-    const latencies: number[] = [];
-    const began = performance.now();
-    await inParallel(STARTS, IN_FLIGHT, async () => {
-      const t0 = performance.now();
-      await deliver();
-      latencies.push(performance.now() - t0);
-    });
-    const seconds = (performance.now() - began) / 1000;
-    return { perSecond: STARTS / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+    return await rateOf(deliver);
   } finally {
     await stack.close();
     await server.stop();
