@@ -3,7 +3,15 @@
 import t from 'tap';
 import { startStack } from '../support/harness.js';
 import { deliverCall } from '../support/api.js';
-import { callPayload, createTenant, setUserPrompts, waitForCall } from '../support/calls.js';
+import {
+  activityAttempts,
+  callPayload,
+  createTenant,
+  historyOf,
+  setUserPrompts,
+  waitForCall,
+} from '../support/calls.js';
+import { parseMetrics, sampleSum } from '../support/prometheus.js';
 
 t.test('a per-organization cap on in-flight OpenAI requests', async (t) => {
   const stack = await startStack(t, { env: { OPENAI_MAX_CONCURRENT_PER_ORGANIZATION: '2' } });
@@ -37,4 +45,19 @@ t.test('a per-organization cap on in-flight OpenAI requests', async (t) => {
   t.equal(stack.fake.count('pmpt_busy'), 8, 'one OpenAI request per call: waiting for a slot is no try');
   t.ok(stack.fake.maxConcurrent('pmpt_busy') <= 2, `at most two at once (${stack.fake.maxConcurrent('pmpt_busy')})`);
   t.equal(stack.fake.count('pmpt_system_individual'), 0, 'no fallback to the system prompt while waiting');
+
+  // Waiting for a slot is a benign failure: retried, but neither logged as an error nor counted as one.
+  const attempts = await Promise.all(calls.map(async (c) => activityAttempts(await historyOf(stack, c.workflowId))));
+  const waited = attempts.flat().filter(([type, attempt]) => type === 'extractCallAnalysis' && attempt > 1);
+  t.ok(waited.length > 0, `some extractions waited for a slot (${waited.length} tries after the first)`);
+  const metrics = parseMetrics(await (await fetch(stack.worker!.metricsUrl)).text());
+  t.ok(
+    metrics.some((f) => f.name.startsWith('temporal_activity_execution')),
+    "the worker exports the SDK's activity metrics",
+  );
+  t.equal(
+    sampleSum(metrics, 'temporal_activity_execution_failed_total', { activity_type: 'extractCallAnalysis' }),
+    0,
+    'no extraction counted as failed',
+  );
 });
