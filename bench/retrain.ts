@@ -23,15 +23,7 @@ import {
   summarizeCalls,
   type CallRow,
 } from '../src/domain/scoring/features.js';
-import {
-  accuracy,
-  fitLogisticRegression,
-  fitStandardizer,
-  predictProbability,
-  rocAuc,
-  sigmoid,
-  standardize,
-} from '../src/domain/scoring/logistic-regression.js';
+import { accuracy, fitStandardized, rocAuc, sigmoid } from '../src/domain/scoring/logistic-regression.js';
 import { startWeeklyScoring } from '../src/temporal/scoring-runs.js';
 import { fixed, percentile, startBenchStack } from './support.js';
 import { random, seededUuid } from '../test/support/random.js';
@@ -335,13 +327,12 @@ try {
     ] as const)
       for (const e of examples) csv.push([userIndex, split, e.label, ...e.row].join(','));
     const started = performance.now();
-    const standardizer = fitStandardizer(training.map((e) => e.row));
-    const fit = fitLogisticRegression(
-      training.map((e) => standardize(e.row, standardizer)),
+    const { fit, probability } = fitStandardized(
+      training.map((e) => e.row),
       training.map((e) => e.label),
     );
     const fitMs = performance.now() - started;
-    const p = holdout.map((e) => predictProbability(fit, standardize(e.row, standardizer)));
+    const p = holdout.map((e) => probability(e.row));
     const labels = holdout.map((e) => e.label);
     if (Math.abs(rocAuc(p, labels)! - model.auc) > 1e-9)
       throw new Error(`stored AUC of ${model.user_id} does not match a refit (${model.auc} vs ${rocAuc(p, labels)})`);

@@ -2,9 +2,9 @@
 // whole and sealed at rest; and calls from both platforms sit beside our own in GET /calls and fold into the lead.
 import t from 'tap';
 import { Lead } from '../../src/domain/leads/lead.entity.js';
-import { startStack, SYSTEM_COMPLETE_PROMPT, waitFor } from '../support/harness.js';
+import { startStack, waitFor } from '../support/harness.js';
 import { as, deliverCall, signup } from '../support/api.js';
-import { callPayload, createTenant, recordingCompleteRespond, type FoldRecord } from '../support/calls.js';
+import { callPayload, createTenant, foldRecordOf, recordFolds } from '../support/calls.js';
 import {
   configureRetell,
   configureVapi,
@@ -116,7 +116,7 @@ t.test('settings: admin only, users of this organization only, the credential ne
 t.test('calls of both platforms appear in GET /calls with their source and fold into the lead', async (t) => {
   const stack = await startStack(t);
   const tenant = await createTenant(stack);
-  stack.fake.definePrompt(SYSTEM_COMPLETE_PROMPT, { respond: recordingCompleteRespond });
+  recordFolds(stack);
   const apiKey = newRetellApiKey();
   const secret = newVapiSecret();
   await configureRetell(stack.app, tenant.admin, { apiKey, defaultUserId: tenant.rep.user.id });
@@ -150,12 +150,12 @@ t.test('calls of both platforms appear in GET /calls with their source and fold 
   const lead = await waitFor(
     async () => {
       const found = await tenant.em().findOne(Lead, { id: leadId! });
-      const record = found?.completeAnalysis as FoldRecord | null | undefined;
+      const record = found ? foldRecordOf(found) : undefined;
       return record && record.callIds.length === 3 ? found : null;
     },
     { timeoutMs: 60_000, what: 'all three calls folded into the lead' },
   );
-  t.same([...(lead.completeAnalysis as unknown as FoldRecord).callIds].sort(), ['own-1', 'retell-1', 'vapi-1']);
+  t.same([...foldRecordOf(lead)!.callIds].sort(), ['own-1', 'retell-1', 'vapi-1']);
   t.equal(lead.callCount, 3);
   t.equal(lead.phone, phone);
 });

@@ -6,14 +6,7 @@ import { Lead } from '../../src/domain/leads/lead.entity.js';
 import { leadWorkflowId } from '../../src/temporal/ids.js';
 import { SYSTEM_COMPLETE_PROMPT, SYSTEM_INDIVIDUAL_PROMPT, startStack } from '../support/harness.js';
 import { deliverCall } from '../support/api.js';
-import {
-  callPayload,
-  createTenant,
-  foldRecordOf,
-  recordingCompleteRespond,
-  waitForLead,
-  type FoldRecord,
-} from '../support/calls.js';
+import { callPayload, createTenant, foldRecordOf, recordFolds, waitForLead } from '../support/calls.js';
 import { leadState } from '../../src/temporal/starters.js';
 
 const CALLS = 10;
@@ -21,7 +14,7 @@ const CALLS = 10;
 t.test('a burst of ten calls on one lead: at most two complete analyses, all ten folded once', async (t) => {
   const stack = await startStack(t);
   const tenant = await createTenant(stack);
-  stack.fake.definePrompt(SYSTEM_COMPLETE_PROMPT, { respond: recordingCompleteRespond });
+  recordFolds(stack);
 
   const callIds = Array.from({ length: CALLS }, (_, i) => `burst-${i}`);
   const responses = await Promise.all(
@@ -54,7 +47,7 @@ t.test('a burst of ten calls on one lead: at most two complete analyses, all ten
   t.equal(stack.fake.count(SYSTEM_INDIVIDUAL_PROMPT), CALLS, 'one individual analysis per call');
   const folds = stack.fake.count(SYSTEM_COMPLETE_PROMPT);
   t.ok(folds >= 1 && folds <= 2, `${folds} complete-analysis request(s) for ${CALLS} calls`);
-  const record = (await tenant.em().findOneOrFail(Lead, { id: lead.id })).completeAnalysis as unknown as FoldRecord;
+  const record = foldRecordOf(await tenant.em().findOneOrFail(Lead, { id: lead.id }))!;
   t.same([...record.callIds].sort(), [...callIds].sort(), 'every call folded exactly once');
   t.equal(record.folds, folds);
   t.equal(lead.callCount, CALLS);

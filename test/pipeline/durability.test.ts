@@ -7,24 +7,9 @@ import { fileURLToPath } from 'node:url';
 import { Call } from '../../src/domain/calls/call.entity.js';
 import { Analysis } from '../../src/domain/analyses/analysis.entity.js';
 import type { CallAnalysisResult } from '../../src/workflows/call-analysis.js';
-import {
-  SYSTEM_COMPLETE_PROMPT,
-  SYSTEM_INDIVIDUAL_PROMPT,
-  startStack,
-  waitFor,
-  type Stack,
-} from '../support/harness.js';
+import { SYSTEM_INDIVIDUAL_PROMPT, startStack, waitFor, type Stack } from '../support/harness.js';
 import { deliverCall } from '../support/api.js';
-import {
-  activityAttempts,
-  callPayload,
-  createTenant,
-  foldRecordOf,
-  historyOf,
-  recordingCompleteRespond,
-  waitForLead,
-  type FoldRecord,
-} from '../support/calls.js';
+import { attemptsOf, callPayload, createTenant, foldRecordOf, recordFolds, waitForLead } from '../support/calls.js';
 
 const WORKER_MAIN = fileURLToPath(new URL('../../src/worker/main.ts', import.meta.url));
 const LEADS = ['crm-dur-a', 'crm-dur-b'];
@@ -70,7 +55,7 @@ t.test('SIGKILL of the worker mid-analysis: nothing lost, nothing analysed twice
   const tenant = await createTenant(stack);
   // Slow answers keep every extraction in flight when the worker dies.
   stack.fake.definePrompt(SYSTEM_INDIVIDUAL_PROMPT, { model: 'gpt-system-individual', delayMs: 4000 });
-  stack.fake.definePrompt(SYSTEM_COMPLETE_PROMPT, { respond: recordingCompleteRespond });
+  recordFolds(stack);
 
   const first = await startWorkerProcess(stack);
   t.teardown(() => void first.child.kill('SIGKILL'));
@@ -126,7 +111,7 @@ t.test('SIGKILL of the worker mid-analysis: nothing lost, nothing analysed twice
   for (const { id, workflowId } of deliveries) {
     const result: CallAnalysisResult = await stack.temporal.client.workflow.getHandle(workflowId).result();
     t.equal(result.status, 'analyzed', `${workflowId} completed`);
-    const attempts = activityAttempts(await historyOf(stack, workflowId));
+    const attempts = await attemptsOf(stack, workflowId);
     t.equal(await tenant.em().count(Analysis, { callId: id, kind: 'individual' }), 1, 'the analysis recorded once');
     t.ok(
       attempts.some(([name, attempt]) => name === 'extractCallAnalysis' && attempt >= 2),
@@ -145,7 +130,7 @@ t.test('SIGKILL of the worker mid-analysis: nothing lost, nothing analysed twice
       },
     );
     t.equal(lead.callCount, CALLS_PER_LEAD, `${externalId}: each call counted once`);
-    const folded = (lead.completeAnalysis as unknown as FoldRecord).callIds;
+    const folded = foldRecordOf(lead)!.callIds;
     t.same(
       [...folded].sort(),
       Array.from({ length: CALLS_PER_LEAD }, (_, i) => `${externalId}-${i}`),

@@ -7,20 +7,13 @@ import { leadWorkflowId } from '../../src/temporal/ids.js';
 import type { CallAnalysisResult } from '../../src/workflows/call-analysis.js';
 import { SYSTEM_COMPLETE_PROMPT, SYSTEM_INDIVIDUAL_PROMPT, startStack, waitFor } from '../support/harness.js';
 import { deliverCall } from '../support/api.js';
-import {
-  callPayload,
-  createTenant,
-  recordingCompleteRespond,
-  waitForCall,
-  waitForLead,
-  type FoldRecord,
-} from '../support/calls.js';
+import { callPayload, createTenant, foldRecordOf, recordFolds, waitForCall, waitForLead } from '../support/calls.js';
 import { leadState } from '../../src/temporal/starters.js';
 
 t.test('non-JSON output fails that call or fold only; the lead keeps being analysed', async (t) => {
   const stack = await startStack(t);
   const tenant = await createTenant(stack);
-  stack.fake.definePrompt(SYSTEM_COMPLETE_PROMPT, { respond: recordingCompleteRespond });
+  recordFolds(stack);
   const deliver = async (callId: string) => {
     const res = await deliverCall(
       stack.app,
@@ -68,11 +61,7 @@ t.test('non-JSON output fails that call or fold only; the lead keeps being analy
   const c = await deliver('odd-c');
   await waitForCall(tenant, c.id, ['analyzed']);
   const lead = await waitForLead(tenant, { id: callA.lead }, { what: 'the next fold' });
-  t.same(
-    [...(lead.completeAnalysis as unknown as FoldRecord).callIds].sort(),
-    ['odd-a', 'odd-c'],
-    'A and C folded, B (failed) not',
-  );
+  t.same([...foldRecordOf(lead)!.callIds].sort(), ['odd-a', 'odd-c'], 'A and C folded, B (failed) not');
   const calls = await tenant.em().find(Call, { lead: lead.id }, { orderBy: { callId: 'asc' } });
   t.same(
     calls.map((call) => [call.callId, call.status, call.foldedAt !== null]),

@@ -3,17 +3,16 @@
 import t from 'tap';
 import { Call } from '../../src/domain/calls/call.entity.js';
 import { storeCall } from '../../src/domain/calls/intake.js';
-import { SYSTEM_COMPLETE_PROMPT, SYSTEM_INDIVIDUAL_PROMPT, startStack, waitFor } from '../support/harness.js';
+import { SYSTEM_INDIVIDUAL_PROMPT, startStack, waitFor } from '../support/harness.js';
 import { addUser, as, deliverCall, type Account } from '../support/api.js';
 import {
   callPayload,
   createTenant,
   foldRecordOf,
-  recordingCompleteRespond,
+  recordFolds,
   setUserPrompts,
   waitForCall,
   waitForLead,
-  type FoldRecord,
 } from '../support/calls.js';
 
 t.test(
@@ -21,7 +20,7 @@ t.test(
   async (t) => {
     const stack = await startStack(t);
     const tenant = await createTenant(stack);
-    stack.fake.definePrompt(SYSTEM_COMPLETE_PROMPT, { respond: recordingCompleteRespond });
+    recordFolds(stack);
     stack.fake.definePrompt('pmpt_rep_prose', { respond: () => 'Here is my analysis: the lead liked it.' });
     await setUserPrompts(tenant, tenant.rep.user.id, { individual: 'pmpt_rep_prose' });
     const res = await deliverCall(
@@ -51,7 +50,7 @@ t.test(
     );
     t.match(fixed, { promptId: 'pmpt_rep_prose', promptVersion: '2', model: 'gpt-fixed', error: null });
     const lead = await waitForLead(tenant, { id: fixed.lead }, { what: 'the first fold' });
-    t.same((lead.completeAnalysis as unknown as FoldRecord).callIds, ['again-1']);
+    t.same(foldRecordOf(lead)!.callIds, ['again-1']);
 
     // An admin re-analyses it again, slowly: a second request meanwhile is a conflict.
     stack.fake.enqueue('pmpt_rep_prose', { delayMs: 3000 });
@@ -67,11 +66,7 @@ t.test(
         what: 'the lead to be folded again',
       },
     );
-    t.same(
-      (refolded.completeAnalysis as unknown as FoldRecord).callIds,
-      ['again-1', 'again-1'],
-      'the new analysis is folded in',
-    );
+    t.same(foldRecordOf(refolded)!.callIds, ['again-1', 'again-1'], 'the new analysis is folded in');
 
     const analyses = await as(stack.app, tenant.rep).get(`/calls/${id}/analyses`);
     t.equal(analyses.statusCode, 200);

@@ -7,7 +7,7 @@ import { Analysis } from '../../src/domain/analyses/analysis.entity.js';
 import { SYSTEM_COMPLETE_PROMPT, SYSTEM_INDIVIDUAL_PROMPT, startStack, waitFor } from '../support/harness.js';
 import { deliverCall } from '../support/api.js';
 import {
-  activityAttempts,
+  attemptsOf,
   callPayload,
   createTenant,
   historyOf,
@@ -35,7 +35,7 @@ t.test('a user prompt OpenAI does not know: one request, then the system prompt'
   t.equal(call.model, 'gpt-system-individual', 'the model the response reports');
   t.equal(stack.fake.count('pmpt_gone_individual'), 1, 'a 404 is not retried');
   t.same(
-    activityAttempts(await historyOf(stack, res.json().workflowId)).filter(([name]) => name === 'extractCallAnalysis'),
+    (await attemptsOf(stack, res.json().workflowId)).filter(([name]) => name === 'extractCallAnalysis'),
     [
       ['extractCallAnalysis', 1],
       ['extractCallAnalysis', 1],
@@ -67,7 +67,7 @@ t.test(
     t.equal(stack.fake.count('pmpt_rep_flaky'), 2, 'two requests: one failure, one success');
     t.equal(stack.fake.count(SYSTEM_INDIVIDUAL_PROMPT), 0, 'the system prompt was not needed');
     t.same(
-      activityAttempts(await historyOf(stack, res.json().workflowId)).find(([name]) => name === 'extractCallAnalysis'),
+      (await attemptsOf(stack, res.json().workflowId)).find(([name]) => name === 'extractCallAnalysis'),
       ['extractCallAnalysis', 2],
       'the second attempt of one activity (Temporal retried, not the SDK)',
     );
@@ -105,7 +105,7 @@ t.test('the user prompt keeps failing: the system prompt takes every third try a
   t.equal(stack.fake.count('pmpt_rep_down'), 2, 'the user prompt had two tries first');
   t.equal(stack.fake.count(SYSTEM_INDIVIDUAL_PROMPT), 1, 'then the system prompt answered');
   t.same(
-    activityAttempts(await historyOf(stack, res.json().workflowId)).filter(([name]) => name === 'extractCallAnalysis'),
+    (await attemptsOf(stack, res.json().workflowId)).filter(([name]) => name === 'extractCallAnalysis'),
     [['extractCallAnalysis', 3]],
     'all in one activity',
   );

@@ -3,14 +3,7 @@
 import t from 'tap';
 import { startStack } from '../support/harness.js';
 import { deliverCall } from '../support/api.js';
-import {
-  activityAttempts,
-  callPayload,
-  createTenant,
-  historyOf,
-  setUserPrompts,
-  waitForCall,
-} from '../support/calls.js';
+import { attemptsOf, callPayload, createTenant, setUserPrompts, waitForCall } from '../support/calls.js';
 import { parseMetrics, sampleSum } from '../support/prometheus.js';
 
 t.test('a per-organization cap on in-flight OpenAI requests', async (t) => {
@@ -47,7 +40,7 @@ t.test('a per-organization cap on in-flight OpenAI requests', async (t) => {
   t.equal(stack.fake.count('pmpt_system_individual'), 0, 'no fallback to the system prompt while waiting');
 
   // Waiting for a slot is a benign failure: retried, but neither logged as an error nor counted as one.
-  const attempts = await Promise.all(calls.map(async (c) => activityAttempts(await historyOf(stack, c.workflowId))));
+  const attempts = await Promise.all(calls.map((c) => attemptsOf(stack, c.workflowId)));
   const waited = attempts.flat().filter(([type, attempt]) => type === 'extractCallAnalysis' && attempt > 1);
   t.ok(waited.length > 0, `some extractions waited for a slot (${waited.length} tries after the first)`);
   const metrics = parseMetrics(await (await fetch(stack.worker!.metricsUrl)).text());

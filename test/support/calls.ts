@@ -7,7 +7,7 @@ import { User } from '../../src/domain/accounts/user.entity.js';
 import { Lead, type ILead } from '../../src/domain/leads/lead.entity.js';
 import { createTenant, type Tenant } from './tenant.js';
 import type { PromptScript } from './fake-openai.js';
-import { waitFor, type Stack } from './harness.js';
+import { SYSTEM_COMPLETE_PROMPT, waitFor, type Stack } from './harness.js';
 
 export { createTenant, type Tenant } from './tenant.js';
 
@@ -111,6 +111,11 @@ export function activityAttempts(events: temporal.api.history.v1.IHistoryEvent[]
   return attempts;
 }
 
+/** Attempts of each started activity in the history of `workflowId`. */
+export async function attemptsOf(stack: Stack, workflowId: string): Promise<[string, number][]> {
+  return activityAttempts(await historyOf(stack, workflowId));
+}
+
 /** Types of the local activities a history records, in order (each completed one is a marker). */
 export function localActivityTypes(events: temporal.api.history.v1.IHistoryEvent[]): string[] {
   return events.flatMap((event) => {
@@ -123,7 +128,7 @@ export function localActivityTypes(events: temporal.api.history.v1.IHistoryEvent
   });
 }
 
-export interface FoldRecord {
+interface FoldRecord {
   callIds: string[];
   folds: number;
 }
@@ -132,7 +137,7 @@ export interface FoldRecord {
  * A `respond` for the complete-analysis prompt that keeps, in the complete analysis, the provider call ids
  * it has folded: previous ones from `previousCompleteAnalysis`, new ones from `newCallAnalyses`.
  */
-export function recordingCompleteRespond(input: string): string {
+function recordingCompleteRespond(input: string): string {
   const document = JSON.parse(input) as {
     previousCompleteAnalysis: FoldRecord | null;
     newCallAnalyses: { callId: string }[];
@@ -142,4 +147,9 @@ export function recordingCompleteRespond(input: string): string {
     callIds: [...previous.callIds, ...document.newCallAnalyses.map((c) => c.callId)],
     folds: previous.folds + 1,
   });
+}
+
+/** Makes the system complete prompt record what it folds (see `foldRecordOf`). */
+export function recordFolds(stack: Stack): void {
+  stack.fake.definePrompt(SYSTEM_COMPLETE_PROMPT, { respond: recordingCompleteRespond });
 }

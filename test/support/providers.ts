@@ -33,17 +33,10 @@ export async function retellSignature(apiKey: string, raw: string | Buffer, time
 export const postRetell = (app: App, organizationId: string, raw: string, headers: Record<string, string>) =>
   postWebhook(app, 'retell', organizationId, raw, headers);
 
-/** Posts `body` signed like Retell does (with `apiKey`, now unless `timestampMs` says otherwise). */
-export async function deliverRetell(
-  app: App,
-  organizationId: string,
-  apiKey: string,
-  body: unknown,
-  options: { timestampMs?: number } = {},
-) {
+/** Posts `body` signed like Retell does, with `apiKey` and the current time. */
+export async function deliverRetell(app: App, organizationId: string, apiKey: string, body: unknown) {
   const raw = JSON.stringify(body);
-  const signature = await retellSignature(apiKey, raw, options.timestampMs);
-  return postRetell(app, organizationId, raw, { 'x-retell-signature': signature });
+  return postRetell(app, organizationId, raw, { 'x-retell-signature': await retellSignature(apiKey, raw) });
 }
 
 export const deliverVapi = (app: App, organizationId: string, secret: string | undefined, body: unknown) =>

@@ -1,6 +1,6 @@
 // GET /leads/:id/score and /leads/:id/score/history: a lead's score with its band, the model
 // that gave it and why (exact per-feature contributions), and how it changed. Same visibility as GET /leads/:id.
-import { Type } from 'typebox';
+import { type TSchema, Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AppDeps } from '../deps.js';
@@ -33,8 +33,11 @@ const HistorySchema = Type.Array(
 );
 
 const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app) => {
-  const tags = ['leads'];
   const LeadParams = Type.Object({ id: Type.String() });
+  /** A read of one lead the caller can see: its id in the path, a 404 when it is not visible. */
+  const leadRead = <Response extends TSchema>(summary: string, response: Response) => ({
+    schema: { tags: ['leads'], summary, params: LeadParams, response: { 200: response, ...errorResponses(404) } },
+  });
 
   const visibleLead = (em: EntityManager, id: string) =>
     findVisible(em, Lead, id, 'Lead', {
@@ -43,14 +46,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app) => {
 
   app.get(
     '/:id/score',
-    {
-      schema: {
-        tags,
-        summary: "The lead's score, its band, the model that gave it and each feature's contribution",
-        params: LeadParams,
-        response: { 200: ScoreSchema, ...errorResponses(404) },
-      },
-    },
+    leadRead("The lead's score, its band, the model that gave it and each feature's contribution", ScoreSchema),
     async (request) => {
       const lead = await visibleLead(request.em, request.params.id);
       if (
@@ -81,14 +77,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app) => {
 
   app.get(
     '/:id/score/history',
-    {
-      schema: {
-        tags,
-        summary: "How the lead's score changed and why, newest first",
-        params: LeadParams,
-        response: { 200: HistorySchema, ...errorResponses(404) },
-      },
-    },
+    leadRead("How the lead's score changed and why, newest first", HistorySchema),
     async (request) => {
       const lead = await visibleLead(request.em, request.params.id);
       const rows = await request.em.find(LeadScoreHistory, { lead: lead.id }, { orderBy: { at: 'desc', id: 'desc' } });

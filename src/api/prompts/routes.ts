@@ -6,16 +6,7 @@ import { promptHistory, promptSettingsView } from '../../domain/prompts/prompt-s
 import { promptIdFormatError } from '../../domain/prompts/prompt-validator.js';
 import { flattenTranscript } from '../../domain/calls/transcript.js';
 import { parseJsonObject } from '../../openai/gateway.js';
-import {
-  InvalidOutputError,
-  OpenAIBadRequestError,
-  OpenAINotConfiguredError,
-  OpenAIRequestError,
-  OpenAIUnauthorizedError,
-  OpenAIUnavailableError,
-  PromptNotFoundError,
-  RateLimitedError,
-} from '../../openai/errors.js';
+import { OpenAIRequestError } from '../../openai/errors.js';
 import { publicOpenAIMessage } from '../../openai/public-message.js';
 import { HttpError, badRequest, notFound } from '../plugins/errors.js';
 import { errorResponses, isUuid } from '../schemas/common.js';
@@ -35,18 +26,19 @@ import { promptSettings } from './settings.js';
 function previewFailure(error: unknown): unknown {
   if (!(error instanceof OpenAIRequestError)) return error;
   const message = publicOpenAIMessage(error);
-  if (
-    error instanceof PromptNotFoundError ||
-    error instanceof OpenAIBadRequestError ||
-    error instanceof InvalidOutputError
-  ) {
-    return badRequest(message, { promptId: message });
+  switch (error.kind) {
+    case 'prompt_not_found':
+    case 'bad_request':
+    case 'invalid_output':
+      return badRequest(message, { promptId: message });
+    case 'unauthorized':
+      return new HttpError(502, `${message}; the preview could not run`);
+    case 'not_configured':
+    case 'rate_limited':
+      return new HttpError(503, `The preview could not run now: ${message}`);
+    case 'unavailable':
+      return new HttpError(502, `The preview could not run: ${message}`);
   }
-  if (error instanceof OpenAIUnauthorizedError) return new HttpError(502, `${message}; the preview could not run`);
-  if (error instanceof OpenAINotConfiguredError || error instanceof RateLimitedError)
-    return new HttpError(503, `The preview could not run now: ${message}`);
-  if (error instanceof OpenAIUnavailableError) return new HttpError(502, `The preview could not run: ${message}`);
-  return error;
 }
 
 const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {

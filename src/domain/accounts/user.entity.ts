@@ -1,14 +1,12 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { insertedAt } from '../tenancy/columns.js';
-import { tenantOwned } from '../tenancy/tenant-owned.entity.js';
+import { tenantTable } from '../tenancy/tenant-owned.entity.js';
 
 const ROLES = ['user', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const User = defineEntity({
-  name: 'User',
-  tableName: 'users',
-  ...tenantOwned,
+  ...tenantTable('User', 'users'),
   properties: {
     email: p.string().length(320).unique(),
     passwordHash: p.string().length(255).hidden().lazy(),

@@ -1,6 +1,5 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
-import { tenantOwned } from '../tenancy/tenant-owned.entity.js';
-import { visibilityFilter } from '../tenancy/filters.js';
+import { tenantTable } from '../tenancy/tenant-owned.entity.js';
 import { User } from '../accounts/user.entity.js';
 import { Lead, PROMPT_SOURCES } from '../leads/lead.entity.js';
 
@@ -11,10 +10,7 @@ export const CALL_SOURCES = ['callsense', 'retell', 'vapi'] as const;
 export type CallSource = (typeof CALL_SOURCES)[number];
 
 export const Call = defineEntity({
-  name: 'Call',
-  tableName: 'calls',
-  ...tenantOwned,
-  filters: { ...tenantOwned.filters, visibility: visibilityFilter('user') },
+  ...tenantTable('Call', 'calls', { visibleTo: 'user' }),
   // The provider's call id is unique per organization: a second delivery finds the first row.
   uniques: [{ properties: ['organization', 'callId'] }],
   // Lists run newest first within the organization, optionally by user, status or lead.

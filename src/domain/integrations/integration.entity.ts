@@ -1,6 +1,6 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { insertedAt, updatedAt } from '../tenancy/columns.js';
-import { tenantOwned } from '../tenancy/tenant-owned.entity.js';
+import { tenantTable } from '../tenancy/tenant-owned.entity.js';
 import { User } from '../accounts/user.entity.js';
 
 const PROVIDERS = ['retell', 'vapi'] as const;
@@ -8,9 +8,7 @@ export type Provider = (typeof PROVIDERS)[number];
 
 /** One voice platform connected to one organization: its credential (sealed), default user and id→user map. */
 export const Integration = defineEntity({
-  name: 'Integration',
-  tableName: 'integrations',
-  ...tenantOwned,
+  ...tenantTable('Integration', 'integrations'),
   uniques: [{ properties: ['organization', 'provider'] }],
   properties: {
     provider: p.enum(PROVIDERS),

@@ -1,7 +1,6 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { updatedAt } from '../tenancy/columns.js';
-import { visibilityFilter } from '../tenancy/filters.js';
-import { tenantOwned } from '../tenancy/tenant-owned.entity.js';
+import { tenantTable } from '../tenancy/tenant-owned.entity.js';
 import { User } from '../accounts/user.entity.js';
 
 export const LEAD_STATUSES = ['NEW', 'CONTACTED', 'QUALIFIED', 'WON', 'LOST'] as const;
@@ -15,10 +14,7 @@ export interface ScoreExplanation {
 }
 
 export const Lead = defineEntity({
-  name: 'Lead',
-  tableName: 'leads',
-  ...tenantOwned,
-  filters: { ...tenantOwned.filters, visibility: visibilityFilter('assignedTo') },
+  ...tenantTable('Lead', 'leads', { visibleTo: 'assignedTo' }),
   uniques: [{ properties: ['organization', 'externalId'] }],
   indexes: [
     { properties: ['organization', 'assignedTo', 'status'] },

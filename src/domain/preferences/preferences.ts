@@ -1,6 +1,11 @@
 // A user's AI preferences: the defaults until they save something; a save is a partial update (upsert).
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type INSIGHTS_FREQUENCIES, UserAIPreferences, type IUserAIPreferences } from './user-ai-preferences.entity.js';
+import {
+  type INSIGHTS_FREQUENCIES,
+  type IUserAIPreferences,
+  PREFERENCE_DEFAULTS,
+  UserAIPreferences,
+} from './user-ai-preferences.entity.js';
 
 export interface PreferencesView {
   chatbotTone: string;
@@ -11,25 +16,13 @@ export interface PreferencesView {
   customInstructions: string | null;
 }
 
-const DEFAULT_PREFERENCES: PreferencesView = {
-  chatbotTone: 'professional',
-  autoSuggestActions: true,
-  enableProactive: true,
-  preferredContactTime: null,
-  aiInsightsFrequency: 'daily',
-  customInstructions: null,
-};
+const PREFERENCE_KEYS = Object.keys(PREFERENCE_DEFAULTS) as (keyof PreferencesView)[];
 
+/** The saved preferences, or the defaults for what was never saved. */
 function view(row: IUserAIPreferences | null): PreferencesView {
-  if (!row) return { ...DEFAULT_PREFERENCES };
-  return {
-    chatbotTone: row.chatbotTone,
-    autoSuggestActions: row.autoSuggestActions,
-    enableProactive: row.enableProactive,
-    preferredContactTime: row.preferredContactTime ?? null,
-    aiInsightsFrequency: row.aiInsightsFrequency,
-    customInstructions: row.customInstructions ?? null,
-  };
+  const entries = PREFERENCE_KEYS.map((key) => [key, row?.[key] ?? PREFERENCE_DEFAULTS[key]]);
+  // Every key of the view is in PREFERENCE_KEYS, each with its column's value or its default.
+  return Object.fromEntries(entries) as unknown as PreferencesView;
 }
 
 export async function getPreferences(em: EntityManager, userId: string): Promise<PreferencesView> {
@@ -48,7 +41,7 @@ export async function savePreferences(
   const updatedAt = new Date();
   await em.upsert(
     UserAIPreferences,
-    { ...DEFAULT_PREFERENCES, ...patch, organization: scope.organizationId, user: scope.userId, updatedAt },
+    { ...PREFERENCE_DEFAULTS, ...patch, organization: scope.organizationId, user: scope.userId, updatedAt },
     {
       onConflictFields: ['user'],
       onConflictAction: 'merge',

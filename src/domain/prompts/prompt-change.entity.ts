@@ -1,6 +1,6 @@
 import { defineEntity, p } from '@mikro-orm/core';
 import { insertedAt } from '../tenancy/columns.js';
-import { tenantOwned } from '../tenancy/tenant-owned.entity.js';
+import { tenantTable } from '../tenancy/tenant-owned.entity.js';
 import { User } from '../accounts/user.entity.js';
 
 export const PROMPT_FIELDS = ['openai_individual_prompt_id', 'openai_complete_prompt_id'] as const;
@@ -8,9 +8,7 @@ export type PromptField = (typeof PROMPT_FIELDS)[number];
 
 /** One row per change of a user's prompt id, whoever made it (self, admin, bulk, revert). */
 export const PromptChange = defineEntity({
-  name: 'PromptChange',
-  tableName: 'prompt_changes',
-  ...tenantOwned,
+  ...tenantTable('PromptChange', 'prompt_changes'),
   indexes: [{ properties: ['targetUser', 'changedAt'] }],
   properties: {
     targetUser: () => p.manyToOne(User).deleteRule('cascade'),

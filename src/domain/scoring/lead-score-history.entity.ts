@@ -1,6 +1,6 @@
 import { defineEntity, p } from '@mikro-orm/core';
 import { insertedAt } from '../tenancy/columns.js';
-import { tenantOwned } from '../tenancy/tenant-owned.entity.js';
+import { tenantTable } from '../tenancy/tenant-owned.entity.js';
 import { Lead } from '../leads/lead.entity.js';
 import { MODEL_SCOPES } from './lead-scoring-model.entity.js';
 
@@ -9,9 +9,7 @@ export type ScoreCause = (typeof SCORE_CAUSES)[number];
 
 /** One change of a lead's score and why it changed. Bounded per lead (see score-history.ts). */
 export const LeadScoreHistory = defineEntity({
-  name: 'LeadScoreHistory',
-  tableName: 'lead_score_history',
-  ...tenantOwned,
+  ...tenantTable('LeadScoreHistory', 'lead_score_history'),
   indexes: [{ properties: ['lead', 'at'] }],
   properties: {
     lead: () => p.manyToOne(Lead).mapToPk().deleteRule('cascade'),

@@ -1,6 +1,6 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { insertedAt, updatedAt } from '../tenancy/columns.js';
-import { tenantOwned } from '../tenancy/tenant-owned.entity.js';
+import { tenantTable } from '../tenancy/tenant-owned.entity.js';
 import { User } from '../accounts/user.entity.js';
 
 export const MODEL_SCOPES = ['user', 'organization'] as const;
@@ -15,9 +15,7 @@ export type BandWinRates = Record<'A' | 'B' | 'C' | 'D', { leads: number; won: n
  * Old versions are kept; at most one per (organization, user or pooled) is active.
  */
 export const LeadScoringModel = defineEntity({
-  name: 'LeadScoringModel',
-  tableName: 'lead_scoring_models',
-  ...tenantOwned,
+  ...tenantTable('LeadScoringModel', 'lead_scoring_models'),
   uniques: [
     { properties: ['organization', 'user', 'version'] },
     // The pooled model has no user, and NULLs never collide in a plain unique index.

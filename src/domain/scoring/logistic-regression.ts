@@ -187,3 +187,15 @@ export function accuracy(scores: number[], labels: number[], threshold = 0.5): n
   for (let i = 0; i < scores.length; i++) if ((scores[i]! >= threshold ? 1 : 0) === labels[i]) right++;
   return right / scores.length;
 }
+
+/** Fits on standardized rows: what scoring stores is the standardizer and the model fitted after it. */
+export function fitStandardized(rows: number[][], labels: number[], options: FitOptions = {}) {
+  const standardizer = fitStandardizer(rows);
+  const fit = fitLogisticRegression(
+    rows.map((row) => standardize(row, standardizer)),
+    labels,
+    options,
+  );
+  const probability = (row: number[]) => predictProbability(fit, standardize(row, standardizer));
+  return { standardizer, fit, probability };
+}

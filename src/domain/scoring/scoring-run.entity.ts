@@ -1,6 +1,6 @@
 import { defineEntity, p } from '@mikro-orm/core';
 import { insertedAt } from '../tenancy/columns.js';
-import { tenantOwned } from '../tenancy/tenant-owned.entity.js';
+import { tenantTable } from '../tenancy/tenant-owned.entity.js';
 import { User } from '../accounts/user.entity.js';
 import { MODEL_SCOPES } from './lead-scoring-model.entity.js';
 
@@ -12,9 +12,7 @@ export type RunOutcome = (typeof RUN_OUTCOMES)[number];
  * database and never from Temporal history. A user's runs have `user`; the organization's pooled runs not.
  */
 export const ScoringRun = defineEntity({
-  name: 'ScoringRun',
-  tableName: 'scoring_runs',
-  ...tenantOwned,
+  ...tenantTable('ScoringRun', 'scoring_runs'),
   indexes: [{ properties: ['organization', 'user', 'at'] }],
   properties: {
     user: () => p.manyToOne(User).mapToPk().nullable().deleteRule('cascade'),

@@ -7,7 +7,7 @@ import { LeadScoringModel, type ModelScope } from './lead-scoring-model.entity.j
 import { ScoringRun, type RunOutcome } from './scoring-run.entity.js';
 import { featureRow } from './features.js';
 import { loadLeadRows } from './lead-rows.js';
-import { accuracy, fitLogisticRegression, fitStandardizer, rocAuc, standardize } from './logistic-regression.js';
+import { accuracy, fitStandardized, rocAuc } from './logistic-regression.js';
 import { probabilityWith, toStoredParameters, type StoredParameters } from './stored-model.js';
 import { splitHoldout } from './holdout.js';
 import { rescoreOpenLeads, rescoreOrganizationLeads } from './score-lead.js';
@@ -162,10 +162,8 @@ export async function trainUserModel(em: EntityManager, request: TrainingRequest
     }
 
     const { training, holdout } = splitHoldout(examples);
-    const rows = training.map((e) => featureRow(e.features));
-    const standardizer = fitStandardizer(rows);
-    const fit = fitLogisticRegression(
-      rows.map((r) => standardize(r, standardizer)),
+    const { fit, standardizer } = fitStandardized(
+      training.map((e) => featureRow(e.features)),
       training.map((e) => e.label),
     );
     const parameters = toStoredParameters(fit, standardizer);
