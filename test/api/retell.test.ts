@@ -150,8 +150,7 @@ t.test('bad signatures are 401 and store nothing; other events are 204; unmappab
     t.match(res.json(), { statusCode: c.status, error: String, message: String }, `${c.name}: the error shape`);
   }
   const fourMinutesAgo = Date.now() - 4 * 60 * 1000;
-  const options = { timestampMs: fourMinutesAgo };
-  const fresh = await deliverRetell(stack.app, orgId, apiKey, retellCall({ callId: 'r-4-min' }), options);
+  const fresh = await deliverRetell(stack.app, orgId, apiKey, retellCall({ callId: 'r-4-min' }), fourMinutesAgo);
   t.equal(fresh.statusCode, 202, 'four minutes old is within the tolerance');
   await stack.orm.em.getConnection().execute('delete from calls; delete from leads');
 

@@ -12,6 +12,7 @@ const METHODS = ['get', 'put', 'post', 'patch', 'delete'] as const;
 const ERROR = { content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
 
 interface Operation {
+  tags?: string[];
   security?: unknown;
   responses?: Record<string, unknown>;
 }
@@ -40,6 +41,7 @@ t.test('the OpenAPI security of every route matches its group, and each route en
       if (!path.startsWith('/api/docs')) {
         t.match(responses['4XX'], ERROR, `${method} ${path} answers client errors with the error body`);
         t.match(responses['5XX'], ERROR, `${method} ${path} answers server errors with the error body`);
+        t.equal(operation.tags?.length, 1, `${method} ${path} is listed under the one tag of its route file`);
       }
       if (isPublic) {
         t.notOk(operation.security, `${method} ${path} is public in the document`);

@@ -33,10 +33,10 @@ export async function retellSignature(apiKey: string, raw: string | Buffer, time
 export const postRetell = (app: App, organizationId: string, raw: string, headers: Record<string, string>) =>
   postWebhook(app, 'retell', organizationId, raw, headers);
 
-/** Posts `body` signed like Retell does, with `apiKey` and the current time. */
-export async function deliverRetell(app: App, organizationId: string, apiKey: string, body: unknown) {
+/** Posts `body` signed like Retell does, with `apiKey` and the time `atMs` (now by default). */
+export async function deliverRetell(app: App, organizationId: string, apiKey: string, body: unknown, atMs?: number) {
   const raw = JSON.stringify(body);
-  return postRetell(app, organizationId, raw, { 'x-retell-signature': await retellSignature(apiKey, raw) });
+  return postRetell(app, organizationId, raw, { 'x-retell-signature': await retellSignature(apiKey, raw, atMs) });
 }
 
 export const deliverVapi = (app: App, organizationId: string, secret: string | undefined, body: unknown) =>

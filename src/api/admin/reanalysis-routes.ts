@@ -11,6 +11,7 @@ import { AUDIT_ACTIONS } from '../../domain/audit/index.js';
 import { errorResponses, isUuid } from '../schemas/common.js';
 import { badRequest, notFound } from '../plugins/errors.js';
 import { recordRequestAudit } from '../audit.js';
+import { tagRoutes } from '../plugins/route-groups.js';
 
 const ReanalyzeBody = Type.Object(
   {
@@ -24,13 +25,11 @@ const ReanalyzeBody = Type.Object(
 );
 
 const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
-  const tags = ['admin'];
-
+  tagRoutes(app, 'admin');
   app.post(
     '/calls/reanalyze',
     {
       schema: {
-        tags,
         summary: 'Re-analyse every matching call of the organization (bounded concurrency; watch the progress route)',
         body: ReanalyzeBody,
         response: {
@@ -71,7 +70,6 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
     '/reanalysis/:workflowId',
     {
       schema: {
-        tags,
         summary: 'Progress of a bulk re-analysis',
         params: Type.Object({ workflowId: Type.String({ maxLength: 200 }) }),
         response: {

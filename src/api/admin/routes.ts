@@ -8,9 +8,10 @@ import { AccountError, createUser, deleteUser, updateUser } from '../../domain/a
 import { rotateWebhookSecret } from '../../domain/accounts/webhook-secret.js';
 import { AuditEvent, type IAuditEvent } from '../../domain/audit/index.js';
 import { conflict, notFound } from '../plugins/errors.js';
-import { errorResponses, isUuid } from '../schemas/common.js';
+import { errorResponses, isUuid, UserIdParams } from '../schemas/common.js';
 import { Email, Name, Password, RoleSchema, UserSchema, toUserDto } from '../schemas/accounts.js';
 import { PageQuery, findPage, pageOf } from '../pagination.js';
+import { tagRoutes } from '../plugins/route-groups.js';
 
 const asHttp = (error: unknown) => (error instanceof AccountError ? conflict(error.message) : error);
 
@@ -35,12 +36,11 @@ function toAuditDto(event: IAuditEvent) {
 }
 
 const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
+  tagRoutes(app, 'admin');
   // Registered in the admin group (a valid token, then the admin role); the tenant filter keeps them inside the
   // organization.
 
-  const tags = ['admin'];
   const WebhookSecret = Type.Object({ webhookSecret: Type.String() });
-  const UserIdParams = Type.Object({ userId: Type.String() });
   const actorOf = (request: { auth: { userId: string; email: string } }) => ({
     id: request.auth.userId,
     email: request.auth.email,
@@ -49,7 +49,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
   app.get(
     '/users',
     {
-      schema: { tags, response: { 200: Type.Array(UserSchema) } },
+      schema: { response: { 200: Type.Array(UserSchema) } },
     },
     async (request) => {
       const users = await request.em.find(User, {}, { orderBy: { createdAt: 'asc', id: 'asc' } });
@@ -61,7 +61,6 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
     '/users',
     {
       schema: {
-        tags,
         body: Type.Object(
           {
             email: Email,
@@ -89,7 +88,6 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
     '/users/:userId',
     {
       schema: {
-        tags,
         params: UserIdParams,
         body: Type.Object(
           {
@@ -121,7 +119,6 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
     '/users/:userId',
     {
       schema: {
-        tags,
         params: UserIdParams,
         response: { 204: Type.Null(), ...errorResponses(404, 409) },
       },
@@ -142,7 +139,6 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
     '/audit',
     {
       schema: {
-        tags,
         summary: "The organization's audit trail, newest first",
         querystring: Type.Object(PageQuery, { additionalProperties: false }),
         response: { 200: pageOf(AuditItem), ...errorResponses(400) },
@@ -157,7 +153,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
   app.get(
     '/webhook-secret',
     {
-      schema: { tags, response: { 200: WebhookSecret } },
+      schema: { response: { 200: WebhookSecret } },
     },
     async (request) => {
       const org = await request.em.findOneOrFail(
@@ -173,7 +169,6 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
     '/webhook-secret/rotate',
     {
       schema: {
-        tags,
         summary: 'A new webhook secret; the previous one keeps working until previousSecretValidUntil',
         response: {
           200: Type.Object({

@@ -2,12 +2,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppDeps } from '../deps.js';
 import { UserSchema, toUserDto } from '../schemas/accounts.js';
+import { tagRoutes } from '../plugins/route-groups.js';
 
 const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app) => {
+  tagRoutes(app, 'accounts');
   app.get(
     '/me',
     {
-      schema: { tags: ['accounts'], response: { 200: UserSchema } },
+      schema: { response: { 200: UserSchema } },
     },
     async (request) => toUserDto(request.currentUser),
   );

@@ -8,33 +8,24 @@ import { AccountError, createOrganization } from '../../domain/accounts/users.js
 import { conflict, forbidden, unauthorized } from '../plugins/errors.js';
 import { errorResponses } from '../schemas/common.js';
 import {
-  Email,
-  Name,
+  LoginBody,
   OrganizationSchema,
-  Password,
+  SignupBody,
   UserSchema,
   normalizeEmail,
   toUserDto,
 } from '../schemas/accounts.js';
+import { tagRoutes } from '../plugins/route-groups.js';
 
 const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
+  tagRoutes(app, 'accounts');
   app.post(
     '/signup',
     {
       onRequest: [app.signupRateLimit],
       schema: {
-        tags: ['accounts'],
         summary: 'Create an organization with its first admin',
-        body: Type.Object(
-          {
-            organizationName: Type.String({ minLength: 1, maxLength: 200 }),
-            email: Email,
-            password: Password,
-            firstName: Type.Optional(Name),
-            lastName: Type.Optional(Name),
-          },
-          { additionalProperties: false },
-        ),
+        body: SignupBody,
         response: {
           201: Type.Object({ token: Type.String(), user: UserSchema, organization: OrganizationSchema }),
           ...errorResponses(400, 403, 409, 429),
@@ -67,15 +58,8 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
       // Counted once the body is parsed: the per-account key reads its email.
       preValidation: [app.loginRateLimits],
       schema: {
-        tags: ['accounts'],
         summary: 'Exchange email and password for a token',
-        body: Type.Object(
-          {
-            email: Type.String({ minLength: 1, maxLength: 320 }),
-            password: Type.String({ minLength: 1, maxLength: 200 }),
-          },
-          { additionalProperties: false },
-        ),
+        body: LoginBody,
         response: { 200: Type.Object({ token: Type.String(), user: UserSchema }), ...errorResponses(401, 429) },
       },
     },

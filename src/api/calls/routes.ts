@@ -9,7 +9,7 @@ import { Call } from '../../domain/calls/call.entity.js';
 import { Analysis } from '../../domain/analyses/analysis.entity.js';
 import { workflowUrl } from '../../temporal/links.js';
 import { RunAlreadyOpenError, startCallReanalysis } from '../../temporal/starters.js';
-import { errorResponses, Uuid } from '../schemas/common.js';
+import { errorResponses, Uuid, IdParams } from '../schemas/common.js';
 import { AUDIT_ACTIONS } from '../../domain/audit/index.js';
 import { PageQuery, findPage, pageOf } from '../pagination.js';
 import { conflict } from '../plugins/errors.js';
@@ -23,6 +23,7 @@ import {
   toCallDetailDto,
   toCallDto,
 } from './schemas.js';
+import { tagRoutes } from '../plugins/route-groups.js';
 
 async function findVisibleCall(em: EntityManager, id: string, options: { withTranscript?: boolean } = {}) {
   // The transcript is lazy (it can be megabytes): only the call's own page loads it.
@@ -30,14 +31,12 @@ async function findVisibleCall(em: EntityManager, id: string, options: { withTra
 }
 
 const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
-  const tags = ['calls'];
-  const CallParams = Type.Object({ id: Type.String() });
+  tagRoutes(app, 'calls');
 
   app.get(
     '/',
     {
       schema: {
-        tags,
         summary: "Calls, newest first (a user sees their own, an admin the organization's)",
         querystring: Type.Object(
           { leadId: Type.Optional(Uuid), status: Type.Optional(CallStatusSchema), ...PageQuery },
@@ -62,9 +61,8 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
     '/:id',
     {
       schema: {
-        tags,
         summary: 'One call, its transcript and its analysis',
-        params: CallParams,
+        params: IdParams,
         response: { 200: CallDetailSchema, ...errorResponses(404) },
       },
     },
@@ -78,9 +76,8 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
     '/:id/analyses',
     {
       schema: {
-        tags,
         summary: 'Every analysis of the call, newest first (re-analysis keeps the earlier ones)',
-        params: CallParams,
+        params: IdParams,
         response: { 200: Type.Array(CallAnalysisEntrySchema), ...errorResponses(404) },
       },
     },
@@ -110,9 +107,8 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
     '/:id/reanalyze',
     {
       schema: {
-        tags,
         summary: 'Analyse the call again with the prompts configured now (its lead is folded and scored again)',
-        params: CallParams,
+        params: IdParams,
         response: {
           202: Type.Object({ id: Uuid, workflowId: Type.String() }),
           ...errorResponses(404, 409),

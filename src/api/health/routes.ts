@@ -4,6 +4,7 @@ import type { AppDeps } from '../deps.js';
 import { RETRY_AFTER_SECONDS } from '../plugins/unavailable.js';
 import { errorBody } from '../plugins/errors.js';
 import { ErrorSchema } from '../schemas/common.js';
+import { tagRoutes } from '../plugins/route-groups.js';
 
 const withTimeout = <T>(promise: Promise<T>, ms: number, what: string) =>
   Promise.race([
@@ -14,17 +15,15 @@ const withTimeout = <T>(promise: Promise<T>, ms: number, what: string) =>
   ]);
 
 const healthRoutes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
-  app.get(
-    '/healthz',
-    { schema: { tags: ['operations'], response: { 200: Type.Object({ status: Type.Literal('ok') }) } } },
-    async () => ({ status: 'ok' as const }),
-  );
+  tagRoutes(app, 'operations');
+  app.get('/healthz', { schema: { response: { 200: Type.Object({ status: Type.Literal('ok') }) } } }, async () => ({
+    status: 'ok' as const,
+  }));
 
   app.get(
     '/readyz',
     {
       schema: {
-        tags: ['operations'],
         response: {
           200: Type.Object({ status: Type.Literal('ready'), checks: Type.Record(Type.String(), Type.String()) }),
           // The common error body, plus which dependency is down.

@@ -9,6 +9,7 @@ import { AUDIT_ACTIONS } from '../../domain/audit/index.js';
 import { badRequest, unprocessable } from '../plugins/errors.js';
 import { errorResponses, Nullable, NullableString } from '../schemas/common.js';
 import { recordRequestAudit } from '../audit.js';
+import { tagRoutes } from '../plugins/route-groups.js';
 
 /** How each provider names its credential and its id→user map, in requests and answers. */
 const SHAPES = {
@@ -50,8 +51,7 @@ function bodySchema(provider: Provider): TSchema {
 }
 
 const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
-  const tags = ['admin'];
-
+  tagRoutes(app, 'admin');
   function answer(provider: Provider, organizationId: string, integration: IIntegration | null) {
     const shape = SHAPES[provider];
     return {
@@ -72,7 +72,6 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
       `/${provider}`,
       {
         schema: {
-          tags,
           summary: `The ${provider} integration`,
           response: { 200: Answer },
         },
@@ -84,7 +83,6 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
       `/${provider}`,
       {
         schema: {
-          tags,
           summary: `Connect or update the ${provider} integration`,
           body: bodySchema(provider),
           response: { 200: Answer, ...errorResponses(400, 422) },
@@ -135,7 +133,6 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
       `/${provider}`,
       {
         schema: {
-          tags,
           summary: `Disconnect ${provider}: its webhook answers 404 afterwards`,
           response: { 204: Type.Null({ description: 'Disconnected (or was not connected)' }) },
         },

@@ -4,22 +4,21 @@ import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppDeps } from '../deps.js';
 import { Lead } from '../../domain/leads/lead.entity.js';
-import { errorResponses } from '../schemas/common.js';
+import { errorResponses, IdParams } from '../schemas/common.js';
 import { PageQuery, findPage, pageOf } from '../pagination.js';
 import { LeadDetailSchema, LeadSchema, LeadStatusSchema, toLeadDto } from './schemas.js';
 import { leadWorkflowId } from '../../temporal/ids.js';
 import { workflowUrl } from '../../temporal/links.js';
 import { findVisible } from '../visible-row.js';
+import { tagRoutes } from '../plugins/route-groups.js';
 
 const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
-  const tags = ['leads'];
-  const LeadParams = Type.Object({ id: Type.String() });
+  tagRoutes(app, 'leads');
 
   app.get(
     '/',
     {
       schema: {
-        tags,
         summary: "Leads, newest first (a user sees the leads assigned to them, an admin the organization's)",
         querystring: Type.Object(
           { status: Type.Optional(LeadStatusSchema), ...PageQuery },
@@ -38,9 +37,8 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
     '/:id',
     {
       schema: {
-        tags,
         summary: 'One lead and its complete analysis',
-        params: LeadParams,
+        params: IdParams,
         response: { 200: LeadDetailSchema, ...errorResponses(404) },
       },
     },
@@ -57,9 +55,8 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
     '/:id',
     {
       schema: {
-        tags,
         summary: 'Move a lead through the sales funnel',
-        params: LeadParams,
+        params: IdParams,
         body: Type.Object({ status: LeadStatusSchema }, { additionalProperties: false }),
         response: { 200: LeadSchema, ...errorResponses(400, 404) },
       },

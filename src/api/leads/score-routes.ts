@@ -7,10 +7,11 @@ import type { AppDeps } from '../deps.js';
 import { Lead } from '../../domain/leads/lead.entity.js';
 import { LeadScoreHistory, SCORE_CAUSES } from '../../domain/scoring/lead-score-history.entity.js';
 import { bandOf } from '../../domain/scoring/calibration.js';
-import { errorResponses, IsoDateTime } from '../schemas/common.js';
+import { errorResponses, IsoDateTime, IdParams } from '../schemas/common.js';
 import { HttpError } from '../plugins/errors.js';
 import { ScopeSchema } from '../scoring/schemas.js';
 import { findVisible } from '../visible-row.js';
+import { tagRoutes } from '../plugins/route-groups.js';
 
 const ScoreSchema = Type.Object({
   score: Type.Number(),
@@ -33,10 +34,10 @@ const HistorySchema = Type.Array(
 );
 
 const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app) => {
-  const LeadParams = Type.Object({ id: Type.String() });
+  tagRoutes(app, 'leads');
   /** A read of one lead the caller can see: its id in the path, a 404 when it is not visible. */
   const leadRead = <Response extends TSchema>(summary: string, response: Response) => ({
-    schema: { tags: ['leads'], summary, params: LeadParams, response: { 200: response, ...errorResponses(404) } },
+    schema: { summary, params: IdParams, response: { 200: response, ...errorResponses(404) } },
   });
 
   const visibleLead = (em: EntityManager, id: string) =>

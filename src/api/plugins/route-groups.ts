@@ -22,3 +22,10 @@ export function requireAdminRole(group: FastifyInstance): void {
   group.addHook('onRoute', (route) => documentErrors(route, ['403']));
   group.addHook('onRequest', group.requireAdmin);
 }
+
+/** Lists every route registered in `group` under `tag` in the OpenAPI document. */
+export function tagRoutes(group: FastifyInstance, tag: string): void {
+  group.addHook('onRoute', (route) => {
+    route.schema = { ...route.schema, tags: [tag] };
+  });
+}

@@ -5,6 +5,7 @@ import type { AppDeps } from '../deps.js';
 import { INSIGHTS_FREQUENCIES } from '../../domain/preferences/user-ai-preferences.entity.js';
 import { getPreferences, savePreferences } from '../../domain/preferences/preferences.js';
 import { errorResponses, NullableString } from '../schemas/common.js';
+import { tagRoutes } from '../plugins/route-groups.js';
 
 const fields = {
   chatbotTone: Type.String({ minLength: 1, maxLength: 100 }),
@@ -19,16 +20,15 @@ const Preferences = Type.Object(fields);
 const PreferencesPatch = Type.Partial(Type.Object(fields), { additionalProperties: false });
 
 const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app) => {
-  const tags = ['preferences'];
-
-  app.get('/preferences', { schema: { tags, response: { 200: Preferences } } }, async (request) => {
+  tagRoutes(app, 'preferences');
+  app.get('/preferences', { schema: { response: { 200: Preferences } } }, async (request) => {
     return getPreferences(request.em, request.auth.userId);
   });
 
   app.put(
     '/preferences',
     {
-      schema: { tags, body: PreferencesPatch, response: { 200: Preferences, ...errorResponses(400) } },
+      schema: { body: PreferencesPatch, response: { 200: Preferences, ...errorResponses(400) } },
     },
     async (request) => {
       return savePreferences(

@@ -3,13 +3,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppDeps } from '../deps.js';
 import { applyPromptPatch, promptHistory, promptSettingsView } from '../../domain/prompts/prompt-settings.js';
-import { errorResponses, isUuid } from '../schemas/common.js';
-import { BulkPromptBody, BulkResult, PromptHistory, PromptPatchBody, PromptSettings, UserIdParams } from './schemas.js';
+import { errorResponses, isUuid, UserIdParams } from '../schemas/common.js';
+import { BulkPromptBody, BulkResult, PromptHistory, PromptPatchBody, PromptSettings } from './schemas.js';
 import { promptSettings } from './settings.js';
+import { tagRoutes } from '../plugins/route-groups.js';
 
 const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
+  tagRoutes(app, 'prompts');
   const { defaults, checkPatch, targetUser, savePatch } = promptSettings(deps);
-  const tags = ['prompts'];
   // Routes that may call OpenAI on the operator's key: one per-user budget shared by all of them.
   const spends = { preHandler: [app.openaiRateLimit] };
   const errors = { ...errorResponses(400, 404, 429) };
@@ -17,7 +18,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
   app.get(
     '/users/:userId/prompts',
     {
-      schema: { tags, params: UserIdParams, response: { 200: PromptSettings, ...errors } },
+      schema: { params: UserIdParams, response: { 200: PromptSettings, ...errors } },
     },
     async (request) => promptSettingsView(await targetUser(request, request.params.userId), defaults),
   );
@@ -26,7 +27,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
     '/users/:userId/prompts',
     {
       ...spends,
-      schema: { tags, params: UserIdParams, body: PromptPatchBody, response: { 200: PromptSettings, ...errors } },
+      schema: { params: UserIdParams, body: PromptPatchBody, response: { 200: PromptSettings, ...errors } },
     },
     async (request) => {
       const user = await targetUser(request, request.params.userId);
@@ -37,7 +38,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
   app.get(
     '/users/:userId/prompts/history',
     {
-      schema: { tags, params: UserIdParams, response: { 200: PromptHistory, ...errors } },
+      schema: { params: UserIdParams, response: { 200: PromptHistory, ...errors } },
     },
     async (request) => {
       const user = await targetUser(request, request.params.userId);
@@ -49,7 +50,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
     '/prompts',
     {
       ...spends,
-      schema: { tags, body: BulkPromptBody, response: { 200: BulkResult, ...errors } },
+      schema: { body: BulkPromptBody, response: { 200: BulkResult, ...errors } },
     },
     async (request) => {
       const { userIds, ...patch } = request.body;

@@ -6,6 +6,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppDeps } from '../deps.js';
 import { errorResponses, Nullable } from '../schemas/common.js';
 import { forbidden } from '../plugins/errors.js';
+import { tagRoutes } from '../plugins/route-groups.js';
 
 const MetricsRow = Type.Object({
   kind: Type.Union([Type.Literal('individual'), Type.Literal('complete')]),
@@ -34,11 +35,11 @@ interface Row {
 }
 
 const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app) => {
+  tagRoutes(app, 'prompts');
   app.get(
     '/metrics',
     {
       schema: {
-        tags: ['prompts'],
         summary: 'Prompt performance: analyses, failures, fallbacks, tokens and median latency per prompt version',
         querystring: Type.Object(
           {

@@ -21,6 +21,7 @@ import {
   ValidateBody,
 } from './schemas.js';
 import { promptSettings } from './settings.js';
+import { tagRoutes } from '../plugins/route-groups.js';
 
 /** What a failed preview run means for the caller: their prompt (400) or OpenAI being unusable right now (502/503). */
 function previewFailure(error: unknown): unknown {
@@ -42,13 +43,13 @@ function previewFailure(error: unknown): unknown {
 }
 
 const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
+  tagRoutes(app, 'prompts');
   const { validator, defaults, savePatch } = promptSettings(deps);
-  const tags = ['prompts'];
   // Routes that may call OpenAI on the operator's key: one per-user budget shared by all of them.
   const spends = { preHandler: [app.openaiRateLimit] };
   const errors = errorResponses(400, 403, 404, 429);
 
-  app.get('/my-prompts', { schema: { tags, response: { 200: PromptSettings, ...errors } } }, async (request) => {
+  app.get('/my-prompts', { schema: { response: { 200: PromptSettings, ...errors } } }, async (request) => {
     return promptSettingsView(request.currentUser, defaults);
   });
 
@@ -56,7 +57,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
     '/my-prompts',
     {
       ...spends,
-      schema: { tags, body: PromptPatchBody, response: { 200: PromptSettings, ...errors } },
+      schema: { body: PromptPatchBody, response: { 200: PromptSettings, ...errors } },
     },
     async (request) => {
       return savePatch(request, request.auth.userId, request.body);
@@ -67,14 +68,14 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
     '/validate',
     {
       ...spends,
-      schema: { tags, body: ValidateBody, response: { 200: Validation, ...errors } },
+      schema: { body: ValidateBody, response: { 200: Validation, ...errors } },
     },
     async (request) => {
       return validator.validate(request.body.promptId);
     },
   );
 
-  app.get('/my-prompts/history', { schema: { tags, response: { 200: PromptHistory, ...errors } } }, async (request) => {
+  app.get('/my-prompts/history', { schema: { response: { 200: PromptHistory, ...errors } } }, async (request) => {
     return promptHistory(request.em, request.auth.userId);
   });
 
@@ -82,7 +83,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
     '/my-prompts/revert',
     {
       ...spends,
-      schema: { tags, body: RevertBody, response: { 200: PromptSettings, ...errors } },
+      schema: { body: RevertBody, response: { 200: PromptSettings, ...errors } },
     },
     async (request) => {
       const { historyId } = request.body;
@@ -98,7 +99,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
     '/preview',
     {
       ...spends,
-      schema: { tags, body: PreviewBody, response: { 200: Preview, ...errors, ...errorResponses(502, 503) } },
+      schema: { body: PreviewBody, response: { 200: Preview, ...errors, ...errorResponses(502, 503) } },
     },
     async (request) => {
       const { promptId, transcript } = request.body;

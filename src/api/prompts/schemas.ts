@@ -74,5 +74,3 @@ export const Preview = Type.Object({
 export const BulkResult = Type.Object({
   results: Type.Array(Type.Object({ userId: Type.String(), ok: Type.Boolean(), error: Type.Optional(Type.String()) })),
 });
-
-export const UserIdParams = Type.Object({ userId: Type.String() });

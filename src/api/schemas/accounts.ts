@@ -23,6 +23,27 @@ export type UserDto = Static<typeof UserSchema>;
 
 export const OrganizationSchema = Type.Object({ id: Uuid, name: Type.String() });
 
+/** POST /auth/signup: the organization and its first admin. */
+export const SignupBody = Type.Object(
+  {
+    organizationName: Type.String({ minLength: 1, maxLength: 200 }),
+    email: Email,
+    password: Password,
+    firstName: Type.Optional(Name),
+    lastName: Type.Optional(Name),
+  },
+  { additionalProperties: false },
+);
+
+/** POST /auth/login: any non-empty email and password; the signup rules are not checked, so a wrong one is a 401. */
+export const LoginBody = Type.Object(
+  {
+    email: Type.String({ minLength: 1, maxLength: 320 }),
+    password: Type.String({ minLength: 1, maxLength: 200 }),
+  },
+  { additionalProperties: false },
+);
+
 /** The fields a user's answer shows (a whole user, or the caller as authentication read them). */
 export type UserFields = Pick<
   IUser,

@@ -32,6 +32,9 @@ export const NullableString = (options: { minLength?: number; maxLength?: number
 /** A stored analysis: any JSON object, serialized as is. */
 export const JsonObject = Type.Object({}, { additionalProperties: true });
 export const IsoDateTime = Type.String({ format: 'date-time' });
+/** Path parameters of a route about one row by its id, or about one user. */
+export const IdParams = Type.Object({ id: Type.String() });
+export const UserIdParams = Type.Object({ userId: Type.String() });
 export const PromptSourceSchema = Type.Enum(PROMPT_SOURCES);
 
 const Turn = Type.Object(

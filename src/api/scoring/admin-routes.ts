@@ -5,23 +5,22 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppDeps } from '../deps.js';
 import { startOrganizationScoring } from '../../temporal/scoring-runs.js';
 import { AUDIT_ACTIONS } from '../../domain/audit/index.js';
-import { errorResponses } from '../schemas/common.js';
+import { errorResponses, UserIdParams } from '../schemas/common.js';
 import { Started, StatusSchema, VersionSchema } from './schemas.js';
 import { scoringViews } from './views.js';
 import { recordRequestAudit } from '../audit.js';
+import { tagRoutes } from '../plugins/route-groups.js';
 
 const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
-  const tags = ['scoring'];
+  tagRoutes(app, 'scoring');
   const { client } = deps.temporal;
   const taskQueue = deps.config.temporal.taskQueue;
   const { targetUser, status, versions, activate } = scoringViews(deps);
-  const UserParams = Type.Object({ userId: Type.String() });
 
   app.post(
     '/scoring/run',
     {
       schema: {
-        tags,
         summary: "Retrain the organization's pooled model and every one of its users now",
         response: { 202: Started },
       },
@@ -43,9 +42,8 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
     '/users/:userId/scoring/status',
     {
       schema: {
-        tags,
         summary: "A user's scoring status",
-        params: UserParams,
+        params: UserIdParams,
         response: { 200: StatusSchema, ...errorResponses(404) },
       },
     },
@@ -56,9 +54,8 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
     '/users/:userId/scoring/models',
     {
       schema: {
-        tags,
         summary: "A user's model versions, newest first",
-        params: UserParams,
+        params: UserIdParams,
         response: { 200: Type.Array(VersionSchema), ...errorResponses(404) },
       },
     },
@@ -69,7 +66,6 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
     '/users/:userId/scoring/models/:version/activate',
     {
       schema: {
-        tags,
         summary: "Roll back or pin a user's model version",
         params: Type.Object({ userId: Type.String(), version: Type.Integer({ minimum: 1 }) }),
         response: { 200: VersionSchema, ...errorResponses(400, 404) },

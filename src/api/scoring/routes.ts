@@ -14,6 +14,7 @@ import { errorResponses } from '../schemas/common.js';
 import { ModelSchema, RunResultSchema, Started, StatusSchema, VersionSchema, toModelDto } from './schemas.js';
 import { scoringViews } from './views.js';
 import { recordRequestAudit } from '../audit.js';
+import { tagRoutes } from '../plugins/route-groups.js';
 
 /** How long `optimize?wait=true` waits for the run before answering 202 as without it. */
 const OPTIMIZE_WAIT_MS = 60_000;
@@ -33,7 +34,7 @@ function runResult(outcome: TrainingOutcome) {
 }
 
 const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
-  const tags = ['scoring'];
+  tagRoutes(app, 'scoring');
   const { client } = deps.temporal;
   const taskQueue = deps.config.temporal.taskQueue;
   const minLeadsPerClass = deps.config.scoring.minLeadsPerClass;
@@ -44,7 +45,6 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
     '/model',
     {
       schema: {
-        tags,
         summary: "The model that scores the caller's leads (their own, else the organization's)",
         response: { 200: ModelSchema, ...errorResponses(404) },
       },
@@ -62,7 +62,6 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
     '/status',
     {
       schema: {
-        tags,
         summary: 'Whether the caller has a model, why not, and the last and next runs',
         response: { 200: StatusSchema },
       },
@@ -74,7 +73,6 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
     '/models',
     {
       schema: {
-        tags,
         summary: "The caller's own model versions, newest first",
         response: { 200: Type.Array(VersionSchema) },
       },
@@ -86,7 +84,6 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
     '/models/:version/activate',
     {
       schema: {
-        tags,
         summary: 'Roll back to or pin a version; open leads are scored again',
         params: VersionParams,
         response: { 200: VersionSchema, ...errorResponses(400, 404) },
@@ -99,7 +96,6 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
     '/optimize',
     {
       schema: {
-        tags,
         summary: "Retrain the caller's model now (`wait=true`: answer with the outcome when the run ends within 60 s)",
         querystring: Type.Object({ wait: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
         response: { 200: RunResultSchema, 202: Started, ...errorResponses(400) },

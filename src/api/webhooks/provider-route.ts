@@ -10,6 +10,7 @@ import type { ProviderCall } from '../../domain/integrations/provider-call.js';
 import { deliverProviderCall } from './provider-delivery.js';
 import { providerWebhookResponses } from './responses.js';
 import { signedByProvider } from './sender.js';
+import { tagRoutes } from '../plugins/route-groups.js';
 
 export interface ProviderWebhook<Body extends TObject> {
   provider: Provider;
@@ -28,13 +29,13 @@ export function providerWebhookRoutes<Body extends TObject>(
 ): FastifyPluginAsyncTypebox<AppDeps> {
   const { provider } = webhook;
   return async (app, deps) => {
+    tagRoutes(app, 'webhooks');
     await app.register(signedByProvider, { deps, provider });
 
     app.post(
       `/${provider}/:organizationId`,
       {
         schema: {
-          tags: ['webhooks'],
           summary: webhook.summary,
           params: Type.Object({ organizationId: Type.String() }),
           headers: Type.Object({ [webhook.credentialHeader]: Type.Optional(Type.String()) }),

@@ -10,6 +10,7 @@ import { NullableString, TranscriptSchema } from '../schemas/common.js';
 import { callWebhookResponses } from './responses.js';
 import { signedBySecret } from './sender.js';
 import { acceptCall } from './accept-call.js';
+import { tagRoutes } from '../plugins/route-groups.js';
 
 const CallBody = Type.Object(
   {
@@ -35,6 +36,7 @@ const CallBody = Type.Object(
 type CallBodyT = Static<typeof CallBody>;
 
 const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
+  tagRoutes(app, 'webhooks');
   // The signature covers the raw bytes exactly; a JSON error waits until the signature is known good.
   await app.register(signedBySecret, deps);
 
@@ -42,7 +44,6 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
     '/calls/:organizationId',
     {
       schema: {
-        tags: ['webhooks'],
         summary: 'A finished call from the telephony / voice-AI provider (signed)',
         params: Type.Object({ organizationId: Type.String() }),
         headers: Type.Object({
