@@ -1,10 +1,9 @@
 // The admin's provider integrations: admin only, users of the organization only, credentials never shown
 // whole and sealed at rest; and calls from both platforms sit beside our own in GET /calls and fold into the lead.
 import t from 'tap';
-import { Lead } from '../../src/domain/leads/lead.entity.js';
-import { startStack, waitFor } from '../support/harness.js';
+import { startStack } from '../support/harness.js';
 import { as, deliverCall, signup } from '../support/api.js';
-import { callPayload, createTenant, foldRecordOf, recordFolds } from '../support/calls.js';
+import { callPayload, createTenant, foldRecordOf, recordFolds, waitForLead } from '../support/calls.js';
 import {
   configureRetell,
   configureVapi,
@@ -147,13 +146,10 @@ t.test('calls of both platforms appear in GET /calls with their source and fold 
   const one = await repApi.get(`/calls/${vapi.json().id}`);
   t.equal(one.json().source, 'vapi', 'GET /calls/:id says where the call came from');
 
-  const lead = await waitFor(
-    async () => {
-      const found = await tenant.em().findOne(Lead, { id: leadId! });
-      const record = found ? foldRecordOf(found) : undefined;
-      return record && record.callIds.length === 3 ? found : null;
-    },
-    { timeoutMs: 60_000, what: 'all three calls folded into the lead' },
+  const lead = await waitForLead(
+    tenant,
+    { id: leadId! },
+    { ready: (row) => foldRecordOf(row)?.callIds.length === 3, timeoutMs: 60_000, what: 'all three calls folded' },
   );
   t.same([...foldRecordOf(lead)!.callIds].sort(), ['own-1', 'retell-1', 'vapi-1']);
   t.equal(lead.callCount, 3);

@@ -5,7 +5,8 @@ import { Lead } from '../../src/domain/leads/lead.entity.js';
 import { LeadScoringModel, type ILeadScoringModel } from '../../src/domain/scoring/lead-scoring-model.entity.js';
 import { scoreLeadWithActiveModel } from '../../src/domain/scoring/score-lead.js';
 import { tenantEm } from '../../src/domain/tenancy/tenant-em.js';
-import { waitFor, type Stack } from '../support/harness.js';
+import type { Stack } from '../support/harness.js';
+import { waitForLead } from '../support/calls.js';
 import { addUser, as, deliverCall, signup, webhookSecretOf, type Account } from '../support/api.js';
 import {
   budgetDecides,
@@ -163,12 +164,10 @@ t.test(
       durationSeconds: 240,
     });
     t.equal(res.statusCode, 202, res.body);
-    const scored = await waitFor(
-      async () => {
-        const lead = await em().findOne(Lead, { externalId: 'crm-scored-1' });
-        return lead?.score != null ? lead : null;
-      },
-      { what: 'the lead workflow to score the new lead', timeoutMs: 60_000 },
+    const scored = await waitForLead(
+      { em },
+      { externalId: 'crm-scored-1' },
+      { ready: (lead) => lead.score != null, what: 'the lead workflow to score the new lead', timeoutMs: 60_000 },
     );
     t.equal(scored.scoreModelVersion, 1);
     t.ok(Number(scored.score) > 0 && Number(scored.score) < 1);

@@ -26,6 +26,7 @@ const ReanalyzeBody = Type.Object(
 
 const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
   tagRoutes(app, 'admin');
+
   app.post(
     '/calls/reanalyze',
     {

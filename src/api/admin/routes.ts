@@ -36,10 +36,9 @@ function toAuditDto(event: IAuditEvent) {
 }
 
 const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
-  tagRoutes(app, 'admin');
   // Registered in the admin group (a valid token, then the admin role); the tenant filter keeps them inside the
   // organization.
-
+  tagRoutes(app, 'admin');
   const WebhookSecret = Type.Object({ webhookSecret: Type.String() });
   const actorOf = (request: { auth: { userId: string; email: string } }) => ({
     id: request.auth.userId,

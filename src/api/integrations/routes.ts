@@ -52,6 +52,7 @@ function bodySchema(provider: Provider): TSchema {
 
 const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
   tagRoutes(app, 'admin');
+
   function answer(provider: Provider, organizationId: string, integration: IIntegration | null) {
     const shape = SHAPES[provider];
     return {

@@ -21,6 +21,7 @@ const PreferencesPatch = Type.Partial(Type.Object(fields), { additionalPropertie
 
 const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app) => {
   tagRoutes(app, 'preferences');
+
   app.get('/preferences', { schema: { response: { 200: Preferences } } }, async (request) => {
     return getPreferences(request.em, request.auth.userId);
   });

@@ -16,11 +16,13 @@ export interface PreferencesView {
   customInstructions: string | null;
 }
 
-const PREFERENCE_KEYS = Object.keys(PREFERENCE_DEFAULTS) as (keyof PreferencesView)[];
+// Typed as the view, so a field added to the view without a default fails the typecheck.
+const DEFAULTS: PreferencesView = PREFERENCE_DEFAULTS;
+const PREFERENCE_KEYS = Object.keys(DEFAULTS) as (keyof PreferencesView)[];
 
 /** The saved preferences, or the defaults for what was never saved. */
 function view(row: IUserAIPreferences | null): PreferencesView {
-  const entries = PREFERENCE_KEYS.map((key) => [key, row?.[key] ?? PREFERENCE_DEFAULTS[key]]);
+  const entries = PREFERENCE_KEYS.map((key) => [key, row?.[key] ?? DEFAULTS[key]]);
   // Every key of the view is in PREFERENCE_KEYS, each with its column's value or its default.
   return Object.fromEntries(entries) as unknown as PreferencesView;
 }
@@ -41,7 +43,7 @@ export async function savePreferences(
   const updatedAt = new Date();
   await em.upsert(
     UserAIPreferences,
-    { ...PREFERENCE_DEFAULTS, ...patch, organization: scope.organizationId, user: scope.userId, updatedAt },
+    { ...DEFAULTS, ...patch, organization: scope.organizationId, user: scope.userId, updatedAt },
     {
       onConflictFields: ['user'],
       onConflictAction: 'merge',
