@@ -22,8 +22,11 @@ const EnvSchema = Type.Object({
   JWT_EXPIRES_IN: Type.String({ default: '1h' }),
   OPENAI_API_KEY: Type.Optional(Type.String({ minLength: 1 })),
   OPENAI_BASE_URL: Type.Optional(Type.String({ minLength: 1 })),
+  // Retired with OpenAI's stored prompts: read only to warn that they are ignored.
   OPENAI_INDIVIDUAL_PROMPT_ID: Type.Optional(Type.String({ minLength: 1 })),
   OPENAI_COMPLETE_PROMPT_ID: Type.Optional(Type.String({ minLength: 1 })),
+  OPENAI_DEFAULT_MODEL: Type.String({ default: 'gpt-6-luna', minLength: 1, maxLength: 128 }),
+  OPENAI_MODEL_WARNING_DAYS: Type.Integer({ default: 90, minimum: 0 }),
   OPENAI_TIMEOUT_MS: Type.Integer({ default: 60000, minimum: 1 }),
   OPENAI_RETRY_WINDOW_SECONDS: Type.Integer({ default: 86400, minimum: 1 }),
   // Beyond the documented settings: the longest pause between two tries of a transiently failing OpenAI request.
@@ -79,8 +82,12 @@ export interface Config {
   openai: {
     apiKey: string | undefined;
     baseURL: string | undefined;
-    individualPromptId: string | undefined;
-    completePromptId: string | undefined;
+    /** The model of the built-in prompts (a saved prompt version names its own). */
+    defaultModel: string;
+    /** A model whose announced shutdown is closer than this is flagged on the versions that use it. */
+    modelWarningDays: number;
+    /** Retired variables that are set (ignored; the process warns once). */
+    retiredPromptVariables: string[];
     timeoutMs: number;
     retryWindowSeconds: number;
     retryMaxBackoffSeconds: number;
@@ -171,8 +178,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { dote
     openai: {
       apiKey: raw.OPENAI_API_KEY,
       baseURL: raw.OPENAI_BASE_URL,
-      individualPromptId: raw.OPENAI_INDIVIDUAL_PROMPT_ID,
-      completePromptId: raw.OPENAI_COMPLETE_PROMPT_ID,
+      defaultModel: raw.OPENAI_DEFAULT_MODEL,
+      modelWarningDays: raw.OPENAI_MODEL_WARNING_DAYS,
+      retiredPromptVariables: (['OPENAI_INDIVIDUAL_PROMPT_ID', 'OPENAI_COMPLETE_PROMPT_ID'] as const).filter(
+        (name) => raw[name] !== undefined,
+      ),
       timeoutMs: raw.OPENAI_TIMEOUT_MS,
       retryWindowSeconds: raw.OPENAI_RETRY_WINDOW_SECONDS,
       retryMaxBackoffSeconds: raw.OPENAI_RETRY_MAX_BACKOFF_SECONDS,
@@ -211,3 +221,17 @@ export const isDevelopment = (config: Config) => config.nodeEnv === 'development
 
 /** Where the embedded Temporal dev server listens when TEMPORAL_ADDRESS is not set. */
 export const embeddedTemporalAddress = (config: Config) => `127.0.0.1:${config.temporal.embeddedPort}`;
+
+let retiredVariablesWarned = false;
+
+/** Logs, once per process (API and worker may share one), that the retired stored-prompt variables are ignored. */
+export function warnRetiredPromptVariables(config: Config, warn: (message: string) => void): void {
+  const names = config.openai.retiredPromptVariables;
+  if (!names.length || retiredVariablesWarned) return;
+  retiredVariablesWarned = true;
+  warn(
+    `${names.join(' and ')} ${names.length > 1 ? 'are' : 'is'} ignored: OpenAI retired stored prompts on 2026-11-30. ` +
+    'Prompts now live in CallSense (the built-in prompts are the defaults; set organization defaults in the console ' +
+    'or with PUT /api/admin/prompt-defaults)',
+  );
+}

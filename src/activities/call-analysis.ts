@@ -1,18 +1,21 @@
-// Activities of callAnalysisWorkflow: each one I/O step, each safe to run again. Only ids, prompt ids and small
-// status objects pass through Temporal: the transcript is read here and the analysis written here.
+// Activities of callAnalysisWorkflow: each one I/O step, each safe to run again. Only ids, prompt references and
+// small status objects pass through Temporal: the transcript is read here and the analysis written here.
 import { randomUUID } from 'node:crypto';
 import { Context, log } from '@temporalio/activity';
 import { Call } from '../domain/calls/call.entity.js';
 import { User } from '../domain/accounts/user.entity.js';
+import { Organization } from '../domain/accounts/organization.entity.js';
 import { Lead } from '../domain/leads/lead.entity.js';
 import { Analysis } from '../domain/analyses/analysis.entity.js';
 import { tenantEm } from '../domain/tenancy/tenant-em.js';
 import {
-  promptCandidates,
-  systemDefaults,
+  organizationDefaultFor,
+  resolvePromptLine,
   userPromptFor,
-  type ResolvedPrompt,
+  type PromptCandidate,
 } from '../domain/prompts/prompt-resolver.js';
+import { callPromptContext } from '../domain/prompts/prompt-context.js';
+import { OpenAINotConfiguredError } from '../openai/errors.js';
 import { signalLeadWorkflow } from '../temporal/starters.js';
 import { CallNotFoundError, asBookkeeping } from './failures.js';
 import { databaseFailure, type RetryWindow } from './openai-retry.js';
@@ -31,7 +34,8 @@ export interface CallRef {
 export interface StoredAnalysisRef {
   analysisId: string;
   promptId: string;
-  promptSource: 'user' | 'system';
+  promptVersion: number;
+  promptSource: 'user' | 'organization' | 'system';
 }
 
 /** One analysis row per workflow run: a retried or replayed activity finds it instead of writing another. */
@@ -49,24 +53,40 @@ export function createCallAnalysisActivities(deps: ActivityDeps) {
      */
     async beginCallAnalysis({ organizationId, callRowId, reanalysis }: CallRef & { reanalysis?: boolean }): Promise<{
       finished: boolean;
-      candidates: ResolvedPrompt[];
-      userPromptConfigured: boolean;
+      /** Why the call waits in `queued` (no OpenAI key on this worker); absent when it runs. */
+      waiting?: string;
+      candidates: PromptCandidate[];
+      fallbackReason: string | null;
     }> {
       return asBookkeeping('Starting the analysis', async () => {
         const em = tenantEm(orm.em, organizationId);
         const call = await em.findOne(Call, { id: callRowId }, { fields: ['id', 'status', 'user'] });
         if (!call) throw new CallNotFoundError();
-        if (call.status === 'analyzed' && !reanalysis)
-          return { finished: true, candidates: [], userPromptConfigured: false };
-        // A deleted user's call is analysed with the system default prompt.
-        const user = call.user ? await em.findOne(User, { id: call.user }) : null;
-        const userPrompt = user ? userPromptFor(user, 'individual') : null;
-        await em.nativeUpdate(Call, { id: callRowId }, { status: 'analyzing' });
-        return {
-          finished: false,
-          candidates: promptCandidates(userPrompt, systemDefaults(config.openai).individual),
-          userPromptConfigured: userPrompt !== null,
-        };
+        if (call.status === 'analyzed' && !reanalysis) return { finished: true, candidates: [], fallbackReason: null };
+        if (!deps.openai.configured) {
+          // Nothing fails for want of a key: the call waits, saying why, until a worker with one picks it up.
+          const waiting = new OpenAINotConfiguredError().message;
+          await em.nativeUpdate(Call, { id: callRowId }, { status: 'queued', error: waiting });
+          return { finished: false, waiting, candidates: [], fallbackReason: null };
+        }
+        // A deleted user's call runs the organization's default, else the built-in prompt.
+        const user = call.user ? await em.findOne(User, { id: call.user }, { fields: ['id', 'openaiIndividualPromptId'] }) : null;
+        const organization = await em.findOne(
+          Organization,
+          { id: organizationId },
+          { fields: ['id', 'defaultIndividualPrompt'] },
+        );
+        const line = await resolvePromptLine(
+          em,
+          {
+            user: user ? userPromptFor(user, 'individual') : null,
+            organization: organization ? organizationDefaultFor(organization, 'individual') : null,
+          },
+          'individual',
+          config.openai.defaultModel,
+        );
+        await em.nativeUpdate(Call, { id: callRowId }, { status: 'analyzing', error: null });
+        return { finished: false, candidates: line.candidates, fallbackReason: line.fallbackReason };
       });
     },
 
@@ -75,7 +95,7 @@ export function createCallAnalysisActivities(deps: ActivityDeps) {
      * Retried by Temporal within the analysis's retry window; see openai-retry.ts for which prompt each try uses.
      */
     async extractCallAnalysis(
-      input: CallRef & { candidates: ResolvedPrompt[]; userPromptConfigured: boolean; window: RetryWindow },
+      input: CallRef & { candidates: PromptCandidate[]; fallbackReason: string | null; window: RetryWindow },
     ): Promise<StoredAnalysisRef> {
       const { organizationId, callRowId, window } = input;
       const runKey = runKeyOf('individual');
@@ -86,11 +106,16 @@ export function createCallAnalysisActivities(deps: ActivityDeps) {
           const stored = await em.findOne(
             Analysis,
             { runKey },
-            { fields: ['id', 'promptId', 'promptSource', 'outcome'] },
+            { fields: ['id', 'promptId', 'promptVersion', 'promptSource', 'outcome'] },
           );
           if (stored?.outcome === 'succeeded')
-            return { analysisId: stored.id, promptId: stored.promptId!, promptSource: stored.promptSource! };
-          call = await em.findOne(Call, { id: callRowId }, { fields: ['id', 'transcript', 'user'] });
+            return {
+              analysisId: stored.id,
+              promptId: stored.promptId!,
+              promptVersion: stored.promptVersion!,
+              promptSource: stored.promptSource!,
+            };
+          call = await callPromptContext(em, organizationId, callRowId);
         } catch (error) {
           throw databaseFailure(error, 'Reading the call', window);
         }
@@ -103,8 +128,8 @@ export function createCallAnalysisActivities(deps: ActivityDeps) {
             runKey,
             kind: 'individual',
             candidates: input.candidates,
-            userPromptConfigured: input.userPromptConfigured,
-            input: call.transcript,
+            fallbackReason: input.fallbackReason,
+            variables: call.variables,
             window,
             signal,
           }));
@@ -119,8 +144,8 @@ export function createCallAnalysisActivities(deps: ActivityDeps) {
                 organization: organizationId,
                 kind: 'individual',
                 callId: callRowId,
-                userId: call.user,
-                ...answerColumns(answer, input.userPromptConfigured),
+                userId: call.userId,
+                ...answerColumns(answer),
                 runKey,
                 createdAt: new Date(),
               })
@@ -136,8 +161,10 @@ export function createCallAnalysisActivities(deps: ActivityDeps) {
                 status: 'analyzed',
                 analysis: answer.analysis,
                 promptId: answer.prompt.promptId,
+                promptName: answer.promptName,
                 promptSource: answer.prompt.source,
-                promptVersion: answer.promptVersion,
+                promptVersion: answer.prompt.version,
+                fallbackReason: answer.fallbackReason,
                 model: answer.model,
                 error: null,
                 analyzedAt: new Date(),
@@ -151,13 +178,20 @@ export function createCallAnalysisActivities(deps: ActivityDeps) {
         }
         forgetAnswer(runKey);
         forgetBusyTries(runKey);
-        if (answer.prompt.source === 'system' && input.userPromptConfigured) {
-          log.info("call analysed with the system prompt instead of the user's", {
+        if (answer.fallbackReason) {
+          log.info('call analysed with a later prompt of its resolution line', {
             callRowId,
             promptId: answer.prompt.promptId,
+            promptVersion: answer.prompt.version,
+            fallbackReason: answer.fallbackReason,
           });
         }
-        return { analysisId, promptId: answer.prompt.promptId, promptSource: answer.prompt.source };
+        return {
+          analysisId,
+          promptId: answer.prompt.promptId,
+          promptVersion: answer.prompt.version,
+          promptSource: answer.prompt.source,
+        };
       });
     },
 
@@ -167,11 +201,13 @@ export function createCallAnalysisActivities(deps: ActivityDeps) {
       callRowId,
       error,
       promptId,
+      promptVersion,
       promptSource,
     }: CallRef & {
       error: string;
       promptId?: string | undefined;
-      promptSource?: 'user' | 'system' | undefined;
+      promptVersion?: number | undefined;
+      promptSource?: 'user' | 'organization' | 'system' | undefined;
     }): Promise<void> {
       const runKey = runKeyOf('individual');
       return asBookkeeping('Recording the failure', async () => {
@@ -190,6 +226,7 @@ export function createCallAnalysisActivities(deps: ActivityDeps) {
               callId: callRowId,
               userId: call.user,
               promptId: promptId ?? null,
+              promptVersion: promptVersion ?? null,
               promptSource: promptSource ?? null,
               error: message,
               runKey,

@@ -2,11 +2,12 @@
 // act on them. Messages that reach a call's `error` are plain: no hosts, ports, SQL or upstream bodies.
 import { ApplicationFailure, Context, log } from '@temporalio/activity';
 import { OpenAIRequestError } from '../openai/errors.js';
+import { publicOpenAIMessage } from '../openai/public-message.js';
 import { FailureType } from '../temporal/failure-types.js';
 
 const TYPE_BY_KIND: Record<OpenAIRequestError['kind'], string> = {
   not_configured: FailureType.OpenAINotConfigured,
-  prompt_not_found: FailureType.PromptNotFound,
+  model_not_found: FailureType.ModelNotFound,
   rate_limited: FailureType.RateLimited,
   unavailable: FailureType.OpenAIUnavailable,
   unauthorized: FailureType.OpenAIUnauthorized,
@@ -18,7 +19,7 @@ const TYPE_BY_KIND: Record<OpenAIRequestError['kind'], string> = {
 export function plainOpenAIMessage(error: OpenAIRequestError): string {
   switch (error.kind) {
     case 'not_configured':
-    case 'prompt_not_found':
+    case 'model_not_found':
     case 'invalid_output':
       return error.message;
     case 'rate_limited':
@@ -30,7 +31,8 @@ export function plainOpenAIMessage(error: OpenAIRequestError): string {
     case 'unauthorized':
       return `OpenAI rejected the API key (${error.status ?? 401})`;
     case 'bad_request':
-      return `OpenAI rejected the request (${error.status ?? 400})`;
+      // OpenAI names the parameter it refused; scrubbed, that says why the prompt version cannot run.
+      return `OpenAI rejected the request (${error.status ?? 400}): ${publicOpenAIMessage(error).replace(/^OpenAI rejected the request \(\d+\): /, '').slice(0, 300)}`;
   }
 }
 

@@ -7,13 +7,15 @@ import { Lead } from '../domain/leads/lead.entity.js';
 import { User } from '../domain/accounts/user.entity.js';
 import { Analysis } from '../domain/analyses/analysis.entity.js';
 import { tenantEm } from '../domain/tenancy/tenant-em.js';
+import { Organization } from '../domain/accounts/organization.entity.js';
 import {
-  promptCandidates,
-  systemDefaults,
+  organizationDefaultFor,
+  resolvePromptLine,
   userPromptFor,
-  type ResolvedPrompt,
+  type PromptCandidate,
 } from '../domain/prompts/prompt-resolver.js';
-import { buildCompleteAnalysisInput } from '../domain/leads/complete-analysis-input.js';
+import { leadPromptContext } from '../domain/prompts/prompt-context.js';
+import { completePromptInput } from '../domain/leads/complete-analysis-input.js';
 import { scoreLeadWithActiveModel } from '../domain/scoring/score-lead.js';
 import { asBookkeeping } from './failures.js';
 import { databaseFailure, type RetryWindow } from './openai-retry.js';
@@ -45,16 +47,26 @@ export function createLeadAnalysisActivities(deps: ActivityDeps) {
     async prepareLeadFold({
       organizationId,
       leadId,
-    }: LeadRef): Promise<{ pending: number; candidates: ResolvedPrompt[]; userPromptConfigured: boolean }> {
+    }: LeadRef): Promise<{ pending: number; candidates: PromptCandidate[]; fallbackReason: string | null }> {
       return asBookkeeping('Preparing the complete analysis', async () => {
         const em = tenantEm(orm.em, organizationId);
         const lead = await em.findOne(Lead, { id: leadId }, { fields: ['id', 'assignedTo'] });
-        if (!lead) return { pending: 0, candidates: [], userPromptConfigured: false };
+        if (!lead) return { pending: 0, candidates: [], fallbackReason: null };
         const pending = await em.count(Call, unfolded(leadId));
-        const user = lead.assignedTo ? await em.findOne(User, { id: lead.assignedTo }) : null;
-        const userPrompt = user ? userPromptFor(user, 'complete') : null;
-        const candidates = promptCandidates(userPrompt, systemDefaults(config.openai).complete);
-        return { pending, candidates, userPromptConfigured: userPrompt !== null };
+        const user = lead.assignedTo
+          ? await em.findOne(User, { id: lead.assignedTo }, { fields: ['id', 'openaiCompletePromptId'] })
+          : null;
+        const organization = await em.findOne(Organization, { id: organizationId }, { fields: ['id', 'defaultCompletePrompt'] });
+        const line = await resolvePromptLine(
+          em,
+          {
+            user: user ? userPromptFor(user, 'complete') : null,
+            organization: organization ? organizationDefaultFor(organization, 'complete') : null,
+          },
+          'complete',
+          config.openai.defaultModel,
+        );
+        return { pending, candidates: line.candidates, fallbackReason: line.fallbackReason };
       });
     },
 
@@ -64,7 +76,7 @@ export function createLeadAnalysisActivities(deps: ActivityDeps) {
      * overlapping attempt never loses or doubles a result.
      */
     async foldLeadAnalysis(
-      input: LeadRef & { candidates: ResolvedPrompt[]; userPromptConfigured: boolean; window: RetryWindow },
+      input: LeadRef & { candidates: PromptCandidate[]; fallbackReason: string | null; window: RetryWindow },
     ): Promise<{ folded: number; remaining: number }> {
       const { organizationId, leadId, window } = input;
       const info = Context.current().info;
@@ -74,6 +86,7 @@ export function createLeadAnalysisActivities(deps: ActivityDeps) {
         const em = tenantEm(orm.em, organizationId);
         let lead;
         let calls;
+        let variables;
         try {
           if (await em.count(Analysis, { runKey })) {
             // An earlier attempt stored its fold and then lost the connection: report what is left.
@@ -86,6 +99,7 @@ export function createLeadAnalysisActivities(deps: ActivityDeps) {
                 limit: MAX_CALLS_PER_FOLD,
               })
             : [];
+          variables = lead ? await leadPromptContext(em, organizationId, leadId) : {};
         } catch (error) {
           throw databaseFailure(error, 'Reading the lead', window);
         }
@@ -98,8 +112,8 @@ export function createLeadAnalysisActivities(deps: ActivityDeps) {
             runKey,
             kind: 'complete',
             candidates: input.candidates,
-            userPromptConfigured: input.userPromptConfigured,
-            input: JSON.stringify(buildCompleteAnalysisInput(lead, calls)),
+            fallbackReason: input.fallbackReason,
+            ...completePromptInput(lead, calls, variables),
             window,
             signal,
           });
@@ -133,8 +147,9 @@ export function createLeadAnalysisActivities(deps: ActivityDeps) {
               {
                 completeAnalysis: stored.analysis,
                 completeAnalysisPromptId: stored.prompt.promptId,
+                completeAnalysisPromptName: stored.promptName,
                 completeAnalysisPromptSource: stored.prompt.source,
-                completeAnalysisPromptVersion: stored.promptVersion,
+                completeAnalysisPromptVersion: stored.prompt.version,
                 completeAnalysisModel: stored.model,
                 completeAnalysisAt: new Date(),
                 updatedAt: new Date(),
@@ -150,7 +165,7 @@ export function createLeadAnalysisActivities(deps: ActivityDeps) {
                 kind: 'complete',
                 leadId,
                 userId: lead.assignedTo ?? null,
-                ...answerColumns(stored, input.userPromptConfigured),
+                ...answerColumns(stored),
                 runKey,
                 createdAt: new Date(),
               })
@@ -182,8 +197,9 @@ export function createLeadAnalysisActivities(deps: ActivityDeps) {
       organizationId,
       leadId,
       error,
-      promptId,
-    }: LeadRef & { error: string; promptId?: string | undefined }): Promise<void> {
+      promptKey,
+    }: LeadRef & { error: string; promptKey?: string | undefined }): Promise<void> {
+      const [promptId, version] = promptKey ? promptKey.split('@') : [];
       const info = Context.current().info;
       return asBookkeeping('Recording the failed fold', async () => {
         const em = tenantEm(orm.em, organizationId);
@@ -199,6 +215,7 @@ export function createLeadAnalysisActivities(deps: ActivityDeps) {
             leadId,
             userId: lead.assignedTo ?? null,
             promptId: promptId ?? null,
+            promptVersion: version ? Number(version) : null,
             error: error.replaceAll('\u0000', '').slice(0, 4000),
             runKey: `${info.workflowExecution?.workflowId}:${info.workflowExecution?.runId}:${info.activityId}:failed`,
             createdAt: new Date(),

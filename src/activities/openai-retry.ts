@@ -1,10 +1,12 @@
 // How an OpenAI activity retries (one activity, retried by Temporal, so the workflow history does not grow with
 // the attempts): transient failures are retried with capped exponential backoff — or after `Retry-After` for a
-// 429 — until the analysis's retry window ends; the user's prompt keeps priority, the system default gets every
-// third try; database trouble is retried apart from OpenAI's window.
+// 429 — until the analysis's retry window ends; the first prompt of the resolution line keeps priority, the next
+// one gets every third try; a failure that is definite for one prompt version ends the activity with that
+// version's key, so the workflow moves on to the next prompt; database trouble is retried apart from OpenAI's
+// window.
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { OpenAIRequestError } from '../openai/errors.js';
-import type { ResolvedPrompt } from '../domain/prompts/prompt-resolver.js';
+import { DEFINITE_FOR_VERSION, OpenAIRequestError } from '../openai/errors.js';
+import type { PromptCandidate } from '../domain/prompts/prompt-resolver.js';
 import { FailureType } from '../temporal/failure-types.js';
 import { dataFailure, isDataError, logRetry, plainOpenAIMessage, toApplicationFailure } from './failures.js';
 import type { WorkerMetrics } from '../observability/metrics.js';
@@ -18,27 +20,23 @@ export interface RetryWindow {
   maxBackoffMs: number;
 }
 
-/** Of every three tries, the first two go to the first candidate (the user's prompt), the third to the next. */
-export function candidateForAttempt(candidates: ResolvedPrompt[], attempt: number): ResolvedPrompt {
+/** Of every three tries, the first two go to the first candidate, the third to the next in line. */
+export function candidateForAttempt(candidates: PromptCandidate[], attempt: number): PromptCandidate {
   if (candidates.length === 0) throw new Error('No prompt candidates');
   if (candidates.length === 1) return candidates[0]!;
   return (attempt - 1) % 3 === 2 ? candidates[1]! : candidates[0]!;
 }
 
-/**
- * Counts and logs a try that runs the system prompt although the user configured their own: because their
- * prompt does not exist (OpenAI's 404 dropped it), or because it keeps failing transiently.
- */
+/** Counts and logs a try that runs another prompt than the one first in line (why: `reason`). */
 export function noteFallback(
-  input: { candidates: ResolvedPrompt[]; userPromptConfigured: boolean },
-  chosen: ResolvedPrompt,
   kind: 'individual' | 'complete',
+  fallingBack: boolean,
+  reason: 'definite' | 'transient',
   metrics: WorkerMetrics | undefined,
 ): void {
-  if (!input.userPromptConfigured || chosen.source !== 'system') return;
-  const reason = input.candidates[0]?.source === 'system' ? 'prompt_not_found' : 'retrying_user_prompt';
+  if (!fallingBack) return;
   metrics?.recordFallback(kind, reason);
-  Context.current().log.info('falling back to the system prompt', { kind, reason, promptId: chosen.promptId });
+  Context.current().log.info('running a later prompt of the resolution line', { kind, reason });
 }
 
 function backoffMs(window: RetryWindow, attempt: number): number {
@@ -46,13 +44,13 @@ function backoffMs(window: RetryWindow, attempt: number): number {
 }
 
 /**
- * The failure to throw for an error of the OpenAI request for `promptId` (carried as the failure's details, so
- * the workflow knows which candidate a 404 was for).
+ * The failure to throw for an error of the OpenAI request for the version `promptKey` (`prm_x@3`, carried as
+ * the failure's details, so the workflow knows which candidate a definite failure was for).
  */
 export function openAIFailure(
   error: unknown,
   window: RetryWindow,
-  promptId: string,
+  promptKey: string,
   attempt = Context.current().info.attempt,
 ): unknown {
   const failure = toApplicationFailure(error);
@@ -61,10 +59,10 @@ export function openAIFailure(
   const message = plainOpenAIMessage(error);
   if (!error.retryable)
     return ApplicationFailure.create({
-      type: failure.type ?? undefined,
+      type: DEFINITE_FOR_VERSION.has(error.kind) ? FailureType.PromptVersionUnusable : (failure.type ?? undefined),
       message,
       nonRetryable: true,
-      details: [promptId],
+      details: [promptKey],
     });
   const now = Date.now();
   if (now >= window.deadlineMs) {
@@ -72,7 +70,7 @@ export function openAIFailure(
       type: FailureType.OpenAIRetryWindowExceeded,
       message: `OpenAI kept failing for the whole retry window (${window.windowSeconds} s); last error: ${message}`,
       nonRetryable: true,
-      details: [promptId],
+      details: [promptKey],
     });
   }
   // A 429 waits as long as OpenAI asks (time, not tries, is the budget); the last try lands on the deadline.
@@ -82,7 +80,7 @@ export function openAIFailure(
     message,
     nonRetryable: false,
     nextRetryDelay: delay,
-    details: [promptId],
+    details: [promptKey],
   });
 }
 

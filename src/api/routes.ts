@@ -12,6 +12,8 @@ import reanalysisRoutes from './admin/reanalysis-routes.js';
 import promptRoutes from './prompts/routes.js';
 import promptAdminRoutes from './prompts/admin-routes.js';
 import promptMetricsRoutes from './prompts/metrics-routes.js';
+import promptLibraryRoutes from './prompts/library-routes.js';
+import promptDefaultsRoutes from './prompts/defaults-routes.js';
 import preferencesRoutes from './preferences/routes.js';
 import scoringRoutes from './scoring/routes.js';
 import scoringAdminRoutes from './scoring/admin-routes.js';
@@ -38,6 +40,7 @@ const signedInRoutes: RouteTable = [
   [meRoutes, '/auth'],
   [promptRoutes, '/openai-prompts'],
   [promptMetricsRoutes, '/openai-prompts'],
+  [promptLibraryRoutes, '/prompts'],
   [preferencesRoutes, '/ai'],
   [scoringRoutes, '/ai/scoring'],
   [callRoutes, '/calls'],
@@ -51,6 +54,7 @@ const adminOnlyRoutes: RouteTable = [
   [scoringAdminRoutes, '/admin'],
   [integrationRoutes, '/admin/integrations'],
   [promptAdminRoutes, '/openai-prompts/admin'],
+  [promptDefaultsRoutes, '/admin'],
 ];
 
 /** Registers the table's plugins in order (the order the OpenAPI document lists their routes in). */

@@ -1,6 +1,6 @@
 // The HTTP API from a config: ORM, Temporal client, OpenAI gateway, the Fastify app. `npm start`, the API
 // process, the tests and the benchmarks all wire it here; only `startApi` listens.
-import type { Config } from '../config.js';
+import { warnRetiredPromptVariables, type Config } from '../config.js';
 import { createOrm, type Orm } from '../db/orm.js';
 import { createOpenAIGateway } from '../openai/gateway.js';
 import { connectTemporalWhenAvailable, type TemporalHandle } from '../temporal/client.js';
@@ -71,6 +71,7 @@ export async function startApi(
   if (config.jwt.isDevelopmentSecret) {
     app.log.warn('JWT_SECRET is not set: using the development secret (never in production)');
   }
+  warnRetiredPromptVariables(config, (message) => app.log.warn(message));
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

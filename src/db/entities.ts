@@ -2,6 +2,7 @@
 import { Organization } from '../domain/accounts/organization.entity.js';
 import { User } from '../domain/accounts/user.entity.js';
 import { PromptChange } from '../domain/prompts/prompt-change.entity.js';
+import { Prompt, PromptVersion } from '../domain/prompts/prompt.entity.js';
 import { UserAIPreferences } from '../domain/preferences/user-ai-preferences.entity.js';
 import { Lead } from '../domain/leads/lead.entity.js';
 import { Call } from '../domain/calls/call.entity.js';
@@ -18,6 +19,8 @@ export const entities = [
   Organization,
   User,
   PromptChange,
+  Prompt,
+  PromptVersion,
   UserAIPreferences,
   Lead,
   Call,

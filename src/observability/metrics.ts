@@ -3,7 +3,7 @@
 // Labels are bounded sets (routes, statuses, outcomes): never ids of tenants, users, leads or calls.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
-export type PromptSource = 'user' | 'system';
+export type PromptSource = 'user' | 'organization' | 'system';
 export type AnalysisKind = 'individual' | 'complete';
 export type WebhookResult = 'accepted' | 'duplicate' | 'ignored' | 'rejected';
 

@@ -3,7 +3,7 @@
 // execution (never during replay). See worker-sinks.ts for the receiving end.
 import { proxySinks, type Sinks } from '@temporalio/workflow';
 
-export type PromptSource = 'user' | 'system';
+export type PromptSource = 'user' | 'organization' | 'system';
 
 export interface MetricsSinks extends Sinks {
   callsenseMetrics: {

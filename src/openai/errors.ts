@@ -1,12 +1,13 @@
-// What can go wrong when running a stored prompt, in terms the pipeline and the API act on.
-// `retryable` drives Temporal's retry policy; PromptNotFound switches to the system prompt instead.
+// What can go wrong when running a prompt version, in terms the pipeline and the API act on.
+// `retryable` drives Temporal's retry policy; a definite failure of one version (its model not found, its
+// parameters rejected, output off its schema) moves the analysis to the next prompt of its resolution line.
 
 export class OpenAIRequestError extends Error {
   constructor(
     message: string,
     readonly kind:
       | 'not_configured'
-      | 'prompt_not_found'
+      | 'model_not_found'
       | 'rate_limited'
       | 'unavailable'
       | 'unauthorized'
@@ -32,9 +33,9 @@ export class OpenAINotConfiguredError extends OpenAIRequestError {
   }
 }
 
-export class PromptNotFoundError extends OpenAIRequestError {
-  constructor(message: string) {
-    super(message, 'prompt_not_found', false);
+export class ModelNotFoundError extends OpenAIRequestError {
+  constructor(readonly model: string) {
+    super(`model ${model} not found`, 'model_not_found', false, undefined, 404);
   }
 }
 
@@ -67,6 +68,13 @@ export class InvalidOutputError extends OpenAIRequestError {
     super(message, 'invalid_output', false);
   }
 }
+
+/** Kinds that are definite for one prompt version: the next prompt in the resolution line runs instead. */
+export const DEFINITE_FOR_VERSION: ReadonlySet<OpenAIRequestError['kind']> = new Set([
+  'model_not_found',
+  'bad_request',
+  'invalid_output',
+]);
 
 /** Parses `Retry-After` (seconds or an HTTP date) or `retry-after-ms` into milliseconds. */
 export function retryAfterMs(headers: Headers | undefined, now = Date.now()): number | undefined {

@@ -1,40 +1,58 @@
-// The one door to OpenAI: runs a stored prompt through the Responses API and classifies failures.
-// The SDK's own retries are off (maxRetries: 0): Temporal's retry policy owns retries.
+// The one door to OpenAI: sends a prompt version inline to the Responses API (instructions, input, model
+// settings and a strict JSON Schema output), looks models up, and classifies failures. Stored prompts
+// (`prompt: { id }`) are never sent: OpenAI shut them down. The SDK's own retries are off (maxRetries: 0):
+// Temporal's retry policy owns retries.
 import OpenAI from 'openai';
 import type { Config } from '../config.js';
 import type { OpenAIRequestObservation } from '../observability/metrics.js';
+import { schemaName, type PromptVersionSpec } from '../domain/prompts/version-spec.js';
 import {
   InvalidOutputError,
+  ModelNotFoundError,
   OpenAIBadRequestError,
   OpenAINotConfiguredError,
   OpenAIRequestError,
   OpenAIUnauthorizedError,
   OpenAIUnavailableError,
-  PromptNotFoundError,
   RateLimitedError,
   retryAfterMs,
 } from './errors.js';
 
+export type ServiceTier = 'flex' | 'default';
+
 export interface PromptRun {
-  promptId: string;
+  /** The version to run (model settings and schema); its templates are already rendered below. */
+  spec: Pick<
+    PromptVersionSpec,
+    'promptId' | 'promptName' | 'version' | 'model' | 'reasoningEffort' | 'temperature' | 'maxOutputTokens' | 'outputSchema'
+  >;
+  instructions: string;
   input: string;
+  /** Caps the answer below the version's own limit (validation and previews). */
   maxOutputTokens?: number;
-  store?: boolean;
+  serviceTier?: ServiceTier;
   /** Aborts the request (a cancelled or timed-out activity stops waiting for OpenAI). */
   signal?: AbortSignal;
 }
 
-interface PromptResult {
+export interface PromptResult {
   outputText: string;
   model: string;
-  promptVersion: string | null;
-  temperature: number | null;
   usage: { inputTokens: number; outputTokens: number; totalTokens: number } | null;
   responseId: string;
 }
 
+export interface ModelInfo {
+  id: string;
+  /** `YYYY-MM-DD` when OpenAI announced the model's shutdown. */
+  shutdownDate: string | null;
+}
+
 export interface OpenAIGateway {
+  /** False without OPENAI_API_KEY and OPENAI_BASE_URL: nothing can be sent. */
+  readonly configured: boolean;
   runPrompt(run: PromptRun): Promise<PromptResult>;
+  model(id: string, signal?: AbortSignal): Promise<ModelInfo>;
 }
 
 export interface GatewayOptions {
@@ -42,10 +60,43 @@ export interface GatewayOptions {
   observe?: (observation: OpenAIRequestObservation) => void;
 }
 
+/** The Responses API request body of a run (exported for the tests that read what was sent). */
+export function responseRequestBody(run: PromptRun) {
+  const { spec } = run;
+  const maxOutputTokens =
+    run.maxOutputTokens !== undefined && spec.maxOutputTokens !== null
+      ? Math.min(run.maxOutputTokens, spec.maxOutputTokens)
+      : (run.maxOutputTokens ?? spec.maxOutputTokens);
+  return {
+    model: spec.model,
+    instructions: run.instructions,
+    input: run.input,
+    text: {
+      format: {
+        type: 'json_schema' as const,
+        name: schemaName(spec.promptName),
+        schema: spec.outputSchema,
+        strict: true,
+      },
+    },
+    ...(spec.reasoningEffort ? { reasoning: { effort: spec.reasoningEffort } } : {}),
+    ...(spec.temperature !== null ? { temperature: spec.temperature } : {}),
+    ...(maxOutputTokens !== null && maxOutputTokens !== undefined ? { max_output_tokens: maxOutputTokens } : {}),
+    ...(run.serviceTier ? { service_tier: run.serviceTier } : {}),
+    // Nothing is kept at OpenAI: the analysis lives in CallSense.
+    store: false,
+    metadata: { callsense_prompt: `${spec.promptId}@${spec.version}` },
+  };
+}
+
 export function createOpenAIGateway(config: Config['openai'], options: GatewayOptions = {}): OpenAIGateway {
   if (!config.apiKey && !config.baseURL) {
     return {
+      configured: false,
       runPrompt: async () => {
+        throw new OpenAINotConfiguredError();
+      },
+      model: async () => {
         throw new OpenAINotConfiguredError();
       },
     };
@@ -58,24 +109,19 @@ export function createOpenAIGateway(config: Config['openai'], options: GatewayOp
     maxRetries: 0,
   });
   return {
+    configured: true,
     async runPrompt(run) {
       const started = performance.now();
       const seconds = () => (performance.now() - started) / 1000;
       try {
+        // The body is typed loosely: reasoning efforts and tiers newer than the SDK's types are valid requests.
         const response = await client.responses.create(
-          {
-            prompt: { id: run.promptId },
-            input: run.input,
-            ...(run.maxOutputTokens ? { max_output_tokens: run.maxOutputTokens } : {}),
-            ...(run.store !== undefined ? { store: run.store } : {}),
-          },
+          responseRequestBody(run) as unknown as OpenAI.Responses.ResponseCreateParamsNonStreaming,
           run.signal ? { signal: run.signal } : undefined,
         );
         const result: PromptResult = {
           outputText: response.output_text,
           model: response.model,
-          promptVersion: response.prompt?.version ?? null,
-          temperature: response.temperature ?? null,
           usage: response.usage
             ? {
                 inputTokens: response.usage.input_tokens,
@@ -88,23 +134,32 @@ export function createOpenAIGateway(config: Config['openai'], options: GatewayOp
         options.observe?.({ outcome: 'success', status: '200', seconds: seconds(), usage: result.usage });
         return result;
       } catch (error) {
-        const classified = classifyOpenAIError(error);
+        const classified = classifyOpenAIError(error, run.spec.model);
         const status = error instanceof OpenAI.APIError && error.status ? String(error.status) : 'none';
         options.observe?.({ outcome: classified.kind, status, seconds: seconds() });
         throw classified;
       }
     },
+    async model(id, signal) {
+      try {
+        const model = await client.models.retrieve(id, signal ? { signal } : undefined);
+        const shutdown = (model as { shutdown_date?: unknown }).shutdown_date;
+        return { id: model.id, shutdownDate: typeof shutdown === 'string' ? shutdown : null };
+      } catch (error) {
+        throw classifyOpenAIError(error, id);
+      }
+    },
   };
 }
 
-function classifyOpenAIError(error: unknown): OpenAIRequestError {
+function classifyOpenAIError(error: unknown, model: string): OpenAIRequestError {
   if (error instanceof OpenAIRequestError) return error;
   if (error instanceof OpenAI.APIConnectionError) {
     return new OpenAIUnavailableError(`Could not reach OpenAI: ${error.message}`);
   }
   if (error instanceof OpenAI.APIError) {
-    const message = error.message;
-    if (error.status === 404) return new PromptNotFoundError(apiMessage(error) ?? message);
+    const message = apiMessage(error) ?? error.message;
+    if (error.status === 404) return new ModelNotFoundError(model);
     if (error.status === 429) return new RateLimitedError(`OpenAI rate limit: ${message}`, retryAfterMs(error.headers));
     if (error.status === 401 || error.status === 403)
       return new OpenAIUnauthorizedError(`OpenAI rejected the API key: ${message}`, error.status);
@@ -116,7 +171,7 @@ function classifyOpenAIError(error: unknown): OpenAIRequestError {
   return new OpenAIUnavailableError(`OpenAI request failed: ${(error as Error)?.message ?? String(error)}`);
 }
 
-/** OpenAI's own message (`Prompt with id '…' not found.`), without the SDK's status prefix. */
+/** OpenAI's own message, without the SDK's status prefix. */
 function apiMessage(error: InstanceType<typeof OpenAI.APIError>): string | undefined {
   const body = error.error as { message?: unknown } | undefined;
   return typeof body?.message === 'string' ? body.message : undefined;

@@ -3,7 +3,9 @@
 import { ActivityFailure, ApplicationFailure, ChildWorkflowFailure, TimeoutFailure } from '@temporalio/common';
 
 export const FailureType = {
-  PromptNotFound: 'PromptNotFound',
+  /** Definite for one prompt version (its model not found, its parameters rejected, output off its schema). */
+  PromptVersionUnusable: 'PromptVersionUnusable',
+  ModelNotFound: 'ModelNotFound',
   RateLimited: 'RateLimited',
   OpenAIUnavailable: 'OpenAIUnavailable',
   OpenAIUnauthorized: 'OpenAIUnauthorized',
@@ -27,7 +29,8 @@ export type FailureTypeName = (typeof FailureType)[keyof typeof FailureType];
 
 /** Failures no retry can fix: the analysis (or fold) ends at once (the activities' `nonRetryableErrorTypes`). */
 export const DEFINITE_FAILURE_TYPES: FailureTypeName[] = [
-  FailureType.PromptNotFound,
+  FailureType.PromptVersionUnusable,
+  FailureType.ModelNotFound,
   FailureType.InvalidOutput,
   FailureType.OpenAINotConfigured,
   FailureType.OpenAIUnauthorized,
@@ -47,14 +50,14 @@ function innermost(error: unknown): unknown {
   return current;
 }
 
-/** The failure's type (e.g. `PromptNotFound`), when an activity threw an application failure. */
+/** The failure's type (e.g. `PromptVersionUnusable`), when an activity threw an application failure. */
 export function failureType(error: unknown): string | undefined {
   const cause = innermost(error);
   return cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined;
 }
 
-/** The prompt id an OpenAI activity's failure was about (its details), if any. */
-export function failedPromptId(error: unknown): string | undefined {
+/** The prompt version (`prm_x@3`) an OpenAI activity's failure was about (its details), if any. */
+export function failedPromptKey(error: unknown): string | undefined {
   const cause = innermost(error);
   const detail = cause instanceof ApplicationFailure ? cause.details?.[0] : undefined;
   return typeof detail === 'string' ? detail : undefined;

@@ -1,7 +1,7 @@
 // Starts a worker process's parts from a config: ORM, OpenAI gateway, Temporal connections, the schedule.
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
-import type { Config } from '../config.js';
+import { warnRetiredPromptVariables, type Config } from '../config.js';
 import { createOrm, type Orm } from '../db/orm.js';
 import { createOpenAIGateway } from '../openai/gateway.js';
 import { createWorker } from './worker.js';
@@ -48,6 +48,7 @@ export async function startWorker(
       `Could not register search attributes (${error.message}); register OrganizationId, UserId, LeadId as Keyword`,
     ),
   );
+  warnRetiredPromptVariables(config, (message) => logger.warn(message));
   // The schedule is one per namespace: test workers on their own task queues pass false.
   if (options.ensureSchedule ?? config.scoring.scheduleEnabled) {
     await ensureScoringSchedule(client, config);

@@ -1,12 +1,15 @@
-// callAnalysisWorkflow (id call:<organizationId>:<callId>): extract the call with the user's prompt (the system
-// prompt as fallback), record the outcome, then hand the lead to leadAnalysisWorkflow. The same id runs again
+// callAnalysisWorkflow (id call:<organizationId>:<callId>): extract the call with the first usable prompt of its
+// resolution line (user → organization default → built-in), record the outcome, then hand the lead to
+// leadAnalysisWorkflow. Without an OpenAI key the call stays queued (the reconciliation schedule starts it
+// again once a worker has one). The same id runs again
 // (a new run) to heal a call that ended without an analysis, or to re-analyse it on request.
 import { proxyActivities, log } from '@temporalio/workflow';
 import type { CallAnalysisActivities } from '../activities/call-analysis.js';
 import { FailureType } from '../temporal/failure-types.js';
 import {
   OPENAI_TIMED_OUT,
-  failedPromptId,
+  candidateKey,
+  failedPromptKey,
   failureMessage,
   failureType,
   withPromptCandidates,
@@ -32,9 +35,10 @@ export interface CallAnalysisInput {
 }
 
 export interface CallAnalysisResult {
-  status: 'analyzed' | 'failed' | 'already-finished';
+  status: 'analyzed' | 'failed' | 'already-finished' | 'queued';
   promptId?: string;
-  promptSource?: 'user' | 'system';
+  promptVersion?: number;
+  promptSource?: 'user' | 'organization' | 'system';
   error?: string;
 }
 
@@ -50,21 +54,29 @@ export async function callAnalysisWorkflow(input: CallAnalysisInput): Promise<Ca
     return { status: 'failed', error: failureMessage(error) };
   }
   if (begun.finished) return { status: 'already-finished' };
+  if (begun.waiting) return { status: 'queued', error: begun.waiting };
 
   const window = retryWindowFrom(input.openai, Date.now());
   const { extractCallAnalysis } = proxyActivities<CallAnalysisActivities>(openAIActivityOptions(input.openai));
   let stored;
   try {
-    stored = await withPromptCandidates(begun.candidates, (candidates) =>
-      extractCallAnalysis({ ...ref, candidates, userPromptConfigured: begun.userPromptConfigured, window }),
+    stored = await withPromptCandidates(begun.candidates, begun.fallbackReason, (candidates, fallbackReason) =>
+      extractCallAnalysis({ ...ref, candidates, fallbackReason, window }),
     );
   } catch (error) {
     const message = failureMessage(error, OPENAI_TIMED_OUT);
     log.warn('call analysis failed', { callRowId: input.callRowId, error: message });
     if (failureType(error) === FailureType.CallNotFound) return { status: 'failed', error: message };
-    const promptId = failedPromptId(error);
-    const source = begun.candidates.find((candidate) => candidate.promptId === promptId)?.source;
-    await bookkeeping.failCallAnalysis({ ...ref, error: message, promptId, promptSource: source });
+    const key = failedPromptKey(error);
+    const candidate = begun.candidates.find((c) => candidateKey(c) === key);
+    await bookkeeping.failCallAnalysis({
+      ...ref,
+      error: message,
+      promptId: candidate?.promptId,
+      promptVersion: candidate?.version,
+      promptSource: candidate?.source,
+    });
+    const source = candidate?.source;
     recordAnalysis('failed', source ?? 'none');
     return { status: 'failed', error: message };
   }
@@ -75,5 +87,10 @@ export async function callAnalysisWorkflow(input: CallAnalysisInput): Promise<Ca
     // The call row was deleted after its analysis: nothing to fold.
     if (failureType(error) !== FailureType.CallNotFound) throw error;
   }
-  return { status: 'analyzed', promptId: stored.promptId, promptSource: stored.promptSource };
+  return {
+    status: 'analyzed',
+    promptId: stored.promptId,
+    promptVersion: stored.promptVersion,
+    promptSource: stored.promptSource,
+  };
 }

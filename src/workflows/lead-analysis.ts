@@ -5,7 +5,7 @@
 // signal restarts it.
 import { condition, continueAsNew, proxyActivities, setHandler, workflowInfo, log } from '@temporalio/workflow';
 import type { LeadAnalysisActivities } from '../activities/lead-analysis.js';
-import { OPENAI_TIMED_OUT, failedPromptId, failureMessage, withPromptCandidates } from './prompt-fallback.js';
+import { OPENAI_TIMED_OUT, failedPromptKey, failureMessage, withPromptCandidates } from './prompt-fallback.js';
 import {
   bookkeepingActivities,
   openAIActivityOptions,
@@ -74,7 +74,7 @@ export async function leadAnalysisWorkflow(input: LeadAnalysisInput): Promise<{ 
     }
     pending.clear();
 
-    const { pending: waiting, candidates, userPromptConfigured } = await bookkeeping.prepareLeadFold(ref);
+    const { pending: waiting, candidates, fallbackReason } = await bookkeeping.prepareLeadFold(ref);
     if (candidates.length === 0 && waiting === 0) return { folds }; // the lead is gone
     const foldStart = Date.now();
     try {
@@ -82,8 +82,8 @@ export async function leadAnalysisWorkflow(input: LeadAnalysisInput): Promise<{ 
       let remaining = waiting;
       let folded = 0;
       while (remaining > 0) {
-        const result = await withPromptCandidates(candidates, (left) =>
-          foldLeadAnalysis({ ...ref, candidates: left, userPromptConfigured, window }),
+        const result = await withPromptCandidates(candidates, fallbackReason, (left, reason) =>
+          foldLeadAnalysis({ ...ref, candidates: left, fallbackReason: reason, window }),
         );
         folded += result.folded;
         remaining = result.folded === 0 ? 0 : result.remaining;
@@ -108,7 +108,7 @@ export async function leadAnalysisWorkflow(input: LeadAnalysisInput): Promise<{ 
         error: message,
         failingFolds,
       });
-      await bookkeeping.recordFailedFold({ ...ref, error: message, promptId: failedPromptId(error) });
+      await bookkeeping.recordFailedFold({ ...ref, error: message, promptKey: failedPromptKey(error) });
     }
     await bookkeeping.scoreLead(ref);
     folds++;

@@ -91,8 +91,10 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
       return analyses.map((entry) => ({
         analysis: entry.analysis ?? {},
         promptId: entry.promptId ?? null,
+        promptName: entry.promptName ?? null,
         promptSource: entry.promptSource ?? null,
         promptVersion: entry.promptVersion ?? null,
+        fallbackReason: entry.fallbackReason ?? null,
         model: entry.model ?? null,
         usage:
           entry.inputTokens == null || entry.outputTokens == null

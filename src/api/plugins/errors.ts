@@ -4,6 +4,7 @@ import fp from 'fastify-plugin';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { DriverException, NotFoundError, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { RETRY_AFTER_SECONDS, unavailableDependency } from './unavailable.js';
+import { DomainError } from '../../domain/domain-error.js';
 
 export class HttpError extends Error {
   constructor(
@@ -45,7 +46,7 @@ function validationDetails(error: FastifyError): Record<string, string> {
 
 export default fp(async function errors(app: FastifyInstance) {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error instanceof HttpError) {
+    if (error instanceof HttpError || error instanceof DomainError) {
       if (error.statusCode === 503) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
       return reply.status(error.statusCode).send(errorBody(error.statusCode, error.message, error.details));
     }

@@ -1,8 +1,8 @@
-// /openai-prompts/admin/*: an admin's view and changes of the prompt ids
-// of their organization's users, one at a time or in bulk.
+// /openai-prompts/admin/*: an admin's view and changes of the prompt settings of their organization's users,
+// one at a time or in bulk.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppDeps } from '../deps.js';
-import { applyPromptPatch, promptHistory, promptSettingsView } from '../../domain/prompts/prompt-settings.js';
+import { applyPromptPatch, promptHistory } from '../../domain/prompts/prompt-settings.js';
 import { errorResponses, isUuid, UserIdParams } from '../schemas/common.js';
 import { BulkPromptBody, BulkResult, PromptHistory, PromptPatchBody, PromptSettings } from './schemas.js';
 import { promptSettings } from './settings.js';
@@ -10,17 +10,17 @@ import { tagRoutes } from '../plugins/route-groups.js';
 
 const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
   tagRoutes(app, 'prompts');
-  const { defaults, checkPatch, targetUser, savePatch } = promptSettings(deps);
+  const { checkPatch, targetUser, savePatch, viewOf } = promptSettings(deps);
   // Routes that may call OpenAI on the operator's key: one per-user budget shared by all of them.
   const spends = { preHandler: [app.openaiRateLimit] };
-  const errors = { ...errorResponses(400, 404, 429) };
+  const errors = { ...errorResponses(400, 404, 429, 503) };
 
   app.get(
     '/users/:userId/prompts',
     {
       schema: { params: UserIdParams, response: { 200: PromptSettings, ...errors } },
     },
-    async (request) => promptSettingsView(await targetUser(request, request.params.userId), defaults),
+    async (request) => viewOf(request, await targetUser(request, request.params.userId)),
   );
 
   app.put(
@@ -54,7 +54,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
     },
     async (request) => {
       const { userIds, ...patch } = request.body;
-      await checkPatch(patch);
+      await checkPatch(request, patch);
       // One transaction per user: a failure for one does not undo the others, and the answer says which.
       const results = [];
       for (const userId of userIds) {

@@ -1,7 +1,7 @@
-// Shapes of the prompt configuration routes. Prompt ids are checked by the handlers, not here, so a 400
-// can name every failing field (format and live check alike) as `details: { <field>: "<why>" }`.
+// Shapes of the prompt configuration routes. References are checked by the handlers, not here, so a 400
+// can name every failing field (format, resolution and live check alike) as `details: { <field>: "<why>" }`.
 import { Type } from 'typebox';
-import { Nullable, NullableString, TranscriptSchema } from '../schemas/common.js';
+import { Nullable, NullableString, PromptSourceSchema, TranscriptSchema } from '../schemas/common.js';
 
 // Generous bound: anything longer is no prompt id, and a 400 for it is fine.
 const PromptIdInput = Type.String({ maxLength: 1000 });
@@ -25,11 +25,32 @@ export const BulkPromptBody = Type.Object(
   { additionalProperties: false },
 );
 
+const Resolved = Type.Object({
+  promptId: Type.String(),
+  version: Type.Integer(),
+  name: Type.String(),
+  model: Type.String(),
+  source: PromptSourceSchema,
+});
+
 export const PromptSettings = Type.Object({
   openai_individual_prompt_id: NullableId,
   openai_complete_prompt_id: NullableId,
-  system_defaults: Type.Object({ individual: NullableId, complete: NullableId }),
+  system_defaults: Type.Object({ individual: Type.String(), complete: Type.String() }),
+  organization_defaults: Type.Object({ individual: NullableId, complete: NullableId }),
+  effective: Type.Object({ individual: Resolved, complete: Resolved }),
+  legacy: Type.Object(
+    { openai_individual_prompt_id: Type.Optional(Type.String()), openai_complete_prompt_id: Type.Optional(Type.String()) },
+    { additionalProperties: false },
+  ),
 });
+
+export const PromptDefaults = Type.Object({ individual: NullableId, complete: NullableId });
+
+export const PromptDefaultsBody = Type.Object(
+  { individual: Type.Optional(NullablePromptId), complete: Type.Optional(NullablePromptId) },
+  { additionalProperties: false },
+);
 
 export const PromptHistory = Type.Array(
   Type.Object({
@@ -47,7 +68,17 @@ export const ValidateBody = Type.Object({ promptId: PromptIdInput }, { additiona
 export const Validation = Type.Object({
   valid: Type.Boolean(),
   error: Type.Optional(Type.String()),
-  details: Type.Optional(Type.Object({ model: Type.String(), temperature: Type.Union([Type.Number(), Type.Null()]) })),
+  details: Type.Optional(
+    Type.Object({
+      promptId: Type.String(),
+      promptVersion: Type.Integer(),
+      model: Type.String(),
+      temperature: Nullable(Type.Number()),
+      reasoningEffort: Nullable(Type.String()),
+      shutdownDate: Nullable(Type.String()),
+      warnings: Type.Array(Type.String()),
+    }),
+  ),
 });
 
 export const RevertBody = Type.Object({ historyId: Type.String({ maxLength: 100 }) }, { additionalProperties: false });
@@ -61,14 +92,27 @@ export const PreviewBody = Type.Object(
   { additionalProperties: false },
 );
 
+const Usage = Type.Union([
+  Type.Object({ inputTokens: Type.Integer(), outputTokens: Type.Integer(), totalTokens: Type.Integer() }),
+  Type.Null(),
+]);
+
 export const Preview = Type.Object({
   output: Type.Object({}, { additionalProperties: true }),
   model: Type.String(),
   promptId: Type.String(),
-  usage: Type.Union([
-    Type.Object({ inputTokens: Type.Integer(), outputTokens: Type.Integer(), totalTokens: Type.Integer() }),
-    Type.Null(),
-  ]),
+  promptVersion: Type.Integer(),
+  usage: Usage,
+});
+
+export const RunResult = Type.Object({
+  output: Type.Unknown(),
+  valid: Type.Boolean(),
+  errors: Type.Array(Type.String()),
+  model: Type.String(),
+  promptId: Nullable(Type.String()),
+  promptVersion: Nullable(Type.Integer()),
+  usage: Usage,
 });
 
 export const BulkResult = Type.Object({

@@ -14,6 +14,9 @@ export const Organization = defineEntity({
     // After a rotation the previous secret still verifies webhooks until the given time (providers in flight).
     previousWebhookSecret: p.string().length(255).nullable().hidden(),
     previousWebhookSecretValidUntil: p.datetime().nullable(),
+    /** PromptRefs every user without their own setting runs (null: the built-in prompt). */
+    defaultIndividualPrompt: p.string().length(100).nullable(),
+    defaultCompletePrompt: p.string().length(100).nullable(),
     createdAt: insertedAt(),
   },
 });

@@ -31,9 +31,11 @@ export const Analysis = defineEntity({
     analysis: p.json<Record<string, unknown>>().nullable(),
     promptId: p.string().length(255).nullable(),
     promptSource: p.enum(PROMPT_SOURCES).nullable(),
-    promptVersion: p.string().length(64).nullable(),
+    promptName: p.string().length(200).nullable(),
+    promptVersion: p.integer().nullable(),
+    fallbackReason: p.text().nullable(),
     model: p.string().length(128).nullable(),
-    /** The system prompt answered although the user has a prompt of their own. */
+    /** A prompt later in the resolution line answered than the first one configured (fallbackReason says why). */
     fallback: p.boolean().default(false),
     inputTokens: p.integer().nullable(),
     outputTokens: p.integer().nullable(),

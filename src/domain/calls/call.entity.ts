@@ -37,7 +37,10 @@ export const Call = defineEntity({
     analysis: p.json<Record<string, unknown>>().nullable(),
     promptId: p.string().length(255).nullable(),
     promptSource: p.enum(PROMPT_SOURCES).nullable(),
-    promptVersion: p.string().length(64).nullable(),
+    promptName: p.string().length(200).nullable(),
+    promptVersion: p.integer().nullable(),
+    /** Why an earlier prompt of the resolution line did not produce the analysis. */
+    fallbackReason: p.text().nullable(),
     model: p.string().length(128).nullable(),
     workflowId: p.string().length(600),
     error: p.text().nullable(),

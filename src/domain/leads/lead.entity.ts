@@ -5,7 +5,7 @@ import { User } from '../accounts/user.entity.js';
 
 export const LEAD_STATUSES = ['NEW', 'CONTACTED', 'QUALIFIED', 'WON', 'LOST'] as const;
 export type LeadStatus = (typeof LEAD_STATUSES)[number];
-export const PROMPT_SOURCES = ['user', 'system'] as const;
+export const PROMPT_SOURCES = ['user', 'organization', 'system'] as const;
 export type PromptSource = (typeof PROMPT_SOURCES)[number];
 
 export interface ScoreExplanation {
@@ -39,7 +39,8 @@ export const Lead = defineEntity({
     completeAnalysis: p.json<Record<string, unknown>>().nullable(),
     completeAnalysisPromptId: p.string().length(255).nullable(),
     completeAnalysisPromptSource: p.enum(PROMPT_SOURCES).nullable(),
-    completeAnalysisPromptVersion: p.string().length(64).nullable(),
+    completeAnalysisPromptName: p.string().length(200).nullable(),
+    completeAnalysisPromptVersion: p.integer().nullable(),
     completeAnalysisModel: p.string().length(128).nullable(),
     completeAnalysisAt: p.datetime().nullable(),
     callCount: p.integer().default(0),

@@ -1,17 +1,33 @@
-// A user's prompt ids and their history: every change, whoever makes it, goes through applyPromptPatch.
+// A user's prompt settings (PromptRefs), what they resolve to, and their history: every change, whoever makes
+// it, goes through applyPromptPatch.
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { User, type IUser } from '../accounts/user.entity.js';
 import { PROMPT_FIELDS, PromptChange, type PromptField } from './prompt-change.entity.js';
-import type { SystemPromptDefaults } from './prompt-resolver.js';
+import { Organization } from '../accounts/organization.entity.js';
+import type { PromptSource } from '../leads/lead.entity.js';
+import { BUILT_IN_PROMPT_IDS } from './built-in-prompts.js';
+import { organizationDefaultFor, resolvePromptLine } from './prompt-resolver.js';
+import { OPENAI_PROMPTS_RETIRED_ON, isRetiredOpenAIPrompt, type PromptKind } from './prompt-ref.js';
 import { AUDIT_ACTIONS, recordAudit } from '../audit/index.js';
 
 export type PromptPatch = Partial<Record<PromptField, string | null>>;
 
+export interface ResolvedView {
+  promptId: string;
+  version: number;
+  name: string;
+  model: string;
+  source: PromptSource;
+}
+
 export interface PromptSettingsView {
   openai_individual_prompt_id: string | null;
   openai_complete_prompt_id: string | null;
-  system_defaults: SystemPromptDefaults;
+  system_defaults: { individual: string; complete: string };
+  organization_defaults: { individual: string | null; complete: string | null };
+  effective: { individual: ResolvedView; complete: ResolvedView };
+  legacy: Partial<Record<PromptField, string>>;
 }
 
 const column = {
@@ -19,14 +35,53 @@ const column = {
   openai_complete_prompt_id: 'openaiCompletePromptId',
 } as const;
 
-export function promptSettingsView(
-  user: Pick<IUser, 'openaiIndividualPromptId' | 'openaiCompletePromptId'>,
-  defaults: SystemPromptDefaults,
-): PromptSettingsView {
+const KIND_OF: Record<PromptField, PromptKind> = {
+  openai_individual_prompt_id: 'individual',
+  openai_complete_prompt_id: 'complete',
+};
+
+/** What each field holds, what runs next and why, for one user. */
+export async function promptSettingsView(
+  em: EntityManager,
+  user: Pick<IUser, 'openaiIndividualPromptId' | 'openaiCompletePromptId' | 'organization'>,
+  defaultModel: string,
+): Promise<PromptSettingsView> {
+  const organization = await em.findOne(
+    Organization,
+    { id: user.organization },
+    { fields: ['id', 'defaultIndividualPrompt', 'defaultCompletePrompt'] },
+  );
+  const organizationDefaults = {
+    individual: organization ? organizationDefaultFor(organization, 'individual') : null,
+    complete: organization ? organizationDefaultFor(organization, 'complete') : null,
+  };
+  const effective = {} as PromptSettingsView['effective'];
+  const legacy: PromptSettingsView['legacy'] = {};
+  for (const field of PROMPT_FIELDS) {
+    const kind = KIND_OF[field];
+    const value = user[column[field]] ?? null;
+    if (value && isRetiredOpenAIPrompt(value)) {
+      legacy[field] =
+        `${value} is an OpenAI stored prompt, retired on ${OPENAI_PROMPTS_RETIRED_ON}: it is never sent, and the ` +
+        'next default in line runs until you import its text (POST /prompts with replaces) or pick another prompt';
+    }
+    const line = await resolvePromptLine(em, { user: value, organization: organizationDefaults[kind] }, kind, defaultModel);
+    const first = line.steps[0]!;
+    effective[kind] = {
+      promptId: first.spec.promptId,
+      version: first.spec.version,
+      name: first.spec.promptName,
+      model: first.spec.model,
+      source: first.candidate.source,
+    };
+  }
   return {
     openai_individual_prompt_id: user.openaiIndividualPromptId ?? null,
     openai_complete_prompt_id: user.openaiCompletePromptId ?? null,
-    system_defaults: defaults,
+    system_defaults: { individual: BUILT_IN_PROMPT_IDS.individual, complete: BUILT_IN_PROMPT_IDS.complete },
+    organization_defaults: organizationDefaults,
+    effective,
+    legacy,
   };
 }
 

@@ -1,99 +1,134 @@
-// Is this prompt id usable? The format first (no OpenAI call for a malformed id), then a tiny live run.
+// Can this prompt reference run? It resolves (no OpenAI call for a malformed or unknown reference); its model
+// exists at OpenAI (with its announced shutdown date); and a live run on a short built-in sample transcript
+// returns output that matches the version's schema. Definite answers are cached per (version, model).
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { OpenAIGateway } from '../../openai/gateway.js';
-import {
-  OpenAIBadRequestError,
-  OpenAIRequestError,
-  OpenAIUnauthorizedError,
-  PromptNotFoundError,
-} from '../../openai/errors.js';
+import { OpenAIRequestError } from '../../openai/errors.js';
 import { publicOpenAIMessage } from '../../openai/public-message.js';
+import { ModelCatalog, shutdownWarning } from './model-catalog.js';
+import { PromptVersion } from './prompt.entity.js';
+import { resolveRef, schemaWarnings } from './prompt-library.js';
+import type { PromptKind } from './prompt-ref.js';
+import { checkedOutput, renderPrompt } from './render.js';
+import { SAMPLE_COMPLETE_INPUT, SAMPLE_VARIABLES } from './sample-transcript.js';
+import type { PromptVersionSpec } from './version-spec.js';
 
-const PROMPT_ID_PATTERN = /^pmpt_[A-Za-z0-9_-]{1,250}$/;
+export interface ValidationDetails {
+  promptId: string;
+  promptVersion: number;
+  model: string;
+  temperature: number | null;
+  reasoningEffort: string | null;
+  shutdownDate: string | null;
+  warnings: string[];
+}
 
 export type PromptValidation =
-  | { valid: true; details: { model: string; temperature: number | null } }
-  | { valid: false; error: string };
+  | { valid: true; details: ValidationDetails }
+  | { valid: false; error: string; details?: ValidationDetails };
 
-/** Null when `promptId` looks like an OpenAI prompt id, else why not. */
-export function promptIdFormatError(promptId: string): string | null {
-  return PROMPT_ID_PATTERN.test(promptId) ? null : `Not an OpenAI prompt id: it must match ${PROMPT_ID_PATTERN.source}`;
-}
+/** Enough room for a complete answer in any reasonable schema; a validation must not cost more. */
+const VALIDATION_MAX_OUTPUT_TOKENS = 4000;
 
 export interface PromptValidatorOptions {
   validTtlMs?: number;
-  /** Shorter: someone who just published a missing prompt should not wait long. */
-  notFoundTtlMs?: number;
+  invalidTtlMs?: number;
   maxEntries?: number;
   now?: () => number;
+  warningDays: number;
+  defaultModel: string;
+  /** Told about each OpenAI usage a validation spends (the token budget counts it). */
+  onUsage?: (organizationId: string, usage: { inputTokens: number; outputTokens: number }) => void;
 }
 
-/**
- * Caches definite answers (valid, or rejected by OpenAI) in this process for a few minutes, so saving settings
- * right after validating them, or many users picking the same prompt, does not repeat the OpenAI call.
- * One instance per API app (made by the prompts plugin): nothing shared between processes, nothing persisted,
- * and a stale answer lasts at most one TTL. Failures to reach OpenAI are not answers about the prompt: never cached.
- */
 export class PromptValidator {
   readonly #cache = new Map<string, { result: PromptValidation; expiresAt: number }>();
-  /** Concurrent checks of one id (both fields of a PUT, two users at once) share one OpenAI call. */
   readonly #inFlight = new Map<string, Promise<PromptValidation>>();
-  readonly #validTtlMs: number;
-  readonly #notFoundTtlMs: number;
-  readonly #maxEntries: number;
-  readonly #now: () => number;
+  readonly models: ModelCatalog;
 
   constructor(
     private readonly openai: OpenAIGateway,
-    options: PromptValidatorOptions = {},
+    private readonly options: PromptValidatorOptions,
   ) {
-    this.#validTtlMs = options.validTtlMs ?? 5 * 60_000;
-    this.#notFoundTtlMs = options.notFoundTtlMs ?? 60_000;
-    this.#maxEntries = options.maxEntries ?? 1000;
-    this.#now = options.now ?? Date.now;
+    this.models = new ModelCatalog(openai);
   }
 
-  async validate(promptId: string): Promise<PromptValidation> {
-    const formatError = promptIdFormatError(promptId);
-    if (formatError) return { valid: false, error: formatError };
+  get configured(): boolean {
+    return this.openai.configured;
+  }
 
-    const cached = this.#cache.get(promptId);
-    if (cached && cached.expiresAt > this.#now()) return cached.result;
-    this.#cache.delete(promptId);
+  /** Resolution only (no OpenAI call): the version, or why the reference cannot be used for `kind`. */
+  async resolve(em: EntityManager, ref: string, kind?: PromptKind) {
+    return resolveRef(em, ref, { ...(kind ? { kind } : {}), defaultModel: this.options.defaultModel });
+  }
 
-    let check = this.#inFlight.get(promptId);
+  async validate(em: EntityManager, organizationId: string, ref: string, kind?: PromptKind): Promise<PromptValidation> {
+    const resolved = await this.resolve(em, ref, kind);
+    if (!resolved.ok) return { valid: false, error: resolved.error };
+    const { spec } = resolved;
+    const key = `${spec.builtIn ? '' : organizationId}:${spec.promptId}@${spec.version}:${spec.model}`;
+    const now = this.options.now?.() ?? Date.now();
+    const cached = this.#cache.get(key);
+    if (cached && cached.expiresAt > now) return cached.result;
+    this.#cache.delete(key);
+    let check = this.#inFlight.get(key);
     if (!check) {
-      check = this.#liveCheck(promptId).finally(() => this.#inFlight.delete(promptId));
-      this.#inFlight.set(promptId, check);
+      check = this.#liveCheck(em, organizationId, spec, key).finally(() => this.#inFlight.delete(key));
+      this.#inFlight.set(key, check);
     }
     return check;
   }
 
-  async #liveCheck(promptId: string): Promise<PromptValidation> {
+  async #liveCheck(
+    em: EntityManager,
+    organizationId: string,
+    spec: PromptVersionSpec,
+    key: string,
+  ): Promise<PromptValidation> {
+    const base = {
+      promptId: spec.promptId,
+      promptVersion: spec.version,
+      model: spec.model,
+      temperature: spec.temperature,
+      reasoningEffort: spec.reasoningEffort,
+    };
     try {
-      const run = await this.openai.runPrompt({ promptId, input: 'ping', maxOutputTokens: 16, store: false });
-      return this.#remember(
-        promptId,
-        { valid: true, details: { model: run.model, temperature: run.temperature } },
-        this.#validTtlMs,
-      );
+      const model = await this.models.lookup(spec.model);
+      const shutdown = shutdownWarning(spec.model, model, this.options.warningDays);
+      const warnings = [...schemaWarnings(spec.outputSchema), ...(shutdown ? [shutdown] : [])];
+      const details: ValidationDetails = { ...base, shutdownDate: model?.shutdownDate ?? null, warnings };
+      if (!spec.builtIn) await storeWarnings(em, spec, warnings);
+      if (model === null) return this.#remember(key, { valid: false, error: `model ${spec.model} not found`, details });
+      const rendered = renderPrompt(spec, SAMPLE_VARIABLES, SAMPLE_COMPLETE_INPUT);
+      const run = await this.openai.runPrompt({ spec, ...rendered, maxOutputTokens: VALIDATION_MAX_OUTPUT_TOKENS });
+      if (run.usage) this.options.onUsage?.(organizationId, run.usage);
+      checkedOutput(spec, run.outputText);
+      return this.#remember(key, { valid: true, details });
     } catch (error) {
-      if (error instanceof PromptNotFoundError || error instanceof OpenAIBadRequestError) {
-        return this.#remember(promptId, { valid: false, error: publicOpenAIMessage(error) }, this.#notFoundTtlMs);
+      if (!(error instanceof OpenAIRequestError)) throw error;
+      switch (error.kind) {
+        case 'model_not_found':
+        case 'bad_request':
+        case 'invalid_output':
+          return this.#remember(key, { valid: false, error: publicOpenAIMessage(error) });
+        case 'unauthorized':
+          // OpenAI's own message quotes part of the key: keep it out of API answers.
+          return { valid: false, error: 'Could not verify with OpenAI: OpenAI rejected the configured API key' };
+        default:
+          return { valid: false, error: `Could not verify with OpenAI: ${publicOpenAIMessage(error)}` };
       }
-      if (error instanceof OpenAIUnauthorizedError) {
-        // OpenAI's own message quotes part of the key: keep it out of API answers.
-        return { valid: false, error: 'Could not verify with OpenAI: OpenAI rejected the configured API key' };
-      }
-      if (error instanceof OpenAIRequestError)
-        return { valid: false, error: `Could not verify with OpenAI: ${publicOpenAIMessage(error)}` };
-      throw error;
     }
   }
 
-  #remember(promptId: string, result: PromptValidation, ttlMs: number): PromptValidation {
-    // Bounded: the oldest entry (Map keeps insertion order) makes room for the newest.
-    if (this.#cache.size >= this.#maxEntries) this.#cache.delete(this.#cache.keys().next().value!);
-    this.#cache.set(promptId, { result, expiresAt: this.#now() + ttlMs });
+  #remember(key: string, result: PromptValidation): PromptValidation {
+    const ttl = result.valid ? (this.options.validTtlMs ?? 5 * 60_000) : (this.options.invalidTtlMs ?? 60_000);
+    if (this.#cache.size >= (this.options.maxEntries ?? 1000)) this.#cache.delete(this.#cache.keys().next().value!);
+    this.#cache.set(key, { result, expiresAt: (this.options.now?.() ?? Date.now()) + ttl });
     return result;
   }
+}
+
+/** A version's warnings follow its model's latest check (a version is otherwise immutable). */
+export async function storeWarnings(em: EntityManager, spec: Pick<PromptVersionSpec, 'promptId' | 'version'>, warnings: string[]) {
+  await em.nativeUpdate(PromptVersion, { prompt: spec.promptId, version: spec.version }, { warnings });
 }

@@ -221,8 +221,19 @@ function budgetOf(raw: unknown): number {
 const DAYS_PER_UNIT: Record<string, number> = { day: 1, week: 7, month: 30, quarter: 91, year: 365 };
 const urgencyOfDays = (days: number) => (days <= 7 ? 1 : days <= 31 ? 0.75 : days <= 92 ? 0.5 : days <= 366 ? 0.25 : 0);
 
+/** The built-in prompts' own timeline values, read directly (custom schemas go through the heuristics below). */
+const BUILT_IN_TIMELINE: Record<string, number> = {
+  now: 1,
+  'this-month': 0.75,
+  'this-quarter': 0.5,
+  'this-year': 0.25,
+  none: 0,
+  unknown: 0.5,
+};
+
 function timelineOf(raw: unknown): number {
   const value = unwrap(raw);
+  if (typeof value === 'string' && Object.hasOwn(BUILT_IN_TIMELINE, value)) return BUILT_IN_TIMELINE[value]!;
   if (typeof value === 'number' && Number.isFinite(value)) return urgencyOfDays(value); // days until the decision
   if (typeof value !== 'string') return 0.5;
   const text = value.toLowerCase();

@@ -1,0 +1,82 @@
+// The template variables of a real analysis, read in one query each: the call (or the lead), its rep, the
+// rep's AI preferences and the organization. Raw SQL skips the ORM's filters, so every query names the
+// organization itself.
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { TemplateVariables } from './template.js';
+
+interface ContextRow {
+  transcript?: string;
+  started_at?: Date | null;
+  duration_seconds?: number | string | null;
+  source?: string | null;
+  external_id: string | null;
+  lead_name: string | null;
+  call_count: number | null;
+  first_name: string | null;
+  last_name: string | null;
+  organization_name: string | null;
+  chatbot_tone: string | null;
+  custom_instructions: string | null;
+  preferred_contact_time: string | null;
+}
+
+const PEOPLE = `u.first_name, u.last_name, o.name as organization_name,
+  coalesce(pr.chatbot_tone, 'professional') as chatbot_tone, pr.custom_instructions, pr.preferred_contact_time`;
+
+function variablesOf(row: ContextRow): TemplateVariables {
+  return {
+    'call.startedAt': row.started_at ? new Date(row.started_at).toISOString() : null,
+    'call.durationSeconds': row.duration_seconds === null || row.duration_seconds === undefined ? null : Number(row.duration_seconds),
+    'call.source': row.source ?? null,
+    'lead.externalId': row.external_id,
+    'lead.name': row.lead_name,
+    'lead.callCount': row.call_count,
+    'rep.firstName': row.first_name,
+    'rep.lastName': row.last_name,
+    'organization.name': row.organization_name,
+    'preferences.chatbotTone': row.chatbot_tone,
+    'preferences.customInstructions': row.custom_instructions,
+    'preferences.preferredContactTime': row.preferred_contact_time,
+  };
+}
+
+/** A call's variables, its transcript included; null when the call does not exist in the organization. */
+export async function callPromptContext(
+  em: EntityManager,
+  organizationId: string,
+  callRowId: string,
+): Promise<{ variables: TemplateVariables; transcript: string; userId: string | null } | null> {
+  const rows = await em.getConnection().execute<(ContextRow & { user_id: string | null })[]>(
+    `select c.transcript, c.started_at, c.duration_seconds, c.source, c.user_id,
+            l.external_id, l.name as lead_name, l.call_count, ${PEOPLE}
+       from calls c
+       join organizations o on o.id = c.organization_id
+       left join leads l on l.id = c.lead_id and l.organization_id = c.organization_id
+       left join users u on u.id = c.user_id and u.organization_id = c.organization_id
+       left join user_ai_preferences pr on pr.user_id = c.user_id and pr.organization_id = c.organization_id
+      where c.id = ? and c.organization_id = ?`,
+    [callRowId, organizationId],
+  );
+  const row = rows[0];
+  if (!row) return null;
+  const transcript = row.transcript ?? '';
+  return { variables: { ...variablesOf(row), transcript }, transcript, userId: row.user_id };
+}
+
+/** The variables of a fold: the lead, its assignee's name and preferences, the organization. */
+export async function leadPromptContext(
+  em: EntityManager,
+  organizationId: string,
+  leadId: string,
+): Promise<TemplateVariables> {
+  const rows = await em.getConnection().execute<ContextRow[]>(
+    `select l.external_id, l.name as lead_name, l.call_count, ${PEOPLE}
+       from leads l
+       join organizations o on o.id = l.organization_id
+       left join users u on u.id = l.assigned_to_id and u.organization_id = l.organization_id
+       left join user_ai_preferences pr on pr.user_id = l.assigned_to_id and pr.organization_id = l.organization_id
+      where l.id = ? and l.organization_id = ?`,
+    [leadId, organizationId],
+  );
+  return rows[0] ? variablesOf(rows[0]) : {};
+}
