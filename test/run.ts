@@ -93,7 +93,8 @@ try {
     log(`Temporal dev server on ${temporalAddress}`);
   }
 
-  if (await ensureConsoleBuilt(log)) log('web console built');
+  // CALLSENSE_SKIP_CONSOLE_BUILD=1: a run of API-only test files while the console is being edited.
+  if (process.env.CALLSENSE_SKIP_CONSOLE_BUILD !== '1' && (await ensureConsoleBuilt(log))) log('web console built');
 
   // One workflow bundle for the whole run.
   const bundle = await bundleWorkflowCode({

@@ -6,7 +6,8 @@ import { Call, type CallStatus, type ICall } from '../../src/domain/calls/call.e
 import { User } from '../../src/domain/accounts/user.entity.js';
 import { Lead, type ILead } from '../../src/domain/leads/lead.entity.js';
 import { createTenant, type Tenant } from './tenant.js';
-import type { PromptScript } from './fake-openai.js';
+import { exampleOutput, type PromptScript } from './fake-openai.js';
+import { createTestPrompt, type TestPromptVersion } from './prompts.js';
 import { SYSTEM_COMPLETE_PROMPT, waitFor, type Stack } from './harness.js';
 
 export { createTenant, type Tenant } from './tenant.js';
@@ -23,7 +24,7 @@ export function callPayload(
   };
 }
 
-/** Sets a user's own prompt ids directly (the prompt routes are another issue's). */
+/** Sets a user's prompt settings (PromptRefs, or retired `pmpt_` values as an upgraded database holds) directly. */
 export async function setUserPrompts(
   tenant: Tenant,
   userId: string,
@@ -39,12 +40,20 @@ export async function setUserPrompts(
   );
 }
 
-/** A fresh tenant whose rep analyses calls with their own prompt `promptId`, answered by the fake as `script` says. */
-export async function createTenantWithRepPrompt(stack: Stack, promptId: string, script: PromptScript): Promise<Tenant> {
+/**
+ * A fresh tenant whose rep analyses calls with a prompt of their own (returned as `repPromptId`), answered by
+ * the fake as `script` says.
+ */
+export async function createTenantWithRepPrompt(
+  stack: Stack,
+  script: PromptScript,
+  version: Partial<TestPromptVersion> = {},
+): Promise<Tenant & { repPromptId: string }> {
   const tenant = await createTenant(stack);
-  stack.fake.definePrompt(promptId, script);
-  await setUserPrompts(tenant, tenant.rep.user.id, { individual: promptId });
-  return tenant;
+  const repPromptId = await createTestPrompt(tenant, { kind: 'individual', createdBy: tenant.rep, ...version });
+  stack.fake.definePrompt(repPromptId, script);
+  await setUserPrompts(tenant, tenant.rep.user.id, { individual: repPromptId });
+  return { ...tenant, repPromptId };
 }
 
 export async function waitForCall(
@@ -82,7 +91,11 @@ export async function waitForLead(
 }
 
 /** The call ids a lead's complete analysis holds, when the complete prompt is `recordingCompleteRespond`. */
-export const foldRecordOf = (lead: ILead) => lead.completeAnalysis as unknown as FoldRecord | null;
+export const foldRecordOf = (lead: ILead): FoldRecord | null => readFoldRecord(lead.completeAnalysis ?? null);
+
+function readFoldRecord(analysis: Record<string, unknown> | null): FoldRecord | null {
+  return analysis && typeof analysis.summary === 'string' ? (JSON.parse(analysis.summary) as FoldRecord) : null;
+}
 
 export async function rowCounts(stack: Stack): Promise<{ calls: number; leads: number }> {
   const [row] = await stack.orm.em
@@ -134,19 +147,22 @@ interface FoldRecord {
 }
 
 /**
- * A `respond` for the complete-analysis prompt that keeps, in the complete analysis, the provider call ids
- * it has folded: previous ones from `previousCompleteAnalysis`, new ones from `newCallAnalyses`.
+ * A `respond` for the complete-analysis prompt that keeps, in the complete analysis's `summary` (the built-in
+ * schema has no room elsewhere), the provider call ids it has folded: previous ones from `previousAnalysis`,
+ * new ones from `newAnalyses`.
  */
-function recordingCompleteRespond(input: string): string {
+function recordingCompleteRespond(input: string, body: Record<string, unknown>): string {
   const document = JSON.parse(input) as {
-    previousCompleteAnalysis: FoldRecord | null;
-    newCallAnalyses: { callId: string }[];
+    previousAnalysis: Record<string, unknown> | null;
+    newAnalyses: { callId: string }[];
   };
-  const previous = document.previousCompleteAnalysis ?? { callIds: [], folds: 0 };
-  return JSON.stringify({
-    callIds: [...previous.callIds, ...document.newCallAnalyses.map((c) => c.callId)],
+  const previous = readFoldRecord(document.previousAnalysis) ?? { callIds: [], folds: 0 };
+  const record: FoldRecord = {
+    callIds: [...previous.callIds, ...document.newAnalyses.map((c) => c.callId)],
     folds: previous.folds + 1,
-  });
+  };
+  const schema = (body.text as { format?: { schema?: Record<string, unknown> } } | undefined)?.format?.schema;
+  return JSON.stringify({ ...(schema ? (exampleOutput(schema, '') as object) : {}), summary: JSON.stringify(record) });
 }
 
 /** Makes the system complete prompt record what it folds (see `foldRecordOf`). */

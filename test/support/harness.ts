@@ -18,8 +18,11 @@ import { startFakeOpenAI, type FakeOpenAI } from './fake-openai.js';
 // (JSON on stderr: stdout is tap's.)
 setTemporalRuntimeLogger(createLogger('warn', { fd: 2 }));
 
-export const SYSTEM_INDIVIDUAL_PROMPT = 'pmpt_system_individual';
-export const SYSTEM_COMPLETE_PROMPT = 'pmpt_system_complete';
+/** The built-in prompts every resolution line ends with (their requests carry these ids in metadata). */
+export const SYSTEM_INDIVIDUAL_PROMPT = 'prm_systemindividual';
+export const SYSTEM_COMPLETE_PROMPT = 'prm_systemcomplete';
+/** OPENAI_DEFAULT_MODEL's default: the built-ins' model. */
+export const DEFAULT_MODEL = 'gpt-6-luna';
 
 export interface Stack {
   config: Config;
@@ -70,8 +73,6 @@ export async function startStack(t: Test, options: StackOptions = {}): Promise<S
     ? { url: options.databaseUrl, drop: async () => undefined }
     : await cloneTemplateDatabase(serverUrl, template, `callsense_test_${runId}_${process.pid}_${++databaseCounter}`);
   const fake = await startFakeOpenAI();
-  fake.definePrompt(SYSTEM_INDIVIDUAL_PROMPT, { model: 'gpt-system-individual' });
-  fake.definePrompt(SYSTEM_COMPLETE_PROMPT, { model: 'gpt-system-complete' });
 
   const env: Record<string, string> = {
     NODE_ENV: 'test',
@@ -81,8 +82,6 @@ export async function startStack(t: Test, options: StackOptions = {}): Promise<S
     JWT_SECRET: randomBytes(32).toString('hex'),
     OPENAI_API_KEY: 'sk-test-key',
     OPENAI_BASE_URL: fake.baseURL,
-    OPENAI_INDIVIDUAL_PROMPT_ID: SYSTEM_INDIVIDUAL_PROMPT,
-    OPENAI_COMPLETE_PROMPT_ID: SYSTEM_COMPLETE_PROMPT,
     OPENAI_TIMEOUT_MS: '10000',
     LOG_LEVEL: 'silent',
     // Every test file runs its own worker side by side: each serves /metrics on a free port.
