@@ -5,6 +5,7 @@ import { createCallAnalysisActivities } from './call-analysis.js';
 import { createLeadAnalysisActivities } from './lead-analysis.js';
 import { createScoringActivities } from './scoring.js';
 import { createReanalysisActivities } from './reanalysis.js';
+import { createPromptHealthActivities } from './prompt-health.js';
 
 /** What the worker hands over: the activities make their per-organization slots when none are given. */
 export type ActivitySetup = Omit<ActivityDeps, 'tenantSlots'> & Partial<Pick<ActivityDeps, 'tenantSlots'>>;
@@ -19,5 +20,6 @@ export function createActivities(setup: ActivitySetup) {
     ...createLeadAnalysisActivities(deps),
     ...createScoringActivities(deps),
     ...createReanalysisActivities(deps),
+    ...createPromptHealthActivities(deps),
   };
 }

@@ -58,7 +58,7 @@ export function createApiMetrics(options: { countCallsByStatus?: () => Promise<R
 
 /** What one OpenAI request ended as (the gateway reports every request it makes). */
 export interface OpenAIRequestObservation {
-  /** `success`, or the failure's kind (`prompt_not_found`, `rate_limited`, `unavailable`, …). */
+  /** `success`, or the failure's kind (`model_not_found`, `rate_limited`, `unavailable`, …). */
   outcome: string;
   /** The HTTP status, or `none` when no answer came (timeout, lost connection). */
   status: string;
@@ -94,8 +94,18 @@ export function createWorkerMetrics() {
   const fallbacks = counter(
     'callsense_prompt_fallbacks_total',
     ['kind', 'reason'],
-    "Switches from the user's prompt to the system prompt, by analysis kind and reason",
+    'Analyses answered by a later prompt of the resolution line, by kind and reason (definite, transient)',
   );
+  const flaggedVersions = new Gauge({
+    name: 'callsense_prompt_versions_flagged',
+    help: 'Prompt versions in use whose model is gone or shuts down within OPENAI_MODEL_WARNING_DAYS (daily check)',
+    registers: [registry],
+  });
+  const checkedVersions = new Gauge({
+    name: 'callsense_prompt_versions_checked',
+    help: 'Prompt versions in use that the daily prompt-health check looked at',
+    registers: [registry],
+  });
   const folds = counter(
     'callsense_lead_folds_total',
     ['outcome'],
@@ -123,6 +133,10 @@ export function createWorkerMetrics() {
     },
     recordFallback(kind: AnalysisKind, reason: string) {
       fallbacks.inc({ kind, reason });
+    },
+    recordPromptHealth(checked: number, flagged: number) {
+      checkedVersions.set(checked);
+      flaggedVersions.set(flagged);
     },
     recordFold(outcome: 'folded' | 'failed', seconds: number) {
       folds.inc({ outcome });

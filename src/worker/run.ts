@@ -7,6 +7,7 @@ import { createOpenAIGateway } from '../openai/gateway.js';
 import { createWorker } from './worker.js';
 import { ensureScoringSchedule } from './schedule.js';
 import { ensureReconciliationSchedule } from './reconciliation-schedule.js';
+import { ensurePromptHealthSchedule } from './prompt-health-schedule.js';
 import { ensureSearchAttributes } from '../temporal/ensure-search-attributes.js';
 import { createWorkerMetrics } from '../observability/metrics.js';
 import { installTemporalRuntime, temporalCoreMetricsUrl } from '../observability/temporal-runtime.js';
@@ -53,6 +54,7 @@ export async function startWorker(
   if (options.ensureSchedule ?? config.scoring.scheduleEnabled) {
     await ensureScoringSchedule(client, config);
     await ensureReconciliationSchedule(client, config);
+    await ensurePromptHealthSchedule(client, config);
   }
   const worker = await createWorker({
     connection,

@@ -3,3 +3,4 @@ export { callAnalysisWorkflow } from './call-analysis.js';
 export { leadAnalysisWorkflow, callAnalyzedSignal, leadStateQuery } from './lead-analysis.js';
 export { reanalysisWorkflow, callReconciliationWorkflow } from './reanalysis.js';
 export * from './scoring.js';
+export { promptHealthWorkflow } from './prompt-health.js';
