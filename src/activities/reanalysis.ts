@@ -14,7 +14,7 @@ export interface CallToRun {
   leadId: string;
 }
 
-export function createReanalysisActivities({ orm, config, temporal }: ActivityDeps) {
+export function createReanalysisActivities({ orm, config, temporal, openai }: ActivityDeps) {
   return {
     async countCallsForReanalysis({
       organizationId,
@@ -76,6 +76,8 @@ export function createReanalysisActivities({ orm, config, temporal }: ActivityDe
       minAgeSeconds: number;
       limit: number;
     }): Promise<{ checked: number; restarted: number }> {
+      // Calls waiting for an OpenAI key stay queued until a worker that has one runs this pass.
+      if (!openai.configured) return { checked: 0, restarted: 0 };
       const rows = await orm.em.fork().find(
         Call,
         {
