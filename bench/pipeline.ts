@@ -22,6 +22,7 @@ import {
   type BenchStack,
 } from './support.js';
 import { createTenant, type Tenant } from '../test/support/tenant.js';
+import { exampleOutput } from '../test/support/fake-openai.js';
 
 const CALLS = 200;
 const LEADS = 40;
@@ -39,32 +40,42 @@ const seconds = (since: number) => (performance.now() - since) / 1000;
 const transcript = (i: number) =>
   `agent: Thanks for taking my call, this is call ${i}.\nlead: ${'We are interested in the annual plan, tell me more about onboarding. '.repeat(6)}`;
 
-interface Summary {
-  calls: number;
-  interest: number;
-  sentiments: string[];
+interface Analysis {
   summary: string;
+  sentiment: string;
+  interestLevel: number;
+  objections: string[];
+  nextSteps: string[];
 }
 
-/** A complete analysis like a model writes one: a summary of bounded size, however many calls it covers. */
-function boundedCompleteRespond(input: string): string {
+/**
+ * A complete analysis like a model writes one, in the built-in schema: a summary of bounded size, however many
+ * calls it covers (their count kept in the summary's words, as a model would).
+ */
+function boundedCompleteRespond(input: string, body: Record<string, unknown>): string {
   const document = JSON.parse(input) as {
     lead: { name: string | null };
-    previousCompleteAnalysis: Summary | null;
-    newCallAnalyses: { analysis: { sentiment: string; interestLevel: number; summary: string } }[];
+    previousAnalysis: Analysis | null;
+    newAnalyses: { analysis: Analysis }[];
   };
-  const previous = document.previousCompleteAnalysis ?? { calls: 0, interest: 0, sentiments: [] };
-  const added = document.newCallAnalyses.map((c) => c.analysis);
-  const calls = previous.calls + added.length;
-  const interest = (previous.interest * previous.calls + added.reduce((sum, a) => sum + a.interestLevel, 0)) / calls;
+  const schema = (body.text as { format: { schema: Record<string, unknown> } }).format.schema;
+  const previous = document.previousAnalysis;
+  const previousCalls = Number(/across (\d+) calls/.exec(previous?.summary ?? '')?.[1] ?? 0);
+  const added = document.newAnalyses.map((c) => c.analysis);
+  const calls = previousCalls + added.length;
+  const interest =
+    ((previous?.interestLevel ?? 0) * previousCalls + added.reduce((sum, a) => sum + a.interestLevel, 0)) / calls;
+  const latest = added.at(-1);
   return JSON.stringify({
-    calls,
-    interest: Math.round(interest * 10) / 10,
-    sentiments: [...previous.sentiments, ...added.map((a) => a.sentiment)].slice(-5),
-    summary: `${document.lead.name ?? 'The lead'} across ${calls} calls; latest: ${added.at(-1)?.summary ?? ''}`.slice(
+    ...(exampleOutput(schema, input) as object),
+    summary: `${document.lead.name ?? 'The lead'} across ${calls} calls; latest: ${latest?.summary ?? ''}`.slice(
       0,
       300,
     ),
+    sentiment: latest?.sentiment ?? previous?.sentiment ?? 'neutral',
+    interestLevel: Math.round(interest),
+    objections: (latest?.objections ?? []).slice(0, 5),
+    nextSteps: (latest?.nextSteps ?? []).slice(0, 5),
   });
 }
 
@@ -164,16 +175,16 @@ async function measureInputGrowth(stack: BenchStack) {
   for (let i = 2; i <= GROWTH_CALLS; i++) await deliverAndFold(i);
 
   const folds = stack.fake.requests
-    .filter((r) => r.promptId === SYSTEM_COMPLETE_PROMPT && typeof r.input === 'string' && r.input.includes(first.lead))
+    .filter(
+      (r) => r.promptKey === SYSTEM_COMPLETE_PROMPT && typeof r.input === 'string' && r.input.includes(first.lead),
+    )
     .map((r) => r.input as string);
   // What the input would be without folding: every individual analysis so far, every time.
   const allAnalyses: unknown[] = [];
   const naive = folds.map((input) => {
-    const document = JSON.parse(input) as { newCallAnalyses: unknown[] };
-    allAnalyses.push(...document.newCallAnalyses);
-    return Buffer.byteLength(
-      JSON.stringify({ ...document, previousCompleteAnalysis: null, newCallAnalyses: allAnalyses }),
-    );
+    const document = JSON.parse(input) as { newAnalyses: unknown[] };
+    allAnalyses.push(...document.newAnalyses);
+    return Buffer.byteLength(JSON.stringify({ ...document, previousAnalysis: null, newAnalyses: allAnalyses }));
   });
   return { folds: folds.map((input) => Buffer.byteLength(input)), naive };
 }

@@ -14,6 +14,7 @@ import type { AppDeps } from '../src/api/deps.js';
 import { createApi } from '../src/api/server.js';
 import type { TemporalHandle } from '../src/temporal/client.js';
 import { startWorker } from '../src/worker/run.js';
+import { BUILT_IN_PROMPT_IDS } from '../src/domain/prompts/built-in-prompts.js';
 import { resolveTemporalCli } from '../src/platform/temporal-cli.js';
 import { startTemporalDevServer } from '../src/platform/temporal-dev-server.js';
 import { startFakeOpenAI, type FakeOpenAI } from '../test/support/fake-openai.js';
@@ -26,8 +27,9 @@ Runtime.install({
   telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'WARN' } } },
 });
 
-export const SYSTEM_INDIVIDUAL_PROMPT = 'pmpt_bench_individual';
-export const SYSTEM_COMPLETE_PROMPT = 'pmpt_bench_complete';
+/** The built-in prompts every tenant of a benchmark runs (their requests carry these ids in metadata). */
+export const SYSTEM_INDIVIDUAL_PROMPT = BUILT_IN_PROMPT_IDS.individual;
+export const SYSTEM_COMPLETE_PROMPT = BUILT_IN_PROMPT_IDS.complete;
 
 export interface BenchStack {
   config: Config;
@@ -91,8 +93,6 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
         TEMPORAL_TASK_QUEUE: `bench-${randomUUID()}`,
         JWT_SECRET: randomUUID(),
         OPENAI_BASE_URL: fake.baseURL,
-        OPENAI_INDIVIDUAL_PROMPT_ID: SYSTEM_INDIVIDUAL_PROMPT,
-        OPENAI_COMPLETE_PROMPT_ID: SYSTEM_COMPLETE_PROMPT,
         OPENAI_TIMEOUT_MS: '30000',
         LOG_LEVEL: 'warn',
         // A benchmark's one tenant sends far more than a provider would: measure the code, not the limit.

@@ -1,4 +1,5 @@
 // The one place where the environment is read. Everything else receives a Config.
+import { BUILT_IN_PRICES, type PriceTable } from './domain/experiments/prices.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { hkdfSync } from 'node:crypto';
 import { parseEnv } from 'node:util';
@@ -27,6 +28,7 @@ const EnvSchema = Type.Object({
   OPENAI_COMPLETE_PROMPT_ID: Type.Optional(Type.String({ minLength: 1 })),
   OPENAI_DEFAULT_MODEL: Type.String({ default: 'gpt-6-luna', minLength: 1, maxLength: 128 }),
   OPENAI_MODEL_WARNING_DAYS: Type.Integer({ default: 90, minimum: 0 }),
+  OPENAI_PRICES: Type.Optional(Type.String({ minLength: 2 })),
   OPENAI_TIMEOUT_MS: Type.Integer({ default: 60000, minimum: 1 }),
   OPENAI_RETRY_WINDOW_SECONDS: Type.Integer({ default: 86400, minimum: 1 }),
   // Beyond the documented settings: the longest pause between two tries of a transiently failing OpenAI request.
@@ -86,6 +88,8 @@ export interface Config {
     defaultModel: string;
     /** A model whose announced shutdown is closer than this is flagged on the versions that use it. */
     modelWarningDays: number;
+    /** USD per million tokens by model (OPENAI_PRICES over the built-in prices). */
+    prices: PriceTable;
     /** Retired variables that are set (ignored; the process warns once). */
     retiredPromptVariables: string[];
     timeoutMs: number;
@@ -116,6 +120,31 @@ export interface Config {
 }
 
 export class ConfigError extends Error {}
+
+/** OPENAI_PRICES: `{ "<model>": { "input": <USD per 1M tokens>, "output": <USD per 1M tokens> } }`. */
+function parsePrices(value: string | undefined): PriceTable {
+  if (!value) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    throw new ConfigError('OPENAI_PRICES must be JSON: {"<model>": {"input": <USD per 1M>, "output": <USD per 1M>}}');
+  }
+  const valid =
+    parsed !== null &&
+    typeof parsed === 'object' &&
+    !Array.isArray(parsed) &&
+    Object.values(parsed).every(
+      (price) =>
+        price !== null &&
+        typeof price === 'object' &&
+        Number.isFinite((price as { input?: unknown }).input) &&
+        Number.isFinite((price as { output?: unknown }).output),
+    );
+  if (!valid)
+    throw new ConfigError('OPENAI_PRICES: every model needs numeric "input" and "output" prices per 1M tokens');
+  return parsed as PriceTable;
+}
 
 function readDotenv(path = '.env'): Record<string, string> {
   return existsSync(path) ? (parseEnv(readFileSync(path, 'utf8')) as Record<string, string>) : {};
@@ -180,6 +209,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { dote
       baseURL: raw.OPENAI_BASE_URL,
       defaultModel: raw.OPENAI_DEFAULT_MODEL,
       modelWarningDays: raw.OPENAI_MODEL_WARNING_DAYS,
+      prices: { ...BUILT_IN_PRICES, ...parsePrices(raw.OPENAI_PRICES) },
       retiredPromptVariables: (['OPENAI_INDIVIDUAL_PROMPT_ID', 'OPENAI_COMPLETE_PROMPT_ID'] as const).filter(
         (name) => raw[name] !== undefined,
       ),
@@ -231,7 +261,7 @@ export function warnRetiredPromptVariables(config: Config, warn: (message: strin
   retiredVariablesWarned = true;
   warn(
     `${names.join(' and ')} ${names.length > 1 ? 'are' : 'is'} ignored: OpenAI retired stored prompts on 2026-11-30. ` +
-    'Prompts now live in CallSense (the built-in prompts are the defaults; set organization defaults in the console ' +
-    'or with PUT /api/admin/prompt-defaults)',
+      'Prompts now live in CallSense (the built-in prompts are the defaults; set organization defaults in the console ' +
+      'or with PUT /api/admin/prompt-defaults)',
   );
 }

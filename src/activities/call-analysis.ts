@@ -70,7 +70,9 @@ export function createCallAnalysisActivities(deps: ActivityDeps) {
           return { finished: false, waiting, candidates: [], fallbackReason: null };
         }
         // A deleted user's call runs the organization's default, else the built-in prompt.
-        const user = call.user ? await em.findOne(User, { id: call.user }, { fields: ['id', 'openaiIndividualPromptId'] }) : null;
+        const user = call.user
+          ? await em.findOne(User, { id: call.user }, { fields: ['id', 'openaiIndividualPromptId'] })
+          : null;
         const organization = await em.findOne(
           Organization,
           { id: organizationId },

@@ -32,7 +32,9 @@ export function plainOpenAIMessage(error: OpenAIRequestError): string {
       return `OpenAI rejected the API key (${error.status ?? 401})`;
     case 'bad_request':
       // OpenAI names the parameter it refused; scrubbed, that says why the prompt version cannot run.
-      return `OpenAI rejected the request (${error.status ?? 400}): ${publicOpenAIMessage(error).replace(/^OpenAI rejected the request \(\d+\): /, '').slice(0, 300)}`;
+      return `OpenAI rejected the request (${error.status ?? 400}): ${publicOpenAIMessage(error)
+        .replace(/^OpenAI rejected the request \(\d+\): /, '')
+        .slice(0, 300)}`;
   }
 }
 

@@ -56,7 +56,11 @@ export function createLeadAnalysisActivities(deps: ActivityDeps) {
         const user = lead.assignedTo
           ? await em.findOne(User, { id: lead.assignedTo }, { fields: ['id', 'openaiCompletePromptId'] })
           : null;
-        const organization = await em.findOne(Organization, { id: organizationId }, { fields: ['id', 'defaultCompletePrompt'] });
+        const organization = await em.findOne(
+          Organization,
+          { id: organizationId },
+          { fields: ['id', 'defaultCompletePrompt'] },
+        );
         const line = await resolvePromptLine(
           em,
           {

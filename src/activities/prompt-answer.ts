@@ -42,7 +42,13 @@ const keyOf = (candidate: PromptCandidate) => `${candidate.promptId}@${candidate
 
 /** Runs the prompt this try uses; a failure is thrown as the activity failure that decides the next try. */
 export async function askPrompt(
-  { openai, metrics, tenantSlots, orm, config }: Pick<ActivityDeps, 'openai' | 'metrics' | 'tenantSlots' | 'orm' | 'config'>,
+  {
+    openai,
+    metrics,
+    tenantSlots,
+    orm,
+    config,
+  }: Pick<ActivityDeps, 'openai' | 'metrics' | 'tenantSlots' | 'orm' | 'config'>,
   request: PromptTry,
 ): Promise<PromptAnswer> {
   const { organizationId, runKey, kind, window, signal } = request;

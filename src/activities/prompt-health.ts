@@ -70,9 +70,14 @@ export function createPromptHealthActivities({ orm, openai, config, metrics }: A
         }
       }
       const defaultModelWarning = await warningOf(config.openai.defaultModel);
-      if (defaultModelWarning) log.warn('prompt-health: the built-in prompts model needs attention', { warning: defaultModelWarning });
+      if (defaultModelWarning)
+        log.warn('prompt-health: the built-in prompts model needs attention', { warning: defaultModelWarning });
       metrics?.recordPromptHealth(rows.length, flagged + (defaultModelWarning ? 1 : 0));
-      log.info('prompt-health checked the prompt versions in use', { checked: rows.length, flagged, models: models.size });
+      log.info('prompt-health checked the prompt versions in use', {
+        checked: rows.length,
+        flagged,
+        models: models.size,
+      });
       return { checked: rows.length, flagged, models: models.size, defaultModelWarning };
     },
   };

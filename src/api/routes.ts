@@ -14,6 +14,7 @@ import promptAdminRoutes from './prompts/admin-routes.js';
 import promptMetricsRoutes from './prompts/metrics-routes.js';
 import promptLibraryRoutes from './prompts/library-routes.js';
 import promptDefaultsRoutes from './prompts/defaults-routes.js';
+import experimentRoutes from './prompts/experiment-routes.js';
 import preferencesRoutes from './preferences/routes.js';
 import scoringRoutes from './scoring/routes.js';
 import scoringAdminRoutes from './scoring/admin-routes.js';
@@ -41,6 +42,7 @@ const signedInRoutes: RouteTable = [
   [promptRoutes, '/openai-prompts'],
   [promptMetricsRoutes, '/openai-prompts'],
   [promptLibraryRoutes, '/prompts'],
+  [experimentRoutes, '/prompts'],
   [preferencesRoutes, '/ai'],
   [scoringRoutes, '/ai/scoring'],
   [callRoutes, '/calls'],

@@ -3,6 +3,7 @@ import { Organization } from '../domain/accounts/organization.entity.js';
 import { User } from '../domain/accounts/user.entity.js';
 import { PromptChange } from '../domain/prompts/prompt-change.entity.js';
 import { Prompt, PromptVersion } from '../domain/prompts/prompt.entity.js';
+import { ExperimentItem, PromptExperiment } from '../domain/experiments/experiment.entity.js';
 import { UserAIPreferences } from '../domain/preferences/user-ai-preferences.entity.js';
 import { Lead } from '../domain/leads/lead.entity.js';
 import { Call } from '../domain/calls/call.entity.js';
@@ -21,6 +22,8 @@ export const entities = [
   PromptChange,
   Prompt,
   PromptVersion,
+  PromptExperiment,
+  ExperimentItem,
   UserAIPreferences,
   Lead,
   Call,

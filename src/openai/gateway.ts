@@ -18,13 +18,20 @@ import {
   retryAfterMs,
 } from './errors.js';
 
-export type ServiceTier = 'flex' | 'default';
+type ServiceTier = 'flex' | 'default';
 
 export interface PromptRun {
   /** The version to run (model settings and schema); its templates are already rendered below. */
   spec: Pick<
     PromptVersionSpec,
-    'promptId' | 'promptName' | 'version' | 'model' | 'reasoningEffort' | 'temperature' | 'maxOutputTokens' | 'outputSchema'
+    | 'promptId'
+    | 'promptName'
+    | 'version'
+    | 'model'
+    | 'reasoningEffort'
+    | 'temperature'
+    | 'maxOutputTokens'
+    | 'outputSchema'
   >;
   instructions: string;
   input: string;
@@ -35,7 +42,7 @@ export interface PromptRun {
   signal?: AbortSignal;
 }
 
-export interface PromptResult {
+interface PromptResult {
   outputText: string;
   model: string;
   usage: { inputTokens: number; outputTokens: number; totalTokens: number } | null;
@@ -61,7 +68,7 @@ export interface GatewayOptions {
 }
 
 /** The Responses API request body of a run (exported for the tests that read what was sent). */
-export function responseRequestBody(run: PromptRun) {
+function responseRequestBody(run: PromptRun) {
   const { spec } = run;
   const maxOutputTokens =
     run.maxOutputTokens !== undefined && spec.maxOutputTokens !== null

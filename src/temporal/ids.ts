@@ -11,3 +11,5 @@ export const organizationScoringRunId = (organizationId: string, runDate: string
 export const SCORING_SCHEDULE_ID = 'lead-scoring-weekly';
 /** A run date as it appears in scoring workflow ids: YYYY-MM-DD (UTC). */
 export const runDateOf = (date: Date) => date.toISOString().slice(0, 10);
+export const experimentWorkflowId = (organizationId: string, experimentId: string) =>
+  `experiment:${organizationId}:${experimentId}`;

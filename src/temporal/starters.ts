@@ -6,6 +6,7 @@ import type { Config } from '../config.js';
 import { callAnalysisWorkflow } from '../workflows/call-analysis.js';
 import { leadAnalysisWorkflow } from '../workflows/lead-analysis.js';
 import { reanalysisWorkflow } from '../workflows/reanalysis.js';
+import { promptExperimentWorkflow } from '../workflows/prompt-experiment.js';
 import {
   callAnalyzedSignal,
   leadStateQuery,
@@ -224,4 +225,35 @@ export async function reanalysisStatus(
   if (state === 'RUNNING' || state === 'CONTINUED_AS_NEW')
     return { ...(await handle.query(reanalysisProgressQuery)), status: 'running' };
   return { total: 0, done: 0, failed: 0, status: 'failed' };
+}
+
+/** Starts an experiment's workflow (its row exists already); `batchSize` is for tests. */
+export async function startPromptExperiment(
+  client: Client,
+  config: StarterConfig,
+  input: { organizationId: string; experimentId: string; workflowId: string; batchSize?: number },
+): Promise<void> {
+  await client.workflow.start(promptExperimentWorkflow, {
+    workflowId: input.workflowId,
+    taskQueue: config.temporal.taskQueue,
+    args: [
+      {
+        organizationId: input.organizationId,
+        experimentId: input.experimentId,
+        ...(input.batchSize ? { batchSize: input.batchSize } : {}),
+      },
+    ],
+    typedSearchAttributes: tenantSearchAttributes({ organizationId: input.organizationId }),
+  });
+}
+
+/** Asks a running experiment to stop; false when it is not running any more. */
+export async function cancelPromptExperiment(client: Client, workflowId: string): Promise<boolean> {
+  try {
+    await client.workflow.getHandle(workflowId).cancel();
+    return true;
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return false;
+    throw error;
+  }
 }

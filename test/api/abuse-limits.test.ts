@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { startStack } from '../support/harness.js';
 import { addUser, as, deliverCall, signup } from '../support/api.js';
 import { callPayload, createTenant } from '../support/calls.js';
+import { createPrompt, promptBody } from './support-prompts.js';
 
 type Reply = { statusCode: number; headers: Record<string, unknown>; json(): unknown };
 function assertLimited(t: Test, res: Reply, what: string) {
@@ -13,35 +14,31 @@ function assertLimited(t: Test, res: Reply, what: string) {
   t.match(res.json(), { statusCode: 429, error: 'Too Many Requests', message: String });
 }
 
-t.test('validate and preview share a per-user budget; OpenAI sees nothing past it', async (t) => {
+t.test('validate, preview and run share a per-user budget; OpenAI sees nothing past it', async (t) => {
   const stack = await startStack(t, { worker: false, env: { OPENAI_RATE_LIMIT_PER_MINUTE: '4' } });
   const { app, fake } = stack;
   const admin = await signup(app);
   const rep = await addUser(app, admin);
-  fake.definePrompt('pmpt_extract', { model: 'gpt-x' });
+  // Distinct prompts: the validator's cache must not be what stops the calls. Creating them spends nothing.
+  const ids: string[] = [];
+  for (let i = 0; i < 5; i++) ids.push((await createPrompt(app, admin, promptBody({ name: `Prompt ${i}` }))).id);
+  const [v0, v1, v2, v3, extract] = ids as [string, string, string, string, string];
   const repPrompts = as(app, rep, '/api/openai-prompts');
 
   const before = fake.count();
-  // Distinct ids: the validator's cache must not be what stops the calls.
-  for (let i = 0; i < 2; i++) t.equal((await repPrompts.post('/validate', { promptId: `pmpt_v${i}` })).statusCode, 200);
-  for (let i = 0; i < 2; i++)
-    t.equal(
-      (await repPrompts.post('/preview', { promptId: 'pmpt_extract', transcript: `hello ${i}` })).statusCode,
-      200,
-    );
+  for (const promptId of [v0, v1]) t.equal((await repPrompts.post('/validate', { promptId })).statusCode, 200);
+  t.equal((await repPrompts.post('/preview', { promptId: extract, transcript: 'hello' })).statusCode, 200);
+  t.equal((await as(app, rep).post('/prompts/run', { prompt: extract, transcript: 'hello' })).statusCode, 200);
   const spent = fake.count() - before;
   t.equal(spent, 4, 'four OpenAI requests inside the budget');
-  assertLimited(t, await repPrompts.post('/validate', { promptId: 'pmpt_v9' }), 'the 5th validate');
-  assertLimited(
-    t,
-    await repPrompts.post('/preview', { promptId: 'pmpt_extract', transcript: 'again' }),
-    'a preview after it',
-  );
-  const put = await repPrompts.put('/my-prompts', { openai_individual_prompt_id: 'pmpt_v10' });
+  assertLimited(t, await repPrompts.post('/validate', { promptId: v2 }), 'the 5th validate');
+  assertLimited(t, await repPrompts.post('/preview', { promptId: extract, transcript: 'again' }), 'a preview after it');
+  assertLimited(t, await as(app, rep).post('/prompts/run', { prompt: extract, transcript: 'again' }), 'a run');
+  const put = await repPrompts.put('/my-prompts', { openai_individual_prompt_id: v3 });
   assertLimited(t, put, 'a PUT that validates');
   t.equal(fake.count() - before, 4, 'no OpenAI request beyond the limit');
   t.equal(
-    (await as(app, admin, '/api/openai-prompts').post('/validate', { promptId: 'pmpt_admin' })).statusCode,
+    (await as(app, admin, '/api/openai-prompts').post('/validate', { promptId: v3 })).statusCode,
     200,
     'another user has their own budget',
   );

@@ -13,10 +13,12 @@ const CALL_KEYS = [
   'callId',
   'createdAt',
   'error',
+  'fallbackReason',
   'id',
   'leadId',
   'model',
   'promptId',
+  'promptName',
   'promptSource',
   'promptVersion',
   'source',
@@ -30,6 +32,7 @@ const LEAD_KEYS = [
   'completeAnalysis',
   'completeAnalysisPromptId',
   'completeAnalysisPromptSource',
+  'completeAnalysisPromptVersion',
   'email',
   'externalId',
   'id',
@@ -88,9 +91,11 @@ const foreignCall = await deliver(otherAdmin.organization.id, otherSecret, other
 // The analysis written straight to one call's row: the routes must show it as it is.
 const analysisColumns = {
   analysis: { sentiment: 'positive', nested: { score: 7 } },
-  promptId: 'pmpt_rep',
-  promptSource: 'user',
-  promptVersion: '3',
+  promptId: 'prm_repprompt1',
+  promptName: 'Rep prompt',
+  promptSource: 'organization',
+  promptVersion: 3,
+  fallbackReason: "the user's prompt prm_gone00001 cannot run: Prompt prm_gone00001 does not exist (or was deleted)",
   model: 'gpt-x',
 } as const;
 await org
@@ -135,13 +140,15 @@ t.test('a call as clients see it', async (t) => {
       queued.status,
       queued.analysis,
       queued.promptId,
+      queued.promptName,
       queued.promptSource,
       queued.promptVersion,
+      queued.fallbackReason,
       queued.model,
       queued.error,
       queued.analyzedAt,
     ],
-    ['queued', null, null, null, null, null, null, null],
+    ['queued', null, null, null, null, null, null, null, null, null],
   );
   t.equal((await get(u1, `/calls/${u1Calls[1]}`)).json().error, 'The prompt\'s output is not JSON: "nope"');
 });

@@ -7,6 +7,7 @@ import { createOpenAIGateway } from '../../src/openai/gateway.js';
 import { startStack, type Stack } from '../support/harness.js';
 import { as, signup, type Account } from '../support/api.js';
 import { freePort } from '../support/free-port.js';
+import { createPrompt, promptBody } from './support-prompts.js';
 
 const LEAKS: [string, RegExp][] = [
   ['an OpenAI organization id', /org-[A-Za-z0-9]{4,}/],
@@ -29,6 +30,9 @@ async function tryPrompt(t: Test, stack: Stack, account: Account, promptId: stri
   const preview = await prompts.post('/preview', { promptId, transcript: 'hello' });
   t.ok(preview.statusCode >= 400, `${what}: preview fails (${preview.statusCode})`);
   assertClean(t, `preview, ${what}`, preview.body);
+  const run = await as(stack.app, account).post('/prompts/run', { prompt: promptId, transcript: 'hello' });
+  t.ok(run.statusCode >= 400, `${what}: run fails (${run.statusCode})`);
+  assertClean(t, `run, ${what}`, run.body);
 }
 
 t.test('OpenAI 401 and 429 texts with organization ids and key fragments stay out of answers', async (t) => {
@@ -60,10 +64,12 @@ t.test('OpenAI 401 and 429 texts with organization ids and key fragments stay ou
       },
     },
   };
-  stack.fake.enqueue('pmpt_leaky_401', unauthorized, unauthorized);
-  stack.fake.enqueue('pmpt_leaky_429', limited, limited);
-  await tryPrompt(t, stack, admin, 'pmpt_leaky_401', 'OpenAI 401');
-  await tryPrompt(t, stack, admin, 'pmpt_leaky_429', 'OpenAI 429');
+  const leaky401 = (await createPrompt(stack.app, admin, promptBody({ name: 'Leaky 401' }))).id;
+  const leaky429 = (await createPrompt(stack.app, admin, promptBody({ name: 'Leaky 429' }))).id;
+  stack.fake.enqueue(leaky401, unauthorized, unauthorized, unauthorized);
+  stack.fake.enqueue(leaky429, limited, limited, limited);
+  await tryPrompt(t, stack, admin, leaky401, 'OpenAI 401');
+  await tryPrompt(t, stack, admin, leaky429, 'OpenAI 429');
 });
 
 t.test('OpenAI unreachable (connection refused) stays out of answers', async (t) => {
@@ -72,7 +78,8 @@ t.test('OpenAI unreachable (connection refused) stays out of answers', async (t)
     env: { OPENAI_BASE_URL: `http://127.0.0.1:${await freePort()}/v1` },
   });
   const admin = await signup(stack.app);
-  await tryPrompt(t, stack, admin, 'pmpt_unreachable', 'ECONNREFUSED');
+  const unreachable = (await createPrompt(stack.app, admin)).id;
+  await tryPrompt(t, stack, admin, unreachable, 'ECONNREFUSED');
 });
 
 t.test('PostgreSQL down: 503 without hosts, ports or SQL', async (t) => {

@@ -21,7 +21,8 @@ import {
 
 t.test("a signed call_analyzed is analysed with the mapped user's prompt; call_ended is a duplicate", async (t) => {
   const stack = await startStack(t);
-  const tenant = await createTenantWithRepPrompt(stack, 'pmpt_rep_individual', { model: 'gpt-rep' });
+  stack.fake.defineModel('gpt-rep');
+  const tenant = await createTenantWithRepPrompt(stack, {}, { model: 'gpt-rep' });
   const apiKey = newRetellApiKey();
   const agentUsers = { [RETELL_FIXTURE_AGENT]: tenant.rep.user.id };
   await configureRetell(stack.app, tenant.admin, { apiKey, defaultUserId: tenant.admin.user.id, agentUsers });
@@ -35,7 +36,7 @@ t.test("a signed call_analyzed is analysed with the mapped user's prompt; call_e
   const call = await waitForCall(tenant, first.json().id, ['analyzed']);
   t.equal(call.user, tenant.rep.user.id, 'agentUsers[agent_id] chose the user');
   t.equal(call.source, 'retell');
-  t.equal(call.promptId, 'pmpt_rep_individual', "the mapped user's own prompt");
+  t.equal(call.promptId, tenant.repPromptId, "the mapped user's own prompt");
   t.equal(call.promptSource, 'user');
   t.equal(call.model, 'gpt-rep');
   const turns = /^agent: Hi, this is Sam from CallSense\. .*\ncustomer: Hi Sam, we saw your demo form\./;
@@ -67,7 +68,7 @@ t.test("a signed call_analyzed is analysed with the mapped user's prompt; call_e
   t.equal(second.statusCode, 202, second.body);
   t.same(second.json(), { ...first.json(), duplicate: true }, 'the same call');
   t.same(await rowCounts(stack), { calls: 1, leads: 1 });
-  t.equal(stack.fake.count('pmpt_rep_individual'), 1, 'analysed once');
+  t.equal(stack.fake.count(tenant.repPromptId), 1, 'analysed once');
 });
 
 t.test("call_ended first, call_analyzed later (as event_type): one call that keeps Retell's analysis", async (t) => {

@@ -6,8 +6,9 @@ import { User } from '../../src/domain/accounts/user.entity.js';
 import { PromptChange } from '../../src/domain/prompts/prompt-change.entity.js';
 import { UserAIPreferences } from '../../src/domain/preferences/user-ai-preferences.entity.js';
 import { tenantEm } from '../../src/domain/tenancy/tenant-em.js';
-import { startStack } from '../support/harness.js';
+import { SYSTEM_COMPLETE_PROMPT, startStack } from '../support/harness.js';
 import { addUser, as, signup } from '../support/api.js';
+import { createPrompt, promptBody } from './support-prompts.js';
 
 t.test('a query without tenant context throws', async (t) => {
   const stack = await startStack(t, { worker: false });
@@ -45,16 +46,16 @@ t.test('a query without tenant context throws', async (t) => {
 
 t.test('an admin of organization A cannot reach organization B', async (t) => {
   const stack = await startStack(t, { worker: false });
-  stack.fake.definePrompt('pmpt_a', { model: 'gpt-a' });
-  stack.fake.definePrompt('pmpt_b', { model: 'gpt-b' });
   const adminA = await signup(stack.app);
   const adminB = await signup(stack.app);
   const repB = await addUser(stack.app, adminB);
+  const promptA = (await createPrompt(stack.app, adminA, promptBody({ name: 'Prompt of A' }))).id;
+  const promptB = (await createPrompt(stack.app, adminB, promptBody({ name: 'Prompt of B' }))).id;
   const emB = () => tenantEm(stack.orm.em, adminB.organization.id);
   const emA = () => tenantEm(stack.orm.em, adminA.organization.id);
 
   // Organization B has settings and history of its own.
-  const setB = await as(stack.app, repB).put('/openai-prompts/my-prompts', { openai_individual_prompt_id: 'pmpt_b' });
+  const setB = await as(stack.app, repB).put('/openai-prompts/my-prompts', { openai_individual_prompt_id: promptB });
   t.equal(setB.statusCode, 200);
   const [historyB] = await emB().find(PromptChange, { targetUser: repB.user.id });
   const snapshot = async () => ({
@@ -67,10 +68,10 @@ t.test('an admin of organization A cannot reach organization B', async (t) => {
   const notFound = [
     await promptsA.get(`/admin/users/${repB.user.id}/prompts`),
     await promptsA.put(`/admin/users/${repB.user.id}/prompts`, {
-      openai_individual_prompt_id: 'pmpt_a',
+      openai_individual_prompt_id: promptA,
       openai_complete_prompt_id: null,
     }),
-    await promptsA.put(`/admin/users/${adminB.user.id}/prompts`, { openai_complete_prompt_id: 'pmpt_a' }),
+    await promptsA.put(`/admin/users/${adminB.user.id}/prompts`, { openai_complete_prompt_id: SYSTEM_COMPLETE_PROMPT }),
     await promptsA.get(`/admin/users/${repB.user.id}/prompts/history`),
     await promptsA.post('/my-prompts/revert', { historyId: historyB!.id }),
   ];
@@ -78,11 +79,11 @@ t.test('an admin of organization A cannot reach organization B', async (t) => {
     t.equal(res.statusCode, 404, res.body);
     t.match(res.json(), { statusCode: 404, error: 'Not Found', message: /not found/ });
   }
-  t.notMatch(notFound[0]!.body, /pmpt_b/, 'nothing of B leaks in the answer');
+  t.notMatch(notFound[0]!.body, new RegExp(promptB), 'nothing of B leaks in the answer');
 
   const bulk = await promptsA.put('/admin/prompts', {
     userIds: [repB.user.id, adminA.user.id],
-    openai_individual_prompt_id: 'pmpt_a',
+    openai_individual_prompt_id: promptA,
   });
   t.equal(bulk.statusCode, 200);
   t.same(bulk.json().results, [
@@ -91,7 +92,7 @@ t.test('an admin of organization A cannot reach organization B', async (t) => {
   ]);
 
   const after = await snapshot();
-  t.equal(after.user.openaiIndividualPromptId, 'pmpt_b', "B's user kept its prompt");
+  t.equal(after.user.openaiIndividualPromptId, promptB, "B's user kept its prompt");
   t.equal(after.user.openaiCompletePromptId, null);
   t.equal(
     (await emB().findOneOrFail(User, { id: adminB.user.id })).openaiCompletePromptId,

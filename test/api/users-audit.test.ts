@@ -4,16 +4,18 @@ import { Call } from '../../src/domain/calls/call.entity.js';
 import { Lead } from '../../src/domain/leads/lead.entity.js';
 import { AuditEvent } from '../../src/domain/audit/index.js';
 import { PromptChange } from '../../src/domain/prompts/prompt-change.entity.js';
-import { startStack, waitFor } from '../support/harness.js';
+import { SYSTEM_COMPLETE_PROMPT, SYSTEM_INDIVIDUAL_PROMPT, startStack, waitFor } from '../support/harness.js';
 import { addUser, as, deliverCall, signup, webhookSecretOf } from '../support/api.js';
 import { callPayload } from '../support/calls.js';
+
+// A reference that needs no prompt of the organization's own (creating one would add audit entries).
+const MINE = `${SYSTEM_INDIVIDUAL_PROMPT}@1`;
 
 t.test(
   'users are changed and removed; every change is audited, inside the organization, outliving its actor',
   async (t) => {
     const stack = await startStack(t, { worker: false });
     const { app } = stack;
-    stack.fake.definePrompt('pmpt_mine', { model: 'gpt-x' });
     const admin = await signup(app);
     const other = await signup(app);
     const deputy = await addUser(app, admin, { role: 'admin' });
@@ -45,7 +47,7 @@ t.test(
     t.equal(
       (
         await deputyApi.put(`/openai-prompts/admin/users/${rep.user.id}/prompts`, {
-          openai_individual_prompt_id: 'pmpt_mine',
+          openai_individual_prompt_id: MINE,
         })
       ).statusCode,
       200,
@@ -110,7 +112,7 @@ t.test(
       items.find((i) => i.action === 'prompt.changed'),
       {
         target: { type: 'user', id: rep.user.id },
-        details: { field: 'openai_individual_prompt_id', oldValue: null, newValue: 'pmpt_mine' },
+        details: { field: 'openai_individual_prompt_id', oldValue: null, newValue: MINE },
       },
     );
     t.match(
@@ -165,12 +167,11 @@ t.test(
 t.test('prompt history names an actor who has been removed', async (t) => {
   const stack = await startStack(t, { worker: false });
   const { app } = stack;
-  stack.fake.definePrompt('pmpt_mine', { model: 'gpt-x' });
   const admin = await signup(app);
   const deputy = await addUser(app, admin, { role: 'admin' });
   const api = as(app, admin);
   const put = await as(app, deputy).put(`/openai-prompts/admin/users/${admin.user.id}/prompts`, {
-    openai_complete_prompt_id: 'pmpt_mine',
+    openai_complete_prompt_id: `${SYSTEM_COMPLETE_PROMPT}@1`,
   });
   t.equal(put.statusCode, 200, put.body);
   t.equal((await api.delete(`/admin/users/${deputy.user.id}`)).statusCode, 204);
@@ -179,7 +180,7 @@ t.test('prompt history names an actor who has been removed', async (t) => {
   t.match(history.json(), [
     {
       field: 'openai_complete_prompt_id',
-      newValue: 'pmpt_mine',
+      newValue: `${SYSTEM_COMPLETE_PROMPT}@1`,
       changedBy: { id: deputy.user.id, email: deputy.user.email },
     },
   ]);

@@ -11,7 +11,8 @@ import { VAPI_FIXTURE_ASSISTANT, configureVapi, deliverVapi, newVapiSecret, vapi
 
 t.test('the right secret stores the report and it is analysed; the same call.id twice is one call', async (t) => {
   const stack = await startStack(t);
-  const tenant = await createTenantWithRepPrompt(stack, 'pmpt_vapi_rep', { model: 'gpt-vapi-rep' });
+  stack.fake.defineModel('gpt-vapi-rep');
+  const tenant = await createTenantWithRepPrompt(stack, {}, { model: 'gpt-vapi-rep' });
   const secret = newVapiSecret();
   const assistantUsers = { [VAPI_FIXTURE_ASSISTANT]: tenant.rep.user.id };
   await configureVapi(stack.app, tenant.admin, { secret, assistantUsers });
@@ -26,7 +27,7 @@ t.test('the right secret stores the report and it is analysed; the same call.id 
   const call = await waitForCall(tenant, first.json().id, ['analyzed']);
   t.equal(call.source, 'vapi');
   t.equal(call.user, tenant.rep.user.id, 'assistantUsers[call.assistantId] chose the user');
-  t.equal(call.promptId, 'pmpt_vapi_rep', "analysed with that user's prompt");
+  t.equal(call.promptId, tenant.repPromptId, "analysed with that user's prompt");
   const lines = call.transcript.split('\n');
   t.equal(lines.length, 6, 'bot and user turns only: system, tool calls and results dropped');
   t.match(lines[0], /^agent: Thanks for calling CallSense, this is Riley\./);
@@ -50,7 +51,7 @@ t.test('the right secret stores the report and it is analysed; the same call.id 
   t.equal(again.statusCode, 202, again.body);
   t.same(again.json(), { ...first.json(), duplicate: true });
   t.same(await rowCounts(stack), { calls: 1, leads: 1 }, 'one call');
-  t.equal(stack.fake.count('pmpt_vapi_rep'), 1, 'analysed once');
+  t.equal(stack.fake.count(tenant.repPromptId), 1, 'analysed once');
 
   // Without artifact.messages, the transcript text is used; an unmapped assistant falls back to the default user.
   await configureVapi(stack.app, tenant.admin, { secret, defaultUserId: tenant.admin.user.id });

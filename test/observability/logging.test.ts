@@ -20,11 +20,11 @@ t.test('workflow and activity messages carry organizationId and the call or lead
   const { lines, logger } = capture();
   const temporal = new PinoTemporalLogger(logger);
   const organizationId = randomUUID();
-  temporal.warn('falling back to the system prompt', {
+  temporal.warn('running a later prompt of the resolution line', {
     workflowId: `call:${organizationId}:provider-call-7`,
-    reason: 'prompt_not_found',
+    reason: 'definite',
     taskToken: 'opaque',
-    error: new Error("Prompt with id 'pmpt_x' not found."),
+    error: new Error('model gpt-x not found'),
     [Symbol('timestamp')]: 1n,
   });
   temporal.debug('below the level', { workflowId: `call:${organizationId}:x` });
@@ -34,12 +34,12 @@ t.test('workflow and activity messages carry organizationId and the call or lead
   const [fallback, fold] = lines;
   t.match(fallback, {
     level: 40,
-    msg: 'falling back to the system prompt',
+    msg: 'running a later prompt of the resolution line',
     organizationId,
     callId: 'provider-call-7',
-    reason: 'prompt_not_found',
+    reason: 'definite',
   });
-  t.match(fallback?.err, { message: "Prompt with id 'pmpt_x' not found." });
+  t.match(fallback?.err, { message: 'model gpt-x not found' });
   t.notOk('taskToken' in fallback!, 'no opaque task token');
   t.match(fold, { level: 30, organizationId, leadId: organizationId });
 });

@@ -1,12 +1,13 @@
-// Prometheus metrics: after a handful of calls (one falling back after OpenAI's 404, one retried after a
-// 429), the API's GET /metrics and the worker's /metrics parse as Prometheus text, and the counters equal
+// Prometheus metrics: after a handful of calls (one falling back after OpenAI's 404 for its prompt's model, one
+// retried after a 429), the API's GET /metrics and the worker's /metrics parse as Prometheus text, and the counters equal
 // what the OpenAI stand-in saw; the worker's endpoint carries the Temporal SDK's own metrics as well.
 import t from 'tap';
 import { Lead } from '../../src/domain/leads/lead.entity.js';
 import { SYSTEM_COMPLETE_PROMPT, SYSTEM_INDIVIDUAL_PROMPT, startStack, waitFor } from '../support/harness.js';
 import { addUser, deliverCall } from '../support/api.js';
 import { callPayload, createTenant, setUserPrompts, waitForCall } from '../support/calls.js';
-import { defaultRespond } from '../support/fake-openai.js';
+import { exampleOutput } from '../support/fake-openai.js';
+import { createTestPrompt } from '../support/prompts.js';
 import { histogramCount, parseMetrics, sampleSum, type Families } from '../support/prometheus.js';
 
 t.test('API and worker metrics count what happened', async (t) => {
@@ -14,24 +15,25 @@ t.test('API and worker metrics count what happened', async (t) => {
   const tenant = await createTenant(stack);
   const limitedRep = await addUser(stack.app, tenant.admin);
 
-  // Every successful answer's token usage, as the stand-in computes it.
+  // Every successful answer (what the schema asks for) and its token usage, as the stand-in computes it.
   const served = { input: 0, output: 0, responses: 0 };
-  const counting = (respond: (input: string) => string) => (input: string) => {
-    const output = respond(input);
-    served.input += Math.ceil(input.length / 4);
+  const counting = (input: string, body: Record<string, unknown>) => {
+    const schema = (body.text as { format: { schema: Record<string, unknown> } }).format.schema;
+    const output = JSON.stringify(exampleOutput(schema, input));
+    served.input += Math.ceil((String(body.instructions ?? '').length + input.length) / 4);
     served.output += Math.ceil(output.length / 4);
     served.responses++;
     return output;
   };
-  stack.fake.definePrompt(SYSTEM_INDIVIDUAL_PROMPT, {
-    model: 'gpt-system-individual',
-    respond: counting(defaultRespond),
-  });
-  stack.fake.definePrompt(SYSTEM_COMPLETE_PROMPT, { model: 'gpt-system-complete', respond: counting(defaultRespond) });
-  stack.fake.definePrompt('pmpt_rep_limited', { respond: counting(defaultRespond) });
-  stack.fake.enqueue('pmpt_rep_limited', { status: 429, headers: { 'retry-after': '1' } });
-  await setUserPrompts(tenant, tenant.rep.user.id, { individual: 'pmpt_rep_unknown' }); // OpenAI answers 404
-  await setUserPrompts(tenant, limitedRep.user.id, { individual: 'pmpt_rep_limited' });
+  stack.fake.definePrompt(SYSTEM_INDIVIDUAL_PROMPT, { respond: counting });
+  stack.fake.definePrompt(SYSTEM_COMPLETE_PROMPT, { respond: counting });
+  const limitedPrompt = await createTestPrompt(tenant, { createdBy: limitedRep });
+  stack.fake.definePrompt(limitedPrompt, { respond: counting });
+  stack.fake.enqueue(limitedPrompt, { status: 429, headers: { 'retry-after': '1' } });
+  // OpenAI answers 404 for this prompt's model.
+  const unknownModelPrompt = await createTestPrompt(tenant, { createdBy: tenant.rep, model: 'gpt-rep-unknown' });
+  await setUserPrompts(tenant, tenant.rep.user.id, { individual: unknownModelPrompt });
+  await setUserPrompts(tenant, limitedRep.user.id, { individual: limitedPrompt });
 
   const fallback = callPayload(tenant.rep.user.id);
   const limited = callPayload(limitedRep.user.id);
@@ -65,7 +67,7 @@ t.test('API and worker metrics count what happened', async (t) => {
     { what: 'three complete analyses' },
   );
 
-  const notFound = stack.fake.count('pmpt_rep_unknown');
+  const notFound = stack.fake.count(unknownModelPrompt);
   const rateLimited = 1;
   t.equal(notFound, 1);
   t.equal(stack.fake.requests.length, served.responses + notFound + rateLimited, 'every request is accounted for');
@@ -93,7 +95,7 @@ t.test('API and worker metrics count what happened', async (t) => {
     'one count per request OpenAI saw',
   );
   t.equal(sampleSum(m, 'callsense_openai_requests_total', { outcome: 'success', status: '200' }), served.responses);
-  t.equal(sampleSum(m, 'callsense_openai_requests_total', { outcome: 'prompt_not_found', status: '404' }), notFound);
+  t.equal(sampleSum(m, 'callsense_openai_requests_total', { outcome: 'model_not_found', status: '404' }), notFound);
   t.equal(sampleSum(m, 'callsense_openai_requests_total', { outcome: 'rate_limited', status: '429' }), rateLimited);
   t.equal(histogramCount(m, 'callsense_openai_request_duration_seconds'), stack.fake.requests.length);
   t.equal(
@@ -110,7 +112,7 @@ t.test('API and worker metrics count what happened', async (t) => {
   t.equal(sampleSum(m, 'callsense_call_analyses_total', { outcome: 'analyzed', prompt_source: 'user' }), 1);
   t.equal(sampleSum(m, 'callsense_call_analyses_total', { outcome: 'failed' }), 0);
   t.equal(sampleSum(m, 'callsense_prompt_fallbacks_total'), 1);
-  t.equal(sampleSum(m, 'callsense_prompt_fallbacks_total', { kind: 'individual', reason: 'prompt_not_found' }), 1);
+  t.equal(sampleSum(m, 'callsense_prompt_fallbacks_total', { kind: 'individual', reason: 'definite' }), 1);
   t.equal(sampleSum(m, 'callsense_lead_folds_total', { outcome: 'folded' }), stack.fake.count(SYSTEM_COMPLETE_PROMPT));
   t.equal(histogramCount(m, 'callsense_lead_fold_duration_seconds'), 3);
   const temporal = m.filter((f) => f.name.startsWith('temporal_'));

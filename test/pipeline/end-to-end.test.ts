@@ -2,7 +2,13 @@
 // server, its activities call the local OpenAI server and write to PostgreSQL, the lead workflow folds it.
 import t from 'tap';
 import { Call } from '../../src/domain/calls/call.entity.js';
-import { SYSTEM_COMPLETE_PROMPT, SYSTEM_INDIVIDUAL_PROMPT, startStack, waitFor } from '../support/harness.js';
+import {
+  DEFAULT_MODEL,
+  SYSTEM_COMPLETE_PROMPT,
+  SYSTEM_INDIVIDUAL_PROMPT,
+  startStack,
+  waitFor,
+} from '../support/harness.js';
 import { deliverCall } from '../support/api.js';
 import { createTenant, localActivityTypes, waitForLead } from '../support/calls.js';
 
@@ -35,17 +41,19 @@ t.test('webhook → Temporal → OpenAI → PostgreSQL', async (t) => {
   );
   t.equal(call.promptId, SYSTEM_INDIVIDUAL_PROMPT);
   t.equal(call.promptSource, 'system');
-  t.equal(call.model, 'gpt-system-individual');
-  t.equal(call.promptVersion, '1');
+  t.equal(call.model, DEFAULT_MODEL, 'the model the response reports');
+  t.equal(call.promptVersion, 1);
+  t.equal(call.fallbackReason, null, 'nothing configured was skipped');
   t.match(call.analysis, { sentiment: 'positive' });
   t.equal(
-    stack.fake.requests.find((r) => r.promptId === SYSTEM_INDIVIDUAL_PROMPT)?.input,
+    stack.fake.requests.find((r) => r.promptKey === SYSTEM_INDIVIDUAL_PROMPT)?.input,
     'agent: Hello, are you interested?\nlead: Yes, great product',
     'turns become role: content lines',
   );
 
   const lead = await waitForLead(tenant, { id: call.lead }, { what: 'the complete lead analysis' });
   t.equal(lead.completeAnalysisPromptId, SYSTEM_COMPLETE_PROMPT);
+  t.equal(lead.completeAnalysisModel, DEFAULT_MODEL);
   t.equal(lead.assignedTo, rep.user.id, "a new lead is assigned to the call's user");
 
   const history = await stack.temporal.client.workflow.getHandle(workflowId).fetchHistory();

@@ -7,10 +7,18 @@ import { Lead } from '../../src/domain/leads/lead.entity.js';
 import { leadWorkflowId } from '../../src/temporal/ids.js';
 import { SYSTEM_COMPLETE_PROMPT, SYSTEM_INDIVIDUAL_PROMPT, startStack, waitFor } from '../support/harness.js';
 import { as, deliverCall } from '../support/api.js';
+import { exampleOutput } from '../support/fake-openai.js';
 import { createTenant, setUserPrompts, waitForCall, waitForLead } from '../support/calls.js';
+import { createTestPrompt } from '../support/prompts.js';
 import { leadState } from '../../src/temporal/starters.js';
 
 const UI = 'http://temporal-ui.example:8233';
+
+/** An answer matching the request's schema whose summary is `summary`. */
+const answerWithSummary = (summary: string) => (input: string, body: Record<string, unknown>) => {
+  const schema = (body.text as { format: { schema: Record<string, unknown> } }).format.schema;
+  return JSON.stringify({ ...(exampleOutput(schema, input) as object), summary });
+};
 
 async function historyBytes(client: import('@temporalio/client').Client, workflowId: string): Promise<string> {
   const history = await client.workflow.getHandle(workflowId).fetchHistory();
@@ -22,14 +30,15 @@ t.test('histories carry ids only; workflowUrl links; prompt metrics add up', asy
   const tenant = await createTenant(stack);
   stack.fake.definePrompt(SYSTEM_INDIVIDUAL_PROMPT, {
     model: 'gpt-i',
-    respond: () => JSON.stringify({ summary: 'individual-analysis-marker-7Q' }),
+    respond: answerWithSummary('individual-analysis-marker-7Q'),
   });
   stack.fake.definePrompt(SYSTEM_COMPLETE_PROMPT, {
     model: 'gpt-c',
-    respond: () => JSON.stringify({ summary: 'complete-analysis-marker-9Z' }),
+    respond: answerWithSummary('complete-analysis-marker-9Z'),
   });
-  // The rep's own prompt is unknown to OpenAI: the first call falls back to the system prompt.
-  await setUserPrompts(tenant, tenant.rep.user.id, { individual: 'pmpt_rep_missing' });
+  // The rep's own prompt names a model OpenAI does not know: the first call falls back to the built-in prompt.
+  const repPrompt = await createTestPrompt(tenant, { createdBy: tenant.rep, model: 'gpt-rep-missing' });
+  await setUserPrompts(tenant, tenant.rep.user.id, { individual: repPrompt });
   const secret = {
     transcript: 'agent: hello\ncustomer: my account number is transcript-marker-4K',
     name: 'Ada Lovelace-Byron',
@@ -86,7 +95,7 @@ t.test('histories carry ids only; workflowUrl links; prompt metrics add up', asy
   const lead = await repApi.get(`/leads/${call.lead}`);
   t.equal(lead.json().workflowUrl, `${UI}/namespaces/default/workflows/${encodeURIComponent(leadWorkflow)}`);
 
-  // Prompt metrics: token sums equal what the stand-in reported; the 404 fallback is counted.
+  // Prompt metrics: token sums equal what the stand-in reported; the fallback after the model's 404 is counted.
   const metrics = await as(stack.app, tenant.admin).get('/openai-prompts/metrics?scope=organization');
   t.equal(metrics.statusCode, 200, metrics.body);
   const rows = metrics.json() as {
@@ -102,7 +111,7 @@ t.test('histories carry ids only; workflowUrl links; prompt metrics add up', asy
   }[];
   const sum = (promptId: string, key: 'inputTokens' | 'outputTokens') =>
     stack.fake.requests
-      .filter((r) => r.promptId === promptId && r.usage)
+      .filter((r) => r.promptKey === promptId && r.usage)
       .reduce((total, r) => total + r.usage![key], 0);
   const individual = rows.find((row) => row.kind === 'individual' && row.promptId === SYSTEM_INDIVIDUAL_PROMPT)!;
   t.match(individual, { source: 'system', analyses: 2, failures: 0, fallbacks: 1 });

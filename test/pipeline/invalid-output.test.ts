@@ -1,5 +1,7 @@
-// Output that is not a JSON object is an extraction failure: the call ends `failed` with a
-// clear error, a failed fold leaves its calls for the next one, and the lead's workflow keeps working.
+// Output that is not a JSON object is definite for the prompt version that gave it; when that is the built-in
+// prompt (the last of the resolution line) the call ends `failed` with a clear error, a failed fold leaves its
+// calls for the next one, and the lead's workflow keeps working. (A user's prompt falling back to the next in
+// line is in prompt-line.test.ts.)
 import t from 'tap';
 import { Call } from '../../src/domain/calls/call.entity.js';
 import { Lead } from '../../src/domain/leads/lead.entity.js';

@@ -3,6 +3,7 @@
 import t from 'tap';
 import { Call } from '../../src/domain/calls/call.entity.js';
 import { storeCall } from '../../src/domain/calls/intake.js';
+import { addVersion, setLabel } from '../../src/domain/prompts/prompt-library.js';
 import { SYSTEM_INDIVIDUAL_PROMPT, startStack, waitFor } from '../support/harness.js';
 import { addUser, as, deliverCall, type Account } from '../support/api.js';
 import {
@@ -14,6 +15,7 @@ import {
   waitForCall,
   waitForLead,
 } from '../support/calls.js';
+import { PRODUCTION_LABEL, createTestPrompt, testVersion } from '../support/prompts.js';
 
 t.test(
   'a failed call is re-analysed after its prompt is fixed; every analysis is kept, the lead re-folded',
@@ -21,8 +23,12 @@ t.test(
     const stack = await startStack(t);
     const tenant = await createTenant(stack);
     recordFolds(stack);
-    stack.fake.definePrompt('pmpt_rep_prose', { respond: () => 'Here is my analysis: the lead liked it.' });
-    await setUserPrompts(tenant, tenant.rep.user.id, { individual: 'pmpt_rep_prose' });
+    // Version 1 of the rep's prompt answers prose, and so (once) does the built-in it falls back to: the call fails.
+    const prose = () => 'Here is my analysis: the lead liked it.';
+    const repPrompt = await createTestPrompt(tenant, { createdBy: tenant.rep });
+    stack.fake.definePrompt(`${repPrompt}@1`, { respond: prose });
+    stack.fake.enqueue(SYSTEM_INDIVIDUAL_PROMPT, { output: prose() });
+    await setUserPrompts(tenant, tenant.rep.user.id, { individual: repPrompt });
     const res = await deliverCall(
       stack.app,
       tenant.organizationId,
@@ -30,14 +36,19 @@ t.test(
       callPayload(tenant.rep.user.id, { callId: 'again-1' }),
     );
     const { id, workflowId } = res.json() as { id: string; workflowId: string };
-    t.equal((await waitForCall(tenant, id)).status, 'failed');
+    const failed = await waitForCall(tenant, id);
+    t.equal(failed.status, 'failed');
+    t.match(failed.error, /not JSON/, "the built-in's own failure");
+    t.equal(stack.fake.count(`${repPrompt}@1`), 1, 'the user prompt was tried once, then the built-in');
     const reanalyze = (account: Account) => as(stack.app, account).post(`/calls/${id}/reanalyze`);
 
     const stranger = await addUser(stack.app, tenant.admin);
     t.equal((await reanalyze(stranger)).statusCode, 404, 'another user of the organization cannot see the call');
 
-    // The prompt is fixed (it now answers JSON); the owner asks for a new analysis.
-    stack.fake.definePrompt('pmpt_rep_prose', { model: 'gpt-fixed', version: '2' });
+    // The prompt is fixed: version 2, on another model, becomes production; the owner asks for a new analysis.
+    const actor = { id: tenant.rep.user.id, email: tenant.rep.user.email, role: tenant.rep.user.role };
+    await addVersion(tenant.em(), { promptId: repPrompt, actor, version: testVersion({ model: 'gpt-5-mini' }) });
+    await setLabel(tenant.em(), { promptId: repPrompt, label: PRODUCTION_LABEL, version: 2, actor });
     const first = await reanalyze(tenant.rep);
     t.equal(first.statusCode, 202, first.body);
     t.same(first.json(), { id, workflowId });
@@ -48,12 +59,19 @@ t.test(
       },
       { what: 'the re-analysis' },
     );
-    t.match(fixed, { promptId: 'pmpt_rep_prose', promptVersion: '2', model: 'gpt-fixed', error: null });
+    t.match(fixed, {
+      promptId: repPrompt,
+      promptVersion: 2,
+      promptSource: 'user',
+      model: 'gpt-5-mini',
+      fallbackReason: null,
+      error: null,
+    });
     const lead = await waitForLead(tenant, { id: fixed.lead }, { what: 'the first fold' });
     t.same(foldRecordOf(lead)!.callIds, ['again-1']);
 
     // An admin re-analyses it again, slowly: a second request meanwhile is a conflict.
-    stack.fake.enqueue('pmpt_rep_prose', { delayMs: 3000 });
+    stack.fake.enqueue(repPrompt, { delayMs: 3000 });
     t.equal((await reanalyze(tenant.admin)).statusCode, 202);
     const busy = await reanalyze(tenant.rep);
     t.equal(busy.statusCode, 409, busy.body);
@@ -74,7 +92,7 @@ t.test(
       analysis: object;
       promptId: string;
       promptSource: string;
-      promptVersion: string;
+      promptVersion: number;
       model: string;
       usage: { inputTokens: number; outputTokens: number };
       createdAt: string;
@@ -83,15 +101,15 @@ t.test(
     t.ok(list[0]!.createdAt >= list[1]!.createdAt, 'newest first');
     for (const entry of list) {
       t.match(entry, {
-        promptId: 'pmpt_rep_prose',
+        promptId: repPrompt,
         promptSource: 'user',
-        promptVersion: '2',
-        model: 'gpt-fixed',
+        promptVersion: 2,
+        model: 'gpt-5-mini',
         usage: { inputTokens: Number, outputTokens: Number },
       });
     }
     const answered = stack.fake.requests
-      .filter((r) => r.promptId === 'pmpt_rep_prose' && r.usage)
+      .filter((r) => r.promptRef === `${repPrompt}@2` && r.usage)
       .slice(-2)
       .reverse();
     t.same(

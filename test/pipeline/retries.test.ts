@@ -1,11 +1,18 @@
-// How the pipeline treats OpenAI failures: an unknown prompt (404) is not retried and the system
-// prompt runs instead; transient failures (5xx, 429 after Retry-After) are retried with capped backoff for the
+// How the pipeline treats OpenAI failures: a user prompt whose model OpenAI does not know (404) is not retried
+// and the built-in prompt runs instead; transient failures (5xx, 429 after Retry-After) are retried with capped backoff for the
 // whole retry window, the system prompt taking every third try; an outage outlasting the window fails the call
 // with a clear error. Window and backoff are made small through the configuration.
 import t from 'tap';
 import { Analysis } from '../../src/domain/analyses/analysis.entity.js';
-import { SYSTEM_COMPLETE_PROMPT, SYSTEM_INDIVIDUAL_PROMPT, startStack, waitFor } from '../support/harness.js';
+import {
+  DEFAULT_MODEL,
+  SYSTEM_COMPLETE_PROMPT,
+  SYSTEM_INDIVIDUAL_PROMPT,
+  startStack,
+  waitFor,
+} from '../support/harness.js';
 import { deliverCall } from '../support/api.js';
+import { createTestPrompt } from '../support/prompts.js';
 import {
   attemptsOf,
   callPayload,
@@ -19,21 +26,22 @@ import {
 const gaps = (times: number[]) => times.slice(1).map((at, i) => at - times[i]!);
 const SHORT_RETRIES = { OPENAI_RETRY_WINDOW_SECONDS: '120', OPENAI_RETRY_MAX_BACKOFF_SECONDS: '2' };
 
-t.test('a user prompt OpenAI does not know: one request, then the system prompt', async (t) => {
+t.test('a user prompt whose model OpenAI does not know: one request, then the built-in prompt', async (t) => {
   const stack = await startStack(t);
   const tenant = await createTenant(stack);
-  await setUserPrompts(tenant, tenant.rep.user.id, {
-    individual: 'pmpt_gone_individual',
-    complete: 'pmpt_gone_complete',
-  });
+  const individual = await createTestPrompt(tenant, { kind: 'individual', model: 'gpt-gone-individual' });
+  const complete = await createTestPrompt(tenant, { kind: 'complete', model: 'gpt-gone-complete' });
+  await setUserPrompts(tenant, tenant.rep.user.id, { individual, complete });
 
   const res = await deliverCall(stack.app, tenant.organizationId, tenant.secret, callPayload(tenant.rep.user.id));
   const call = await waitForCall(tenant, res.json().id);
-  t.equal(call.status, 'analyzed');
+  t.equal(call.status, 'analyzed', call.error ?? '');
   t.equal(call.promptId, SYSTEM_INDIVIDUAL_PROMPT);
   t.equal(call.promptSource, 'system');
-  t.equal(call.model, 'gpt-system-individual', 'the model the response reports');
-  t.equal(stack.fake.count('pmpt_gone_individual'), 1, 'a 404 is not retried');
+  t.equal(call.model, DEFAULT_MODEL, 'the model the response reports');
+  t.match(call.fallbackReason, /model gpt-gone-individual not found/);
+  t.equal(stack.fake.count(individual), 1, 'a 404 is not retried');
+  t.equal(stack.fake.requests.find((r) => r.promptKey === individual)?.model, 'gpt-gone-individual');
   t.same(
     (await attemptsOf(stack, res.json().workflowId)).filter(([name]) => name === 'extractCallAnalysis'),
     [
@@ -43,12 +51,18 @@ t.test('a user prompt OpenAI does not know: one request, then the system prompt'
     'one attempt per prompt',
   );
   const [stored] = await tenant.em().find(Analysis, { callId: call.id });
-  t.match(stored, { outcome: 'succeeded', promptSource: 'system', fallback: true }, 'recorded as a fallback');
+  t.match(
+    stored,
+    { outcome: 'succeeded', promptSource: 'system', fallback: true, fallbackReason: /model gpt-gone-individual/ },
+    'recorded as a fallback, with its reason',
+  );
 
   const lead = await waitForLead(tenant, { id: call.lead });
   t.equal(lead.completeAnalysisPromptId, SYSTEM_COMPLETE_PROMPT, 'the complete analysis falls back the same way');
   t.equal(lead.completeAnalysisPromptSource, 'system');
-  t.equal(stack.fake.count('pmpt_gone_complete'), 1);
+  t.equal(stack.fake.count(complete), 1);
+  const [fold] = await tenant.em().find(Analysis, { leadId: lead.id, kind: 'complete' });
+  t.match(fold, { promptSource: 'system', fallbackReason: /model gpt-gone-complete not found/ });
 });
 
 t.test(
@@ -56,22 +70,30 @@ t.test(
   async (t) => {
     const stack = await startStack(t, { env: SHORT_RETRIES });
     const tenant = await createTenant(stack);
-    stack.fake.definePrompt('pmpt_rep_flaky', { model: 'gpt-rep', version: '7' });
-    stack.fake.enqueue('pmpt_rep_flaky', { status: 500 });
-    await setUserPrompts(tenant, tenant.rep.user.id, { individual: 'pmpt_rep_flaky' });
+    const flaky = await createTestPrompt(tenant, { model: 'gpt-5-mini' });
+    // The answer reports a dated snapshot of the requested model, as OpenAI's do.
+    stack.fake.definePrompt(flaky, { model: 'gpt-5-mini-2026-01-01' });
+    stack.fake.enqueue(flaky, { status: 500 });
+    await setUserPrompts(tenant, tenant.rep.user.id, { individual: flaky });
 
     const res = await deliverCall(stack.app, tenant.organizationId, tenant.secret, callPayload(tenant.rep.user.id));
     const call = await waitForCall(tenant, res.json().id);
     t.equal(call.status, 'analyzed', call.error ?? '');
-    t.match(call, { promptId: 'pmpt_rep_flaky', promptSource: 'user', promptVersion: '7', model: 'gpt-rep' });
-    t.equal(stack.fake.count('pmpt_rep_flaky'), 2, 'two requests: one failure, one success');
+    t.match(call, {
+      promptId: flaky,
+      promptSource: 'user',
+      promptVersion: 1,
+      model: 'gpt-5-mini-2026-01-01',
+      fallbackReason: null,
+    });
+    t.equal(stack.fake.count(flaky), 2, 'two requests: one failure, one success');
     t.equal(stack.fake.count(SYSTEM_INDIVIDUAL_PROMPT), 0, 'the system prompt was not needed');
     t.same(
       (await attemptsOf(stack, res.json().workflowId)).find(([name]) => name === 'extractCallAnalysis'),
       ['extractCallAnalysis', 2],
       'the second attempt of one activity (Temporal retried, not the SDK)',
     );
-    const [gap] = gaps(stack.fake.requests.filter((r) => r.promptId === 'pmpt_rep_flaky').map((r) => r.at));
+    const [gap] = gaps(stack.fake.requests.filter((r) => r.promptKey === flaky).map((r) => r.at));
     t.ok(gap! >= 900, `backoff between attempts: ${gap} ms`);
   },
 );
@@ -79,15 +101,15 @@ t.test(
 t.test('429 with Retry-After: 2 → the next attempt waits about two seconds', async (t) => {
   const stack = await startStack(t, { env: SHORT_RETRIES });
   const tenant = await createTenant(stack);
-  stack.fake.definePrompt('pmpt_rep_limited');
-  stack.fake.enqueue('pmpt_rep_limited', { status: 429, headers: { 'retry-after': '2' } });
-  await setUserPrompts(tenant, tenant.rep.user.id, { individual: 'pmpt_rep_limited' });
+  const limited = await createTestPrompt(tenant);
+  stack.fake.enqueue(limited, { status: 429, headers: { 'retry-after': '2' } });
+  await setUserPrompts(tenant, tenant.rep.user.id, { individual: limited });
 
   const res = await deliverCall(stack.app, tenant.organizationId, tenant.secret, callPayload(tenant.rep.user.id));
   const call = await waitForCall(tenant, res.json().id);
   t.equal(call.status, 'analyzed', call.error ?? '');
   t.equal(call.promptSource, 'user');
-  const [gap] = gaps(stack.fake.requests.filter((r) => r.promptId === 'pmpt_rep_limited').map((r) => r.at));
+  const [gap] = gaps(stack.fake.requests.filter((r) => r.promptKey === limited).map((r) => r.at));
   // The first backoff is 1 s: a gap of ~2 s can only come from the header.
   t.ok(gap! >= 1800 && gap! < 5000, `retried after ${gap} ms`);
 });
@@ -95,14 +117,19 @@ t.test('429 with Retry-After: 2 → the next attempt waits about two seconds', a
 t.test('the user prompt keeps failing: the system prompt takes every third try and answers', async (t) => {
   const stack = await startStack(t, { env: SHORT_RETRIES });
   const tenant = await createTenant(stack);
-  stack.fake.definePrompt('pmpt_rep_down');
-  stack.fake.enqueue('pmpt_rep_down', ...Array.from({ length: 10 }, () => ({ status: 503 })));
-  await setUserPrompts(tenant, tenant.rep.user.id, { individual: 'pmpt_rep_down' });
+  const down = await createTestPrompt(tenant);
+  stack.fake.enqueue(down, ...Array.from({ length: 10 }, () => ({ status: 503 })));
+  await setUserPrompts(tenant, tenant.rep.user.id, { individual: down });
 
   const res = await deliverCall(stack.app, tenant.organizationId, tenant.secret, callPayload(tenant.rep.user.id));
   const call = await waitForCall(tenant, res.json().id);
-  t.match(call, { status: 'analyzed', promptId: SYSTEM_INDIVIDUAL_PROMPT, promptSource: 'system' });
-  t.equal(stack.fake.count('pmpt_rep_down'), 2, 'the user prompt had two tries first');
+  t.match(call, {
+    status: 'analyzed',
+    promptId: SYSTEM_INDIVIDUAL_PROMPT,
+    promptSource: 'system',
+    fallbackReason: new RegExp(`${down}@1 kept failing transiently`),
+  });
+  t.equal(stack.fake.count(down), 2, 'the user prompt had two tries first');
   t.equal(stack.fake.count(SYSTEM_INDIVIDUAL_PROMPT), 1, 'then the system prompt answered');
   t.same(
     (await attemptsOf(stack, res.json().workflowId)).filter(([name]) => name === 'extractCallAnalysis'),

@@ -46,7 +46,7 @@ async function assertAllAnalysedOnce(t: Test, stack: Stack, organizationId: stri
   const lead = await em().findOneOrFail(Lead, { externalId: 'lead-restart' });
   t.equal(lead.callCount, CALLS, 'each call counted once on its lead');
   t.ok(lead.completeAnalysis, 'the complete analysis was written');
-  const analysed = stack.fake.requests.filter((r) => r.promptId === SYSTEM_INDIVIDUAL_PROMPT).map((r) => r.input);
+  const analysed = stack.fake.requests.filter((r) => r.promptKey === SYSTEM_INDIVIDUAL_PROMPT).map((r) => r.input);
   t.equal(new Set(analysed).size, CALLS, 'every transcript reached OpenAI');
   t.equal(analysed.length, CALLS, 'each call was analysed exactly once');
 }

@@ -1,20 +1,17 @@
 // One organization's burst cannot take every OpenAI slot of the worker: with a cap of two requests per
 // organization, a busy tenant never has more than two in flight, and another tenant's call still runs at once.
 import t from 'tap';
-import { startStack } from '../support/harness.js';
+import { SYSTEM_INDIVIDUAL_PROMPT, startStack } from '../support/harness.js';
 import { deliverCall } from '../support/api.js';
-import { attemptsOf, callPayload, createTenant, setUserPrompts, waitForCall } from '../support/calls.js';
+import { attemptsOf, callPayload, createTenantWithRepPrompt, waitForCall } from '../support/calls.js';
 import { parseMetrics, sampleSum } from '../support/prometheus.js';
 
 t.test('a per-organization cap on in-flight OpenAI requests', async (t) => {
   const stack = await startStack(t, { env: { OPENAI_MAX_CONCURRENT_PER_ORGANIZATION: '2' } });
-  const busy = await createTenant(stack);
-  const quiet = await createTenant(stack);
   // Slow answers keep the busy tenant's requests open long enough to pile up against the cap.
-  stack.fake.definePrompt('pmpt_busy', { model: 'gpt-busy', delayMs: 400 });
-  stack.fake.definePrompt('pmpt_quiet', { model: 'gpt-quiet' });
-  await setUserPrompts(busy, busy.rep.user.id, { individual: 'pmpt_busy' });
-  await setUserPrompts(quiet, quiet.rep.user.id, { individual: 'pmpt_quiet' });
+  const busy = await createTenantWithRepPrompt(stack, { delayMs: 400 });
+  const quiet = await createTenantWithRepPrompt(stack, {});
+  const busyPrompt = busy.repPromptId;
 
   const burst = await Promise.all(
     Array.from({ length: 8 }, (_, i) =>
@@ -32,12 +29,12 @@ t.test('a per-organization cap on in-flight OpenAI requests', async (t) => {
   t.equal(quietCall.status, 'analyzed', 'the other organization is analysed while the burst runs');
   const calls = await Promise.all(burst.map((r) => waitForCall(busy, r.json().id)));
   t.ok(
-    calls.every((c) => c.status === 'analyzed' && c.promptId === 'pmpt_busy'),
+    calls.every((c) => c.status === 'analyzed' && c.promptId === busyPrompt),
     'every call of the burst analysed',
   );
-  t.equal(stack.fake.count('pmpt_busy'), 8, 'one OpenAI request per call: waiting for a slot is no try');
-  t.ok(stack.fake.maxConcurrent('pmpt_busy') <= 2, `at most two at once (${stack.fake.maxConcurrent('pmpt_busy')})`);
-  t.equal(stack.fake.count('pmpt_system_individual'), 0, 'no fallback to the system prompt while waiting');
+  t.equal(stack.fake.count(busyPrompt), 8, 'one OpenAI request per call: waiting for a slot is no try');
+  t.ok(stack.fake.maxConcurrent(busyPrompt) <= 2, `at most two at once (${stack.fake.maxConcurrent(busyPrompt)})`);
+  t.equal(stack.fake.count(SYSTEM_INDIVIDUAL_PROMPT), 0, 'no fallback to the built-in prompt while waiting');
 
   // Waiting for a slot is a benign failure: retried, but neither logged as an error nor counted as one.
   const attempts = await Promise.all(calls.map((c) => attemptsOf(stack, c.workflowId)));

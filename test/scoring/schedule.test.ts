@@ -6,6 +6,7 @@ import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time.js';
 import { ensureSearchAttributes } from '../../src/temporal/ensure-search-attributes.js';
 import { ensureScoringSchedule } from '../../src/worker/schedule.js';
+import { PROMPT_HEALTH_SCHEDULE_ID } from '../../src/worker/prompt-health-schedule.js';
 import { startWorker, type RunningWorker } from '../../src/worker/run.js';
 import { SCORING_SCHEDULE_ID, userScoringWorkflowId } from '../../src/temporal/ids.js';
 import { LeadScoringModel } from '../../src/domain/scoring/lead-scoring-model.entity.js';
@@ -89,12 +90,17 @@ t.test(
       async () => {
         const ids: string[] = [];
         for await (const s of client.schedule.list()) ids.push(s.scheduleId);
-        return ids.length > 1 ? ids.sort() : null;
+        return ids.length > 2 ? ids.sort() : null;
       },
       { what: 'the schedules in the list' },
     );
-    // The worker start also keeps the call-reconciliation schedule (one of each, however many workers).
-    t.same(listed, ['call-reconciliation', SCORING_SCHEDULE_ID].sort(), 'exactly one schedule of each kind');
+    // The worker start also keeps the call-reconciliation and prompt-health schedules (one of each, however many
+    // workers).
+    t.same(
+      listed,
+      ['call-reconciliation', PROMPT_HEALTH_SCHEDULE_ID, SCORING_SCHEDULE_ID].sort(),
+      'exactly one schedule of each kind',
+    );
 
     // Eligible: users with WON/LOST leads (enough or not). Not eligible: only open leads, or no leads.
     const admin1 = await signup(stack.app);

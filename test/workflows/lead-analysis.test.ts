@@ -33,14 +33,14 @@ interface StubOptions {
 function stubLead(options: StubOptions = {}) {
   const unfolded = new Set<string>();
   const folds: Fold[] = [];
-  const failedFolds: { error: string; promptId?: string | undefined }[] = [];
+  const failedFolds: { error: string; promptKey?: string | undefined }[] = [];
   let scored = 0;
   const waiters: { count: number; resolve: () => void }[] = [];
   const activities: LeadAnalysisActivities = {
     prepareLeadFold: async () => ({
       pending: unfolded.size,
-      candidates: [{ promptId: 'pmpt_complete', source: 'system' }],
-      userPromptConfigured: false,
+      candidates: [{ promptId: 'prm_systemcomplete', version: 1, source: 'system' }],
+      fallbackReason: null,
     }),
     foldLeadAnalysis: async () => {
       const fold = { callIds: [...unfolded], runId: Context.current().info.workflowExecution?.runId ?? '' };
@@ -49,7 +49,7 @@ function stubLead(options: StubOptions = {}) {
       unfolded.clear();
       return { folded: fold.callIds.length, remaining: 0 };
     },
-    recordFailedFold: async (input) => void failedFolds.push({ error: input.error, promptId: input.promptId }),
+    recordFailedFold: async (input) => void failedFolds.push({ error: input.error, promptKey: input.promptKey }),
     scoreLead: async () => {
       scored++;
       for (const waiter of waiters.filter((w) => w.count <= scored)) waiter.resolve();
@@ -146,9 +146,10 @@ t.test('a failed fold keeps the workflow alive and is retried after its backoff,
     onFold: (attempt) => {
       if (attempt === 1) {
         throw ApplicationFailure.create({
-          type: FailureType.InvalidOutput,
+          // Off-schema output is definite for the version; the built-in is the last in line, so the fold fails.
+          type: FailureType.PromptVersionUnusable,
           message: 'The model did not answer with a JSON object',
-          details: ['pmpt_complete'],
+          details: ['prm_systemcomplete@1'],
           nonRetryable: true,
         });
       }
@@ -168,7 +169,9 @@ t.test('a failed fold keeps the workflow alive and is retried after its backoff,
   t.match(await leadState(worker.client, handle.workflowId), { failingFolds: 1 }, 'the failure is counted');
   queried.resolve();
   t.same(await handle.result(), { folds: 2 }, 'the retry folded, then the workflow went idle');
-  t.same(lead.failedFolds, [{ error: 'The model did not answer with a JSON object', promptId: 'pmpt_complete' }]);
+  t.same(lead.failedFolds, [
+    { error: 'The model did not answer with a JSON object', promptKey: 'prm_systemcomplete@1' },
+  ]);
   t.same(
     lead.folds.map((fold) => fold.callIds),
     [['c1']],

@@ -28,7 +28,10 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
 
   app.put(
     '/prompt-defaults',
-    { preHandler: [app.openaiRateLimit], schema: { body: PromptDefaultsBody, response: { 200: PromptDefaults, ...errors } } },
+    {
+      preHandler: [app.openaiRateLimit],
+      schema: { body: PromptDefaultsBody, response: { 200: PromptDefaults, ...errors } },
+    },
     async (request) => {
       const body = request.body;
       await checkFields(request, body, { individual: 'individual', complete: 'complete' });

@@ -86,13 +86,16 @@ export const Version = Type.Object({
   warnings: Type.Array(Type.String()),
 });
 
+// Version numbers fit PostgreSQL's integer: a larger one is a 400 here, not a failed query.
+const VersionNumber = Type.Integer({ minimum: 1, maximum: 2_147_483_647 });
+
 export const PromptParams = Type.Object({ id: Type.String({ maxLength: 100 }) });
-export const VersionParams = Type.Object({ id: Type.String({ maxLength: 100 }), version: Type.Integer({ minimum: 1 }) });
+export const VersionParams = Type.Object({ id: Type.String({ maxLength: 100 }), version: VersionNumber });
 export const LabelParams = Type.Object({ id: Type.String({ maxLength: 100 }), label: Type.String({ maxLength: 100 }) });
-export const LabelBody = Type.Object({ version: Type.Integer({ minimum: 1 }) }, { additionalProperties: false });
+export const LabelBody = Type.Object({ version: VersionNumber }, { additionalProperties: false });
 export const ListQuery = Type.Object({ kind: Type.Optional(Kind) }, { additionalProperties: false });
 export const DuplicateBody = Type.Object(
-  { name: Type.String({ minLength: 1, maxLength: 200 }), version: Type.Optional(Type.Integer({ minimum: 1 })) },
+  { name: Type.String({ minLength: 1, maxLength: 200 }), version: Type.Optional(VersionNumber) },
   { additionalProperties: false },
 );
 

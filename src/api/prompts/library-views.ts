@@ -80,7 +80,10 @@ export function builtInVersionView(spec: PromptVersionSpec) {
 /** The library table: the organization's prompts and the built-ins, each with its production model and warnings. */
 export async function libraryRows(em: EntityManager, kind: PromptKind | undefined, defaultModel: string) {
   const prompts = await em.find(Prompt, kind ? { kind } : {}, { orderBy: { name: 'asc', id: 'asc' } });
-  const production = prompts.map((prompt) => ({ prompt: prompt.id, version: prompt.labels[PRODUCTION_LABEL] ?? prompt.latestVersion }));
+  const production = prompts.map((prompt) => ({
+    prompt: prompt.id,
+    version: prompt.labels[PRODUCTION_LABEL] ?? prompt.latestVersion,
+  }));
   const versions = production.length
     ? await em.find(PromptVersion, { $or: production }, { fields: ['prompt', 'version', 'model', 'warnings'] })
     : [];
@@ -88,7 +91,12 @@ export async function libraryRows(em: EntityManager, kind: PromptKind | undefine
   const rows = prompts.map((prompt) => {
     const version = prompt.labels[PRODUCTION_LABEL] ?? prompt.latestVersion;
     const row = byKey.get(`${prompt.id}@${version}`);
-    return { ...promptView(prompt), productionVersion: version, model: row?.model ?? '', warnings: row?.warnings ?? [] };
+    return {
+      ...promptView(prompt),
+      productionVersion: version,
+      model: row?.model ?? '',
+      warnings: row?.warnings ?? [],
+    };
   });
   const builtIns = (['individual', 'complete'] as const)
     .filter((k) => !kind || k === kind)

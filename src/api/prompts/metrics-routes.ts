@@ -11,8 +11,9 @@ import { tagRoutes } from '../plugins/route-groups.js';
 const MetricsRow = Type.Object({
   kind: Type.Union([Type.Literal('individual'), Type.Literal('complete')]),
   promptId: Nullable(Type.String()),
-  promptVersion: Nullable(Type.String()),
-  source: Nullable(Type.Union([Type.Literal('user'), Type.Literal('system')])),
+  promptName: Nullable(Type.String()),
+  promptVersion: Nullable(Type.Integer()),
+  source: Nullable(Type.Union([Type.Literal('user'), Type.Literal('organization'), Type.Literal('system')])),
   analyses: Type.Integer(),
   failures: Type.Integer(),
   fallbacks: Type.Integer(),
@@ -24,8 +25,9 @@ const MetricsRow = Type.Object({
 interface Row {
   kind: 'individual' | 'complete';
   prompt_id: string | null;
-  prompt_version: string | null;
-  prompt_source: 'user' | 'system' | null;
+  prompt_name: string | null;
+  prompt_version: number | null;
+  prompt_source: 'user' | 'organization' | 'system' | null;
   analyses: number;
   failures: number;
   fallbacks: number;
@@ -66,7 +68,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app) => {
         params.push(new Date(since));
       }
       const rows = await request.em.getConnection().execute<Row[]>(
-        `select kind, prompt_id, prompt_version, prompt_source,
+        `select kind, prompt_id, max(prompt_name) as prompt_name, prompt_version, prompt_source,
               count(*) filter (where outcome = 'succeeded')::int as analyses,
               count(*) filter (where outcome = 'failed')::int as failures,
               count(*) filter (where fallback)::int as fallbacks,
@@ -81,6 +83,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app) => {
       return rows.map((row) => ({
         kind: row.kind,
         promptId: row.prompt_id,
+        promptName: row.prompt_name,
         promptVersion: row.prompt_version,
         source: row.prompt_source,
         analyses: row.analyses,

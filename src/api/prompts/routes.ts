@@ -93,7 +93,10 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
       const resolved = await validator.resolve(request.em, promptId);
       if (!resolved.ok) throw badRequest(resolved.error, { promptId: resolved.error });
       const run = await runOnce(deps, request, resolved.spec, { transcript });
-      if (!run.valid) throw badRequest(`The prompt's output does not match its schema: ${run.errors.join('; ')}`, { promptId: run.errors.join('; ') });
+      if (!run.valid)
+        throw badRequest(`The prompt's output does not match its schema: ${run.errors.join('; ')}`, {
+          promptId: run.errors.join('; '),
+        });
       return {
         output: run.output as Record<string, unknown>,
         model: run.model,

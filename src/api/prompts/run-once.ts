@@ -18,10 +18,10 @@ import { HttpError, badRequest, notFound } from '../plugins/errors.js';
 import { findVisible } from '../visible-row.js';
 
 /** An answer long enough for any reasonable schema, short enough that a trial run cannot run up a bill. */
-export const ON_DEMAND_MAX_OUTPUT_TOKENS = 4000;
+const ON_DEMAND_MAX_OUTPUT_TOKENS = 4000;
 
 /** What a failed on-demand run means for the caller: their prompt (400) or OpenAI being unusable now (502/503). */
-export function onDemandFailure(error: unknown, field = 'prompt'): unknown {
+function onDemandFailure(error: unknown, field = 'prompt'): unknown {
   if (!(error instanceof OpenAIRequestError)) return error;
   const message = publicOpenAIMessage(error);
   switch (error.kind) {
@@ -56,7 +56,8 @@ async function variablesFor(
     if (!context) throw notFound('Call');
     return context.variables;
   }
-  if (input.transcript === undefined) throw badRequest('Give a transcript or a callId', { transcript: 'is required without callId' });
+  if (input.transcript === undefined)
+    throw badRequest('Give a transcript or a callId', { transcript: 'is required without callId' });
   return { ...SAMPLE_VARIABLES, transcript: flattenTranscript(input.transcript) };
 }
 
@@ -81,7 +82,8 @@ export async function runOnce(
     }
     return { output, valid: errors.length === 0, errors, model: run.model, usage: run.usage };
   } catch (error) {
-    if (error instanceof OpenAIRequestError) request.log.warn({ err: error, promptId: spec.promptId }, 'prompt run failed');
+    if (error instanceof OpenAIRequestError)
+      request.log.warn({ err: error, promptId: spec.promptId }, 'prompt run failed');
     throw onDemandFailure(error);
   }
 }

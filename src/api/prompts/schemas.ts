@@ -40,7 +40,10 @@ export const PromptSettings = Type.Object({
   organization_defaults: Type.Object({ individual: NullableId, complete: NullableId }),
   effective: Type.Object({ individual: Resolved, complete: Resolved }),
   legacy: Type.Object(
-    { openai_individual_prompt_id: Type.Optional(Type.String()), openai_complete_prompt_id: Type.Optional(Type.String()) },
+    {
+      openai_individual_prompt_id: Type.Optional(Type.String()),
+      openai_complete_prompt_id: Type.Optional(Type.String()),
+    },
     { additionalProperties: false },
   ),
 });

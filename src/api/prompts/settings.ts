@@ -49,7 +49,11 @@ export function promptSettings(deps: AppDeps) {
   }
 
   /** Validates every non-null reference (null = the default, always accepted); a 400 names each failing field. */
-  async function checkFields(request: FastifyRequest, values: Partial<Record<string, string | null>>, kinds: Record<string, PromptKind>) {
+  async function checkFields(
+    request: FastifyRequest,
+    values: Partial<Record<string, string | null>>,
+    kinds: Record<string, PromptKind>,
+  ) {
     const details: Record<string, string> = {};
     for (const [field, kind] of Object.entries(kinds)) {
       const ref = values[field];
@@ -57,7 +61,8 @@ export function promptSettings(deps: AppDeps) {
       const error = await refError(request, ref, kind);
       if (error) details[field] = error;
     }
-    if (Object.keys(details).length) throw badRequest('Some prompt references cannot be used; nothing was saved', details);
+    if (Object.keys(details).length)
+      throw badRequest('Some prompt references cannot be used; nothing was saved', details);
   }
 
   const checkPatch = (request: FastifyRequest, patch: PromptPatch) =>

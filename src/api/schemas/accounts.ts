@@ -15,7 +15,8 @@ export const UserSchema = Type.Object({
   lastName: Type.Union([Type.String(), Type.Null()]),
   role: RoleSchema,
   organizationId: Uuid,
-  // The prompt ids stored with the user; null means the system default.
+  // The user's prompt settings (PromptRefs; a retired `pmpt_` value saved before the upgrade shows as it is);
+  // null means the default.
   openai_individual_prompt_id: Type.Union([Type.String(), Type.Null()]),
   openai_complete_prompt_id: Type.Union([Type.String(), Type.Null()]),
 });

@@ -5,7 +5,7 @@ import type { ILead } from './lead.entity.js';
 import type { ICall } from '../calls/call.entity.js';
 import type { TemplateVariables } from '../prompts/template.js';
 
-export function buildCompleteAnalysisInput(lead: ILead, newCalls: ICall[]) {
+function buildCompleteAnalysisInput(lead: ILead, newCalls: ICall[]) {
   return {
     lead: {
       id: lead.id,

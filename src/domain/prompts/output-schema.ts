@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { Ajv, type ValidateFunction } from 'ajv';
 
 /** Top-level fields the scoring features read (src/domain/scoring/features.ts). */
-export const SCORING_FIELDS = [
+const SCORING_FIELDS = [
   'sentiment',
   'interestLevel',
   'budget',
@@ -76,12 +76,21 @@ export function strictSchemaErrors(schema: unknown): string[] {
       for (const name of names) visit(props[name], `${path}.properties.${name}`, depth + 1);
     }
     if (node.items !== undefined) visit(node.items, `${path}.items`, depth + 1);
-    if (Array.isArray(node.anyOf)) node.anyOf.forEach((item, i) => visit(item, `${path}.anyOf[${i}]`, depth + 1));
+    if (Array.isArray(node.anyOf)) {
+      for (const [i, item] of node.anyOf.entries()) visit(item, `${path}.anyOf[${i}]`, depth + 1);
+    }
     for (const defs of ['$defs', 'definitions'] as const) {
       const group = node[defs];
-      if (isObject(group)) for (const [name, item] of Object.entries(group)) visit(item, `${path}.${defs}.${name}`, depth + 1);
+      if (isObject(group))
+        for (const [name, item] of Object.entries(group)) visit(item, `${path}.${defs}.${name}`, depth + 1);
     }
-    if (node.type === undefined && node.anyOf === undefined && node.$ref === undefined && node.enum === undefined && node.const === undefined) {
+    if (
+      node.type === undefined &&
+      node.anyOf === undefined &&
+      node.$ref === undefined &&
+      node.enum === undefined &&
+      node.const === undefined
+    ) {
       errors.push(`${path}: needs a "type"`);
     }
   };
@@ -123,7 +132,9 @@ function compiled(schema: Record<string, unknown>): ValidateFunction {
 export function schemaViolations(schema: Record<string, unknown>, value: unknown): string[] {
   const validate = compiled(schema);
   if (validate(value)) return [];
-  return (validate.errors ?? []).slice(0, 10).map((error) => `${error.instancePath || '/'} ${error.message ?? 'is invalid'}`);
+  return (validate.errors ?? [])
+    .slice(0, 10)
+    .map((error) => `${error.instancePath || '/'} ${error.message ?? 'is invalid'}`);
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

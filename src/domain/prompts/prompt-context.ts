@@ -26,7 +26,8 @@ const PEOPLE = `u.first_name, u.last_name, o.name as organization_name,
 function variablesOf(row: ContextRow): TemplateVariables {
   return {
     'call.startedAt': row.started_at ? new Date(row.started_at).toISOString() : null,
-    'call.durationSeconds': row.duration_seconds === null || row.duration_seconds === undefined ? null : Number(row.duration_seconds),
+    'call.durationSeconds':
+      row.duration_seconds === null || row.duration_seconds === undefined ? null : Number(row.duration_seconds),
     'call.source': row.source ?? null,
     'lead.externalId': row.external_id,
     'lead.name': row.lead_name,

@@ -8,9 +8,16 @@ import { DomainError } from '../domain-error.js';
 import { AUDIT_ACTIONS, recordAudit } from '../audit/index.js';
 import { User } from '../accounts/user.entity.js';
 import { Organization } from '../accounts/organization.entity.js';
-import { BUILT_IN_PROMPTS, builtInPromptById, builtInVersion, isBuiltInPrompt } from './built-in-prompts.js';
+import { builtInPromptById, builtInVersion, isBuiltInPrompt } from './built-in-prompts.js';
 import { missingScoringFields, strictSchemaErrors } from './output-schema.js';
-import { Prompt, PromptVersion, REASONING_EFFORTS, type IPrompt, type IPromptVersion, type ReasoningEffort } from './prompt.entity.js';
+import {
+  Prompt,
+  PromptVersion,
+  REASONING_EFFORTS,
+  type IPrompt,
+  type IPromptVersion,
+  type ReasoningEffort,
+} from './prompt.entity.js';
 import { LABEL_PATTERN, PRODUCTION_LABEL, parsePromptRef, type PromptKind } from './prompt-ref.js';
 import { unknownVariables } from './template.js';
 import type { PromptVersionSpec } from './version-spec.js';
@@ -43,14 +50,19 @@ export function versionErrors(kind: PromptKind, input: VersionInput): Record<str
     if (typeof template !== 'string') continue;
     const unknown = unknownVariables(template, kind);
     if (unknown.length)
-      errors[field] = `unknown template variable${unknown.length > 1 ? 's' : ''}: ${unknown.map((n) => `{{${n}}}`).join(', ')}`;
+      errors[field] =
+        `unknown template variable${unknown.length > 1 ? 's' : ''}: ${unknown.map((n) => `{{${n}}}`).join(', ')}`;
   }
-  if (typeof input.model !== 'string' || !MODEL_PATTERN.test(input.model)) errors.model = 'must be a model name such as gpt-6-luna';
+  if (typeof input.model !== 'string' || !MODEL_PATTERN.test(input.model))
+    errors.model = 'must be a model name such as gpt-6-luna';
   if (input.reasoningEffort != null && !REASONING_EFFORTS.includes(input.reasoningEffort))
     errors.reasoningEffort = `must be one of ${REASONING_EFFORTS.join(', ')}`;
   if (input.temperature != null && !(input.temperature >= 0 && input.temperature <= 2))
     errors.temperature = 'must be between 0 and 2';
-  if (input.maxOutputTokens != null && !(Number.isInteger(input.maxOutputTokens) && input.maxOutputTokens >= 16 && input.maxOutputTokens <= 200_000))
+  if (
+    input.maxOutputTokens != null &&
+    !(Number.isInteger(input.maxOutputTokens) && input.maxOutputTokens >= 16 && input.maxOutputTokens <= 200_000)
+  )
     errors.maxOutputTokens = 'must be a whole number from 16 to 200,000';
   const schemaErrors = strictSchemaErrors(input.outputSchema);
   if (schemaErrors.length)
@@ -76,7 +88,11 @@ function builtInRefused(): DomainError {
 /** A prompt row of the caller's organization, or 404 (a built-in: 409 for changes). */
 async function editablePrompt(em: EntityManager, promptId: string, lock = false): Promise<IPrompt> {
   if (isBuiltInPrompt(promptId)) throw builtInRefused();
-  const prompt = await em.findOne(Prompt, { id: promptId }, lock ? { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true } : {});
+  const prompt = await em.findOne(
+    Prompt,
+    { id: promptId },
+    lock ? { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true } : {},
+  );
   if (!prompt) throw new DomainError(404, 'Prompt not found');
   return prompt;
 }
@@ -167,7 +183,10 @@ export async function addVersion(
     assertValidVersion(prompt.kind, input.version);
     const next = prompt.latestVersion + 1;
     prompt.latestVersion = next;
-    const row = tx.create(PromptVersion, versionRow(prompt, next, input.version, input.actor, input.modelWarnings ?? []));
+    const row = tx.create(
+      PromptVersion,
+      versionRow(prompt, next, input.version, input.actor, input.modelWarnings ?? []),
+    );
     await recordAudit(tx, {
       organizationId: prompt.organization,
       actorId: input.actor.id,
@@ -190,7 +209,9 @@ export async function setLabel(
     const prompt = await editablePrompt(tx, input.promptId, true);
     assertMayChange(prompt, input.actor);
     if (!Number.isInteger(input.version) || input.version < 1 || input.version > prompt.latestVersion)
-      throw new DomainError(400, 'No such version', { version: `must be a version of this prompt (1 to ${prompt.latestVersion})` });
+      throw new DomainError(400, 'No such version', {
+        version: `must be a version of this prompt (1 to ${prompt.latestVersion})`,
+      });
     const previous = prompt.labels[input.label] ?? null;
     prompt.labels = { ...prompt.labels, [input.label]: input.version };
     await recordAudit(tx, {
@@ -233,16 +254,21 @@ export async function deleteLabel(
 }
 
 /** Who refers to the prompt (user settings, organization defaults), for the 409 of a deletion. */
-export async function promptUsers(em: EntityManager, promptId: string): Promise<string[]> {
-  const refersTo = { $or: [{ $eq: promptId }, { $like: `${promptId}@%` }] };
+async function promptUsers(em: EntityManager, promptId: string): Promise<string[]> {
+  // The prompt itself (`prm_x`) or any of its versions and labels (`prm_x@…`); ids are alphanumeric, so the
+  // LIKE pattern holds no wildcard of the caller's.
+  const refersTo = <const K extends string>(column: K) => [
+    { [column]: promptId } as Record<K, string>,
+    { [column]: { $like: `${promptId}@%` } } as Record<K, { $like: string }>,
+  ];
   const users = await em.find(
     User,
-    { $or: [{ openaiIndividualPromptId: refersTo }, { openaiCompletePromptId: refersTo }] },
-    { fields: ['id', 'email'], limit: 20 },
+    { $or: [...refersTo('openaiIndividualPromptId'), ...refersTo('openaiCompletePromptId')] },
+    { fields: ['id', 'email'], orderBy: { email: 'asc' }, limit: 20 },
   );
   const uses = users.map((user) => user.email);
   const organization = await em.findOne(Organization, {
-    $or: [{ defaultIndividualPrompt: refersTo }, { defaultCompletePrompt: refersTo }],
+    $or: [...refersTo('defaultIndividualPrompt'), ...refersTo('defaultCompletePrompt')],
   });
   if (organization) uses.push('the organization default');
   return uses;
@@ -286,7 +312,7 @@ export async function loadVersionSpec(
   return specOf(row, prompt);
 }
 
-export function specOf(row: IPromptVersion, prompt: Pick<IPrompt, 'name' | 'kind'>): PromptVersionSpec {
+function specOf(row: IPromptVersion, prompt: Pick<IPrompt, 'name' | 'kind'>): PromptVersionSpec {
   return {
     promptId: row.prompt,
     promptName: prompt.name,
@@ -306,7 +332,11 @@ export function specOf(row: IPromptVersion, prompt: Pick<IPrompt, 'name' | 'kind
 
 export type RefResolution =
   | { ok: true; spec: PromptVersionSpec }
-  | { ok: false; reason: 'malformed' | 'retired' | 'not_found' | 'no_label' | 'no_version' | 'wrong_kind'; error: string };
+  | {
+      ok: false;
+      reason: 'malformed' | 'retired' | 'not_found' | 'no_label' | 'no_version' | 'wrong_kind';
+      error: string;
+    };
 
 /** What a reference points to now, or why it cannot run. `kind`: the field it is meant for. */
 export async function resolveRef(
@@ -315,7 +345,8 @@ export async function resolveRef(
   options: { kind?: PromptKind; defaultModel: string },
 ): Promise<RefResolution> {
   const parsed = parsePromptRef(ref);
-  if ('error' in parsed) return { ok: false, reason: ref.startsWith('pmpt_') ? 'retired' : 'malformed', error: parsed.error };
+  if ('error' in parsed)
+    return { ok: false, reason: ref.startsWith('pmpt_') ? 'retired' : 'malformed', error: parsed.error };
   const builtIn = builtInPromptById(parsed.promptId);
   const row = builtIn ? null : await em.findOne(Prompt, { id: parsed.promptId });
   const prompt: { kind: PromptKind; labels: Record<string, number> } | null = builtIn
@@ -323,9 +354,14 @@ export async function resolveRef(
     : row
       ? { kind: row.kind, labels: row.labels }
       : null;
-  if (!prompt) return { ok: false, reason: 'not_found', error: `Prompt ${parsed.promptId} does not exist (or was deleted)` };
+  if (!prompt)
+    return { ok: false, reason: 'not_found', error: `Prompt ${parsed.promptId} does not exist (or was deleted)` };
   if (options.kind && prompt.kind !== options.kind)
-    return { ok: false, reason: 'wrong_kind', error: `Prompt ${parsed.promptId} is a ${prompt.kind} prompt, not ${options.kind}` };
+    return {
+      ok: false,
+      reason: 'wrong_kind',
+      error: `Prompt ${parsed.promptId} is ${prompt.kind === 'individual' ? 'an' : 'a'} ${prompt.kind} prompt, not ${options.kind}`,
+    };
   const version = parsed.version ?? prompt.labels[parsed.label ?? PRODUCTION_LABEL];
   if (version === undefined)
     return { ok: false, reason: 'no_label', error: `Prompt ${parsed.promptId} has no label "${parsed.label}"` };
@@ -336,7 +372,14 @@ export async function resolveRef(
 
 export async function duplicatePrompt(
   em: EntityManager,
-  input: { organizationId: string; promptId: string; version?: number | undefined; name: string; actor: Actor; defaultModel: string },
+  input: {
+    organizationId: string;
+    promptId: string;
+    version?: number | undefined;
+    name: string;
+    actor: Actor;
+    defaultModel: string;
+  },
 ): Promise<IPrompt> {
   const ref = input.version === undefined ? input.promptId : `${input.promptId}@${input.version}`;
   const source = await resolveRef(em, ref, { defaultModel: input.defaultModel });
@@ -360,5 +403,3 @@ export async function duplicatePrompt(
     },
   });
 }
-
-export { BUILT_IN_PROMPTS };

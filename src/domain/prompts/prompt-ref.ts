@@ -1,6 +1,6 @@
 // References to CallSense prompts (`prm_x`, `prm_x@7`, `prm_x@staging`) and the retired OpenAI ids they replace.
 
-export const PROMPT_ID_PATTERN = /^prm_[A-Za-z0-9]{8,64}$/;
+const PROMPT_ID_PATTERN = /^prm_[A-Za-z0-9]{8,64}$/;
 export const LABEL_PATTERN = /^[a-z][a-z0-9-]{0,31}$/;
 export const PRODUCTION_LABEL = 'production';
 /** The day OpenAI shut down stored prompt objects (`pmpt_…` ids, `v1/prompts`). */
@@ -42,10 +42,4 @@ export function parsePromptRef(value: string): PromptRef | { error: string } {
   if (/^[1-9][0-9]{0,8}$/.test(suffix)) return { promptId, version: Number(suffix) };
   if (LABEL_PATTERN.test(suffix)) return { promptId, label: suffix };
   return { error: `Not a prompt reference: "${suffix}" is neither a version number nor a label` };
-}
-
-export function formatPromptRef(ref: PromptRef): string {
-  if (ref.version !== undefined) return `${ref.promptId}@${ref.version}`;
-  if (!ref.label || ref.label === PRODUCTION_LABEL) return ref.promptId;
-  return `${ref.promptId}@${ref.label}`;
 }

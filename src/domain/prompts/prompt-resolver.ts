@@ -43,7 +43,7 @@ export function organizationDefaultFor(
   return (kind === 'individual' ? organization.defaultIndividualPrompt : organization.defaultCompletePrompt) ?? null;
 }
 
-export function builtInCandidate(kind: PromptKind): PromptCandidate {
+function builtInCandidate(kind: PromptKind): PromptCandidate {
   return { promptId: BUILT_IN_PROMPT_IDS[kind], version: builtInProductionVersion(kind), source: 'system' };
 }
 
@@ -87,7 +87,9 @@ export async function resolvePromptLine(
     steps.push({ candidate: { promptId: spec.promptId, version: spec.version, source }, spec });
   }
   const builtIn = builtInCandidate(kind);
-  if (!steps.some((step) => step.candidate.promptId === builtIn.promptId && step.candidate.version === builtIn.version)) {
+  if (
+    !steps.some((step) => step.candidate.promptId === builtIn.promptId && step.candidate.version === builtIn.version)
+  ) {
     const resolved = await resolveRef(em, `${builtIn.promptId}@${builtIn.version}`, { kind, defaultModel });
     if (resolved.ok) steps.push({ candidate: builtIn, spec: resolved.spec });
   }

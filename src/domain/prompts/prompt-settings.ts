@@ -13,7 +13,7 @@ import { AUDIT_ACTIONS, recordAudit } from '../audit/index.js';
 
 export type PromptPatch = Partial<Record<PromptField, string | null>>;
 
-export interface ResolvedView {
+interface ResolvedView {
   promptId: string;
   version: number;
   name: string;
@@ -65,7 +65,12 @@ export async function promptSettingsView(
         `${value} is an OpenAI stored prompt, retired on ${OPENAI_PROMPTS_RETIRED_ON}: it is never sent, and the ` +
         'next default in line runs until you import its text (POST /prompts with replaces) or pick another prompt';
     }
-    const line = await resolvePromptLine(em, { user: value, organization: organizationDefaults[kind] }, kind, defaultModel);
+    const line = await resolvePromptLine(
+      em,
+      { user: value, organization: organizationDefaults[kind] },
+      kind,
+      defaultModel,
+    );
     const first = line.steps[0]!;
     effective[kind] = {
       promptId: first.spec.promptId,

@@ -13,7 +13,7 @@ import { checkedOutput, renderPrompt } from './render.js';
 import { SAMPLE_COMPLETE_INPUT, SAMPLE_VARIABLES } from './sample-transcript.js';
 import type { PromptVersionSpec } from './version-spec.js';
 
-export interface ValidationDetails {
+interface ValidationDetails {
   promptId: string;
   promptVersion: number;
   model: string;
@@ -129,6 +129,10 @@ export class PromptValidator {
 }
 
 /** A version's warnings follow its model's latest check (a version is otherwise immutable). */
-export async function storeWarnings(em: EntityManager, spec: Pick<PromptVersionSpec, 'promptId' | 'version'>, warnings: string[]) {
+async function storeWarnings(
+  em: EntityManager,
+  spec: Pick<PromptVersionSpec, 'promptId' | 'version'>,
+  warnings: string[],
+) {
   await em.nativeUpdate(PromptVersion, { prompt: spec.promptId, version: spec.version }, { warnings });
 }

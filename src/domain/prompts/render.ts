@@ -23,7 +23,10 @@ export function renderPrompt(
 }
 
 /** The analysis in the answer, or InvalidOutputError (definite for this version) saying what is wrong. */
-export function checkedOutput(spec: Pick<PromptVersionSpec, 'outputSchema'>, outputText: string): Record<string, unknown> {
+export function checkedOutput(
+  spec: Pick<PromptVersionSpec, 'outputSchema'>,
+  outputText: string,
+): Record<string, unknown> {
   const analysis = parseJsonObject(outputText);
   const violations = schemaViolations(spec.outputSchema, analysis);
   if (violations.length)

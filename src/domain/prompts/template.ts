@@ -21,7 +21,7 @@ const COMPLETE_VARIABLES = ['lead.previousAnalysis', 'lead.newAnalyses'] as cons
 
 export type TemplateVariables = Partial<Record<string, string | number | null | undefined>>;
 
-export function variablesFor(kind: PromptKind): readonly string[] {
+function variablesFor(kind: PromptKind): readonly string[] {
   return kind === 'complete' ? [...COMMON_VARIABLES, ...COMPLETE_VARIABLES] : COMMON_VARIABLES;
 }
 
@@ -29,7 +29,7 @@ export function variablesFor(kind: PromptKind): readonly string[] {
 const TOKEN = /\{\{\{\{|\{\{\s*([^{}]*?)\s*\}\}/g;
 
 /** The variable names a template uses, in order of first use. */
-export function templateVariables(template: string): string[] {
+function templateVariables(template: string): string[] {
   const names = new Set<string>();
   for (const match of template.matchAll(TOKEN)) if (match[1] !== undefined) names.add(match[1]);
   return [...names];
@@ -42,7 +42,7 @@ export function unknownVariables(template: string, kind: PromptKind): string[] {
 }
 
 export function renderTemplate(template: string, variables: TemplateVariables): string {
-  return template.replace(TOKEN, (token, name: string | undefined) => {
+  return template.replace(TOKEN, (_token, name: string | undefined) => {
     if (name === undefined) return '{{';
     const value = variables[name];
     return value === undefined || value === null ? '' : String(value);

@@ -6,7 +6,7 @@ import { fitStandardized, rocAuc } from './logistic-regression.js';
 
 export type Verdict = 'candidate-better' | 'baseline-better' | 'inconclusive';
 
-export interface ArmEvaluation {
+interface ArmEvaluation {
   auc: number | null;
   /** Out-of-fold probability of WON for each lead, in input order. */
   probabilities: number[];
@@ -19,8 +19,8 @@ export interface ExperimentEvaluation {
   verdict: Verdict;
 }
 
-export const FOLDS = 5;
-export const BOOTSTRAP_RESAMPLES = 1000;
+const FOLDS = 5;
+const BOOTSTRAP_RESAMPLES = 1000;
 const FOLD_SEED = 0x5eed_f01d;
 const BOOTSTRAP_SEED = 0xb007_57a9;
 

@@ -12,6 +12,8 @@ import { ScoringPage } from './pages/scoring';
 import { SettingsPage } from './pages/settings';
 import { UsersPage } from './admin/users';
 import { AuditPage } from './admin/audit';
+import { PromptLibraryPage } from './prompts/library-page';
+import { PromptPage } from './prompts/prompt-page';
 
 const IntegrationsPage = lazy(() => import('./admin/integrations'));
 // The charts library is large: only the lead page needs it.
@@ -57,6 +59,8 @@ export function App() {
         <Route path="/leads/:id" element={<OnDemand page={LeadDetailPage} loading="Loading lead…" />} />
         <Route path="/scoring" element={<ScoringPage />} />
         <Route path="/settings" element={<SettingsPage />} />
+        <Route path="/prompts" element={<PromptLibraryPage />} />
+        <Route path="/prompts/:id" element={<PromptPage />} />
         <Route path="/admin/users" element={<UsersPage />} />
         <Route
           path="/admin/integrations"

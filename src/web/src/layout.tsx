@@ -7,6 +7,7 @@ const LINKS = [
   { to: '/calls', label: 'Calls' },
   { to: '/leads', label: 'Leads' },
   { to: '/scoring', label: 'Scoring' },
+  { to: '/prompts', label: 'Prompts' },
   { to: '/settings', label: 'Settings' },
 ];
 const ADMIN_LINKS = [

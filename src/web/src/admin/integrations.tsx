@@ -1,4 +1,4 @@
-// Admin → Integrations (loaded on demand): pick a user and manage their prompts; configure Retell and Vapi
+// Admin → Integrations (loaded on demand): the organization's default prompts; pick a user and manage their prompts; configure Retell and Vapi
 // (with the webhook URLs to paste into each provider); see and rotate the organization's webhook secret.
 import { useState } from 'react';
 import { Plug } from 'lucide-react';
@@ -52,6 +52,10 @@ export default function IntegrationsPage() {
       <h1>
         <Plug aria-hidden size={22} /> Integrations
       </h1>
+      <Card id="org-defaults" title="Organization defaults">
+        <p className="muted">The prompts that run for every user without a prompt of their own.</p>
+        <PromptForm target={{ kind: 'organization' }} />
+      </Card>
       <Card id="user-prompts" title="OpenAI Prompts Configuration">
         <UserPrompts />
       </Card>

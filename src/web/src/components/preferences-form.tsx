@@ -90,6 +90,11 @@ export function PreferencesForm() {
           onChange={(e) => set('customInstructions', e.target.value || null)}
         />
       </Field>
+      <p className="hint">
+        Your prompts receive these as template variables: <code>{'{{preferences.chatbotTone}}'}</code>,{' '}
+        <code>{'{{preferences.customInstructions}}'}</code> and <code>{'{{preferences.preferredContactTime}}'}</code>.
+        The built-in prompts use them; a prompt of your own uses them where its instructions name them.
+      </p>
       <div className="actions">
         <button type="submit" disabled={save.isPending}>
           <BusyIcon busy={save.isPending} /> Save Preferences

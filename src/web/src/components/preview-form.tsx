@@ -5,7 +5,7 @@ import { Play } from 'lucide-react';
 import { api, ApiError, unwrap } from '../api/client';
 import { AnalysisView } from './analysis-view';
 import { BusyIcon, ErrorNote, Field } from './ui';
-import { formatError } from './prompt-form';
+import { referenceError } from '../prompts/api';
 
 export function PreviewForm({ defaultPromptId }: { defaultPromptId: string }) {
   const [promptId, setPromptId] = useState('');
@@ -22,7 +22,7 @@ export function PreviewForm({ defaultPromptId }: { defaultPromptId: string }) {
       onSubmit={(e) => {
         e.preventDefault();
         const id = promptId.trim() || defaultPromptId;
-        const problem = formatError(id);
+        const problem = referenceError(id);
         setFormatProblem(problem);
         if (!problem) run.mutate({ promptId: id, transcript });
       }}

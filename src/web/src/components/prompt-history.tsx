@@ -7,9 +7,11 @@ import { Empty, formatDate, QueryState } from './ui';
 import { useToast } from './toast';
 import { ACTIONS_COLUMN, DataTable } from './data-table';
 
+type UserTarget = Exclude<PromptTarget, { kind: 'organization' }>;
+
 const FIELD_NAMES = { openai_individual_prompt_id: 'Individual', openai_complete_prompt_id: 'Complete' } as const;
 
-function loadHistory(target: PromptTarget) {
+function loadHistory(target: UserTarget) {
   return target.kind === 'me'
     ? unwrap(api.GET('/api/openai-prompts/my-prompts/history'))
     : unwrap(
@@ -19,7 +21,7 @@ function loadHistory(target: PromptTarget) {
       );
 }
 
-export function PromptHistory({ target }: { target: PromptTarget }) {
+export function PromptHistory({ target }: { target: UserTarget }) {
   const queryClient = useQueryClient();
   const toast = useToast();
   const history = useQuery({
@@ -30,7 +32,7 @@ export function PromptHistory({ target }: { target: PromptTarget }) {
     mutationFn: (historyId: string) =>
       unwrap(api.POST('/api/openai-prompts/my-prompts/revert', { body: { historyId } })),
     onSuccess: (saved) => {
-      queryClient.setQueryData(promptsKey(target), saved);
+      queryClient.setQueryData(promptsKey(target), { kind: 'settings', config: saved });
       void queryClient.invalidateQueries({ queryKey: ['prompt-history'] });
       toast.success('Change reverted');
     },
@@ -39,7 +41,7 @@ export function PromptHistory({ target }: { target: PromptTarget }) {
 
   if (!history.isSuccess)
     return <QueryState query={history} loading="Loading history…" failed="Could not load the history" />;
-  if (history.data.length === 0) return <Empty>No changes yet — saving a prompt ID above records it here.</Empty>;
+  if (history.data.length === 0) return <Empty>No changes yet — saving a prompt above records it here.</Empty>;
   return (
     <DataTable columns={['When', 'Prompt', 'From', 'To', 'By', ...(target.kind === 'me' ? [ACTIONS_COLUMN] : [])]}>
       {history.data.map((entry) => (
@@ -47,10 +49,10 @@ export function PromptHistory({ target }: { target: PromptTarget }) {
           <td>{formatDate(entry.changedAt)}</td>
           <td>{FIELD_NAMES[entry.field]}</td>
           <td>
-            <code>{entry.oldValue ?? 'system default'}</code>
+            <code>{entry.oldValue ?? 'default'}</code>
           </td>
           <td>
-            <code>{entry.newValue ?? 'system default'}</code>
+            <code>{entry.newValue ?? 'default'}</code>
           </td>
           <td>{entry.changedBy.email}</td>
           {target.kind === 'me' ? (

@@ -51,17 +51,25 @@ export function CallDetailPage() {
           </dd>
           <dt>Prompt</dt>
           <dd>
-            <code>{c.promptId ?? '—'}</code>
-            {c.promptVersion ? ` (version ${c.promptVersion})` : ''}
+            {c.promptId ? <Link to={`/prompts/${c.promptId}`}>{c.promptName ?? c.promptId}</Link> : '—'}
+            {c.promptVersion ? ` (version ${c.promptVersion})` : ''} {c.promptId ? <code>{c.promptId}</code> : null}
           </dd>
           <dt>Prompt source</dt>
           <dd>
             {c.promptSource === 'user'
               ? 'user (your prompt)'
-              : c.promptSource === 'system'
-                ? 'system (default prompt)'
-                : '—'}
+              : c.promptSource === 'organization'
+                ? 'organization (organization default)'
+                : c.promptSource === 'system'
+                  ? 'system (default prompt)'
+                  : '—'}
           </dd>
+          {c.fallbackReason ? (
+            <>
+              <dt>Why not the first prompt in line</dt>
+              <dd>{c.fallbackReason}</dd>
+            </>
+          ) : null}
           <dt>Model</dt>
           <dd>{c.model ?? '—'}</dd>
           <dt>Lead</dt>

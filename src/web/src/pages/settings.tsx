@@ -1,7 +1,6 @@
 // Settings: the user's prompt configuration (with history and preview), prompt metrics and AI preferences.
 import { useQuery } from '@tanstack/react-query';
-import { api, unwrap } from '../api/client';
-import { PromptForm, promptsKey } from '../components/prompt-form';
+import { loadPrompts, PromptForm, promptsKey } from '../components/prompt-form';
 import { PromptHistory } from '../components/prompt-history';
 import { PreviewForm } from '../components/preview-form';
 import { PreferencesForm } from '../components/preferences-form';
@@ -11,14 +10,16 @@ import { Card } from '../components/ui';
 export function SettingsPage() {
   const config = useQuery({
     queryKey: promptsKey({ kind: 'me' }),
-    queryFn: () => unwrap(api.GET('/api/openai-prompts/my-prompts')),
+    queryFn: () => loadPrompts({ kind: 'me' }),
   });
-  const previewDefault = config.data?.openai_individual_prompt_id ?? config.data?.system_defaults.individual ?? '';
+  // The preview runs what the next analysis would run, unless another reference is typed.
+  const effective = config.data?.kind === 'settings' ? config.data.config.effective.individual : undefined;
+  const previewDefault = effective ? `${effective.promptId}@${effective.version}` : '';
   return (
     <>
       <h1>Settings</h1>
       <Card id="prompts-heading" title="OpenAI Prompts Configuration">
-        <p className="muted">Which stored OpenAI prompts analyse your calls and build your leads' complete analysis.</p>
+        <p className="muted">Which CallSense prompts analyse your calls and build your leads' complete analysis.</p>
         <PromptForm target={{ kind: 'me' }} />
       </Card>
       <Card id="history-heading" title="History">
