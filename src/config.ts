@@ -29,6 +29,7 @@ const EnvSchema = Type.Object({
   OPENAI_DEFAULT_MODEL: Type.String({ default: 'gpt-6-luna', minLength: 1, maxLength: 128 }),
   OPENAI_MODEL_WARNING_DAYS: Type.Integer({ default: 90, minimum: 0 }),
   OPENAI_PRICES: Type.Optional(Type.String({ minLength: 2 })),
+  OPENAI_TOKEN_BUDGET_PER_DAY: Type.Integer({ default: 2_000_000, minimum: 0 }),
   OPENAI_TIMEOUT_MS: Type.Integer({ default: 60000, minimum: 1 }),
   OPENAI_RETRY_WINDOW_SECONDS: Type.Integer({ default: 86400, minimum: 1 }),
   // Beyond the documented settings: the longest pause between two tries of a transiently failing OpenAI request.
@@ -88,6 +89,8 @@ export interface Config {
     defaultModel: string;
     /** A model whose announced shutdown is closer than this is flagged on the versions that use it. */
     modelWarningDays: number;
+    /** Input + output tokens an organization may use per UTC day (0: no limit). */
+    tokenBudgetPerDay: number;
     /** USD per million tokens by model (OPENAI_PRICES over the built-in prices). */
     prices: PriceTable;
     /** Retired variables that are set (ignored; the process warns once). */
@@ -210,6 +213,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { dote
       defaultModel: raw.OPENAI_DEFAULT_MODEL,
       modelWarningDays: raw.OPENAI_MODEL_WARNING_DAYS,
       prices: { ...BUILT_IN_PRICES, ...parsePrices(raw.OPENAI_PRICES) },
+      tokenBudgetPerDay: raw.OPENAI_TOKEN_BUDGET_PER_DAY,
       retiredPromptVariables: (['OPENAI_INDIVIDUAL_PROMPT_ID', 'OPENAI_COMPLETE_PROMPT_ID'] as const).filter(
         (name) => raw[name] !== undefined,
       ),

@@ -16,6 +16,7 @@ import {
 } from '../domain/prompts/prompt-resolver.js';
 import { callPromptContext } from '../domain/prompts/prompt-context.js';
 import { OpenAINotConfiguredError } from '../openai/errors.js';
+import { budgetMessage, budgetState, recordUsage } from '../domain/usage/budget.js';
 import { signalLeadWorkflow } from '../temporal/starters.js';
 import { CallNotFoundError, asBookkeeping } from './failures.js';
 import { databaseFailure, type RetryWindow } from './openai-retry.js';
@@ -66,6 +67,14 @@ export function createCallAnalysisActivities(deps: ActivityDeps) {
         if (!deps.openai.configured) {
           // Nothing fails for want of a key: the call waits, saying why, until a worker with one picks it up.
           const waiting = new OpenAINotConfiguredError().message;
+          await em.nativeUpdate(Call, { id: callRowId }, { status: 'queued', error: waiting });
+          return { finished: false, waiting, candidates: [], fallbackReason: null };
+        }
+        const budget = await budgetState(em, organizationId, config.openai.tokenBudgetPerDay);
+        if (budget.exhausted) {
+          // Kept, not failed: the call-reconciliation schedule starts it again once the day's budget is back.
+          const waiting = budgetMessage(budget);
+          deps.metrics?.recordBudgetWait('individual');
           await em.nativeUpdate(Call, { id: callRowId }, { status: 'queued', error: waiting });
           return { finished: false, waiting, candidates: [], fallbackReason: null };
         }
@@ -155,6 +164,7 @@ export function createCallAnalysisActivities(deps: ActivityDeps) {
               .ignore()
               .execute('run');
             if (!inserted.affectedRows) return;
+            await recordUsage(tx, organizationId, answer.usage, { prices: config.openai.prices, model: answer.model });
             // A new analysis replaces the shown one and waits to be folded into the lead's complete analysis.
             await tx.nativeUpdate(
               Call,

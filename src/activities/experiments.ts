@@ -15,6 +15,7 @@ import {
 } from '../domain/experiments/experiment.entity.js';
 import { costUsd } from '../domain/experiments/prices.js';
 import { sampleLeads } from '../domain/experiments/experiments.js';
+import { budgetState, recordUsage } from '../domain/usage/budget.js';
 import { callPromptContext, leadPromptContext } from '../domain/prompts/prompt-context.js';
 import { loadVersionSpec } from '../domain/prompts/prompt-library.js';
 import { organizationDefaultFor, resolvePromptLine } from '../domain/prompts/prompt-resolver.js';
@@ -46,6 +47,7 @@ const median = (values: number[]) => {
 
 export function createExperimentActivities(deps: ActivityDeps) {
   const { orm, config, openai, tenantSlots } = deps;
+  const serviceTierOf = new Map<string, 'flex' | 'default'>();
   const defaultModel = config.openai.defaultModel;
 
   async function experimentOf(em: EntityManager, experimentId: string) {
@@ -241,10 +243,22 @@ export function createExperimentActivities(deps: ActivityDeps) {
     /** Runs up to `limit` pending items of `kind`, a few at a time. */
     async runExperimentBatch(
       input: ExperimentRef & { kind: 'individual' | 'complete'; limit: number },
-    ): Promise<{ finished: number; transient: number; remaining: number }> {
+    ): Promise<{ finished: number; transient: number; remaining: number; pausedMs?: number }> {
       return heartbeating(async (signal) => {
         const em = tenantEm(orm.em, input.organizationId);
         const experiment = await experimentOf(em, input.experimentId);
+        serviceTierOf.set(experiment.id, experiment.serviceTier);
+        const budget = await budgetState(em, input.organizationId, config.openai.tokenBudgetPerDay);
+        if (budget.exhausted) {
+          // Paused, not failed: the workflow waits until the next UTC day gives the budget back.
+          deps.metrics?.recordBudgetWait('experiment');
+          const remaining = await em.count(ExperimentItem, {
+            experiment: input.experimentId,
+            kind: input.kind,
+            status: 'pending',
+          });
+          return { finished: 0, transient: 0, remaining, pausedMs: budget.resetsAt.getTime() - Date.now() };
+        }
         const pending = await em.find(
           ExperimentItem,
           { experiment: input.experimentId, kind: input.kind, status: 'pending' },

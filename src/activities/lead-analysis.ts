@@ -2,6 +2,9 @@
 // The lead's details and analyses are read and written here; Temporal sees ids and counts only.
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure, Context, log } from '@temporalio/activity';
+import { ApplicationFailureCategory } from '@temporalio/common';
+import { FailureType } from '../temporal/failure-types.js';
+import { budgetMessage, budgetState, recordUsage } from '../domain/usage/budget.js';
 import { Call } from '../domain/calls/call.entity.js';
 import { Lead } from '../domain/leads/lead.entity.js';
 import { User } from '../domain/accounts/user.entity.js';
@@ -111,6 +114,20 @@ export function createLeadAnalysisActivities(deps: ActivityDeps) {
 
         let answer = recallAnswer<FoldAnswer>(runKey);
         if (!answer) {
+          const budget = await budgetState(em, organizationId, config.openai.tokenBudgetPerDay).catch((error) => {
+            throw databaseFailure(error, 'Reading the OpenAI budget', window);
+          });
+          if (budget.exhausted) {
+            deps.metrics?.recordBudgetWait('complete');
+            // Waiting for the next UTC day is not a failure of OpenAI: benign, and tried again when it starts.
+            throw ApplicationFailure.create({
+              type: FailureType.BudgetExhausted,
+              message: budgetMessage(budget),
+              nonRetryable: false,
+              nextRetryDelay: Math.max(1000, budget.resetsAt.getTime() - Date.now()),
+              category: ApplicationFailureCategory.BENIGN,
+            });
+          }
           const asked = await askPrompt(deps, {
             organizationId,
             runKey,
@@ -174,6 +191,7 @@ export function createLeadAnalysisActivities(deps: ActivityDeps) {
                 createdAt: new Date(),
               })
               .execute('run');
+            await recordUsage(tx, organizationId, stored.usage, { prices: config.openai.prices, model: stored.model });
           });
         } catch (error) {
           if (error instanceof StaleFoldError) {

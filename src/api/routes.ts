@@ -9,6 +9,7 @@ import authRoutes from './auth/routes.js';
 import meRoutes from './auth/me-routes.js';
 import adminRoutes from './admin/routes.js';
 import reanalysisRoutes from './admin/reanalysis-routes.js';
+import usageRoutes from './admin/usage-routes.js';
 import promptRoutes from './prompts/routes.js';
 import promptAdminRoutes from './prompts/admin-routes.js';
 import promptMetricsRoutes from './prompts/metrics-routes.js';
@@ -53,6 +54,7 @@ const signedInRoutes: RouteTable = [
 const adminOnlyRoutes: RouteTable = [
   [adminRoutes, '/admin'],
   [reanalysisRoutes, '/admin'],
+  [usageRoutes, '/admin'],
   [scoringAdminRoutes, '/admin'],
   [integrationRoutes, '/admin/integrations'],
   [promptAdminRoutes, '/openai-prompts/admin'],

@@ -4,6 +4,7 @@ import { User } from '../domain/accounts/user.entity.js';
 import { PromptChange } from '../domain/prompts/prompt-change.entity.js';
 import { Prompt, PromptVersion } from '../domain/prompts/prompt.entity.js';
 import { ExperimentItem, PromptExperiment } from '../domain/experiments/experiment.entity.js';
+import { UsageDay } from '../domain/usage/usage-day.entity.js';
 import { UserAIPreferences } from '../domain/preferences/user-ai-preferences.entity.js';
 import { Lead } from '../domain/leads/lead.entity.js';
 import { Call } from '../domain/calls/call.entity.js';
@@ -24,6 +25,7 @@ export const entities = [
   PromptVersion,
   PromptExperiment,
   ExperimentItem,
+  UsageDay,
   UserAIPreferences,
   Lead,
   Call,

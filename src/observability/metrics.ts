@@ -96,6 +96,11 @@ export function createWorkerMetrics() {
     ['kind', 'reason'],
     'Analyses answered by a later prompt of the resolution line, by kind and reason (definite, transient)',
   );
+  const budgetWaits = counter(
+    'callsense_openai_budget_waits_total',
+    ['kind'],
+    "OpenAI work held back because the organization's daily token budget was spent, by kind",
+  );
   const flaggedVersions = new Gauge({
     name: 'callsense_prompt_versions_flagged',
     help: 'Prompt versions in use whose model is gone or shuts down within OPENAI_MODEL_WARNING_DAYS (daily check)',
@@ -133,6 +138,9 @@ export function createWorkerMetrics() {
     },
     recordFallback(kind: AnalysisKind, reason: string) {
       fallbacks.inc({ kind, reason });
+    },
+    recordBudgetWait(kind: 'individual' | 'complete' | 'experiment') {
+      budgetWaits.inc({ kind });
     },
     recordPromptHealth(checked: number, flagged: number) {
       checkedVersions.set(checked);

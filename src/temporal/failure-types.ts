@@ -23,6 +23,8 @@ export const FailureType = {
   CallNotFound: 'CallNotFound',
   /** The organization has as many OpenAI requests in flight as it may: tried again shortly, costs no try. */
   OrganizationBusy: 'OrganizationBusy',
+  /** The organization's daily OpenAI token budget is spent: tried again when the next UTC day starts. */
+  BudgetExhausted: 'BudgetExhausted',
 } as const;
 
 export type FailureTypeName = (typeof FailureType)[keyof typeof FailureType];

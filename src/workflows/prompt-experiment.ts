@@ -40,8 +40,10 @@ export async function promptExperimentWorkflow(input: PromptExperimentInput): Pr
       for (;;) {
         const batch = await runExperimentBatch({ ...ref, kind: phase, limit: input.batchSize ?? 16 });
         if (batch.remaining === 0) break;
+        // The organization's daily budget is spent: pause until it is back.
+        if (batch.pausedMs !== undefined) await sleep(Math.max(1_000, batch.pausedMs));
         // Only transient failures (flex capacity, outages): wait longer each round before trying again.
-        if (batch.finished === 0) await sleep(Math.min(300_000, 2_000 * 2 ** Math.min(8, idleRounds++)));
+        else if (batch.finished === 0) await sleep(Math.min(300_000, 2_000 * 2 ** Math.min(8, idleRounds++)));
         else idleRounds = 0;
         if (workflowInfo().continueAsNewSuggested)
           await continueAsNew<typeof promptExperimentWorkflow>({ ...input, kind });

@@ -108,12 +108,14 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
   app.post(
     '/:id/reanalyze',
     {
+      // Each re-analysis spends the operator's OpenAI key: the per-user on-demand limit applies.
+      preHandler: [app.openaiRateLimit],
       schema: {
         summary: 'Analyse the call again with the prompts configured now (its lead is folded and scored again)',
         params: IdParams,
         response: {
           202: Type.Object({ id: Uuid, workflowId: Type.String() }),
-          ...errorResponses(404, 409),
+          ...errorResponses(404, 409, 429),
         },
       },
     },

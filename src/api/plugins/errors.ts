@@ -16,6 +16,16 @@ export class HttpError extends Error {
   }
 }
 
+/** 429 with Retry-After: a limit that frees up at a known time (the daily OpenAI budget). */
+export class TooManyRequests extends HttpError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(429, message);
+  }
+}
+
 export const badRequest = (message: string, details?: Record<string, string>) => new HttpError(400, message, details);
 export const unauthorized = (message = 'Authentication required') => new HttpError(401, message);
 export const forbidden = (message = 'This action requires the admin role') => new HttpError(403, message);
@@ -48,6 +58,7 @@ export default fp(async function errors(app: FastifyInstance) {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof HttpError || error instanceof DomainError) {
       if (error.statusCode === 503) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+      if (error instanceof TooManyRequests) reply.header('retry-after', String(Math.max(1, error.retryAfterSeconds)));
       return reply.status(error.statusCode).send(errorBody(error.statusCode, error.message, error.details));
     }
     if (error.validation) {

@@ -18,7 +18,7 @@ import {
   ValidateBody,
 } from './schemas.js';
 import { promptSettings } from './settings.js';
-import { assertConfigured, runOnce } from './run-once.js';
+import { assertBudget, assertConfigured, runOnce } from './run-once.js';
 import { tagRoutes } from '../plugins/route-groups.js';
 
 const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
@@ -55,6 +55,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
       const resolved = await validator.resolve(request.em, promptId);
       if (!resolved.ok) return { valid: false, error: resolved.error };
       assertConfigured(deps);
+      await assertBudget(deps, request);
       return validator.validate(request.em, request.auth.organizationId, promptId);
     },
   );

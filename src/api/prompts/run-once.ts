@@ -14,7 +14,8 @@ import type { TemplateVariables } from '../../domain/prompts/template.js';
 import { OpenAIRequestError } from '../../openai/errors.js';
 import { publicOpenAIMessage } from '../../openai/public-message.js';
 import type { AppDeps } from '../deps.js';
-import { HttpError, badRequest, notFound } from '../plugins/errors.js';
+import { HttpError, TooManyRequests, badRequest, notFound } from '../plugins/errors.js';
+import { budgetMessage, budgetState, recordUsage } from '../../domain/usage/budget.js';
 import { findVisible } from '../visible-row.js';
 
 /** An answer long enough for any reasonable schema, short enough that a trial run cannot run up a bill. */
@@ -38,6 +39,13 @@ function onDemandFailure(error: unknown, field = 'prompt'): unknown {
     case 'unavailable':
       return new HttpError(502, `The run could not happen: ${message}`);
   }
+}
+
+/** On-demand runs stop when the organization's daily budget is spent: 429 until the next UTC day. */
+export async function assertBudget(deps: AppDeps, request: FastifyRequest): Promise<void> {
+  const state = await budgetState(request.em, request.auth.organizationId, deps.config.openai.tokenBudgetPerDay);
+  if (state.exhausted)
+    throw new TooManyRequests(budgetMessage(state), Math.ceil((state.resetsAt.getTime() - Date.now()) / 1000));
 }
 
 export function assertConfigured(deps: AppDeps): void {
@@ -68,10 +76,15 @@ export async function runOnce(
   input: { transcript?: TranscriptInput | undefined; callId?: string | undefined },
 ) {
   assertConfigured(deps);
+  await assertBudget(deps, request);
   const variables = await variablesFor(request, input);
   const rendered = renderPrompt(spec, variables, SAMPLE_COMPLETE_INPUT);
   try {
     const run = await deps.openai.runPrompt({ spec, ...rendered, maxOutputTokens: ON_DEMAND_MAX_OUTPUT_TOKENS });
+    await recordUsage(request.em, request.auth.organizationId, run.usage, {
+      prices: deps.config.openai.prices,
+      model: run.model,
+    });
     let output: unknown = run.outputText;
     let errors: string[];
     try {

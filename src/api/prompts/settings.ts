@@ -10,6 +10,7 @@ import { isRetiredOpenAIPrompt, retiredPromptMessage, type PromptKind } from '..
 import type { OpenAIGateway } from '../../openai/gateway.js';
 import { badRequest, notFound } from '../plugins/errors.js';
 import { findVisible } from '../visible-row.js';
+import { assertBudget } from './run-once.js';
 
 const validators = new WeakMap<OpenAIGateway, PromptValidator>();
 
@@ -19,6 +20,7 @@ export function validatorFor(deps: AppDeps): PromptValidator {
   const validator = new PromptValidator(deps.openai, {
     warningDays: deps.config.openai.modelWarningDays,
     defaultModel: deps.config.openai.defaultModel,
+    prices: deps.config.openai.prices,
   });
   validators.set(deps.openai, validator);
   return validator;
@@ -44,6 +46,7 @@ export function promptSettings(deps: AppDeps) {
       const resolved = await validator.resolve(request.em, ref, kind);
       return resolved.ok ? null : resolved.error;
     }
+    await assertBudget(deps, request);
     const result = await validator.validate(request.em, request.auth.organizationId, ref, kind);
     return result.valid ? null : result.error;
   }

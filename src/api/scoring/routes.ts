@@ -95,6 +95,8 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
   app.post(
     '/optimize',
     {
+      // A retraining run costs the cluster as much as many requests: the per-user on-demand limit applies.
+      preHandler: [app.openaiRateLimit],
       schema: {
         summary: "Retrain the caller's model now (`wait=true`: answer with the outcome when the run ends within 60 s)",
         querystring: Type.Object({ wait: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),

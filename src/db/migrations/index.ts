@@ -7,6 +7,8 @@ import { Migration20261125130000_integrations } from './Migration20261125130000_
 import { Migration20261126010000_model_lead_ids } from './Migration20261126010000_model_lead_ids.js';
 import { Migration20261204185019_prompt_library } from './Migration20261204185019_prompt_library.js';
 import { Migration20261204190120_prompt_experiments } from './Migration20261204190120_prompt_experiments.js';
+import { Migration20261204191737_openai_usage } from './Migration20261204191737_openai_usage.js';
+import { Migration20261204191949_demo } from './Migration20261204191949_demo.js';
 
 export const migrationsList = [
   { name: 'Migration20261124050413_initial', class: Migration20261124050413_initial },
@@ -17,4 +19,6 @@ export const migrationsList = [
   { name: 'Migration20261126010000_model_lead_ids', class: Migration20261126010000_model_lead_ids },
   { name: 'Migration20261204185019_prompt_library', class: Migration20261204185019_prompt_library },
   { name: 'Migration20261204190120_prompt_experiments', class: Migration20261204190120_prompt_experiments },
+  { name: 'Migration20261204191737_openai_usage', class: Migration20261204191737_openai_usage },
+  { name: 'Migration20261204191949_demo', class: Migration20261204191949_demo },
 ];

@@ -17,6 +17,8 @@ export const Organization = defineEntity({
     /** PromptRefs every user without their own setting runs (null: the built-in prompt). */
     defaultIndividualPrompt: p.string().length(100).nullable(),
     defaultCompletePrompt: p.string().length(100).nullable(),
+    /** Filled by the demo generator (src/demo): the console marks it, and a restart never fills another. */
+    demo: p.boolean().default(false),
     createdAt: insertedAt(),
   },
 });

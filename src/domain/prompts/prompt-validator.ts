@@ -12,6 +12,8 @@ import type { PromptKind } from './prompt-ref.js';
 import { checkedOutput, renderPrompt } from './render.js';
 import { SAMPLE_COMPLETE_INPUT, SAMPLE_VARIABLES } from './sample-transcript.js';
 import type { PromptVersionSpec } from './version-spec.js';
+import type { PriceTable } from '../experiments/prices.js';
+import { recordUsage } from '../usage/budget.js';
 
 interface ValidationDetails {
   promptId: string;
@@ -37,8 +39,8 @@ export interface PromptValidatorOptions {
   now?: () => number;
   warningDays: number;
   defaultModel: string;
-  /** Told about each OpenAI usage a validation spends (the token budget counts it). */
-  onUsage?: (organizationId: string, usage: { inputTokens: number; outputTokens: number }) => void;
+  /** Prices of the validation runs recorded in the organization's daily usage (the token budget counts them). */
+  prices?: PriceTable;
 }
 
 export class PromptValidator {
@@ -101,7 +103,7 @@ export class PromptValidator {
       if (model === null) return this.#remember(key, { valid: false, error: `model ${spec.model} not found`, details });
       const rendered = renderPrompt(spec, SAMPLE_VARIABLES, SAMPLE_COMPLETE_INPUT);
       const run = await this.openai.runPrompt({ spec, ...rendered, maxOutputTokens: VALIDATION_MAX_OUTPUT_TOKENS });
-      if (run.usage) this.options.onUsage?.(organizationId, run.usage);
+      await recordUsage(em, organizationId, run.usage, { prices: this.options.prices ?? {}, model: run.model });
       checkedOutput(spec, run.outputText);
       return this.#remember(key, { valid: true, details });
     } catch (error) {
