@@ -65,7 +65,7 @@ async function providerIntegration(deps: AppDeps, request: FastifyRequest, organ
   const integration = found ? await findIntegration(found.em, provider) : null;
   if (!found || !integration) throw notFound(what);
   try {
-    return { integration, credential: credentialOf(deps.config.encryption.key, integration), em: found.em };
+    return { integration, credential: credentialOf(deps.config.encryption, integration), em: found.em };
   } catch (error) {
     if (!(error instanceof SealedSecretError)) throw error;
     // The application key changed since the credential was saved: nothing the sender can fix, and retrying

@@ -2,7 +2,7 @@
 // and bound to (organization, provider); only its last 4 characters are kept in clear, to show admins.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { User } from '../accounts/user.entity.js';
-import { open, seal } from '../secrets/sealed.js';
+import { openWithKeys, seal, type SealingKeys } from '../secrets/sealed.js';
 import { Integration, type IIntegration, type Provider } from './integration.entity.js';
 
 const sealContext = (organizationId: string, provider: Provider) => `integration:${organizationId}:${provider}`;
@@ -12,9 +12,17 @@ export async function findIntegration(em: EntityManager, provider: Provider): Pr
   return em.findOne(Integration, { provider });
 }
 
-/** The credential in clear, for verifying a delivery; throws SealedSecretError when the key has changed. */
-export function credentialOf(key: Buffer, integration: IIntegration): string {
-  return open(key, integration.credentialSealed, sealContext(integration.organization, integration.provider));
+/** The credential in clear, for verifying a delivery; throws SealedSecretError when no key opens it. */
+export function credentialOf(keys: SealingKeys, integration: IIntegration): string {
+  const context = sealContext(integration.organization, integration.provider);
+  return openWithKeys(keys, integration.credentialSealed, context).value;
+}
+
+/** The credential sealed again under the current key (`admin reseal`); null when it already is. */
+export function resealedCredential(keys: SealingKeys, integration: IIntegration): string | null {
+  const context = sealContext(integration.organization, integration.provider);
+  const opened = openWithKeys(keys, integration.credentialSealed, context);
+  return opened.current ? null : seal(keys.key, opened.value, context);
 }
 
 export interface IntegrationInput {
