@@ -65,7 +65,7 @@ t.test('a JWT_SECRET shorter than 32 bytes is refused at start', async (t) => {
 t.test('demo data belongs to development only', async (t) => {
   t.ok(isDevelopment(loadConfig({}, { dotenv: false })));
   t.notOk(isDevelopment(loadConfig({ NODE_ENV: 'test' }, { dotenv: false })));
-  const key = 'k'.repeat(43) + '=';
+  const key = `${'k'.repeat(43)}=`;
   const production = { NODE_ENV: 'production', JWT_SECRET: SECRET, CALLSENSE_ENCRYPTION_KEY: key };
   t.notOk(isDevelopment(loadConfig(production, { dotenv: false })));
 });

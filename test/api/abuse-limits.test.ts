@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { startStack } from '../support/harness.js';
 import { addUser, as, deliverCall, signup } from '../support/api.js';
 import { callPayload, createTenant } from '../support/calls.js';
-const PRODUCTION_KEY = 'k'.repeat(43) + '=';
+const PRODUCTION_KEY = `${'k'.repeat(43)}=`;
 
 type Reply = { statusCode: number; headers: Record<string, unknown>; json(): unknown };
 function assertLimited(t: Test, res: Reply, what: string) {

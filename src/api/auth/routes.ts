@@ -38,10 +38,14 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
       const body = request.body;
       // Signing up creates a tenant, so no tenant context exists yet: an unscoped fork, filters off for the email
       // check.
-      const created = await createOrganization(deps.orm.em.fork(), {
-        name: body.organizationName,
-        admin: { email: body.email, password: body.password, firstName: body.firstName, lastName: body.lastName },
-      }).catch((error: unknown) => {
+      const created = await createOrganization(
+        deps.orm.em.fork(),
+        {
+          name: body.organizationName,
+          admin: { email: body.email, password: body.password, firstName: body.firstName, lastName: body.lastName },
+        },
+        { keys: deps.config.encryption },
+      ).catch((error: unknown) => {
         throw error instanceof AccountError ? conflict(error.message) : error;
       });
       const { organization, admin: user } = created;

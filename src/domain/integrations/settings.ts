@@ -2,7 +2,7 @@
 // and bound to (organization, provider); only its last 4 characters are kept in clear, to show admins.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { User } from '../accounts/user.entity.js';
-import { openWithKeys, seal, type SealingKeys } from '../secrets/sealed.js';
+import { SealedSecretError, openWithKeys, seal, type SealingKeys } from '../secrets/sealed.js';
 import { Integration, type IIntegration, type Provider } from './integration.entity.js';
 
 const sealContext = (organizationId: string, provider: Provider) => `integration:${organizationId}:${provider}`;
@@ -18,11 +18,30 @@ export function credentialOf(keys: SealingKeys, integration: IIntegration): stri
   return openWithKeys(keys, integration.credentialSealed, context).value;
 }
 
-/** The credential sealed again under the current key (`admin reseal`); null when it already is. */
-export function resealedCredential(keys: SealingKeys, integration: IIntegration): string | null {
-  const context = sealContext(integration.organization, integration.provider);
-  const opened = openWithKeys(keys, integration.credentialSealed, context);
-  return opened.current ? null : seal(keys.key, opened.value, context);
+/**
+ * `admin reseal`: every integration credential sealed under a previous key is sealed again under the current one.
+ * Returns how many changed and the integrations (organization:provider) that no configured key opens.
+ */
+export async function resealIntegrationCredentials(
+  root: EntityManager,
+  keys: SealingKeys,
+): Promise<{ resealed: number; unreadable: string[] }> {
+  const em = root.fork();
+  const report = { resealed: 0, unreadable: [] as string[] };
+  for (const integration of await em.find(Integration, {}, { filters: false })) {
+    const context = sealContext(integration.organization, integration.provider);
+    try {
+      const opened = openWithKeys(keys, integration.credentialSealed, context);
+      if (opened.current) continue;
+      integration.credentialSealed = seal(keys.key, opened.value, context);
+      report.resealed++;
+    } catch (error) {
+      if (!(error instanceof SealedSecretError)) throw error;
+      report.unreadable.push(`${integration.organization}:${integration.provider}`);
+    }
+  }
+  await em.flush();
+  return report;
 }
 
 export interface IntegrationInput {
