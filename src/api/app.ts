@@ -99,8 +99,6 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}) {
   await app.register(rateLimits, {
     openaiPerMinute: deps.config.rateLimits.openaiPerMinute,
     webhookPerMinute: deps.config.rateLimits.webhookPerMinute,
-    loginPerAccountPerMinute: deps.loginRateLimit ?? 10,
-    loginPerAddressPerMinute: deps.loginAddressRateLimit ?? 30,
     signupPerAddressPerMinute: deps.signupRateLimit ?? 5,
   });
   await app.register(auth, { config: deps.config, orm: deps.orm });

@@ -1,6 +1,7 @@
 // Every entity the ORM knows, in one list for the config and for migration generation.
 import { Organization } from '../domain/accounts/organization.entity.js';
 import { User } from '../domain/accounts/user.entity.js';
+import { LoginFailure, RevokedToken } from '../domain/accounts/sessions.entity.js';
 import { PromptChange } from '../domain/prompts/prompt-change.entity.js';
 import { UserAIPreferences } from '../domain/preferences/user-ai-preferences.entity.js';
 import { Lead } from '../domain/leads/lead.entity.js';
@@ -27,4 +28,6 @@ export const entities = [
   LeadScoreHistory,
   Analysis,
   AuditEvent,
+  RevokedToken,
+  LoginFailure,
 ];

@@ -2,8 +2,7 @@
 //  - openaiRateLimit (preHandler, after authenticate): per user, for routes that call OpenAI on demand.
 //  - webhookRateLimit (preHandler, after the signature check in preValidation): per organization, so only
 //    a tenant's own signed deliveries spend its budget.
-//  - loginRateLimits (preValidation, once the body is parsed): per client address and, separately, per account,
-//    so neither one password over many emails nor one account from many addresses goes unlimited.
+//  (Failed logins are counted in PostgreSQL instead, shared by every process: see domain/accounts/login-failures.ts.)
 //  - signupRateLimit (onRequest): per client address.
 //  - webhookAuthFailures: failed webhook authentications (unknown organization, bad signature or secret) per client
 //    address and organization; past 30 a minute that address gets 429 for that organization, before its body is
@@ -63,7 +62,6 @@ declare module 'fastify' {
     openaiRateLimit: Hook;
     webhookRateLimit: Hook;
     webhookAuthFailures: FailureCounter;
-    loginRateLimits: Hook;
     signupRateLimit: Hook;
   }
 }
@@ -71,15 +69,8 @@ declare module 'fastify' {
 interface RateLimitOptions {
   openaiPerMinute: number;
   webhookPerMinute: number;
-  loginPerAccountPerMinute: number;
-  loginPerAddressPerMinute: number;
   signupPerAddressPerMinute: number;
 }
-
-const emailOf = (request: FastifyRequest) =>
-  String((request.body as { email?: unknown } | undefined)?.email ?? '')
-    .trim()
-    .toLowerCase();
 
 export default fp(
   async function rateLimits(app: FastifyInstance, options: RateLimitOptions) {
@@ -101,12 +92,6 @@ export default fp(
     const organizationOf = (request: FastifyRequest) => (request.params as { organizationId: string }).organizationId;
     app.decorate('webhookRateLimit', limiter(options.webhookPerMinute, organizationOf));
     app.decorate('webhookAuthFailures', failureCounter(WEBHOOK_AUTH_FAILURES_PER_MINUTE, 60_000));
-    const byAddress = limiter(options.loginPerAddressPerMinute, (request) => request.ip);
-    const byAccount = limiter(options.loginPerAccountPerMinute, emailOf);
-    app.decorate('loginRateLimits', async (request: FastifyRequest, reply: FastifyReply) => {
-      await byAddress(request, reply);
-      await byAccount(request, reply);
-    });
     app.decorate(
       'signupRateLimit',
       limiter(options.signupPerAddressPerMinute, (request) => request.ip),

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import Fastify from 'fastify';
 import fastifyJwt from '@fastify/jwt';
 import { User } from '../../domain/accounts/user.entity.js';
@@ -22,7 +23,8 @@ const command: Command = {
       sign: { algorithm: 'HS256', expiresIn: ctx.config.jwt.expiresIn },
     });
     await signer.ready();
-    const token = signer.jwt.sign({ sub: user.id, org: user.organization, role: user.role });
+    const claims = { sub: user.id, org: user.organization, role: user.role, tv: user.tokenVersion, jti: randomUUID() };
+    const token = signer.jwt.sign(claims);
     await signer.close();
     // A token made outside the login is a way into the organization: its admins see that it was made, and for whom.
     const em = orm.em.fork();

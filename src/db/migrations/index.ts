@@ -5,6 +5,7 @@ import { Migration20261125110000_security } from './Migration20261125110000_secu
 import { Migration20261125120000_scoring } from './Migration20261125120000_scoring.js';
 import { Migration20261125130000_integrations } from './Migration20261125130000_integrations.js';
 import { Migration20261126010000_model_lead_ids } from './Migration20261126010000_model_lead_ids.js';
+import { Migration20261204190013_sessions } from './Migration20261204190013_sessions.js';
 
 export const migrationsList = [
   { name: 'Migration20261124050413_initial', class: Migration20261124050413_initial },
@@ -13,4 +14,5 @@ export const migrationsList = [
   { name: 'Migration20261125120000_scoring', class: Migration20261125120000_scoring },
   { name: 'Migration20261125130000_integrations', class: Migration20261125130000_integrations },
   { name: 'Migration20261126010000_model_lead_ids', class: Migration20261126010000_model_lead_ids },
+  { name: 'Migration20261204190013_sessions', class: Migration20261204190013_sessions },
 ];
