@@ -89,7 +89,7 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}) {
 
   await app.register(errors);
   await app.register(errorResponses);
-  await app.register(apiMetrics, { orm: deps.orm });
+  await app.register(apiMetrics, { orm: deps.orm, token: deps.config.metricsToken });
   await app.register(security, {
     corsOrigins: deps.config.corsOrigins,
     ...(deps.pressure ? { pressure: deps.pressure } : {}),

@@ -69,6 +69,7 @@ export async function startWorker(
     registry: metrics.registry,
     coreMetricsUrl: temporalCoreMetricsUrl,
     logger,
+    token: config.metricsToken,
   });
   const run = worker.run();
   return {
