@@ -14,6 +14,7 @@ import { errorResponses, isUuid, UserIdParams } from '../schemas/common.js';
 import { Email, Name, Password, RoleSchema, UserSchema, toUserDto } from '../schemas/accounts.js';
 import { PageQuery, findPage, pageOf } from '../pagination.js';
 import { tagRoutes } from '../plugins/route-groups.js';
+import { OPTIONAL_BODY } from '../plugins/swagger.js';
 
 const asHttp = (error: unknown) => (error instanceof AccountError ? conflict(error.message) : error);
 
@@ -182,6 +183,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
           'A new webhook secret; the previous one keeps working until previousSecretValidUntil ' +
           '(revokePrevious: it stops at once, for a leaked secret)',
         body: Type.Object({ revokePrevious: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+        [OPTIONAL_BODY]: true,
         response: {
           200: Type.Object({
             webhookSecret: Type.String(),
