@@ -22,8 +22,18 @@ export async function loginBlockedSeconds(em: EntityManager, keys: string[]): Pr
   return Math.max(0, row?.seconds ?? 0);
 }
 
-/** Counts one failure against each key; a key reaching `limit[key]` in its window is blocked. */
+/**
+ * Counts one failure against each key; a key reaching `limit[key]` in its window is blocked. Rows of keys that have
+ * not failed for a day (and are not blocked) are removed on the way, a few at a time: guesses at made-up emails
+ * leave one row each.
+ */
 export async function recordLoginFailure(em: EntityManager, limits: Record<string, number>): Promise<void> {
+  await em.execute(
+    `delete from login_failures where key in (
+       select key from login_failures
+        where last_failure_at < now() - ${STRIKES_FORGOTTEN_AFTER} and (blocked_until is null or blocked_until < now())
+        limit 100)`,
+  );
   for (const [key, limit] of Object.entries(limits)) {
     const [row] = await em.execute<{ failures: number }[]>(
       `insert into login_failures as f (key, failures, window_started_at, strikes, blocked_until, last_failure_at)
