@@ -2,6 +2,7 @@
 import { BUILT_IN_PRICES, type PriceTable } from './domain/experiments/prices.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { hkdfSync } from 'node:crypto';
+import { isIP } from 'node:net';
 import { parseEnv } from 'node:util';
 import { envSchema } from 'env-schema';
 import { Type, type Static } from 'typebox';
@@ -10,6 +11,13 @@ const DEV_JWT_SECRET = 'callsense-development-secret-change-me';
 const DEVELOPMENT_ENVS = new Set(['development', 'test']);
 /** HS256 keys shorter than the hash output (32 bytes) are guessable offline from any token. */
 const MIN_JWT_SECRET_BYTES = 32;
+/** A stolen token must not stay good for days: logout and password changes revoke, but only where checked. */
+const MAX_JWT_LIFETIME_MS = 24 * 60 * 60 * 1000;
+/**
+ * The sealing key of development and test processes when CALLSENSE_ENCRYPTION_KEY is unset. Public (it is in this
+ * file), so production refuses to start without a key of its own.
+ */
+const DEV_ENCRYPTION_KEY = Buffer.from('callsense-development-sealing-k!', 'utf8');
 
 const EnvSchema = Type.Object({
   NODE_ENV: Type.String({ default: 'development' }),
@@ -49,11 +57,15 @@ const EnvSchema = Type.Object({
   OPENAI_RATE_LIMIT_PER_MINUTE: Type.Integer({ default: 30, minimum: 1 }),
   WEBHOOK_RATE_LIMIT_PER_MINUTE: Type.Integer({ default: 600, minimum: 1 }),
   WEBHOOK_SECRET_GRACE_SECONDS: Type.Integer({ default: 86400, minimum: 0 }),
-  TRUST_PROXY: Type.Boolean({ default: false }),
+  // A hop count or a comma-separated list of proxy addresses/CIDRs; parsed by trustProxy() below.
+  TRUST_PROXY: Type.Optional(Type.String()),
   LOG_LEVEL: Type.String({ default: 'info' }),
   PUBLIC_URL: Type.Optional(Type.String({ minLength: 1 })),
-  // 32 bytes as 64 hex characters or base64; seals stored provider credentials (AES-256-GCM).
+  // 32 bytes as base64 (or 64 hex characters); seals stored secrets (AES-256-GCM).
   CALLSENSE_ENCRYPTION_KEY: Type.Optional(Type.String({ minLength: 1 })),
+  // Keys that sealed older values, comma-separated: they open, never seal.
+  CALLSENSE_PREVIOUS_ENCRYPTION_KEYS: Type.Optional(Type.String()),
+  METRICS_TOKEN: Type.Optional(Type.String({ minLength: 1 })),
   WORKER_METRICS_PORT: Type.Integer({ default: 9464, minimum: 0, maximum: 65535 }),
   OTEL_EXPORTER_OTLP_ENDPOINT: Type.Optional(Type.String({ minLength: 1 })),
   CORS_ORIGINS: Type.Optional(Type.String()),
@@ -104,13 +116,21 @@ export interface Config {
   webhookToleranceSeconds: number;
   /** Where clients reach the API (no trailing slash); the base of the webhook URLs shown to admins. */
   publicUrl: string;
-  /** Key that seals stored credentials; derived from the JWT secret when CALLSENSE_ENCRYPTION_KEY is unset. */
-  encryption: { key: Buffer; derivedFromJwtSecret: boolean };
+  /**
+   * Sealing of stored secrets: `key` seals and opens; `previousKeys` only open (older keys, and the key that earlier
+   * versions derived from the JWT secret), until `admin reseal` has sealed everything under `key` again.
+   */
+  encryption: { key: Buffer; previousKeys: Buffer[]; isDevelopmentKey: boolean };
   signupMode: 'open' | 'closed';
   rateLimits: { openaiPerMinute: number; webhookPerMinute: number };
   webhookSecretGraceSeconds: number;
-  /** Take the client address from X-Forwarded-For (behind a load balancer). */
-  trustProxy: boolean;
+  /**
+   * The proxies in front of the API (Fastify's `trustProxy`): false, a hop count, or their addresses/CIDRs. Never
+   * `true`, which would take the client's own X-Forwarded-For as its address.
+   */
+  trustProxy: false | number | string[];
+  /** When set, both /metrics endpoints (API and worker) require `Authorization: Bearer <token>`. */
+  metricsToken: string | undefined;
   logLevel: string;
   /** Where the worker serves /metrics (0: a free port, for tests and side-by-side workers). */
   workerMetricsPort: number;
@@ -153,22 +173,98 @@ function readDotenv(path = '.env'): Record<string, string> {
   return existsSync(path) ? (parseEnv(readFileSync(path, 'utf8')) as Record<string, string>) : {};
 }
 
-/**
- * The credential-sealing key: CALLSENSE_ENCRYPTION_KEY (exactly 32 bytes, hex or base64), else HKDF-SHA256 of the
- * JWT secret. The derived key keeps a database dump alone from revealing credentials; a key of its own also
- * survives a JWT secret rotation, which the derived one does not.
- */
-function encryptionKey(configured: string | undefined, jwtSecret: string): Config['encryption'] {
-  if (!configured) {
-    const key = Buffer.from(hkdfSync('sha256', jwtSecret, 'callsense', 'callsense sealed secrets v1', 32));
-    return { key, derivedFromJwtSecret: true };
+function decodeKey(name: string, value: string): Buffer {
+  const hex = /^[0-9a-f]{64}$/i.test(value);
+  const key = hex ? Buffer.from(value, 'hex') : Buffer.from(value, 'base64');
+  if (key.length !== 32 || (!hex && key.toString('base64') !== value)) {
+    throw new ConfigError(`${name} must be 32 bytes: 44 base64 characters (openssl rand -base64 32) or 64 hex`);
   }
-  const key = /^[0-9a-f]{64}$/i.test(configured) ? Buffer.from(configured, 'hex') : Buffer.from(configured, 'base64');
-  if (key.length !== 32 || (!/^[0-9a-f]{64}$/i.test(configured) && key.toString('base64') !== configured)) {
-    throw new ConfigError('CALLSENSE_ENCRYPTION_KEY must be 32 bytes: 64 hex characters or 44 base64 characters');
-  }
-  return { key, derivedFromJwtSecret: false };
+  return key;
 }
+
+/**
+ * The sealing keys. CALLSENSE_ENCRYPTION_KEY is required in production; elsewhere a fixed development key stands
+ * in (with a warning at start). The key is never derived from the JWT secret any more, but earlier versions did
+ * derive it (HKDF-SHA256 of the JWT secret) when the variable was unset: that derived key stays among the keys that
+ * open, so values those versions sealed still open after the upgrade; `admin reseal` then seals them under the
+ * current key, after which the JWT secret no longer matters to them.
+ */
+function encryptionKeys(raw: Env, jwtSecret: string): Config['encryption'] {
+  const configured = raw.CALLSENSE_ENCRYPTION_KEY;
+  if (!configured && raw.NODE_ENV === 'production') {
+    throw new ConfigError(
+      'CALLSENSE_ENCRYPTION_KEY is required when NODE_ENV=production (it seals webhook secrets and provider ' +
+        'credentials at rest); generate one with `openssl rand -base64 32`',
+    );
+  }
+  const key = configured ? decodeKey('CALLSENSE_ENCRYPTION_KEY', configured) : DEV_ENCRYPTION_KEY;
+  const previous = (raw.CALLSENSE_PREVIOUS_ENCRYPTION_KEYS ?? '')
+    .split(',')
+    .map((value) => value.trim())
+    .filter(Boolean)
+    .map((value) => decodeKey('CALLSENSE_PREVIOUS_ENCRYPTION_KEYS', value));
+  const legacy = Buffer.from(hkdfSync('sha256', jwtSecret, 'callsense', 'callsense sealed secrets v1', 32));
+  // The development key opens nothing in production: anyone could have sealed with it.
+  const development = raw.NODE_ENV === 'production' ? [] : [DEV_ENCRYPTION_KEY];
+  const previousKeys = [...previous, legacy, ...development].filter(
+    (candidate, index, all) => !candidate.equals(key) && all.findIndex((other) => other.equals(candidate)) === index,
+  );
+  return { key, previousKeys, isDevelopmentKey: !configured };
+}
+
+/** TRUST_PROXY: off, a hop count, or proxy addresses/CIDRs. `true` is refused: clients would pick their address. */
+function trustProxy(value: string | undefined): Config['trustProxy'] {
+  const text = (value ?? '').trim();
+  if (text === '' || text === 'false' || text === '0') return false;
+  if (text.toLowerCase() === 'true') {
+    throw new ConfigError(
+      'TRUST_PROXY=true is refused: it takes any X-Forwarded-For a client sends as its address. Set the number of ' +
+        'proxies in front of the API (e.g. TRUST_PROXY=1) or their addresses (e.g. TRUST_PROXY=10.0.0.0/8,192.168.1.5)',
+    );
+  }
+  if (/^\d+$/.test(text)) return Number(text);
+  const entries = text.split(',').map((entry) => entry.trim());
+  for (const entry of entries) {
+    const [address, bits, extra] = entry.split('/');
+    const family = isIP(address ?? '');
+    const maxBits = family === 6 ? 128 : 32;
+    const bitsOk = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= maxBits);
+    if (!family || !bitsOk || extra !== undefined) {
+      throw new ConfigError(
+        `TRUST_PROXY: "${entry}" is neither a hop count nor an IP address or CIDR (e.g. 1, or 10.0.0.0/8,::1)`,
+      );
+    }
+  }
+  return entries;
+}
+
+/** The same grammar as the JWT library's (`30m`, `12h`, `1 day`; a bare number is milliseconds). */
+function durationMs(text: string): number | undefined {
+  const match =
+    /^(-?(?:\d+)?\.?\d+) *(m(?:illiseconds?|s(?:ecs?)?))?(s(?:ec(?:onds?|s)?)?)?(m(?:in(?:utes?|s)?)?)?(h(?:ours?|rs?)?)?(d(?:ays?)?)?(w(?:eeks?|ks?)?)?(y(?:ears?|rs?)?)?$/.exec(
+      text.toLowerCase(),
+    );
+  const amount = match ? Number.parseFloat(match[1]!) : Number.NaN;
+  if (!match || !amount) return undefined;
+  const units = [1000, 60_000, 3_600_000, 86_400_000, 7 * 86_400_000, 365.25 * 86_400_000];
+  const unit = [3, 4, 5, 6, 7, 8].findIndex((group) => match[group] !== undefined);
+  return amount * (unit === -1 ? 1 : units[unit]!);
+}
+
+function jwtExpiresIn(value: string): string {
+  const ms = durationMs(value);
+  if (ms === undefined || ms <= 0) {
+    throw new ConfigError(`JWT_EXPIRES_IN="${value}" is not a duration (e.g. 1h, 30m, 12h)`);
+  }
+  if (ms > MAX_JWT_LIFETIME_MS) {
+    throw new ConfigError(`JWT_EXPIRES_IN="${value}" is longer than the maximum of 24 hours`);
+  }
+  return value;
+}
+
+/** Whether HOST binds only this machine: the public development JWT secret is safe nowhere else. */
+const isLoopbackHost = (host: string) =>
+  host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 
 /** Reads and validates the environment (and `.env` when present). */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { dotenv?: boolean } = {}): Config {
@@ -181,6 +277,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { dote
     throw new ConfigError(
       `JWT_SECRET is required when NODE_ENV=${raw.NODE_ENV} (the development secret is only used when ` +
         'NODE_ENV is development or test); generate one with `openssl rand -hex 32`',
+    );
+  }
+  // Anyone can sign tokens with the public development secret: a process reachable from other machines must not
+  // accept them, whatever NODE_ENV says.
+  if (!raw.JWT_SECRET && !isLoopbackHost(raw.HOST)) {
+    throw new ConfigError(
+      `JWT_SECRET is required when HOST=${raw.HOST}: the development secret is public and is only accepted ` +
+        'when the API listens on a loopback address (127.0.0.1, ::1, localhost); generate one with ' +
+        '`openssl rand -hex 32`',
     );
   }
   if (raw.JWT_SECRET && Buffer.byteLength(raw.JWT_SECRET) < MIN_JWT_SECRET_BYTES) {
@@ -204,7 +309,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { dote
     },
     jwt: {
       secret: raw.JWT_SECRET ?? DEV_JWT_SECRET,
-      expiresIn: raw.JWT_EXPIRES_IN,
+      expiresIn: jwtExpiresIn(raw.JWT_EXPIRES_IN),
       isDevelopmentSecret: !raw.JWT_SECRET,
     },
     openai: {
@@ -230,14 +335,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { dote
     },
     webhookToleranceSeconds: raw.WEBHOOK_TOLERANCE_SECONDS,
     publicUrl: (raw.PUBLIC_URL ?? `http://${raw.HOST}:${raw.PORT}`).replace(/\/+$/, ''),
-    encryption: encryptionKey(raw.CALLSENSE_ENCRYPTION_KEY, raw.JWT_SECRET ?? DEV_JWT_SECRET),
+    encryption: encryptionKeys(raw, raw.JWT_SECRET ?? DEV_JWT_SECRET),
     signupMode: raw.SIGNUP_MODE ?? (raw.NODE_ENV === 'production' ? 'closed' : 'open'),
     rateLimits: {
       openaiPerMinute: raw.OPENAI_RATE_LIMIT_PER_MINUTE,
       webhookPerMinute: raw.WEBHOOK_RATE_LIMIT_PER_MINUTE,
     },
     webhookSecretGraceSeconds: raw.WEBHOOK_SECRET_GRACE_SECONDS,
-    trustProxy: raw.TRUST_PROXY,
+    trustProxy: trustProxy(raw.TRUST_PROXY),
+    metricsToken: raw.METRICS_TOKEN,
     logLevel: raw.LOG_LEVEL,
     workerMetricsPort: raw.WORKER_METRICS_PORT,
     otlpEndpoint: raw.OTEL_EXPORTER_OTLP_ENDPOINT,

@@ -4,6 +4,7 @@ import { startTracing } from './observability/tracing.js';
 import { isDevelopment, loadConfig } from './config.js';
 import { createOrm } from './db/orm.js';
 import { migrateUp } from './db/migrate.js';
+import { sealStoredWebhookSecrets } from './domain/accounts/webhook-secret.js';
 import { startServices } from './platform/services.js';
 import { handleShutdown } from './platform/shutdown.js';
 import { startWorker } from './worker/run.js';
@@ -38,6 +39,8 @@ if (applied.length) console.log(`Applied migrations: ${applied.join(', ')}`);
 
 // The embedded database of a development run is a playground: give it demo accounts to log in with.
 const demo = !config.databaseUrl && isDevelopment(config) ? await seedDemoData(orm) : undefined;
+// Webhook secrets stored in clear (by earlier versions, or just now by the demo seeder) are sealed before serving.
+await sealStoredWebhookSecrets(orm.em, config.encryption);
 
 const worker = await startWorker(config, services, { orm });
 stops.push(worker.stop);

@@ -65,7 +65,9 @@ t.test('a JWT_SECRET shorter than 32 bytes is refused at start', async (t) => {
 t.test('demo data belongs to development only', async (t) => {
   t.ok(isDevelopment(loadConfig({}, { dotenv: false })));
   t.notOk(isDevelopment(loadConfig({ NODE_ENV: 'test' }, { dotenv: false })));
-  t.notOk(isDevelopment(loadConfig({ NODE_ENV: 'production', JWT_SECRET: SECRET }, { dotenv: false })));
+  const key = `${'k'.repeat(43)}=`;
+  const production = { NODE_ENV: 'production', JWT_SECRET: SECRET, CALLSENSE_ENCRYPTION_KEY: key };
+  t.notOk(isDevelopment(loadConfig(production, { dotenv: false })));
 });
 
 t.test('OpenAI retry window, backoff cap and the Temporal UI base', async (t) => {
@@ -85,4 +87,51 @@ t.test('OpenAI retry window, backoff cap and the Temporal UI base', async (t) =>
   t.equal(set.openai.retryMaxBackoffSeconds, 2.5);
   t.equal(set.temporal.uiUrl, 'https://temporal.example');
   t.throws(() => loadConfig({ OPENAI_RETRY_WINDOW_SECONDS: '0' }, { dotenv: false }));
+});
+
+t.test('TRUST_PROXY: a hop count or proxy addresses; true is refused', async (t) => {
+  const proxy = (value: string | undefined) => loadConfig({ TRUST_PROXY: value }, { dotenv: false }).trustProxy;
+  t.equal(proxy(undefined), false, 'off by default');
+  t.equal(proxy('false'), false);
+  t.equal(proxy('0'), false);
+  t.equal(proxy('2'), 2);
+  t.same(proxy('10.0.0.0/8, 192.168.1.5,::1,fd00::/8'), ['10.0.0.0/8', '192.168.1.5', '::1', 'fd00::/8']);
+  for (const value of ['true', 'TRUE', 'True']) {
+    t.throws(() => proxy(value), /TRUST_PROXY=true is refused: it takes any X-Forwarded-For/, value);
+  }
+  for (const value of ['yes', '10.0.0.0/33', 'proxy.internal', '1.2.3.4/8/1', '10.0.0.1,']) {
+    t.throws(() => proxy(value), /TRUST_PROXY: ".*" is neither a hop count nor an IP address or CIDR/, value);
+  }
+});
+
+t.test('JWT_EXPIRES_IN is at most 24 hours', async (t) => {
+  const expires = (value: string) => loadConfig({ JWT_EXPIRES_IN: value }, { dotenv: false }).jwt.expiresIn;
+  t.equal(expires('15m'), '15m');
+  t.equal(expires('24h'), '24h');
+  t.equal(expires('1 day'), '1 day');
+  t.throws(() => expires('25h'), /JWT_EXPIRES_IN="25h" is longer than the maximum of 24 hours/);
+  t.throws(() => expires('7d'), /longer than the maximum of 24 hours/);
+  t.throws(() => expires('1w'), /longer than the maximum of 24 hours/);
+  t.throws(() => expires('forever'), /JWT_EXPIRES_IN="forever" is not a duration/);
+  t.throws(() => expires('-1h'), /is not a duration/);
+});
+
+t.test('the public development JWT secret only while listening on a loopback address', async (t) => {
+  for (const host of ['127.0.0.1', '127.0.1.1', '::1', 'localhost']) {
+    t.ok(loadConfig({ HOST: host }, { dotenv: false }).jwt.isDevelopmentSecret, host);
+  }
+  for (const host of ['0.0.0.0', '::', '10.1.2.3', 'api.example.com']) {
+    t.throws(
+      () => loadConfig({ HOST: host }, { dotenv: false }),
+      /JWT_SECRET is required when HOST=.*: the development secret is public/,
+      host,
+    );
+    t.throws(() => loadConfig({ HOST: host, NODE_ENV: 'test' }, { dotenv: false }), /JWT_SECRET is required/);
+    t.notOk(loadConfig({ HOST: host, JWT_SECRET: SECRET }, { dotenv: false }).jwt.isDevelopmentSecret);
+  }
+});
+
+t.test('METRICS_TOKEN', async (t) => {
+  t.equal(loadConfig({}, { dotenv: false }).metricsToken, undefined);
+  t.equal(loadConfig({ METRICS_TOKEN: 'scrape-me' }, { dotenv: false }).metricsToken, 'scrape-me');
 });

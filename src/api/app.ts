@@ -27,6 +27,17 @@ export interface BuildOptions {
   consoleRoot?: string;
 }
 
+/**
+ * Fastify's own `trustProxy: <number>` trusts no hop at all in this version, so a hop count is a function: the
+ * socket's peer is hop 0, the X-Forwarded-For entries count from the right. With a count, the API must only be
+ * reachable through those proxies (a direct client could otherwise write the entry the proxy would have); a list of
+ * addresses does not need that.
+ */
+function trustProxyOption(trust: AppDeps['config']['trustProxy']) {
+  if (typeof trust !== 'number') return trust;
+  return (_address: string, hop: number) => hop < trust;
+}
+
 export async function buildApp(deps: AppDeps, options: BuildOptions = {}) {
   const app = Fastify({
     logger: options.logger ?? {
@@ -44,7 +55,7 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}) {
     bodyLimit: 1024 * 1024,
     requestTimeout: REQUEST_TIMEOUT_MS,
     // Behind a load balancer the client address (rate limits, logs) comes from X-Forwarded-For.
-    trustProxy: deps.config.trustProxy,
+    trustProxy: trustProxyOption(deps.config.trustProxy),
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(createValidatorCompiler());
   // Clients often send `Content-Type: application/json` on body-less POSTs (optimize, rotate): that is no error.
@@ -78,7 +89,7 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}) {
 
   await app.register(errors);
   await app.register(errorResponses);
-  await app.register(apiMetrics, { orm: deps.orm });
+  await app.register(apiMetrics, { orm: deps.orm, token: deps.config.metricsToken });
   await app.register(security, {
     corsOrigins: deps.config.corsOrigins,
     ...(deps.pressure ? { pressure: deps.pressure } : {}),
@@ -88,8 +99,6 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}) {
   await app.register(rateLimits, {
     openaiPerMinute: deps.config.rateLimits.openaiPerMinute,
     webhookPerMinute: deps.config.rateLimits.webhookPerMinute,
-    loginPerAccountPerMinute: deps.loginRateLimit ?? 10,
-    loginPerAddressPerMinute: deps.loginAddressRateLimit ?? 30,
     signupPerAddressPerMinute: deps.signupRateLimit ?? 5,
   });
   await app.register(auth, { config: deps.config, orm: deps.orm });

@@ -10,11 +10,11 @@ export interface AppDeps {
   orm: Orm;
   temporal: { client: Client; connection: Connection };
   openai: OpenAIGateway;
-  /** Login attempts per account per minute (default 10: slows guessing, never a real user). */
+  /** Failed logins per account per minute before it is blocked (default 10: slows guessing, never a real user). */
   loginRateLimit?: number;
   /** Overrides of the overload thresholds (tests). */
   pressure?: SecurityOptions['pressure'];
-  /** Login attempts per client address per minute (default 30: one address spraying many accounts). */
+  /** Failed logins per client address per minute before it is blocked (default 10: one address spraying accounts). */
   loginAddressRateLimit?: number;
   /** Signups per client address per minute (default 5). */
   signupRateLimit?: number;

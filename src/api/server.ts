@@ -72,6 +72,11 @@ export async function startApi(
     app.log.warn('JWT_SECRET is not set: using the development secret (never in production)');
   }
   warnRetiredPromptVariables(config, (message) => app.log.warn(message));
+  if (config.encryption.isDevelopmentKey) {
+    app.log.warn(
+      'CALLSENSE_ENCRYPTION_KEY is not set: secrets are sealed with the development key (never in production)',
+    );
+  }
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

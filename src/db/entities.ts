@@ -1,6 +1,7 @@
 // Every entity the ORM knows, in one list for the config and for migration generation.
 import { Organization } from '../domain/accounts/organization.entity.js';
 import { User } from '../domain/accounts/user.entity.js';
+import { LoginFailure, RevokedToken } from '../domain/accounts/sessions.entity.js';
 import { PromptChange } from '../domain/prompts/prompt-change.entity.js';
 import { Prompt, PromptVersion } from '../domain/prompts/prompt.entity.js';
 import { ExperimentItem, PromptExperiment } from '../domain/experiments/experiment.entity.js';
@@ -35,4 +36,6 @@ export const entities = [
   LeadScoreHistory,
   Analysis,
   AuditEvent,
+  RevokedToken,
+  LoginFailure,
 ];

@@ -3,6 +3,7 @@ import { isDevelopment, loadConfig } from '../config.js';
 import { defaultServiceAddresses } from '../platform/services.js';
 import { createOrm } from './orm.js';
 import { migrateUp } from './migrate.js';
+import { sealStoredWebhookSecrets } from '../domain/accounts/webhook-secret.js';
 import { DEMO_ADMIN_EMAIL, DEMO_PASSWORD, DEMO_REP_EMAIL, DemoSeeder } from './seeders/demo-seeder.js';
 
 const config = loadConfig();
@@ -14,6 +15,7 @@ const orm = await createOrm(defaultServiceAddresses(config).databaseUrl);
 try {
   await migrateUp(orm);
   await orm.seeder.seed(DemoSeeder);
+  await sealStoredWebhookSecrets(orm.em, config.encryption);
   console.log(`Demo data ready. Log in as ${DEMO_ADMIN_EMAIL} or ${DEMO_REP_EMAIL}, password "${DEMO_PASSWORD}".`);
 } finally {
   await orm.close();

@@ -1,10 +1,12 @@
-// GET /metrics on the API (at the root, outside /api, no authentication: scrape it from the private network)
-// and the hooks that feed it: every request's duration by route pattern and status, and every webhook
+// GET /metrics on the API (at the root, outside /api; with METRICS_TOKEN set it requires that bearer token, otherwise
+// scrape it from the private network) and the hooks that feed it: every request's duration by route pattern and status, and every webhook
 // delivery's result by provider.
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Orm } from '../db/orm.js';
 import { createApiMetrics, type WebhookResult } from './metrics.js';
+import { METRICS_UNAUTHORIZED_MESSAGE, metricsAuthorized } from './metrics-token.js';
+import { errorBody } from '../api/plugins/errors.js';
 
 const WEBHOOK_PREFIX = '/api/webhooks/';
 /** Route segment after /api/webhooks/ → provider label (our own signed webhook is `callsense`). */
@@ -39,10 +41,14 @@ function webhookOutcome(statusCode: number, duplicate: boolean): { result: Webho
 }
 
 export default fp(
-  async function apiMetrics(app: FastifyInstance, options: { orm: Orm }) {
+  async function apiMetrics(app: FastifyInstance, options: { orm: Orm; token: string | undefined }) {
     const metrics = createApiMetrics({ countCallsByStatus: () => countCallsByStatus(options.orm) });
 
-    app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+    app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
+      if (!metricsAuthorized(options.token, request.headers.authorization)) {
+        reply.header('www-authenticate', 'Bearer');
+        return reply.status(401).send(errorBody(401, METRICS_UNAUTHORIZED_MESSAGE));
+      }
       const body = await metrics.registry.metrics();
       return reply.type(metrics.registry.contentType).send(body);
     });

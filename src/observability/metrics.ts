@@ -17,8 +17,33 @@ function metricsIn(registry: Registry) {
   };
 }
 
-/** The API's metrics: HTTP requests, webhook deliveries, calls by status (read from the database on scrape). */
-export function createApiMetrics(options: { countCallsByStatus?: () => Promise<Record<string, number>> } = {}) {
+/** How long a database-backed gauge's reading is reused: scrapes (several Prometheus servers, retries) stay cheap. */
+export const DATABASE_GAUGE_MIN_INTERVAL_MS = 15_000;
+
+/**
+ * `read`, called at most once per `intervalMs`: later callers inside the interval get the last reading, concurrent
+ * callers share one read, and a failed read is not kept (the next scrape tries again).
+ */
+function atMostEvery<T>(intervalMs: number, read: () => Promise<T>, now: () => number): () => Promise<T> {
+  let last: { value: Promise<T>; at: number } | undefined;
+  return () => {
+    if (last && now() - last.at < intervalMs) return last.value;
+    const entry = { value: read(), at: now() };
+    last = entry;
+    entry.value.catch(() => {
+      if (last === entry) last = undefined;
+    });
+    return entry.value;
+  };
+}
+
+/**
+ * The API's metrics: HTTP requests, webhook deliveries, calls by status (read from the database at most every
+ * DATABASE_GAUGE_MIN_INTERVAL_MS, not on every scrape).
+ */
+export function createApiMetrics(
+  options: { countCallsByStatus?: () => Promise<Record<string, number>>; now?: () => number } = {},
+) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const { counter, histogram } = metricsIn(registry);
@@ -33,7 +58,9 @@ export function createApiMetrics(options: { countCallsByStatus?: () => Promise<R
     ['provider', 'result', 'reason'],
     'Webhook deliveries by provider and result; `reason` says why a delivery was rejected',
   );
-  const countCalls = options.countCallsByStatus;
+  const countCalls =
+    options.countCallsByStatus &&
+    atMostEvery(DATABASE_GAUGE_MIN_INTERVAL_MS, options.countCallsByStatus, options.now ?? Date.now);
   new Gauge({
     name: 'callsense_calls',
     help: 'Stored calls by analysis status, all organizations',

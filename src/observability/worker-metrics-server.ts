@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import type { Logger } from './logger.js';
+import { METRICS_UNAUTHORIZED_MESSAGE, metricsAuthorized } from './metrics-token.js';
 
 export interface WorkerMetricsServer {
   url: string;
@@ -31,12 +32,20 @@ export async function startWorkerMetricsServer(options: {
   registry: Registry;
   coreMetricsUrl: () => string | undefined;
   logger: Logger;
+  /** METRICS_TOKEN: when set, only `Authorization: Bearer <token>` is answered. */
+  token?: string | undefined;
 }): Promise<WorkerMetricsServer> {
   const server: Server = createServer((req, res) => {
     // The same header every API answer carries: clients must not guess another type for the text.
     res.setHeader('x-content-type-options', 'nosniff');
     if (req.method !== 'GET' || req.url?.split('?')[0] !== '/metrics') {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found: the metrics are at /metrics\n');
+      return;
+    }
+    if (!metricsAuthorized(options.token, req.headers.authorization)) {
+      res
+        .writeHead(401, { 'content-type': 'text/plain', 'www-authenticate': 'Bearer' })
+        .end(`${METRICS_UNAUTHORIZED_MESSAGE}\n`);
       return;
     }
     Promise.all([coreMetrics(options.coreMetricsUrl(), options.logger), options.registry.metrics()])

@@ -4,6 +4,7 @@ import { startTracing } from '../observability/tracing.js';
 import { loadConfig } from '../config.js';
 import { createOrm } from '../db/orm.js';
 import { migrateUp } from '../db/migrate.js';
+import { sealStoredWebhookSecrets } from '../domain/accounts/webhook-secret.js';
 import { defaultServiceAddresses } from './services.js';
 
 export async function startRole(serviceName: string) {
@@ -13,6 +14,8 @@ export async function startRole(serviceName: string) {
   const addresses = defaultServiceAddresses(config);
   const orm = await createOrm(addresses.databaseUrl);
   await migrateUp(orm);
+  // Webhook secrets stored in clear by earlier versions are sealed before anything serves.
+  await sealStoredWebhookSecrets(orm.em, config.encryption);
   return {
     config,
     addresses,

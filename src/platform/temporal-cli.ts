@@ -30,6 +30,24 @@ async function onPath(name: string, env: NodeJS.ProcessEnv): Promise<string | un
   return undefined;
 }
 
+/** What go prints when a download does not match a recorded hash: a tampered module, never a network problem. */
+const CHECKSUM_MISMATCH =
+  /checksum mismatch|SECURITY ERROR|verifying module: .*(mismatch|invalid)|go\.sum: .*mismatch/i;
+/** What go prints when it could not talk to a server at all (DNS, refused, timeouts, TLS, proxies, HTTP 5xx). */
+const UNREACHABLE =
+  /no such host|dial tcp|connection refused|connection reset|i\/o timeout|timeout|TLS handshake|network is unreachable|temporary failure in name resolution|proxyconnect|EOF|5\d\d (Internal Server Error|Bad Gateway|Service Unavailable|Gateway Timeout)/i;
+
+/**
+ * Whether a failed `go install` may be tried again with GOSUMDB=off: only when the checksum database could not be
+ * reached (a network without sum.golang.org). A checksum mismatch means a module's bytes differ from what the
+ * database or go.sum recorded; building without the check would then accept exactly what the check exists to refuse.
+ */
+export function mayRetryWithoutChecksumDatabase(goOutput: string): boolean {
+  if (CHECKSUM_MISMATCH.test(goOutput)) return false;
+  const sumdbLines = goOutput.split('\n').filter((line) => /sum\.golang\.org|sumdb|GOSUMDB/i.test(line));
+  return sumdbLines.some((line) => UNREACHABLE.test(line));
+}
+
 /** Builds the CLI from the Go module proxy into the tools cache (takes minutes the first time). */
 async function buildTemporalCli(env: NodeJS.ProcessEnv = process.env, log = console.error): Promise<string> {
   const go = await onPath('go', env);
@@ -49,8 +67,11 @@ async function buildTemporalCli(env: NodeJS.ProcessEnv = process.env, log = cons
   ];
   try {
     await run(go, args, { env: { ...env, GOBIN: bin }, maxBuffer: 64 * 1024 * 1024 });
-  } catch {
-    // Without the checksum database the tag's own go.sum still pins every dependency hash.
+  } catch (error) {
+    const output = String((error as { stderr?: unknown }).stderr ?? (error as Error).message);
+    if (!mayRetryWithoutChecksumDatabase(output)) throw error;
+    // The checksum database is unreachable: the tag's own go.sum still pins every dependency hash.
+    log('The Go checksum database cannot be reached: building again with GOSUMDB=off (go.sum still pins hashes)');
     await run(go, args, { env: { ...env, GOBIN: bin, GOSUMDB: 'off' }, maxBuffer: 64 * 1024 * 1024 });
   }
   return join(bin, 'temporal');

@@ -72,6 +72,7 @@ export async function startWorker(
     registry: metrics.registry,
     coreMetricsUrl: temporalCoreMetricsUrl,
     logger,
+    token: config.metricsToken,
   });
   const run = worker.run();
   return {

@@ -6,6 +6,7 @@ import { startStack } from '../support/harness.js';
 import { addUser, as, deliverCall, signup } from '../support/api.js';
 import { callPayload, createTenant } from '../support/calls.js';
 import { createPrompt, promptBody } from './support-prompts.js';
+const PRODUCTION_KEY = `${'k'.repeat(43)}=`;
 
 type Reply = { statusCode: number; headers: Record<string, unknown>; json(): unknown };
 function assertLimited(t: Test, res: Reply, what: string) {
@@ -110,19 +111,35 @@ t.test('signup per address', async (t) => {
   t.equal((await post('10.2.0.2')).statusCode, 201, 'another address');
 });
 
-t.test('TRUST_PROXY: the address comes from X-Forwarded-For', async (t) => {
-  const { app } = await startStack(t, { worker: false, signupRateLimit: 1, env: { TRUST_PROXY: 'true' } });
-  const post = (forwardedFor: string) =>
-    app.inject({
-      method: 'POST',
-      url: '/api/auth/signup',
-      remoteAddress: '10.3.0.1',
-      headers: { 'x-forwarded-for': forwardedFor },
-      payload: { organizationName: 'Acme', email: `a-${randomUUID()}@example.com`, password: 'long-enough' },
-    });
-  t.equal((await post('203.0.113.1')).statusCode, 201);
-  t.equal((await post('203.0.113.2')).statusCode, 201, 'two clients behind one proxy have their own budgets');
-  t.equal((await post('203.0.113.1')).statusCode, 429);
+const signupFrom = (app: Awaited<ReturnType<typeof startStack>>['app'], forwardedFor: string, remoteAddress: string) =>
+  app.inject({
+    method: 'POST',
+    url: '/api/auth/signup',
+    remoteAddress,
+    headers: { 'x-forwarded-for': forwardedFor },
+    payload: { organizationName: 'Acme', email: `a-${randomUUID()}@example.com`, password: 'long-enough' },
+  });
+
+t.test('without TRUST_PROXY a client cannot choose its address with X-Forwarded-For', async (t) => {
+  const { app } = await startStack(t, { worker: false, signupRateLimit: 1 });
+  t.equal((await signupFrom(app, '203.0.113.1', '10.3.0.1')).statusCode, 201);
+  assertLimited(t, await signupFrom(app, '203.0.113.2', '10.3.0.1'), 'a made-up X-Forwarded-For is ignored');
+});
+
+t.test('TRUST_PROXY=1: the address the one proxy saw; what the client wrote before it is ignored', async (t) => {
+  const { app } = await startStack(t, { worker: false, signupRateLimit: 1, env: { TRUST_PROXY: '1' } });
+  t.equal((await signupFrom(app, '203.0.113.1', '10.3.0.1')).statusCode, 201);
+  t.equal((await signupFrom(app, '203.0.113.2', '10.3.0.1')).statusCode, 201, 'two clients behind one proxy');
+  // The proxy appends the address it saw: a client's own entries come before it and do not count.
+  assertLimited(t, await signupFrom(app, '198.51.100.7, 203.0.113.1', '10.3.0.1'), 'a forged first entry');
+});
+
+t.test('TRUST_PROXY=<addresses>: only those proxies are believed', async (t) => {
+  const { app } = await startStack(t, { worker: false, signupRateLimit: 1, env: { TRUST_PROXY: '10.3.0.0/24' } });
+  t.equal((await signupFrom(app, '203.0.113.10', '10.3.0.1')).statusCode, 201);
+  t.equal((await signupFrom(app, '203.0.113.11', '10.3.0.1')).statusCode, 201, 'another client behind the proxy');
+  t.equal((await signupFrom(app, '203.0.113.12', '192.0.2.50')).statusCode, 201);
+  assertLimited(t, await signupFrom(app, '203.0.113.13', '192.0.2.50'), 'not a trusted proxy: its own address');
 });
 
 t.test('SIGNUP_MODE=closed → 403; closed by default in production', async (t) => {
@@ -136,11 +153,24 @@ t.test('SIGNUP_MODE=closed → 403; closed by default in production', async (t) 
   t.equal(res.statusCode, 403);
   t.match(res.json(), { statusCode: 403, error: 'Forbidden', message: /closed/ });
   const { loadConfig } = await import('../../src/config.js');
-  t.equal(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) }, { dotenv: false }).signupMode, 'closed');
+  t.equal(
+    loadConfig(
+      { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), CALLSENSE_ENCRYPTION_KEY: PRODUCTION_KEY },
+      { dotenv: false },
+    ).signupMode,
+    'closed',
+  );
   t.equal(loadConfig({ NODE_ENV: 'test' }, { dotenv: false }).signupMode, 'open');
   t.equal(
-    loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), SIGNUP_MODE: 'open' }, { dotenv: false })
-      .signupMode,
+    loadConfig(
+      {
+        NODE_ENV: 'production',
+        JWT_SECRET: 'x'.repeat(40),
+        CALLSENSE_ENCRYPTION_KEY: PRODUCTION_KEY,
+        SIGNUP_MODE: 'open',
+      },
+      { dotenv: false },
+    ).signupMode,
     'open',
   );
 });

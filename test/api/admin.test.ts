@@ -1,5 +1,6 @@
 // Users of the admin's own organization and the webhook secret.
 import t from 'tap';
+import { openWebhookSecret } from '../../src/domain/accounts/webhook-secret-sealing.js';
 import { randomUUID } from 'node:crypto';
 import { Organization } from '../../src/domain/accounts/organization.entity.js';
 import { User } from '../../src/domain/accounts/user.entity.js';
@@ -134,8 +135,9 @@ t.test('webhook secret', async (t) => {
     { fields: ['id', 'webhookSecret'] },
   );
   const otherSecret = await as(app, other).get('/admin/webhook-secret');
-  t.equal(otherSecret.json().webhookSecret, otherOrg.webhookSecret, "the other organization's secret did not rotate");
-  t.not(otherOrg.webhookSecret, rotated.json().webhookSecret);
+  const otherStored = openWebhookSecret(stack.config.encryption, other.organization.id, otherOrg.webhookSecret);
+  t.equal(otherSecret.json().webhookSecret, otherStored, "the other organization's secret did not rotate");
+  t.not(otherStored, rotated.json().webhookSecret);
 
   const me = await api.get('/auth/me');
   t.notMatch(me.body, /whsec_/, 'the secret is not part of other answers');

@@ -128,7 +128,7 @@ t.test('login failures look alike', async (t) => {
   t.equal(bad.statusCode, 400);
 });
 
-t.test('login is rate limited per IP and email', async (t) => {
+t.test('failed logins of one account are limited, even for the right password', async (t) => {
   const { app } = await startStack(t, { worker: false, loginRateLimit: 3 });
   const account = await signup(app, { password: 'the-right-one' });
   const attempt = (email: string, password = 'the-wrong-one') =>
@@ -157,7 +157,15 @@ t.test('forged, expired and stale tokens are 401', async (t) => {
   const secret = stack.config.jwt.secret;
   const admin = await signup(app);
   const rep = await addUser(app, admin);
-  const valid = { sub: admin.user.id, org: admin.organization.id, role: 'admin', iat: now(), exp: now() + 600 };
+  const valid = {
+    sub: admin.user.id,
+    org: admin.organization.id,
+    role: 'admin',
+    jti: randomUUID(),
+    tv: 0,
+    iat: now(),
+    exp: now() + 600,
+  };
   const hs256 = { alg: 'HS256', typ: 'JWT' };
 
   const me = (headers: Record<string, string>) => app.inject({ method: 'GET', url: '/api/auth/me', headers });
@@ -186,6 +194,11 @@ t.test('forged, expired and stale tokens are 401', async (t) => {
     'no org': handmadeToken(hs256, { sub: valid.sub, role: 'admin', exp: valid.exp }, secret),
     'no role': handmadeToken(hs256, { sub: valid.sub, org: valid.org, exp: valid.exp }, secret),
     'unknown role': handmadeToken(hs256, { ...valid, role: 'root' }, secret),
+    'no jti (could not be revoked)': handmadeToken(hs256, { ...valid, jti: undefined }, secret),
+    'jti not a uuid': handmadeToken(hs256, { ...valid, jti: 'abc' }, secret),
+    'no token version': handmadeToken(hs256, { ...valid, tv: undefined }, secret),
+    'an older token version': handmadeToken(hs256, { ...valid, tv: -1 }, secret),
+    'a newer token version': handmadeToken(hs256, { ...valid, tv: 1 }, secret),
     'sub not a uuid': handmadeToken(hs256, { ...valid, sub: 'admin' }, secret),
     'org of another organization': handmadeToken(hs256, { ...valid, org: other.organization.id }, secret),
     'unknown user': handmadeToken(hs256, { ...valid, sub: randomUUID() }, secret),
@@ -215,7 +228,7 @@ t.test('forged, expired and stale tokens are 401', async (t) => {
   const rep2 = await addUser(app, admin);
   const promoted = handmadeToken(
     hs256,
-    { sub: rep2.user.id, org: admin.organization.id, role: 'admin', exp: now() + 600 },
+    { sub: rep2.user.id, org: admin.organization.id, role: 'admin', jti: randomUUID(), tv: 0, exp: now() + 600 },
     secret,
   );
   t.equal((await app.inject({ method: 'GET', url: '/api/admin/users', headers: bearer(promoted) })).statusCode, 403);

@@ -91,8 +91,15 @@ t.test(
     t.equal(audit.json().nextCursor, null);
     const actions = items.map((i) => i.action);
     t.same(
-      actions.slice(0, 5),
-      ['user.deleted', 'user.deleted', 'scoring.run', 'webhook_secret.rotated', 'prompt.changed'],
+      actions.slice(0, 6),
+      [
+        'user.deleted',
+        'user.deleted',
+        'webhook_secret.shown',
+        'scoring.run',
+        'webhook_secret.rotated',
+        'prompt.changed',
+      ],
       'newest first',
     );
     // The signup's two entries share a millisecond: their order between them is the id's.

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { resolveTemporalCli } from '../../src/platform/temporal-cli.js';
+import { mayRetryWithoutChecksumDatabase, resolveTemporalCli } from '../../src/platform/temporal-cli.js';
 
 t.test('resolution order: TEMPORAL_CLI, then PATH, then the tools cache', async (t) => {
   const dir = t.testdir({});
@@ -24,4 +24,32 @@ t.test('resolution order: TEMPORAL_CLI, then PATH, then the tools cache', async 
     /No Temporal CLI found/,
   );
   await t.rejects(resolveTemporalCli({ ...env, TEMPORAL_CLI: join(dir, 'missing') }), /not an executable/);
+});
+
+t.test('GOSUMDB=off is tried again only when the checksum database cannot be reached', async (t) => {
+  const unreachable = [
+    'go: github.com/temporalio/cli@v1.5.1: verifying module: github.com/temporalio/cli@v1.5.1: Get "https://sum.golang.org/lookup/github.com/temporalio/cli@v1.5.1": dial tcp: lookup sum.golang.org on 127.0.0.53:53: no such host',
+    'verifying go.temporal.io/api@v1.53.0: go.temporal.io/api@v1.53.0: Get "https://sum.golang.org/tile/8/0/x123/456": dial tcp 142.250.1.1:443: i/o timeout',
+    'go: verifying module: Get "https://sum.golang.org/lookup/x@v1": net/http: TLS handshake timeout',
+  ];
+  for (const output of unreachable) t.ok(mayRetryWithoutChecksumDatabase(output), output.slice(0, 60));
+
+  const refused = [
+    [
+      'verifying github.com/temporalio/cli@v1.5.1: checksum mismatch',
+      '\tdownloaded: h1:AAAA=',
+      '\tsum.golang.org: h1:BBBB=',
+      '',
+      'SECURITY ERROR',
+      'This download does NOT match the one reported by the checksum server.',
+    ].join('\n'),
+    'go: github.com/x/y@v1.0.0: verifying module: checksum mismatch\n\tdownloaded: h1:A=\n\tgo.sum:     h1:B=\n\nSECURITY ERROR',
+    // A mismatch reported next to a network error elsewhere is still a mismatch.
+    'verifying x@v1: checksum mismatch\nGet "https://sum.golang.org/lookup/y@v2": dial tcp: i/o timeout',
+    // Failures that have nothing to do with the checksum database: another try without it changes nothing.
+    'go: github.com/temporalio/cli@v1.5.1: Get "https://proxy.golang.org/github.com/temporalio/cli/@v/v1.5.1.info": dial tcp: lookup proxy.golang.org: no such host',
+    '# github.com/temporalio/cli/temporalcli\ntemporalcli/commands.go:12:2: undefined: foo',
+    '',
+  ];
+  for (const output of refused) t.notOk(mayRetryWithoutChecksumDatabase(output), output.slice(0, 60));
 });

@@ -6,12 +6,15 @@ import { Organization } from '../../domain/accounts/organization.entity.js';
 import { User } from '../../domain/accounts/user.entity.js';
 import { AccountError, createUser, deleteUser, updateUser } from '../../domain/accounts/users.js';
 import { rotateWebhookSecret } from '../../domain/accounts/webhook-secret.js';
-import { AuditEvent, type IAuditEvent } from '../../domain/audit/index.js';
+import { openWebhookSecret } from '../../domain/accounts/webhook-secret-sealing.js';
+import { AUDIT_ACTIONS, AuditEvent, type IAuditEvent } from '../../domain/audit/index.js';
+import { recordRequestAudit } from '../audit.js';
 import { conflict, notFound } from '../plugins/errors.js';
 import { errorResponses, isUuid, UserIdParams } from '../schemas/common.js';
 import { Email, Name, Password, RoleSchema, UserSchema, toUserDto } from '../schemas/accounts.js';
 import { PageQuery, findPage, pageOf } from '../pagination.js';
 import { tagRoutes } from '../plugins/route-groups.js';
+import { OPTIONAL_BODY } from '../plugins/swagger.js';
 
 const asHttp = (error: unknown) => (error instanceof AccountError ? conflict(error.message) : error);
 
@@ -155,12 +158,20 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
       schema: { response: { 200: WebhookSecret } },
     },
     async (request) => {
+      const { organizationId } = request.auth;
       const org = await request.em.findOneOrFail(
         Organization,
-        { id: request.auth.organizationId },
+        { id: organizationId },
         { fields: ['id', 'webhookSecret'] },
       );
-      return { webhookSecret: org.webhookSecret };
+      const webhookSecret = openWebhookSecret(deps.config.encryption, organizationId, org.webhookSecret);
+      // Whoever saw the secret can sign deliveries: after a leak, the trail says who could have.
+      await recordRequestAudit(request, {
+        action: AUDIT_ACTIONS.webhookSecretShown,
+        target: { type: 'organization', id: organizationId },
+      });
+      await request.em.flush();
+      return { webhookSecret };
     },
   );
 
@@ -168,25 +179,35 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
     '/webhook-secret/rotate',
     {
       schema: {
-        summary: 'A new webhook secret; the previous one keeps working until previousSecretValidUntil',
+        summary:
+          'A new webhook secret; the previous one keeps working until previousSecretValidUntil ' +
+          '(revokePrevious: it stops at once, for a leaked secret)',
+        body: Type.Object({ revokePrevious: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+        [OPTIONAL_BODY]: true,
         response: {
           200: Type.Object({
             webhookSecret: Type.String(),
-            previousSecretValidUntil: Type.String({ format: 'date-time' }),
+            previousSecretValidUntil: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
           }),
+          ...errorResponses(400),
         },
+      },
+      // A rotation without a body (what clients sent before revokePrevious existed) keeps the grace window.
+      preValidation: async (request) => {
+        request.body ??= {};
       },
     },
     async (request) => {
       const rotated = await rotateWebhookSecret(
         request.em,
+        deps.config.encryption,
         request.auth.organizationId,
-        deps.config.webhookSecretGraceSeconds,
+        { graceSeconds: deps.config.webhookSecretGraceSeconds, revokePrevious: request.body.revokePrevious },
         actorOf(request),
       );
       return {
         webhookSecret: rotated.webhookSecret,
-        previousSecretValidUntil: rotated.previousSecretValidUntil.toISOString(),
+        previousSecretValidUntil: rotated.previousSecretValidUntil?.toISOString() ?? null,
       };
     },
   );

@@ -11,11 +11,17 @@ import { errorResponses, Nullable, NullableString } from '../schemas/common.js';
 import { recordRequestAudit } from '../audit.js';
 import { tagRoutes } from '../plugins/route-groups.js';
 
-/** How each provider names its credential and its id→user map, in requests and answers. */
+/**
+ * How each provider names its credential and its id→user map, in requests and answers. A Vapi secret is the whole
+ * proof of a delivery (no signature, no timestamp), so it must be long enough not to be guessed.
+ */
 const SHAPES = {
-  retell: { credential: 'apiKey', last4: 'apiKeyLast4', map: 'agentUsers', mapKey: 'agent_id' },
-  vapi: { credential: 'secret', last4: 'secretLast4', map: 'assistantUsers', mapKey: 'assistantId' },
-} as const satisfies Record<Provider, { credential: string; last4: string; map: string; mapKey: string }>;
+  retell: { credential: 'apiKey', minLength: 8, last4: 'apiKeyLast4', map: 'agentUsers', mapKey: 'agent_id' },
+  vapi: { credential: 'secret', minLength: 24, last4: 'secretLast4', map: 'assistantUsers', mapKey: 'assistantId' },
+} as const satisfies Record<
+  Provider,
+  { credential: string; minLength: number; last4: string; map: string; mapKey: string }
+>;
 
 function providerWebhookUrl(publicUrl: string, provider: Provider, organizationId: string): string {
   return `${publicUrl}/api/webhooks/${provider}/${organizationId}`;
@@ -42,7 +48,7 @@ function bodySchema(provider: Provider): TSchema {
   return Type.Object(
     {
       // Optional once configured: changing the users keeps the stored credential.
-      [shape.credential]: Type.Optional(Type.String({ minLength: 8, maxLength: 512, pattern: '^\\S+$' })),
+      [shape.credential]: Type.Optional(Type.String({ minLength: shape.minLength, maxLength: 512, pattern: '^\\S+$' })),
       defaultUserId: Type.Optional(NullableString({ maxLength: 64 })),
       [shape.map]: Type.Optional(UserMap),
     },

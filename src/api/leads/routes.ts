@@ -1,6 +1,8 @@
 // GET /leads, GET /leads/:id, PATCH /leads/:id. Visibility is the request's EntityManager's:
 // its tenant filter keeps other organizations out, its visibility filter narrows a `user` to their leads.
 import { Type } from 'typebox';
+import { AUDIT_ACTIONS } from '../../domain/audit/index.js';
+import { recordRequestAudit } from '../audit.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppDeps } from '../deps.js';
 import { Lead } from '../../domain/leads/lead.entity.js';
@@ -63,8 +65,17 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
     },
     async (request) => {
       const lead = await findVisible(request.em, Lead, request.params.id, 'Lead');
+      const from = lead.status;
       // Only the changed columns are written, so a concurrent fold's complete analysis is never overwritten.
       lead.status = request.body.status;
+      // WON and LOST become scoring labels: who set them is audited, in the same flush as the change.
+      if (from !== lead.status) {
+        await recordRequestAudit(request, {
+          action: AUDIT_ACTIONS.leadStatusChanged,
+          target: { type: 'lead', id: lead.id },
+          details: { from, to: lead.status },
+        });
+      }
       await request.em.flush();
       return toLeadDto(lead);
     },

@@ -1,5 +1,8 @@
 // JWT authentication (HS256 only) and the per-request, tenant-scoped EntityManager.
-// Claims: sub (user id), org (organization id), role, exp. The user must still exist in that organization.
+// Claims: sub (user id), org (organization id), role, exp, jti (token id), tv (the user's token version when it was
+// issued). The user must still exist in that organization, the token must not have been logged out (its jti among
+// revoked_tokens), and its version must be the user's current one: a password change moves the version on.
+import { randomUUID } from 'node:crypto';
 import fp from 'fastify-plugin';
 import fastifyJwt from '@fastify/jwt';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -33,16 +36,23 @@ const CALLER_FIELDS = [
   'openaiIndividualPromptId',
   'openaiCompletePromptId',
 ] as const;
+const SESSION_FIELDS = ['tokenVersion', 'passwordChangedByTokenId'] as const;
 
 interface TokenClaims {
   sub: string;
   org: string;
   role: Role;
+  jti: string;
+  tv: number;
+  exp: number;
 }
+
+/** What a route hands to signToken: the token id and expiry are added there. */
+type SignClaims = Pick<TokenClaims, 'sub' | 'org' | 'role' | 'tv'>;
 
 declare module '@fastify/jwt' {
   interface FastifyJWT {
-    payload: TokenClaims;
+    payload: Omit<TokenClaims, 'exp'>;
     user: TokenClaims;
   }
 }
@@ -51,10 +61,12 @@ declare module 'fastify' {
   interface FastifyInstance {
     authenticate: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
     requireAdmin: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
-    signToken: (claims: TokenClaims) => string;
+    signToken: (claims: SignClaims) => string;
   }
   interface FastifyRequest {
     auth: AuthContext;
+    /** The verified token's id and expiry (logout revokes exactly this token). */
+    token: { jti: string; exp: number };
     /** Scoped to the caller's organization (and, for a `user`, to their own rows). Set by `authenticate`. */
     em: EntityManager;
     /** The caller as loaded by `authenticate`: routes about the caller themselves read it, not the database. */
@@ -68,13 +80,26 @@ const JWT_ERROR_MESSAGES: Record<string, string> = {
   FST_JWT_NO_AUTHORIZATION_IN_HEADER: 'Missing Authorization: Bearer <token> header',
 };
 
-/** A signature that checks out is not enough: every claim must have the shape tokens are issued with. */
+/**
+ * A signature that checks out is not enough: every claim must have the shape tokens are issued with. A token without
+ * a jti or a version (issued before sessions could end) is refused: it could not be revoked.
+ */
 function wellFormed(claims: TokenClaims): boolean {
-  const ids = [claims.sub, claims.org].every((id) => typeof id === 'string' && isUuid(id));
+  const ids = [claims.sub, claims.org, claims.jti].every((id) => typeof id === 'string' && isUuid(id));
   const role = claims.role === 'user' || claims.role === 'admin';
   const expires = typeof (claims as { exp?: unknown }).exp === 'number';
-  return ids && role && expires;
+  const version = Number.isSafeInteger(claims.tv) && claims.tv >= 0;
+  return ids && role && expires && version;
 }
+
+/**
+ * Whether the token's version is the user's: a password change moved the version on, which ends every token
+ * issued before, except the one that changed the password (the caller stays signed in).
+ */
+const currentVersion = (
+  claims: TokenClaims,
+  user: { tokenVersion: number; passwordChangedByTokenId?: string | null },
+) => claims.tv === user.tokenVersion || claims.jti === user.passwordChangedByTokenId;
 
 export default fp(
   async function auth(app: FastifyInstance, opts: { config: Config; orm: Orm }) {
@@ -86,8 +111,9 @@ export default fp(
     app.decorateRequest('auth', null as unknown as AuthContext);
     app.decorateRequest('em', null as unknown as EntityManager);
     app.decorateRequest('currentUser', null as unknown as CurrentUser);
-    app.decorate('signToken', (claims: TokenClaims) =>
-      app.jwt.sign({ sub: claims.sub, org: claims.org, role: claims.role }),
+    app.decorateRequest('token', null as unknown as { jti: string; exp: number });
+    app.decorate('signToken', (claims: SignClaims) =>
+      app.jwt.sign({ sub: claims.sub, org: claims.org, role: claims.role, tv: claims.tv, jti: randomUUID() }),
     );
 
     app.decorate('authenticate', async (request: FastifyRequest) => {
@@ -104,14 +130,19 @@ export default fp(
       // no identity map: later reads of this user load it whole); the tenant filter still applies, and a query
       // without an organization still throws.
       const em = tenantEm(opts.orm.em, claims.org);
+      // A logged-out token is ruled out by the same query, so no request pays a second round trip.
       const query = em
         .createQueryBuilder(User)
-        .select([...CALLER_FIELDS])
+        .select([...CALLER_FIELDS, ...SESSION_FIELDS])
         .where({ id: claims.sub })
+        .andWhere('not exists (select 1 from revoked_tokens where jti = ?)', [claims.jti])
         .limit(1);
       await query.applyFilters();
-      const user = (await query.execute('get')) as Pick<IUser, (typeof CALLER_FIELDS)[number]> | undefined;
-      if (!user) throw unauthorized('Invalid token');
+      const user = (await query.execute('get')) as
+        | Pick<IUser, (typeof CALLER_FIELDS)[number] | (typeof SESSION_FIELDS)[number]>
+        | undefined;
+      if (!user || !currentVersion(claims, user)) throw unauthorized('Invalid token');
+      request.token = { jti: claims.jti, exp: claims.exp };
       em.setFilterParams(VISIBILITY_FILTER, { userId: user.id, role: user.role });
       request.em = em;
       request.currentUser = {

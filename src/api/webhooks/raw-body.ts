@@ -1,13 +1,11 @@
-// Webhook signatures cover the exact bytes sent, so webhook routes keep them: `request.rawBody` is the body as
-// received, `request.body` its JSON. A body that is not JSON (or holds NUL) is marked, not rejected, so the
-// route can answer 401 for a bad signature before 400 for a bad body: an unsigned sender learns nothing.
+// Webhook signatures cover the exact bytes sent, so webhook routes keep them: the JSON parser of a webhook route only
+// keeps `request.rawBody`; the JSON is parsed (`parseVerifiedBody`) once the sender is authenticated, so a stranger's
+// 8 MiB body costs no parse, and an unsigned sender learns nothing about its body (401 before 400).
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { NUL_MESSAGE, containsNul } from '../json-text.js';
 import { badRequest } from '../plugins/errors.js';
 
-const INVALID_JSON = Symbol('invalid JSON');
-const NUL_TEXT = Symbol('NUL in text');
 // Provider payloads are large (word-level timestamps, tool calls, costs): room for a long call.
 const BODY_LIMIT = 8 * 1024 * 1024;
 
@@ -21,23 +19,23 @@ declare module 'fastify' {
 export const rawJsonBody = fp(async function rawJsonBody(app: FastifyInstance) {
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, (request, raw, done) => {
-    const body = raw as unknown as Buffer;
-    request.rawBody = body;
-    try {
-      const value: unknown = JSON.parse(body.toString('utf8'));
-      done(null, containsNul(value) ? NUL_TEXT : value);
-    } catch {
-      done(null, INVALID_JSON);
-    }
+    request.rawBody = raw as unknown as Buffer;
+    done(null, undefined);
   });
 });
 
 /** The raw bytes, empty when there was no JSON body at all. */
 export const rawBodyOf = (request: FastifyRequest): Buffer => request.rawBody ?? Buffer.alloc(0);
 
-/** Call once the sender is authenticated: a body that was not a JSON object is a 400 now. */
-export function requireJsonBody(request: FastifyRequest): void {
-  const body = request.body as unknown;
-  if (body === INVALID_JSON || request.rawBody === undefined) throw badRequest('The body must be a JSON object');
-  if (body === NUL_TEXT) throw badRequest(NUL_MESSAGE);
+/** Call once the sender is authenticated: parses the raw bytes into `request.body`, or answers 400. */
+export function parseVerifiedBody(request: FastifyRequest): void {
+  if (request.rawBody === undefined) throw badRequest('The body must be a JSON object');
+  let value: unknown;
+  try {
+    value = JSON.parse(request.rawBody.toString('utf8'));
+  } catch {
+    throw badRequest('The body must be a JSON object');
+  }
+  if (containsNul(value)) throw badRequest(NUL_MESSAGE);
+  request.body = value;
 }

@@ -17,7 +17,8 @@ const command: Command = {
     const email = checkEmail(values['admin-email']!);
     const password = values.password === undefined ? generatePassword() : checkPassword(values.password);
     const orm = await ctx.orm();
-    const created = await createOrganization(orm.em.fork(), { name, admin: { email, password } }).catch(
+    const input = { name, admin: { email, password } };
+    const created = await createOrganization(orm.em.fork(), input, { keys: ctx.config.encryption, via: 'cli' }).catch(
       (error: unknown) => {
         throw error instanceof AccountError ? new CliError(error.message) : error;
       },

@@ -6,6 +6,7 @@ import issueToken from './issue-token.js';
 import rotateWebhookSecret from './rotate-webhook-secret.js';
 import runScoring from './run-scoring.js';
 import reanalyze from './reanalyze.js';
+import reseal from './reseal.js';
 
 export const commands: Command[] = [
   createOrganization,
@@ -14,4 +15,5 @@ export const commands: Command[] = [
   rotateWebhookSecret,
   runScoring,
   reanalyze,
+  reseal,
 ];

@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import Fastify from 'fastify';
 import fastifyJwt from '@fastify/jwt';
 import { User } from '../../domain/accounts/user.entity.js';
 import { normalizeEmail } from '../../domain/accounts/users.js';
+import { AUDIT_ACTIONS, recordAudit } from '../../domain/audit/index.js';
 import { CliError } from '../context.js';
 import type { Command } from './command.js';
 
@@ -21,8 +23,19 @@ const command: Command = {
       sign: { algorithm: 'HS256', expiresIn: ctx.config.jwt.expiresIn },
     });
     await signer.ready();
-    const token = signer.jwt.sign({ sub: user.id, org: user.organization, role: user.role });
+    const claims = { sub: user.id, org: user.organization, role: user.role, tv: user.tokenVersion, jti: randomUUID() };
+    const token = signer.jwt.sign(claims);
     await signer.close();
+    // A token made outside the login is a way into the organization: its admins see that it was made, and for whom.
+    const em = orm.em.fork();
+    await recordAudit(em, {
+      organizationId: user.organization,
+      actorId: null,
+      action: AUDIT_ACTIONS.tokenIssued,
+      target: { type: 'user', id: user.id },
+      details: { via: 'cli', email: user.email, expiresIn: ctx.config.jwt.expiresIn },
+    });
+    await em.flush();
     ctx.print({ token, user: { id: user.id, email: user.email, role: user.role, organizationId: user.organization } });
   },
 };

@@ -8,10 +8,11 @@ const command: Command = {
   options: { org: { type: 'string', required: true, description: 'the organization id' } },
   async run(ctx, values) {
     const em = await organizationEm(await ctx.orm(), values.org!);
-    const rotated = await rotateWebhookSecret(em, values.org!, ctx.config.webhookSecretGraceSeconds, null);
+    const grace = { graceSeconds: ctx.config.webhookSecretGraceSeconds };
+    const rotated = await rotateWebhookSecret(em, ctx.config.encryption, values.org!, grace, null);
     ctx.print({
       webhookSecret: rotated.webhookSecret,
-      previousSecretValidUntil: rotated.previousSecretValidUntil.toISOString(),
+      previousSecretValidUntil: rotated.previousSecretValidUntil?.toISOString() ?? null,
     });
   },
 };

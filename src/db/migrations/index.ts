@@ -6,6 +6,7 @@ import { Migration20261125120000_scoring } from './Migration20261125120000_scori
 import { Migration20261125130000_integrations } from './Migration20261125130000_integrations.js';
 import { Migration20261126010000_model_lead_ids } from './Migration20261126010000_model_lead_ids.js';
 import { Migration20261204185019_prompt_library } from './Migration20261204185019_prompt_library.js';
+import { Migration20261204190013_sessions } from './Migration20261204190013_sessions.js';
 import { Migration20261204190120_prompt_experiments } from './Migration20261204190120_prompt_experiments.js';
 import { Migration20261204191737_openai_usage } from './Migration20261204191737_openai_usage.js';
 import { Migration20261204191949_demo } from './Migration20261204191949_demo.js';
@@ -18,6 +19,7 @@ export const migrationsList = [
   { name: 'Migration20261125130000_integrations', class: Migration20261125130000_integrations },
   { name: 'Migration20261126010000_model_lead_ids', class: Migration20261126010000_model_lead_ids },
   { name: 'Migration20261204185019_prompt_library', class: Migration20261204185019_prompt_library },
+  { name: 'Migration20261204190013_sessions', class: Migration20261204190013_sessions },
   { name: 'Migration20261204190120_prompt_experiments', class: Migration20261204190120_prompt_experiments },
   { name: 'Migration20261204191737_openai_usage', class: Migration20261204191737_openai_usage },
   { name: 'Migration20261204191949_demo', class: Migration20261204191949_demo },

@@ -15,6 +15,10 @@ export const User = defineEntity({
     lastName: p.string().length(100).nullable(),
     openaiIndividualPromptId: p.string().length(255).nullable().index(),
     openaiCompletePromptId: p.string().length(255).nullable().index(),
+    // Every token carries the version it was issued under (claim `tv`); a password change moves it on, ending every
+    // session issued before, except the one that made the change (its token id is kept here).
+    tokenVersion: p.integer().default(0),
+    passwordChangedByTokenId: p.uuid().nullable(),
     createdAt: insertedAt(),
   },
 });

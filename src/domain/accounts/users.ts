@@ -1,5 +1,6 @@
 // Creating, changing and removing accounts: one implementation for the HTTP routes and the admin CLI.
 // Every change is audited in the same flush/transaction as the change itself.
+import { randomUUID } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AUDIT_ACTIONS, recordAudit } from '../audit/index.js';
@@ -7,6 +8,8 @@ import { Organization, type IOrganization } from './organization.entity.js';
 import { User, type IUser, type Role } from './user.entity.js';
 import { hashPassword } from './password.js';
 import { newWebhookSecret } from './webhook-secret.js';
+import { sealWebhookSecret } from './webhook-secret-sealing.js';
+import type { SealingKeys } from '../secrets/sealed.js';
 
 /** A refusal the caller can act on: `conflict` (email taken, last admin). */
 export class AccountError extends Error {
@@ -72,14 +75,24 @@ export async function createUser(
   return user;
 }
 
-/** A new organization with its first admin, in one flush. `em` is an unscoped fork (no tenant exists yet). */
+/**
+ * A new organization with its first admin, in one flush. `em` is an unscoped fork (no tenant exists yet). Its
+ * webhook secret is sealed under `keys.key`. `via: 'cli'`: the operator's CLI created it, and the audit trail says
+ * so (actor null) instead of naming the new admin.
+ */
 export async function createOrganization(
   em: EntityManager,
   input: { name: string; admin: Omit<NewUser, 'role'> },
+  options: { keys: SealingKeys; via?: 'cli' },
 ): Promise<{ organization: IOrganization; admin: IUser }> {
   const email = normalizeEmail(input.admin.email);
   await assertEmailFree(em, email);
-  const organization = em.create(Organization, { name: input.name.trim(), webhookSecret: newWebhookSecret() });
+  const organizationId = randomUUID();
+  const organization = em.create(Organization, {
+    id: organizationId,
+    name: input.name.trim(),
+    webhookSecret: sealWebhookSecret(options.keys, organizationId, newWebhookSecret()),
+  });
   const admin = em.create(User, {
     organization: organization.id,
     email,
@@ -88,20 +101,21 @@ export async function createOrganization(
     firstName: input.admin.firstName ?? null,
     lastName: input.admin.lastName ?? null,
   });
-  const actor = { actorId: admin.id, actorEmail: email };
+  const actor = options.via === 'cli' ? { actorId: null, actorEmail: null } : { actorId: admin.id, actorEmail: email };
+  const via = options.via ? { via: options.via } : {};
   await recordAudit(em, {
     organizationId: organization.id,
     ...actor,
     action: AUDIT_ACTIONS.organizationCreated,
     target: { type: 'organization', id: organization.id },
-    details: { name: organization.name },
+    details: { name: organization.name, ...via },
   });
   await recordAudit(em, {
     organizationId: organization.id,
     ...actor,
     action: AUDIT_ACTIONS.userCreated,
     target: { type: 'user', id: admin.id },
-    details: { email, role: 'admin' },
+    details: { email, role: 'admin', ...via },
   });
   await em.flush();
   return { organization, admin };

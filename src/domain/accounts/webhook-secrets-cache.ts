@@ -6,6 +6,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { tenantEm } from '../tenancy/tenant-em.js';
 import { Organization } from './organization.entity.js';
 import { acceptedWebhookSecrets } from './accepted-webhook-secrets.js';
+import type { SealingKeys } from '../secrets/sealed.js';
+import { openWebhookSecret } from './webhook-secret-sealing.js';
 
 /** How long a cached entry is trusted: a rotation made by another process verifies within this time. */
 const WEBHOOK_SECRETS_TTL_MS = 3000;
@@ -20,7 +22,12 @@ interface StoredSecrets {
 
 const entries = new Map<string, { secrets: Promise<StoredSecrets | null>; expiresAt: number }>();
 
-async function readSecrets(root: EntityManager, organizationId: string): Promise<StoredSecrets | null> {
+/** The stored columns are sealed: the entry holds them opened, so each delivery does not decrypt again. */
+async function readSecrets(
+  root: EntityManager,
+  keys: SealingKeys,
+  organizationId: string,
+): Promise<StoredSecrets | null> {
   const org = await tenantEm(root, organizationId).findOne(
     Organization,
     { id: organizationId },
@@ -30,8 +37,10 @@ async function readSecrets(root: EntityManager, organizationId: string): Promise
   );
   if (!org) return null;
   return {
-    webhookSecret: org.webhookSecret,
-    previousWebhookSecret: org.previousWebhookSecret ?? null,
+    webhookSecret: openWebhookSecret(keys, organizationId, org.webhookSecret),
+    previousWebhookSecret: org.previousWebhookSecret
+      ? openWebhookSecret(keys, organizationId, org.previousWebhookSecret)
+      : null,
     previousWebhookSecretValidUntil: org.previousWebhookSecretValidUntil ?? null,
   };
 }
@@ -43,13 +52,14 @@ async function readSecrets(root: EntityManager, organizationId: string): Promise
  */
 export async function webhookSecretsOf(
   root: EntityManager,
+  keys: SealingKeys,
   organizationId: string,
   now = Date.now(),
 ): Promise<string[] | null> {
   let entry = entries.get(organizationId);
   if (!entry || entry.expiresAt <= now) {
     if (entries.size >= MAX_ENTRIES) entries.delete(entries.keys().next().value!);
-    const secrets = readSecrets(root, organizationId);
+    const secrets = readSecrets(root, keys, organizationId);
     entry = { secrets, expiresAt: now + WEBHOOK_SECRETS_TTL_MS };
     entries.set(organizationId, entry);
     // A failed read or a missing organization is asked again by the next delivery.

@@ -2,7 +2,7 @@
 // and bound to (organization, provider); only its last 4 characters are kept in clear, to show admins.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { User } from '../accounts/user.entity.js';
-import { open, seal } from '../secrets/sealed.js';
+import { SealedSecretError, openWithKeys, seal, type SealingKeys } from '../secrets/sealed.js';
 import { Integration, type IIntegration, type Provider } from './integration.entity.js';
 
 const sealContext = (organizationId: string, provider: Provider) => `integration:${organizationId}:${provider}`;
@@ -12,9 +12,36 @@ export async function findIntegration(em: EntityManager, provider: Provider): Pr
   return em.findOne(Integration, { provider });
 }
 
-/** The credential in clear, for verifying a delivery; throws SealedSecretError when the key has changed. */
-export function credentialOf(key: Buffer, integration: IIntegration): string {
-  return open(key, integration.credentialSealed, sealContext(integration.organization, integration.provider));
+/** The credential in clear, for verifying a delivery; throws SealedSecretError when no key opens it. */
+export function credentialOf(keys: SealingKeys, integration: IIntegration): string {
+  const context = sealContext(integration.organization, integration.provider);
+  return openWithKeys(keys, integration.credentialSealed, context).value;
+}
+
+/**
+ * `admin reseal`: every integration credential sealed under a previous key is sealed again under the current one.
+ * Returns how many changed and the integrations (organization:provider) that no configured key opens.
+ */
+export async function resealIntegrationCredentials(
+  root: EntityManager,
+  keys: SealingKeys,
+): Promise<{ resealed: number; unreadable: string[] }> {
+  const em = root.fork();
+  const report = { resealed: 0, unreadable: [] as string[] };
+  for (const integration of await em.find(Integration, {}, { filters: false })) {
+    const context = sealContext(integration.organization, integration.provider);
+    try {
+      const opened = openWithKeys(keys, integration.credentialSealed, context);
+      if (opened.current) continue;
+      integration.credentialSealed = seal(keys.key, opened.value, context);
+      report.resealed++;
+    } catch (error) {
+      if (!(error instanceof SealedSecretError)) throw error;
+      report.unreadable.push(`${integration.organization}:${integration.provider}`);
+    }
+  }
+  await em.flush();
+  return report;
 }
 
 export interface IntegrationInput {

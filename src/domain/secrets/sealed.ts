@@ -48,3 +48,27 @@ export function open(key: Buffer, sealed: string, context: string): string {
     throw new SealedSecretError('The sealed secret cannot be opened with this key');
   }
 }
+
+/** The keys of a process: `key` seals; `previousKeys` (older keys) only open, until everything is resealed. */
+export interface SealingKeys {
+  key: Buffer;
+  previousKeys: readonly Buffer[];
+}
+
+/**
+ * Opens with the current key, else with each previous key. `current` false: sealed under an older key, so
+ * `admin reseal` has something to do.
+ */
+export function openWithKeys(keys: SealingKeys, sealed: string, context: string): { value: string; current: boolean } {
+  for (const [index, key] of [keys.key, ...keys.previousKeys].entries()) {
+    try {
+      return { value: open(key, sealed, context), current: index === 0 };
+    } catch (error) {
+      if (!(error instanceof SealedSecretError) || error.message === 'Not a sealed secret') throw error;
+    }
+  }
+  throw new SealedSecretError('The sealed secret cannot be opened with this key');
+}
+
+/** Whether a stored value is in the sealed form at all (values stored before sealing are plain text). */
+export const isSealed = (value: string) => value.startsWith(`${VERSION}.`);
