@@ -13,6 +13,8 @@ interface AuthState {
   notice: string | null;
   signIn(token: string): void;
   signOut(notice?: string): void;
+  /** Ends the session on the server too (the token stops working at once), then signs out. */
+  logOut(): Promise<void>;
 }
 
 const AuthContext = createContext<AuthState | null>(null);
@@ -44,6 +46,11 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     },
     [queryClient],
   );
+  const logOut = useCallback(async () => {
+    // Best effort: an unreachable server must not keep the person signed in here.
+    await api.POST('/api/auth/logout').catch(() => undefined);
+    signOut();
+  }, [signOut]);
   const signIn = useCallback((value: string) => {
     setToken(value);
     sessionStorage.setItem(STORAGE_KEY, value);
@@ -64,8 +71,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   });
 
   const value = useMemo(
-    () => ({ token, me: me.data, notice, signIn, signOut }),
-    [token, me.data, notice, signIn, signOut],
+    () => ({ token, me: me.data, notice, signIn, signOut, logOut }),
+    [token, me.data, notice, signIn, signOut, logOut],
   );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }

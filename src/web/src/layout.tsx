@@ -17,7 +17,7 @@ const ADMIN_LINKS = [
 ];
 
 export function Layout() {
-  const { me, signOut } = useAuth();
+  const { me, logOut } = useAuth();
   const links = me?.role === 'admin' ? [...LINKS, ...ADMIN_LINKS] : LINKS;
   return (
     <>
@@ -37,7 +37,7 @@ export function Layout() {
         </nav>
         <div className="who">
           <span className="muted">{me?.email}</span>
-          <button type="button" className="secondary small" onClick={() => signOut()}>
+          <button type="button" className="secondary small" onClick={() => void logOut()}>
             <LogOut aria-hidden size={14} /> Sign out
           </button>
         </div>
