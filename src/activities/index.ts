@@ -6,6 +6,7 @@ import { createLeadAnalysisActivities } from './lead-analysis.js';
 import { createScoringActivities } from './scoring.js';
 import { createReanalysisActivities } from './reanalysis.js';
 import { createPromptHealthActivities } from './prompt-health.js';
+import { createEventDeliveryActivities } from './event-delivery.js';
 
 /** What the worker hands over: the activities make their per-organization slots when none are given. */
 export type ActivitySetup = Omit<ActivityDeps, 'tenantSlots'> & Partial<Pick<ActivityDeps, 'tenantSlots'>>;
@@ -21,5 +22,6 @@ export function createActivities(setup: ActivitySetup) {
     ...createScoringActivities(deps),
     ...createReanalysisActivities(deps),
     ...createPromptHealthActivities(deps),
+    ...createEventDeliveryActivities(deps),
   };
 }

@@ -11,3 +11,6 @@ export const organizationScoringRunId = (organizationId: string, runDate: string
 export const SCORING_SCHEDULE_ID = 'lead-scoring-weekly';
 /** A run date as it appears in scoring workflow ids: YYYY-MM-DD (UTC). */
 export const runDateOf = (date: Date) => date.toISOString().slice(0, 10);
+/** Delivers one stream of an endpoint in order: a lead's events, or the endpoint's own (`endpoint`: ping). */
+export const eventDeliveryWorkflowId = (organizationId: string, endpointId: string, stream: string) =>
+  `event-delivery:${organizationId}:${endpointId}:${stream}`;

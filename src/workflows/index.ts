@@ -4,3 +4,4 @@ export { leadAnalysisWorkflow, callAnalyzedSignal, leadStateQuery } from './lead
 export { reanalysisWorkflow, callReconciliationWorkflow } from './reanalysis.js';
 export * from './scoring.js';
 export { promptHealthWorkflow } from './prompt-health.js';
+export { eventDeliveryWorkflow } from './event-delivery.js';

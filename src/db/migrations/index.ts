@@ -6,6 +6,7 @@ import { Migration20261125120000_scoring } from './Migration20261125120000_scori
 import { Migration20261125130000_integrations } from './Migration20261125130000_integrations.js';
 import { Migration20261126010000_model_lead_ids } from './Migration20261126010000_model_lead_ids.js';
 import { Migration20261204185019_prompt_library } from './Migration20261204185019_prompt_library.js';
+import { Migration20261204190133_events } from './Migration20261204190133_events.js';
 
 export const migrationsList = [
   { name: 'Migration20261124050413_initial', class: Migration20261124050413_initial },
@@ -15,4 +16,5 @@ export const migrationsList = [
   { name: 'Migration20261125130000_integrations', class: Migration20261125130000_integrations },
   { name: 'Migration20261126010000_model_lead_ids', class: Migration20261126010000_model_lead_ids },
   { name: 'Migration20261204185019_prompt_library', class: Migration20261204185019_prompt_library },
+  { name: 'Migration20261204190133_events', class: Migration20261204190133_events },
 ];
