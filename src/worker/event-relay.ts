@@ -45,7 +45,8 @@ async function dispatchOnce(em: EntityManager, client: Client, config: Config): 
     await Promise.all([...streams.values()].map((stream) => signalEventDelivery(client, config, stream)));
     await tx.execute(
       'update event_deliveries set dispatched_at = now() where id = any(?::uuid[])',
-      [rows.map((row) => row.id)],
+      // A PostgreSQL array literal: the driver would spread a JavaScript array into a list of parameters.
+      [`{${rows.map((row) => row.id).join(',')}}`],
       'run',
     );
     return rows.length;
