@@ -9,7 +9,7 @@ import { checkEndpointUrl, type Resolver } from '../../src/domain/events/url-rul
 import { postEvent } from '../../src/domain/events/http-post.js';
 import { insertDeliveries } from '../../src/domain/events/record-event.js';
 import { startReceiver } from './receiver.js';
-import { addEndpoint, waitForDeliveries } from './support.js';
+import { waitForDeliveries } from './support.js';
 
 /** A resolver as a test wants it: names to addresses, nothing on the network. */
 const hosts =

@@ -10,6 +10,7 @@ import { AdminsOnly } from './admins-only';
 import { displayName, useUsers } from './users';
 import { ProviderSection } from './provider-section';
 import { WebhookSecret } from './webhook-secret';
+import { EventEndpoints } from './event-endpoints';
 
 function UserPrompts() {
   const users = useUsers();
@@ -58,6 +59,7 @@ export default function IntegrationsPage() {
       <ProviderSection provider="retell" organizationId={me?.organizationId ?? ''} />
       <ProviderSection provider="vapi" organizationId={me?.organizationId ?? ''} />
       <WebhookSecret organizationId={me?.organizationId ?? ''} />
+      <EventEndpoints />
     </AdminsOnly>
   );
 }
