@@ -4,7 +4,6 @@ export const EVENT_TYPES = ['call.analyzed', 'call.failed', 'lead.analysis.updat
 export type EventType = (typeof EVENT_TYPES)[number];
 
 export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
-export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 /** Events that belong to no lead (ping) form their endpoint's own ordered stream. */
 export const NO_LEAD_STREAM = 'endpoint';

@@ -3,7 +3,7 @@
 import { Agent, request } from 'undici';
 import type { ResolvedAddress } from './url-rules.js';
 
-export const ATTEMPT_TIMEOUT_MS = 10_000;
+const ATTEMPT_TIMEOUT_MS = 10_000;
 
 export interface AttemptOutcome {
   ok: boolean;

@@ -13,7 +13,7 @@ export interface ResolvedAddress {
 /** Resolves a host name to all its addresses; injectable so tests can make a name resolve anywhere. */
 export type Resolver = (hostname: string) => Promise<ResolvedAddress[]>;
 
-export const systemResolver: Resolver = (hostname) => lookup(hostname, { all: true, verbatim: true });
+const systemResolver: Resolver = (hostname) => lookup(hostname, { all: true, verbatim: true });
 
 export class EndpointUrlError extends Error {
   override name = 'EndpointUrlError';
@@ -31,7 +31,7 @@ function isPublic(address: string): boolean {
 }
 
 /** The URL's form alone (no resolution): an absolute http(s) URL without credentials; https unless lifted. */
-export function parseEndpointUrl(raw: string, allowPrivate: boolean): URL {
+function parseEndpointUrl(raw: string, allowPrivate: boolean): URL {
   let url: URL;
   try {
     url = new URL(raw);
