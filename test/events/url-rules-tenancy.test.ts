@@ -183,10 +183,10 @@ t.test('the rules in the API and at delivery, and tenancy', async (t) => {
   // Deleting an endpoint takes its deliveries with it.
   t.equal((await admin.delete(`/admin/event-endpoints/${mine}`)).statusCode, 204);
   t.equal((await admin.get(`/admin/event-endpoints/${mine}/deliveries`)).statusCode, 404);
-  const [{ count }] = await stack.orm.em
+  const [left] = await stack.orm.em
     .fork()
-    .execute('select count(*)::int as count from event_deliveries where endpoint_id = ?', [mine]);
-  t.equal(count, 0);
+    .execute<{ count: number }[]>('select count(*)::int as count from event_deliveries where endpoint_id = ?', [mine]);
+  t.equal(left?.count, 0);
   t.ok(
     (await admin.get('/admin/audit?limit=50'))
       .json()
