@@ -55,6 +55,8 @@ export interface BenchStackOptions {
   extraRoutes?: (app: App) => void;
   /** Overrides of the overload thresholds: a machine busy with other work must not turn the setup away. */
   pressure?: AppDeps['pressure'];
+  /** Extra environment for the configuration (e.g. EVENTS_ALLOW_PRIVATE_URLS for a local receiver). */
+  env?: Record<string, string>;
 }
 
 export async function startBenchStack(options: BenchStackOptions): Promise<BenchStack> {
@@ -97,6 +99,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
         LOG_LEVEL: 'warn',
         // A benchmark's one tenant sends far more than a provider would: measure the code, not the limit.
         WEBHOOK_RATE_LIMIT_PER_MINUTE: '10000000',
+        ...options.env,
       },
       { dotenv: false },
     );

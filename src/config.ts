@@ -75,6 +75,10 @@ const EnvSchema = Type.Object({
   TEMPORAL_UI_PORT: Type.Integer({ default: 8233 }),
   // Beyond the documented settings: the port of `npm start`'s own Temporal dev server.
   EMBEDDED_TEMPORAL_PORT: Type.Integer({ default: 7233, minimum: 1, maximum: 65535 }),
+  // Outbound events: lifts the https-only and public-address rules (development and tests; never production).
+  EVENTS_ALLOW_PRIVATE_URLS: Type.Boolean({ default: false }),
+  // Beyond the documented settings (tests): the delays between delivery attempts, comma-separated milliseconds.
+  EVENTS_RETRY_DELAYS_MS: Type.Optional(Type.String({ pattern: '^\\d+(,\\d+)*$' })),
 });
 
 type Env = Static<typeof EnvSchema>;
@@ -140,6 +144,8 @@ export interface Config {
   corsOrigins: string[];
   dataDir: string;
   embeddedPostgresPort: number;
+  /** Outbound events: whether private and plain-http URLs are allowed, and the delays between attempts. */
+  events: { allowPrivateUrls: boolean; retryDelaysMs: number[] | undefined };
 }
 
 export class ConfigError extends Error {}
@@ -353,6 +359,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { dote
       .filter(Boolean),
     dataDir: raw.CALLSENSE_DATA_DIR,
     embeddedPostgresPort: raw.EMBEDDED_POSTGRES_PORT,
+    events: {
+      allowPrivateUrls: raw.EVENTS_ALLOW_PRIVATE_URLS,
+      retryDelaysMs: raw.EVENTS_RETRY_DELAYS_MS?.split(',').map(Number),
+    },
   };
 }
 

@@ -24,6 +24,7 @@ import { forgetAnswer, recallAnswer, rememberAnswer } from './answer-cache.js';
 import { answerColumns, askPrompt, type PromptAnswer } from './prompt-answer.js';
 import { forgetBusyTries } from './tenant-slots.js';
 import { heartbeating } from './heartbeat.js';
+import { recordCallAnalyzed, recordCallFailed } from '../domain/events/record-event.js';
 import type { ActivityDeps } from './deps.js';
 
 export interface CallRef {
@@ -183,6 +184,7 @@ export function createCallAnalysisActivities(deps: ActivityDeps) {
                 foldedAt: null,
               },
             );
+            await recordCallAnalyzed(tx, { organizationId, callRowId, factKey: runKey });
           });
         } catch (error) {
           rememberAnswer(runKey, answer);
@@ -248,6 +250,7 @@ export function createCallAnalysisActivities(deps: ActivityDeps) {
             .ignore()
             .execute('run');
           await tx.nativeUpdate(Call, { id: callRowId }, { status: 'failed', error: message });
+          await recordCallFailed(tx, { organizationId, callRowId, factKey: runKey, error: message });
         });
       });
     },

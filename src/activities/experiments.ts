@@ -160,12 +160,20 @@ export function createExperimentActivities(deps: ActivityDeps) {
     item: IExperimentItem,
     values: Partial<Omit<IExperimentItem, 'id'>> & { status: 'done' | 'failed' },
   ): Promise<'done' | 'failed'> {
-    // Guarded on `pending`: an overlapping attempt that finished the item first keeps its answer.
-    await em.nativeUpdate(
+    // Guarded on `pending`: an overlapping attempt that finished the item first keeps its answer (and its usage).
+    const updated = await em.nativeUpdate(
       ExperimentItem,
       { id: item.id, status: 'pending' },
       { ...values, attempts: item.attempts + 1 },
     );
+    if (updated === 1 && values.model && values.inputTokens != null) {
+      await recordUsage(
+        em,
+        item.organization,
+        { inputTokens: values.inputTokens, outputTokens: values.outputTokens ?? 0 },
+        { prices: config.openai.prices, model: values.model, tier: serviceTierOf.get(item.experiment) ?? 'default' },
+      );
+    }
     return values.status;
   }
 

@@ -7,6 +7,7 @@ import { createScoringActivities } from './scoring.js';
 import { createReanalysisActivities } from './reanalysis.js';
 import { createPromptHealthActivities } from './prompt-health.js';
 import { createExperimentActivities } from './experiments.js';
+import { createEventDeliveryActivities } from './event-delivery.js';
 
 /** What the worker hands over: the activities make their per-organization slots when none are given. */
 export type ActivitySetup = Omit<ActivityDeps, 'tenantSlots'> & Partial<Pick<ActivityDeps, 'tenantSlots'>>;
@@ -23,5 +24,6 @@ export function createActivities(setup: ActivitySetup) {
     ...createReanalysisActivities(deps),
     ...createPromptHealthActivities(deps),
     ...createExperimentActivities(deps),
+    ...createEventDeliveryActivities(deps),
   };
 }

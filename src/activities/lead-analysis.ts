@@ -26,6 +26,7 @@ import { forgetAnswer, recallAnswer, rememberAnswer } from './answer-cache.js';
 import { answerColumns, askPrompt, type PromptAnswer } from './prompt-answer.js';
 import { forgetBusyTries } from './tenant-slots.js';
 import { heartbeating } from './heartbeat.js';
+import { recordLeadAnalysisUpdated } from '../domain/events/record-event.js';
 import type { ActivityDeps } from './deps.js';
 
 export interface LeadRef {
@@ -192,6 +193,7 @@ export function createLeadAnalysisActivities(deps: ActivityDeps) {
               })
               .execute('run');
             await recordUsage(tx, organizationId, stored.usage, { prices: config.openai.prices, model: stored.model });
+            await recordLeadAnalysisUpdated(tx, { organizationId, leadId, factKey: runKey });
           });
         } catch (error) {
           if (error instanceof StaleFoldError) {

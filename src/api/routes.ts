@@ -26,6 +26,7 @@ import integrationRoutes from './integrations/routes.js';
 import callRoutes from './calls/routes.js';
 import leadRoutes from './leads/routes.js';
 import leadScoreRoutes from './leads/score-routes.js';
+import eventRoutes from './events/routes.js';
 
 /** Route plugins and the prefix each is mounted under. */
 type RouteTable = [routes: FastifyPluginAsyncTypebox<AppDeps>, prefix: string][];
@@ -59,6 +60,7 @@ const adminOnlyRoutes: RouteTable = [
   [integrationRoutes, '/admin/integrations'],
   [promptAdminRoutes, '/openai-prompts/admin'],
   [promptDefaultsRoutes, '/admin'],
+  [eventRoutes, '/admin'],
 ];
 
 /** Registers the table's plugins in order (the order the OpenAPI document lists their routes in). */

@@ -15,6 +15,8 @@ import { ScoringRun } from '../domain/scoring/scoring-run.entity.js';
 import { LeadScoreHistory } from '../domain/scoring/lead-score-history.entity.js';
 import { Analysis } from '../domain/analyses/analysis.entity.js';
 import { AuditEvent } from '../domain/audit/audit-event.entity.js';
+import { EventEndpoint } from '../domain/events/event-endpoint.entity.js';
+import { EventDelivery } from '../domain/events/event-delivery.entity.js';
 import { TenantOwned } from '../domain/tenancy/tenant-owned.entity.js';
 
 export const entities = [
@@ -38,4 +40,6 @@ export const entities = [
   AuditEvent,
   RevokedToken,
   LoginFailure,
+  EventEndpoint,
+  EventDelivery,
 ];

@@ -149,6 +149,23 @@ export function createWorkerMetrics() {
     [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600],
     "Time to fold new call analyses into a lead's complete analysis (retries and fallbacks included)",
   );
+  const eventDeliveries = counter(
+    'callsense_event_deliveries_total',
+    ['outcome', 'type'],
+    'Outbound event delivery attempts by outcome (delivered, retrying, failed) and event type',
+  );
+  const eventAttemptDuration = histogram(
+    'callsense_event_delivery_attempt_duration_seconds',
+    ['outcome'],
+    [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    'Time of one outbound event delivery attempt (URL check, connection and answer)',
+  );
+  const eventLatency = histogram(
+    'callsense_event_delivery_latency_seconds',
+    ['type'],
+    [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800, 7200, 36000, 86400],
+    'Time from the recorded fact to its delivery, retries included',
+  );
   return {
     registry,
     recordAnalysis(outcome: 'analyzed' | 'failed', promptSource: PromptSource | 'none') {
@@ -176,6 +193,11 @@ export function createWorkerMetrics() {
     recordFold(outcome: 'folded' | 'failed', seconds: number) {
       folds.inc({ outcome });
       foldDuration.observe({ outcome }, seconds);
+    },
+    recordEventDelivery(outcome: 'delivered' | 'retrying' | 'failed', type: string, seconds: number, latency?: number) {
+      eventDeliveries.inc({ outcome, type });
+      eventAttemptDuration.observe({ outcome }, seconds);
+      if (latency !== undefined) eventLatency.observe({ type }, latency);
     },
   };
 }

@@ -13,3 +13,6 @@ export const SCORING_SCHEDULE_ID = 'lead-scoring-weekly';
 export const runDateOf = (date: Date) => date.toISOString().slice(0, 10);
 export const experimentWorkflowId = (organizationId: string, experimentId: string) =>
   `experiment:${organizationId}:${experimentId}`;
+/** Delivers one stream of an endpoint in order: a lead's events, or the endpoint's own (`endpoint`: ping). */
+export const eventDeliveryWorkflowId = (organizationId: string, endpointId: string, stream: string) =>
+  `event-delivery:${organizationId}:${endpointId}:${stream}`;

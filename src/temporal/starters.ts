@@ -18,7 +18,9 @@ import type { LeadAnalysisInput } from '../workflows/lead-analysis.js';
 import type { StoredCall } from '../domain/calls/intake.js';
 import type { OpenAITuning } from '../workflows/activity-options.js';
 import type { ReanalysisFilters } from '../domain/calls/reanalysis-filter.js';
-import { leadWorkflowId } from './ids.js';
+import { eventDeliveryWorkflow, deliveriesPendingSignal } from '../workflows/event-delivery.js';
+import { NO_LEAD_STREAM } from '../domain/events/event-types.js';
+import { eventDeliveryWorkflowId, leadWorkflowId } from './ids.js';
 import { tenantSearchAttributes } from './search-attributes.js';
 
 export type StarterConfig = Pick<Config, 'temporal' | 'openai'>;
@@ -256,4 +258,26 @@ export async function cancelPromptExperiment(client: Client, workflowId: string)
     if (error instanceof WorkflowNotFoundError) return false;
     throw error;
   }
+}
+
+/**
+ * Tells the delivery workflow of one (endpoint, stream) that it has deliveries waiting, starting it when it is not
+ * running (signal-with-start). Safe to repeat: the workflow reads its queue from the database.
+ */
+export async function signalEventDelivery(
+  client: Client,
+  config: Pick<Config, 'temporal'>,
+  input: { organizationId: string; endpointId: string; stream: string },
+): Promise<void> {
+  await client.workflow.signalWithStart(eventDeliveryWorkflow, {
+    workflowId: eventDeliveryWorkflowId(input.organizationId, input.endpointId, input.stream),
+    taskQueue: config.temporal.taskQueue,
+    args: [input],
+    signal: deliveriesPendingSignal,
+    signalArgs: [],
+    typedSearchAttributes: tenantSearchAttributes({
+      organizationId: input.organizationId,
+      leadId: input.stream === NO_LEAD_STREAM ? null : input.stream,
+    }),
+  });
 }

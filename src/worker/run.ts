@@ -15,6 +15,7 @@ import { startWorkerMetricsServer } from '../observability/worker-metrics-server
 import type { Logger } from '../observability/logger.js';
 import { tracing } from '../observability/tracing.js';
 import { currentWorkflowBundle } from '../platform/workflow-bundle.js';
+import { startEventRelay, type EventRelay } from './event-relay.js';
 
 export interface RunningWorker {
   worker: Worker;
@@ -22,6 +23,8 @@ export interface RunningWorker {
   /** The worker's Prometheus endpoint (WORKER_METRICS_PORT). */
   metricsUrl: string;
   logger: Logger;
+  /** Hands recorded events to their delivery workflows (src/worker/event-relay.ts). */
+  eventRelay: EventRelay;
   stop(): Promise<void>;
 }
 
@@ -75,12 +78,15 @@ export async function startWorker(
     token: config.metricsToken,
   });
   const run = worker.run();
+  const eventRelay = startEventRelay({ orm, client, config, logger });
   return {
     worker,
     run,
     metricsUrl: metricsServer.url,
     logger,
+    eventRelay,
     async stop() {
+      await eventRelay.stop();
       await metricsServer.close();
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await run.catch(() => undefined);

@@ -5,3 +5,4 @@ export { reanalysisWorkflow, callReconciliationWorkflow } from './reanalysis.js'
 export * from './scoring.js';
 export { promptHealthWorkflow } from './prompt-health.js';
 export { promptExperimentWorkflow } from './prompt-experiment.js';
+export { eventDeliveryWorkflow } from './event-delivery.js';

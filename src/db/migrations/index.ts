@@ -8,6 +8,7 @@ import { Migration20261126010000_model_lead_ids } from './Migration2026112601000
 import { Migration20261204185019_prompt_library } from './Migration20261204185019_prompt_library.js';
 import { Migration20261204190013_sessions } from './Migration20261204190013_sessions.js';
 import { Migration20261204190120_prompt_experiments } from './Migration20261204190120_prompt_experiments.js';
+import { Migration20261204190133_events } from './Migration20261204190133_events.js';
 import { Migration20261204191737_openai_usage } from './Migration20261204191737_openai_usage.js';
 import { Migration20261204191949_demo } from './Migration20261204191949_demo.js';
 
@@ -21,6 +22,7 @@ export const migrationsList = [
   { name: 'Migration20261204185019_prompt_library', class: Migration20261204185019_prompt_library },
   { name: 'Migration20261204190013_sessions', class: Migration20261204190013_sessions },
   { name: 'Migration20261204190120_prompt_experiments', class: Migration20261204190120_prompt_experiments },
+  { name: 'Migration20261204190133_events', class: Migration20261204190133_events },
   { name: 'Migration20261204191737_openai_usage', class: Migration20261204191737_openai_usage },
   { name: 'Migration20261204191949_demo', class: Migration20261204191949_demo },
 ];

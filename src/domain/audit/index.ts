@@ -31,6 +31,13 @@ export const AUDIT_ACTIONS = {
   integrationRemoved: 'integration.removed',
   modelActivated: 'scoring.model_activated',
   reanalysisRequested: 'calls.reanalysis_requested',
+  eventEndpointCreated: 'event_endpoint.created',
+  eventEndpointChanged: 'event_endpoint.changed',
+  eventEndpointDeleted: 'event_endpoint.deleted',
+  eventEndpointSecretRotated: 'event_endpoint.secret_rotated',
+  eventEndpointDisabled: 'event_endpoint.disabled',
+  eventEndpointTested: 'event_endpoint.tested',
+  eventDeliveryRetried: 'event_delivery.retried',
 } as const;
 
 export interface AuditInput {

@@ -9,6 +9,7 @@ import { explainWith, type StoredParameters } from './stored-model.js';
 import { recordScoreChanges } from './score-history.js';
 import { loadLeadRows, type LeadRow } from './lead-rows.js';
 import { writeScores } from './write-scores.js';
+import { recordLeadScored } from '../events/record-event.js';
 
 const CLOSED = ['WON', 'LOST'] as const;
 
@@ -73,6 +74,8 @@ export async function scoreLeadWithActiveModel(
         'scoreModelVersion',
         'scoreScope',
         'completeAnalysis',
+        'externalId',
+        'scoredAt',
       ],
     },
   );
@@ -86,29 +89,42 @@ export async function scoreLeadWithActiveModel(
   // Guarded by status: a lead closed meanwhile keeps the score it had.
   // Guarded by status (a lead closed meanwhile keeps the score it had) and by the model still being active: a
   // score computed with a model replaced meanwhile never overwrites the newer model's.
-  const updated = await em
-    .getConnection()
-    .execute(
-      `update leads set score = ?, score_model_version = ?, score_scope = ?, scored_at = now(), score_explanation = ?
-      where id = ? and status not in ('WON', 'LOST')
-        and exists (select 1 from lead_scoring_models m where m.id = ? and m.active)`,
-      [
-        explained.score,
-        model.version,
-        model.scope,
-        JSON.stringify({ intercept: explained.intercept, contributions: explained.contributions }),
-        lead.id,
-        model.id,
-      ],
-      'run',
-    )
-    .then((result) => (result as unknown as { affectedRows: number }).affectedRows);
-  if (updated > 0 && changed) {
-    const { version: modelVersion, scope } = model;
-    await recordScoreChanges(em, [
-      { organizationId: lead.organization, leadId: lead.id, score: explained.score, modelVersion, scope, cause },
-    ]);
-  }
+  // The score, its history entry and its `lead.scored` event are written together, or not at all.
+  await em.transactional(async (tx) => {
+    const updated = await tx
+      .execute(
+        `update leads set score = ?, score_model_version = ?, score_scope = ?, scored_at = now(), score_explanation = ?
+        where id = ? and status not in ('WON', 'LOST')
+          and exists (select 1 from lead_scoring_models m where m.id = ? and m.active)`,
+        [
+          explained.score,
+          model.version,
+          model.scope,
+          JSON.stringify({ intercept: explained.intercept, contributions: explained.contributions }),
+          lead.id,
+          model.id,
+        ],
+        'run',
+      )
+      .then((result) => (result as unknown as { affectedRows: number }).affectedRows);
+    if (updated > 0 && changed) {
+      const { version: modelVersion, scope } = model;
+      await recordScoreChanges(tx, [
+        { organizationId: lead.organization, leadId: lead.id, score: explained.score, modelVersion, scope, cause },
+      ]);
+      await recordLeadScored(tx, {
+        organizationId: lead.organization,
+        leadId: lead.id,
+        externalId: lead.externalId,
+        score: explained.score,
+        previousScore: lead.score == null ? null : Number(lead.score),
+        previousScoredAt: lead.scoredAt ?? null,
+        modelVersion,
+        scope,
+        contributions: explained.contributions,
+      });
+    }
+  });
   return explained.score;
 }
 

@@ -11,6 +11,7 @@ import { displayName, useUsers } from './users';
 import { ProviderSection } from './provider-section';
 import { WebhookSecret } from './webhook-secret';
 import { UsageCard } from './usage-card';
+import { EventEndpoints } from './event-endpoints';
 
 function UserPrompts() {
   const users = useUsers();
@@ -64,6 +65,7 @@ export default function IntegrationsPage() {
       <ProviderSection provider="vapi" organizationId={me?.organizationId ?? ''} />
       <WebhookSecret organizationId={me?.organizationId ?? ''} />
       <UsageCard />
+      <EventEndpoints />
     </AdminsOnly>
   );
 }
