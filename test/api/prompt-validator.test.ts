@@ -62,6 +62,7 @@ const exampleAnalysis = {
 /** A stand-in EntityManager holding one organization's prompts: enough for resolution and stored warnings. */
 function stubEm(prompts: { id: string; model: string; outputSchema?: Record<string, unknown> }[]) {
   const warnings = new Map<string, string[]>();
+  const usage: unknown[][] = [];
   const em = {
     async findOne(entity: unknown, where: Record<string, unknown>) {
       if (entity === Prompt) {
@@ -92,8 +93,15 @@ function stubEm(prompts: { id: string; model: string; outputSchema?: Record<stri
       warnings.set(`${where.prompt}@${where.version}`, data.warnings);
       return 1;
     },
+    // The validation's usage is recorded with one raw statement: kept here to check it was recorded.
+    getConnection: () => ({
+      execute: async (_sql: string, params: unknown[]) => {
+        usage.push(params);
+        return [];
+      },
+    }),
   };
-  return { em: em as unknown as EntityManager, warnings };
+  return { em: em as unknown as EntityManager, warnings, usage };
 }
 
 const options = (extra: Partial<ConstructorParameters<typeof PromptValidator>[1]> = {}) => ({
