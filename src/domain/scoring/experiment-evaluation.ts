@@ -85,6 +85,38 @@ export function quantile(sorted: readonly number[], q: number): number {
 }
 
 /**
+ * AUC of a resample given as how many times each lead was drawn (`weights`), from the leads already sorted by
+ * score (`order`): the Mann–Whitney count of (won, lost) pairs ranked right, ties counting a half. The same value
+ * as rocAuc on the drawn leads (both count exact halves), without sorting every resample again.
+ */
+function resampleAuc(
+  order: readonly number[],
+  scores: readonly number[],
+  labels: readonly number[],
+  weights: ArrayLike<number>,
+): number | null {
+  let positives = 0;
+  let negatives = 0;
+  let pairs = 0;
+  for (let start = 0; start < order.length; ) {
+    let end = start;
+    let tiedPositives = 0;
+    let tiedNegatives = 0;
+    while (end < order.length && scores[order[end]!] === scores[order[start]!]) {
+      const lead = order[end++]!;
+      if (labels[lead] === 1) tiedPositives += weights[lead]!;
+      else tiedNegatives += weights[lead]!;
+    }
+    pairs += tiedPositives * (negatives + tiedNegatives / 2);
+    positives += tiedPositives;
+    negatives += tiedNegatives;
+    start = end;
+  }
+  if (positives === 0 || negatives === 0) return null;
+  return pairs / (positives * negatives);
+}
+
+/**
  * Paired bootstrap of AUC(candidate) − AUC(baseline): each resample draws leads with replacement and scores both
  * arms on the same draw. Resamples with a single class have no AUC and are skipped.
  */
@@ -98,18 +130,17 @@ export function pairedBootstrapAucDifference(
   const random = seededRandom(seed);
   const n = labels.length;
   const differences: number[] = [];
-  const b = new Array<number>(n);
-  const c = new Array<number>(n);
-  const y = new Array<number>(n);
+  // Each arm is sorted once; a resample only counts how often it drew each lead (2,000 leads: well under a second).
+  const byScore = (scores: readonly number[]) =>
+    Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[a]! - scores[b]!);
+  const baselineOrder = byScore(baseline);
+  const candidateOrder = byScore(candidate);
+  const weights = new Float64Array(n);
   for (let r = 0; r < resamples; r++) {
-    for (let i = 0; i < n; i++) {
-      const pick = Math.floor(random() * n);
-      b[i] = baseline[pick]!;
-      c[i] = candidate[pick]!;
-      y[i] = labels[pick]!;
-    }
-    const aucB = rocAuc(b, y);
-    const aucC = rocAuc(c, y);
+    weights.fill(0);
+    for (let i = 0; i < n; i++) weights[Math.floor(random() * n)]! += 1;
+    const aucB = resampleAuc(baselineOrder, baseline, labels, weights);
+    const aucC = resampleAuc(candidateOrder, candidate, labels, weights);
     if (aucB !== null && aucC !== null) differences.push(aucC - aucB);
   }
   if (differences.length === 0) return null;

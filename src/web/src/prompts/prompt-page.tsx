@@ -1,4 +1,5 @@
-// /prompts/:id: a prompt's versions and labels, the editor for its next version, Compare, Test and Duplicate.
+// /prompts/:id: a prompt's versions and labels, the editor for its next version, Compare, Test, Experiments and
+// Duplicate.
 // Built-in prompts are read-only: they show Built-in and offer Duplicate (the editable copy).
 import { useEffect, useState } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
@@ -20,6 +21,7 @@ import {
 } from './api';
 import { Labels } from './library-page';
 import { Compare } from './compare';
+import { Experiments } from './experiments';
 import { TestPanel } from './test-panel';
 import { type Draft, draftBody, draftFrom, draftProblems, VersionEditor } from './version-editor';
 
@@ -194,6 +196,13 @@ export function PromptPage() {
       </Card>
       <Card id="test-heading" title="Test">
         <TestPanel promptId={p.id} kind={p.kind} versions={versions} production={production} draft={runnableDraft} />
+      </Card>
+      <Card id="experiments-heading" title="Experiments">
+        <Experiments
+          prompt={p}
+          onSetProduction={(version) => label.mutate(version)}
+          settingProduction={label.isPending}
+        />
       </Card>
     </>
   );
