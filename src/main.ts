@@ -1,7 +1,7 @@
 // `npm start`: the whole system on one machine. Starts what the configuration does not point at
 // (embedded PostgreSQL, Temporal dev server with its Web UI), migrates, then runs worker and API.
 import { startTracing } from './observability/tracing.js';
-import { isDevelopment, loadConfig } from './config.js';
+import { loadConfig } from './config.js';
 import { createOrm } from './db/orm.js';
 import { migrateUp } from './db/migrate.js';
 import { sealStoredWebhookSecrets } from './domain/accounts/webhook-secret.js';
@@ -9,13 +9,7 @@ import { startServices } from './platform/services.js';
 import { handleShutdown } from './platform/shutdown.js';
 import { startWorker } from './worker/run.js';
 import { startApi } from './api/server.js';
-import { DEMO_ADMIN_EMAIL, DEMO_PASSWORD, DemoSeeder } from './db/seeders/demo-seeder.js';
-import type { Orm } from './db/orm.js';
-
-async function seedDemoData(orm: Orm) {
-  await orm.seeder.seed(DemoSeeder);
-  return { email: DEMO_ADMIN_EMAIL, password: DEMO_PASSWORD };
-}
+import { describeDemoFill, fillDemoOnFirstStart } from './demo/fill.js';
 
 const config = loadConfig();
 // Before any client, app or worker exists (off, and not even loaded, without OTEL_EXPORTER_OTLP_ENDPOINT).
@@ -37,8 +31,9 @@ stops.push(() => orm.close());
 const applied = await migrateUp(orm);
 if (applied.length) console.log(`Applied migrations: ${applied.join(', ')}`);
 
-// The embedded database of a development run is a playground: give it demo accounts to log in with.
-const demo = !config.databaseUrl && isDevelopment(config) ? await seedDemoData(orm) : undefined;
+// A first start against an empty database shows the product with a demo organization (src/demo/fill.ts).
+// DEMO_DATA is read here rather than in config.ts: it matters to this one start-up step only.
+const demo = describeDemoFill(await fillDemoOnFirstStart(orm, config, { demoData: process.env.DEMO_DATA }));
 // Webhook secrets stored in clear (by earlier versions, or just now by the demo seeder) are sealed before serving.
 await sealStoredWebhookSecrets(orm.em, config.encryption);
 
@@ -49,9 +44,10 @@ stops.push(api.stop);
 
 const temporalUi = services.temporalUiUrl ?? '(external Temporal: see its own Web UI)';
 const { namespace, taskQueue } = config.temporal;
-const demoLine = demo
-  ? `  Demo login   ${demo.email} / ${demo.password} (sign in to the console, or POST /api/auth/login)\n`
-  : '';
+const [demoLogin, demoFilled] = demo;
+const demoLine =
+  (demoLogin ? `  Demo login   ${demoLogin} (sign in to the console, or POST /api/auth/login)\n` : '') +
+  (demoFilled ? `  Demo data    ${demoFilled}\n` : '');
 console.log(`
 CallSense is running
   Console      ${api.url}/

@@ -9,6 +9,7 @@ import authRoutes from './auth/routes.js';
 import meRoutes from './auth/me-routes.js';
 import adminRoutes from './admin/routes.js';
 import reanalysisRoutes from './admin/reanalysis-routes.js';
+import testCallRoutes from './admin/test-call-routes.js';
 import usageRoutes from './admin/usage-routes.js';
 import promptRoutes from './prompts/routes.js';
 import promptAdminRoutes from './prompts/admin-routes.js';
@@ -55,6 +56,7 @@ const signedInRoutes: RouteTable = [
 const adminOnlyRoutes: RouteTable = [
   [adminRoutes, '/admin'],
   [reanalysisRoutes, '/admin'],
+  [testCallRoutes, '/admin'],
   [usageRoutes, '/admin'],
   [scoringAdminRoutes, '/admin'],
   [integrationRoutes, '/admin/integrations'],

@@ -1,5 +1,5 @@
-// GET /auth/me: the caller, as authentication loaded them. POST /auth/logout and POST /auth/password: ending
-// sessions before their tokens expire (see plugins/auth.ts for how a token is checked).
+// GET /auth/me: the caller, as authentication loaded them, with their organization. POST /auth/logout and
+// POST /auth/password: ending sessions before their tokens expire (see plugins/auth.ts for how a token is checked).
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppDeps } from '../deps.js';
@@ -8,7 +8,8 @@ import { hashPassword, verifyPassword } from '../../domain/accounts/password.js'
 import { accountKey, loginBlockedSeconds, recordLoginFailure } from '../../domain/accounts/login-failures.js';
 import { HttpError, badRequest } from '../plugins/errors.js';
 import { errorResponses } from '../schemas/common.js';
-import { Password, UserSchema, toUserDto } from '../schemas/accounts.js';
+import { MeSchema, Password, toUserDto } from '../schemas/accounts.js';
+import { Organization } from '../../domain/accounts/organization.entity.js';
 import { tagRoutes } from '../plugins/route-groups.js';
 
 const PasswordChange = Type.Object(
@@ -21,9 +22,19 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
   app.get(
     '/me',
     {
-      schema: { response: { 200: UserSchema } },
+      schema: { response: { 200: MeSchema } },
     },
-    async (request) => toUserDto(request.currentUser),
+    async (request) => {
+      const organization = await request.em.findOneOrFail(
+        Organization,
+        { id: request.currentUser.organization },
+        { fields: ['id', 'name', 'demo'] },
+      );
+      return {
+        ...toUserDto(request.currentUser),
+        organization: { id: organization.id, name: organization.name, demo: organization.demo },
+      };
+    },
   );
 
   app.post(

@@ -22,6 +22,12 @@ export const UserSchema = Type.Object({
 });
 export type UserDto = Static<typeof UserSchema>;
 
+/** GET /auth/me: the user and their organization (`demo`: filled by the demo generator, the console says so). */
+export const MeSchema = Type.Object({
+  ...UserSchema.properties,
+  organization: Type.Object({ id: Uuid, name: Type.String(), demo: Type.Boolean() }),
+});
+
 export const OrganizationSchema = Type.Object({ id: Uuid, name: Type.String() });
 
 /** POST /auth/signup: the organization and its first admin. */

@@ -26,6 +26,11 @@ export function Layout() {
       </a>
       <header className="top">
         <span className="brand">CallSense</span>
+        {me?.organization.demo ? (
+          <span className="badge badge-custom" title={`${me.organization.name} holds generated demo data`}>
+            Demo data
+          </span>
+        ) : null}
         <nav aria-label="Main">
           <ul>
             {links.map((l) => (

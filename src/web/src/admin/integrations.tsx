@@ -10,6 +10,7 @@ import { AdminsOnly } from './admins-only';
 import { displayName, useUsers } from './users';
 import { ProviderSection } from './provider-section';
 import { WebhookSecret } from './webhook-secret';
+import { TestCallCard } from './test-call';
 import { UsageCard } from './usage-card';
 import { EventEndpoints } from './event-endpoints';
 
@@ -64,6 +65,7 @@ export default function IntegrationsPage() {
       <ProviderSection provider="retell" organizationId={me?.organizationId ?? ''} />
       <ProviderSection provider="vapi" organizationId={me?.organizationId ?? ''} />
       <WebhookSecret organizationId={me?.organizationId ?? ''} />
+      <TestCallCard />
       <UsageCard />
       <EventEndpoints />
     </AdminsOnly>
