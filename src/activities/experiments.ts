@@ -13,7 +13,7 @@ import {
   type ExperimentResults,
   type IExperimentItem,
 } from '../domain/experiments/experiment.entity.js';
-import { costUsd } from '../domain/experiments/prices.js';
+import { experimentResults } from '../domain/experiments/results.js';
 import { sampleLeads } from '../domain/experiments/experiments.js';
 import { budgetState, recordUsage } from '../domain/usage/budget.js';
 import { callPromptContext, leadPromptContext } from '../domain/prompts/prompt-context.js';
@@ -21,8 +21,6 @@ import { loadVersionSpec } from '../domain/prompts/prompt-library.js';
 import { organizationDefaultFor, resolvePromptLine } from '../domain/prompts/prompt-resolver.js';
 import { checkedOutput, renderPrompt } from '../domain/prompts/render.js';
 import type { PromptVersionSpec } from '../domain/prompts/version-spec.js';
-import { evaluateExperiment } from '../domain/scoring/experiment-evaluation.js';
-import { featureRow, leadFeatures, summarizeCalls } from '../domain/scoring/features.js';
 import { tenantEm } from '../domain/tenancy/tenant-em.js';
 import { OpenAIRequestError } from '../openai/errors.js';
 import { heartbeating } from './heartbeat.js';
@@ -37,13 +35,6 @@ const ARMS = ['baseline', 'candidate'] as const;
 type Arm = (typeof ARMS)[number];
 /** Transient failures (flex capacity, 5xx, timeouts) an item may have before it counts as failed. */
 const MAX_ITEM_ATTEMPTS = 12;
-
-const median = (values: number[]) => {
-  if (!values.length) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
 
 export function createExperimentActivities(deps: ActivityDeps) {
   const { orm, config, openai, tenantSlots } = deps;
@@ -322,80 +313,19 @@ export function createExperimentActivities(deps: ActivityDeps) {
         });
         callsOf.set(call.lead_id, list);
       }
-      const complete = new Map(
-        items.filter((item) => item.kind === 'complete').map((item) => [`${item.arm}:${item.leadId}`, item]),
-      );
-      const rowsOf = (arm: Arm) =>
-        leads.map((lead) =>
-          featureRow(
-            leadFeatures(
-              complete.get(`${arm}:${lead.id}`)?.analysis ?? null,
-              summarizeCalls(callsOf.get(lead.id) ?? []),
-            ),
-          ),
-        );
-      const labels = leads.map((lead) => (lead.status === 'WON' ? 1 : 0));
-      const evaluation = evaluateExperiment(rowsOf('baseline'), rowsOf('candidate'), labels);
-
-      // The prompt under test: the arm's individual analyses, or its folds for a complete prompt.
-      const measured = items.filter((item) => item.kind === experiment.kind);
-      const armMetrics = (arm: Arm) => {
-        const own = measured.filter((item) => item.arm === arm);
-        const answered = own.filter((item) => item.valid !== null && item.valid !== undefined);
-        const requested = items.filter((item) => item.arm === arm && !item.reused && item.model);
-        let cost: number | null = 0;
-        for (const item of requested) {
-          const c = costUsd(
-            config.openai.prices,
-            item.model!,
-            experiment.serviceTier,
-            item.inputTokens ?? 0,
-            item.outputTokens ?? 0,
-          );
-          cost = c === null || cost === null ? null : cost + c;
-        }
-        return {
-          schemaValidRate: answered.length ? answered.filter((item) => item.valid).length / answered.length : null,
-          failureRate: own.length ? own.filter((item) => item.status === 'failed').length / own.length : null,
-          inputTokens: requested.reduce((sum, item) => sum + (item.inputTokens ?? 0), 0),
-          outputTokens: requested.reduce((sum, item) => sum + (item.outputTokens ?? 0), 0),
-          costUsd: cost === null ? null : Math.round(cost * 1e6) / 1e6,
-          p50LatencyMs: median(requested.map((item) => item.latencyMs ?? 0)),
-        };
-      };
-
-      // Agreement: per top-level field both versions' schemas have, the share of items where both extracted it alike.
+      // Agreement compares the top-level fields both versions' schemas have.
       const baselineSpec = await loadVersionSpec(em, experiment.promptId, experiment.baselineVersion, defaultModel);
       const candidateSpec = await loadVersionSpec(em, experiment.promptId, experiment.candidateVersion, defaultModel);
       const fieldsOf = (spec: PromptVersionSpec | null) =>
         Object.keys((spec?.outputSchema.properties as object | undefined) ?? {});
-      const shared = fieldsOf(baselineSpec).filter((field) => fieldsOf(candidateSpec).includes(field));
-      const pairs = new Map<string, { baseline?: Record<string, unknown>; candidate?: Record<string, unknown> }>();
-      for (const item of measured) {
-        if (item.status !== 'done' || !item.analysis) continue;
-        const key = item.callId ?? item.leadId;
-        pairs.set(key, { ...pairs.get(key), [item.arm]: item.analysis });
-      }
-      const both = [...pairs.values()].filter((pair) => pair.baseline && pair.candidate);
-      const agreement: Record<string, number> = {};
-      for (const field of shared) {
-        if (!both.length) continue;
-        const same = both.filter(
-          (pair) => JSON.stringify(pair.baseline![field]) === JSON.stringify(pair.candidate![field]),
-        );
-        agreement[field] = same.length / both.length;
-      }
-
-      const results: ExperimentResults = {
-        leads: leads.length,
-        won: labels.filter((y) => y === 1).length,
-        lost: labels.filter((y) => y === 0).length,
-        baseline: { auc: evaluation.baseline.auc, ...armMetrics('baseline') },
-        candidate: { auc: evaluation.candidate.auc, ...armMetrics('candidate') },
-        aucDifference: evaluation.aucDifference,
-        agreement,
-        verdict: evaluation.verdict,
-      };
+      const results = experimentResults({
+        kind: experiment.kind,
+        items,
+        leads: leads.map((lead) => ({ id: lead.id, won: lead.status === 'WON', calls: callsOf.get(lead.id) ?? [] })),
+        sharedFields: fieldsOf(baselineSpec).filter((field) => fieldsOf(candidateSpec).includes(field)),
+        prices: config.openai.prices,
+        tier: experiment.serviceTier,
+      });
       await em.nativeUpdate(
         PromptExperiment,
         { id: experimentId, status: 'running' },

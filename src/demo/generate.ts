@@ -23,14 +23,14 @@ import { Analysis } from '../domain/analyses/analysis.entity.js';
 import { Call } from '../domain/calls/call.entity.js';
 import { Lead, type LeadStatus, type PromptSource, type ScoreExplanation } from '../domain/leads/lead.entity.js';
 import { ExperimentItem, PromptExperiment, type ExperimentResults } from '../domain/experiments/experiment.entity.js';
-import { costUsd, type PriceTable } from '../domain/experiments/prices.js';
+import type { PriceTable } from '../domain/experiments/prices.js';
+import { experimentResults, type ResultItem } from '../domain/experiments/results.js';
 import { BUILT_IN_PROMPTS } from '../domain/prompts/built-in-prompts.js';
 import { PromptChange } from '../domain/prompts/prompt-change.entity.js';
 import { schemaWarnings, versionErrors, type VersionInput } from '../domain/prompts/prompt-library.js';
 import { organizationDefaultFor, resolvePromptLine, userPromptFor } from '../domain/prompts/prompt-resolver.js';
 import { Prompt, PromptVersion } from '../domain/prompts/prompt.entity.js';
-import { evaluateExperiment } from '../domain/scoring/experiment-evaluation.js';
-import { featureRow, leadFeatures, summarizeCalls, type CallRow } from '../domain/scoring/features.js';
+import { leadFeatures, summarizeCalls, type CallRow } from '../domain/scoring/features.js';
 import type { ILeadScoringModel } from '../domain/scoring/lead-scoring-model.entity.js';
 import { recordScoreChanges, type ScoreChange } from '../domain/scoring/score-history.js';
 import { modelScoringUser } from '../domain/scoring/score-lead.js';
@@ -867,13 +867,6 @@ export async function generateDemo(tx: EntityManager, options: DemoOptions): Pro
   };
 }
 
-const median = (values: number[]) => {
-  if (!values.length) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
-
 /**
  * One finished experiment, its items written as promptExperimentWorkflow writes them (an arm's stored analyses
  * reused, the rest extracted) and its results computed as the evaluation activity computes them.
@@ -903,7 +896,6 @@ async function writeExperiment(input: {
     { arm: 'candidate' as const, version: 2, model: 'gpt-6-luna' },
   ];
   const items: Record<string, unknown>[] = [];
-  const completeOf = new Map<string, Extraction>();
   let minute = 0;
   for (const { arm, version, model } of arms) {
     for (const lead of [...sample].sort((a, b) => a.id.localeCompare(b.id))) {
@@ -937,7 +929,6 @@ async function writeExperiment(input: {
         });
       }
       const folded = foldAnalyses(lead.cast, extractions);
-      completeOf.set(`${arm}:${lead.id}`, folded);
       const outputTokens = 40 + Math.ceil(JSON.stringify(folded).length / 4);
       items.push({
         id: id('experiment-item', arm, lead.id),
@@ -964,67 +955,19 @@ async function writeExperiment(input: {
     }
   }
 
-  // evaluatePromptExperiment: each arm's folded features, the cross-validated AUCs and the bootstrap.
-  const evaluated = [...sample].sort((a, b) => a.id.localeCompare(b.id));
-  const rowsOf = (arm: string) =>
-    evaluated.map((lead) =>
-      featureRow(
-        leadFeatures(
-          completeOf.get(`${arm}:${lead.id}`) ?? null,
-          summarizeCalls(lead.calls.map((c) => ({ durationSeconds: c.durationSeconds, startedAt: c.startedAt }))),
-        ),
-      ),
-    );
-  const labels = evaluated.map((lead) => (lead.outcome === 'WON' ? 1 : 0));
-  const evaluation = evaluateExperiment(rowsOf('baseline'), rowsOf('candidate'), labels);
-  const measured = items.filter((item) => item.kind === 'individual');
-  const armMetrics = (arm: string) => {
-    const ownItems = measured.filter((item) => item.arm === arm);
-    const requested = items.filter((item) => item.arm === arm && !item.reused && item.model);
-    let cost: number | null = 0;
-    for (const item of requested) {
-      const c = costUsd(
-        options.prices,
-        item.model as string,
-        'flex',
-        (item.inputTokens as number) ?? 0,
-        (item.outputTokens as number) ?? 0,
-      );
-      cost = c === null || cost === null ? null : cost + c;
-    }
-    return {
-      schemaValidRate: ownItems.length ? 1 : null,
-      failureRate: ownItems.length ? 0 : null,
-      inputTokens: requested.reduce((sum, item) => sum + ((item.inputTokens as number) ?? 0), 0),
-      outputTokens: requested.reduce((sum, item) => sum + ((item.outputTokens as number) ?? 0), 0),
-      costUsd: cost === null ? null : Math.round(cost * 1e6) / 1e6,
-      p50LatencyMs: median(requested.map((item) => (item.latencyMs as number) ?? 0)),
-    };
-  };
-  const pairs = new Map<string, Record<string, Record<string, unknown>>>();
-  for (const item of measured) {
-    const key = item.callId as string;
-    pairs.set(key, { ...pairs.get(key), [item.arm as string]: item.analysis as Record<string, unknown> });
-  }
-  const both = [...pairs.values()].filter((pair) => pair.baseline && pair.candidate);
-  const agreement: Record<string, number> = {};
-  for (const field of Object.keys((SCHEMA.properties as object | undefined) ?? {})) {
-    if (!both.length) continue;
-    const same = both.filter(
-      (pair) => JSON.stringify(pair.baseline![field]) === JSON.stringify(pair.candidate![field]),
-    );
-    agreement[field] = same.length / both.length;
-  }
-  const results: ExperimentResults = {
-    leads: evaluated.length,
-    won: labels.filter((y) => y === 1).length,
-    lost: labels.filter((y) => y === 0).length,
-    baseline: { auc: evaluation.baseline.auc, ...armMetrics('baseline') },
-    candidate: { auc: evaluation.candidate.auc, ...armMetrics('candidate') },
-    aucDifference: evaluation.aucDifference,
-    agreement,
-    verdict: evaluation.verdict,
-  };
+  // The evaluation activity's own computation over the generated items.
+  const results: ExperimentResults = experimentResults({
+    kind: 'individual',
+    items: items as unknown as ResultItem[],
+    leads: sample.map((lead) => ({
+      id: lead.id,
+      won: lead.outcome === 'WON',
+      calls: lead.calls.map((c) => ({ durationSeconds: c.durationSeconds, startedAt: c.startedAt })),
+    })),
+    sharedFields: Object.keys((SCHEMA.properties as object | undefined) ?? {}),
+    prices: options.prices,
+    tier: 'flex',
+  });
   await em.insert(PromptExperiment, {
     id: experimentId,
     organization: organizationId,

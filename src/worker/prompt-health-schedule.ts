@@ -1,7 +1,8 @@
 // The `prompt-health` schedule: daily, check the models of the prompt versions in use (see
 // activities/prompt-health.ts). Created or brought up to date at every worker start, like the other schedules.
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import { ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import type { Config } from '../config.js';
+import { upsertSchedule } from './upsert-schedule.js';
 import { promptHealthWorkflow } from '../workflows/prompt-health.js';
 
 export const PROMPT_HEALTH_SCHEDULE_ID = 'prompt-health';
@@ -22,11 +23,5 @@ export async function ensurePromptHealthSchedule(
     args: [] as [],
   };
   const policies = { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour' };
-  try {
-    await client.schedule.create({ scheduleId, spec, action, policies });
-  } catch (error) {
-    if (!(error instanceof ScheduleAlreadyRunning)) throw error;
-    await client.schedule.getHandle(scheduleId).update((previous) => ({ ...previous, spec, action, policies }));
-  }
-  return scheduleId;
+  return upsertSchedule(client, { scheduleId, spec, action, policies });
 }

@@ -1,13 +1,9 @@
 // The `call-reconciliation` schedule: every 5 minutes, restart calls stuck in queued/analyzing without an open
 // workflow (a start that failed while Temporal was down, a terminated or timed-out run). Created or brought up to
 // date at every worker start, like the weekly scoring schedule.
-import {
-  ScheduleAlreadyRunning,
-  ScheduleOverlapPolicy,
-  type Client,
-  type ScheduleOptionsAction,
-} from '@temporalio/client';
+import { ScheduleOverlapPolicy, type Client, type ScheduleOptionsAction } from '@temporalio/client';
 import type { Config } from '../config.js';
+import { upsertSchedule } from './upsert-schedule.js';
 import { callReconciliationWorkflow } from '../workflows/reanalysis.js';
 
 const RECONCILIATION_SCHEDULE_ID = 'call-reconciliation';
@@ -28,11 +24,5 @@ export async function ensureReconciliationSchedule(
   };
   // SKIP: a slow pass is never doubled up; a missed slot is simply the next one.
   const policies = { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 minute' };
-  try {
-    await client.schedule.create({ scheduleId, spec, action, policies });
-  } catch (error) {
-    if (!(error instanceof ScheduleAlreadyRunning)) throw error;
-    await client.schedule.getHandle(scheduleId).update((previous) => ({ ...previous, spec, action, policies }));
-  }
-  return scheduleId;
+  return upsertSchedule(client, { scheduleId, spec, action, policies });
 }

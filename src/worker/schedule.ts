@@ -1,13 +1,8 @@
 // The `lead-scoring-weekly` schedule, created or brought up to date at every worker start,
 // so changing SCORING_SCHEDULE_CRON / _TIMEZONE and restarting is all an operator does.
-import {
-  ScheduleAlreadyRunning,
-  ScheduleOverlapPolicy,
-  type Client,
-  type ScheduleOptionsAction,
-  type ScheduleSpec,
-} from '@temporalio/client';
+import { ScheduleOverlapPolicy, type Client, type ScheduleOptionsAction, type ScheduleSpec } from '@temporalio/client';
 import type { Config } from '../config.js';
+import { upsertSchedule } from './upsert-schedule.js';
 import { SCORING_SCHEDULE_ID } from '../temporal/ids.js';
 import { weeklyScoringWorkflow } from '../workflows/scoring.js';
 
@@ -29,13 +24,5 @@ export async function ensureScoringSchedule(client: Client, config: Config): Pro
   };
   // SKIP: a run still going a week later (a huge backlog) is not doubled up.
   const policies = { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: SCORING_CATCHUP_WINDOW };
-  try {
-    await client.schedule.create({ scheduleId: SCORING_SCHEDULE_ID, spec, action, policies });
-  } catch (error) {
-    if (!(error instanceof ScheduleAlreadyRunning)) throw error;
-    // Another worker got there first, or this is a restart: update in place (pause state and notes are kept).
-    await client.schedule
-      .getHandle(SCORING_SCHEDULE_ID)
-      .update((previous) => ({ ...previous, spec, action, policies }));
-  }
+  await upsertSchedule(client, { scheduleId: SCORING_SCHEDULE_ID, spec, action, policies });
 }
