@@ -1,17 +1,5 @@
-// `npm run bench:experiment [-- --leads 2000 --calls 3 --delay-ms 200]`: one prompt experiment end to end
-// (POST → promptExperimentWorkflow → the stand-in → experiment_items → evaluation) over `leads` WON/LOST leads of
-// `calls` calls each, with the stand-in answering in `delay-ms`. The baseline is production and its analyses are
-// stored (reused, no request); the candidate analyses every call and both arms fold every lead.
-// Prints the wall time, OpenAI requests per second against what the organization's slots allow at that latency,
-// and the evaluation's own time (5 folds per arm + 1,000 bootstrap resamples) on the finished experiment's
-// feature rows, and on 2,000 leads when the run was smaller.
-import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { Analysis } from '../src/domain/analyses/analysis.entity.js';
-import { Call } from '../src/domain/calls/call.entity.js';
-import { Lead } from '../src/domain/leads/lead.entity.js';
-import { addVersion } from '../src/domain/prompts/prompt-library.js';
 import {
   evaluateExperiment,
   outOfFoldProbabilities,
@@ -20,10 +8,9 @@ import {
 } from '../src/domain/scoring/experiment-evaluation.js';
 import { featureRow, leadFeatures, summarizeCalls, type CallRow } from '../src/domain/scoring/features.js';
 import { as } from '../test/support/api.js';
-import { exampleOutput } from '../test/support/fake-openai.js';
-import { ANALYSIS_SCHEMA, createTestPrompt, testVersion } from '../test/support/prompts.js';
+import { WON_MARK, experimentPrompt, outcomeLeads, scriptExperiment } from '../test/support/experiments.js';
 import { createTenant, type Tenant } from '../test/support/tenant.js';
-import { SYSTEM_COMPLETE_PROMPT, fixed, percentile, startBenchStack } from './support.js';
+import { fixed, percentile, startBenchStack } from './support.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -41,10 +28,6 @@ if (!(Number.isInteger(LEADS) && LEADS >= 20 && LEADS <= FULL_SIZE))
   throw new Error(`--leads must be a whole number from 20 to ${FULL_SIZE}`);
 if (!(Number.isInteger(CALLS) && CALLS >= 1)) throw new Error('--calls must be a whole number of at least 1');
 
-const WON_MARK = 'We have the budget approved and want to start now';
-const LOST_MARK = 'We decided to stay with our current vendor';
-const SEED_CHUNK = 250;
-
 /** Interest the candidate reads off a transcript: the outcome's mark, blurred so the classes overlap a little. */
 function candidateInterest(input: string): number {
   const n = Number(/\((\d+)\.(\d+)\)/.exec(input)?.[1] ?? 0);
@@ -52,54 +35,8 @@ function candidateInterest(input: string): number {
 }
 
 async function seed(tenant: Tenant): Promise<string> {
-  const promptId = await createTestPrompt(tenant, { kind: 'individual', name: 'Bench discovery' });
-  await addVersion(tenant.em(), {
-    promptId,
-    actor: { id: tenant.admin.user.id, email: tenant.admin.user.email, role: 'admin' },
-    version: testVersion({ instructions: 'Judge the interest from what the prospect says.' }),
-  });
-  const base = exampleOutput(ANALYSIS_SCHEMA, '') as object;
-  for (let from = 0; from < LEADS; from += SEED_CHUNK) {
-    const em = tenant.em();
-    for (let i = from; i < Math.min(LEADS, from + SEED_CHUNK); i++) {
-      const won = i % 2 === 0;
-      const lead = em.create(Lead, {
-        organization: tenant.organizationId,
-        externalId: `bench-${randomUUID()}`,
-        status: won ? 'WON' : 'LOST',
-        assignedTo: tenant.rep.user.id,
-        callCount: CALLS,
-      });
-      for (let c = 0; c < CALLS; c++) {
-        const call = em.create(Call, {
-          organization: tenant.organizationId,
-          callId: `bench-call-${randomUUID()}`,
-          lead: lead.id,
-          user: tenant.rep.user.id,
-          transcript: `agent: How is it going?\ncustomer: ${won ? WON_MARK : LOST_MARK} (${i}.${c})`,
-          durationSeconds: 120 + ((i * 13 + c * 7) % 600),
-          startedAt: new Date(Date.now() - (i * CALLS + c + 1) * 60_000),
-          status: 'analyzed',
-          workflowId: `synthetic:${randomUUID()}`,
-          analysis: { summary: 'stored' },
-        });
-        // Production's analysis by version 1: reused by the baseline arm, so it costs no request.
-        em.create(Analysis, {
-          organization: tenant.organizationId,
-          kind: 'individual',
-          outcome: 'succeeded',
-          callId: call.id,
-          userId: tenant.rep.user.id,
-          analysis: { ...base, interestLevel: (i * 7 + c * 3) % 11 },
-          promptId,
-          promptVersion: 1,
-          promptSource: 'user',
-          runKey: `seed:${call.id}`,
-        });
-      }
-    }
-    await em.flush();
-  }
+  const promptId = await experimentPrompt(tenant, 'Bench discovery');
+  await outcomeLeads(tenant, promptId, { won: Math.ceil(LEADS / 2), lost: Math.floor(LEADS / 2), calls: CALLS });
   return promptId;
 }
 
@@ -182,19 +119,7 @@ try {
   const seedStarted = performance.now();
   const promptId = await seed(tenant);
   const seedSeconds = (performance.now() - seedStarted) / 1000;
-  stack.fake.definePrompt(`${promptId}@2`, {
-    delayMs: DELAY_MS,
-    respond: (input) =>
-      JSON.stringify({ ...(exampleOutput(ANALYSIS_SCHEMA, '') as object), interestLevel: candidateInterest(input) }),
-  });
-  stack.fake.definePrompt(SYSTEM_COMPLETE_PROMPT, {
-    delayMs: DELAY_MS,
-    respond: (input) => {
-      const { newAnalyses } = JSON.parse(input) as { newAnalyses: { analysis: { interestLevel: number } }[] };
-      const mean = newAnalyses.reduce((sum, a) => sum + a.analysis.interestLevel, 0) / Math.max(1, newAnalyses.length);
-      return JSON.stringify({ ...(exampleOutput(ANALYSIS_SCHEMA, '') as object), interestLevel: Math.round(mean) });
-    },
-  });
+  scriptExperiment(stack.fake, promptId, { interest: candidateInterest, delayMs: DELAY_MS });
   stack.fake.reset();
 
   const api = as(stack.app, tenant.admin);

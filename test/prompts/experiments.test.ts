@@ -3,90 +3,21 @@
 // win; the baseline's stored analyses are reused; every request runs on the flex tier; production rows stay
 // byte-identical; cancellation and a killed worker are clean; tenancy holds.
 import t from 'tap';
-import { randomUUID } from 'node:crypto';
 import type { Test } from 'tap';
-import { Analysis } from '../../src/domain/analyses/analysis.entity.js';
-import { Call } from '../../src/domain/calls/call.entity.js';
-import { Lead } from '../../src/domain/leads/lead.entity.js';
-import { addVersion } from '../../src/domain/prompts/prompt-library.js';
 import { as, addUser } from '../support/api.js';
 import { createTenant, type Tenant } from '../support/calls.js';
 import { startStack, waitFor, type Stack } from '../support/harness.js';
-import { exampleOutput } from '../support/fake-openai.js';
-import { ANALYSIS_SCHEMA, createTestPrompt, testVersion } from '../support/prompts.js';
-
-const WON_MARK = 'We have the budget approved and want to start now';
-const LOST_MARK = 'We decided to stay with our current vendor';
+import { experimentPrompt, outcomeLeads, scriptExperiment } from '../support/experiments.js';
 
 interface Seeded {
   promptId: string;
   calls: number;
 }
 
-/** `won` WON and `lost` LOST leads with two calls each; version 1's analyses of every call are stored (noise). */
 async function seed(stack: Stack, tenant: Tenant, won: number, lost: number): Promise<Seeded> {
-  const promptId = await createTestPrompt(tenant, { kind: 'individual', name: 'Discovery' });
-  await addVersion(tenant.em(), {
-    promptId,
-    actor: { id: tenant.admin.user.id, email: tenant.admin.user.email, role: 'admin' },
-    version: testVersion({ instructions: 'Judge the interest from what the prospect says.' }),
-  });
-  const em = tenant.em();
-  let calls = 0;
-  for (let i = 0; i < won + lost; i++) {
-    const isWon = i < won;
-    const lead = em.create(Lead, {
-      organization: tenant.organizationId,
-      externalId: `exp-${randomUUID()}`,
-      status: isWon ? 'WON' : 'LOST',
-      assignedTo: tenant.rep.user.id,
-      callCount: 2,
-    });
-    for (let c = 0; c < 2; c++) {
-      const call = em.create(Call, {
-        organization: tenant.organizationId,
-        callId: `exp-call-${randomUUID()}`,
-        lead: lead.id,
-        user: tenant.rep.user.id,
-        transcript: `agent: How is it going?\ncustomer: ${isWon ? WON_MARK : LOST_MARK} (${i}.${c})`,
-        durationSeconds: 300,
-        startedAt: new Date(Date.now() - (i * 2 + c + 1) * 3_600_000),
-        status: 'analyzed',
-        workflowId: `synthetic:${randomUUID()}`,
-        analysis: { summary: 'stored' },
-      });
-      // Version 1 already analysed every call: noise that does not follow the outcome.
-      em.create(Analysis, {
-        organization: tenant.organizationId,
-        kind: 'individual',
-        outcome: 'succeeded',
-        callId: call.id,
-        userId: tenant.rep.user.id,
-        analysis: { ...(exampleOutput(ANALYSIS_SCHEMA, '') as object), interestLevel: (i * 7 + c * 3) % 11 },
-        promptId,
-        promptVersion: 1,
-        promptSource: 'user',
-        runKey: `seed:${call.id}`,
-      });
-      calls++;
-    }
-  }
-  await em.flush();
-  // Version 2 reads the outcome off the transcript; the built-in complete prompt keeps the mean interest.
-  stack.fake.definePrompt(`${promptId}@2`, {
-    respond: (input) =>
-      JSON.stringify({
-        ...(exampleOutput(ANALYSIS_SCHEMA, '') as object),
-        interestLevel: input.includes(WON_MARK) ? 9 : 1,
-      }),
-  });
-  stack.fake.definePrompt('prm_systemcomplete', {
-    respond: (input) => {
-      const { newAnalyses } = JSON.parse(input) as { newAnalyses: { analysis: { interestLevel: number } }[] };
-      const mean = newAnalyses.reduce((sum, a) => sum + a.analysis.interestLevel, 0) / Math.max(1, newAnalyses.length);
-      return JSON.stringify({ ...(exampleOutput(ANALYSIS_SCHEMA, '') as object), interestLevel: Math.round(mean) });
-    },
-  });
+  const promptId = await experimentPrompt(tenant);
+  const calls = await outcomeLeads(tenant, promptId, { won, lost });
+  scriptExperiment(stack.fake, promptId);
   return { promptId, calls };
 }
 

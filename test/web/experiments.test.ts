@@ -3,92 +3,24 @@
 // against version 1 from the console; the verdict, the chart, the arms and the field agreement appear; `Set as
 // production` moves the label; a slow experiment shows its progress and is cancelled; built-in prompts offer none.
 import t from 'tap';
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { Analysis } from '../../src/domain/analyses/analysis.entity.js';
-import { Call } from '../../src/domain/calls/call.entity.js';
-import { Lead } from '../../src/domain/leads/lead.entity.js';
-import { addVersion } from '../../src/domain/prompts/prompt-library.js';
 import { as } from '../support/api.js';
 import { launchBrowser, overflowingElements } from '../support/browser.js';
-import { exampleOutput } from '../support/fake-openai.js';
 import { startStack, waitFor, type Stack } from '../support/harness.js';
-import { ANALYSIS_SCHEMA, createTestPrompt, testVersion } from '../support/prompts.js';
+import { experimentPrompt, outcomeLeads, scriptExperiment } from '../support/experiments.js';
 import { createTenant, type Tenant } from '../support/tenant.js';
 
 const PASSWORD = 'correct-horse-battery';
-const WON_MARK = 'We have the budget approved and want to start now';
-const LOST_MARK = 'We decided to stay with our current vendor';
 const SCREENSHOTS = join(process.cwd(), 'test-results', 'console');
 /** An experiment over 24 leads finishes in seconds on an idle machine; a loaded one needs more. */
 const EXPERIMENT_TIMEOUT_MS = 180_000;
 
-/** Version 2 reads the outcome off the transcript (what an experiment must find); version 1 is noise. */
-const readsOutcome = (input: string) =>
-  JSON.stringify({
-    ...(exampleOutput(ANALYSIS_SCHEMA, '') as object),
-    interestLevel: input.includes(WON_MARK) ? 9 : 1,
-  });
-
-/**
- * A prompt with two versions, and `perClass` WON and `perClass` LOST leads with two calls each; version 1's
- * analyses of every call are stored (noise that does not follow the outcome), as production would have left them.
- */
+/** A prompt with two versions, `perClass` WON and `perClass` LOST leads; version 2 reads the outcome. */
 async function seed(stack: Stack, tenant: Tenant, perClass: number): Promise<string> {
-  const promptId = await createTestPrompt(tenant, { kind: 'individual', name: 'Discovery' });
-  await addVersion(tenant.em(), {
-    promptId,
-    actor: { id: tenant.admin.user.id, email: tenant.admin.user.email, role: 'admin' },
-    version: testVersion({ instructions: 'Judge the interest from what the prospect says.' }),
-  });
-  const em = tenant.em();
-  for (let i = 0; i < 2 * perClass; i++) {
-    const isWon = i < perClass;
-    const lead = em.create(Lead, {
-      organization: tenant.organizationId,
-      externalId: `exp-${randomUUID()}`,
-      status: isWon ? 'WON' : 'LOST',
-      assignedTo: tenant.rep.user.id,
-      callCount: 2,
-    });
-    for (let c = 0; c < 2; c++) {
-      const call = em.create(Call, {
-        organization: tenant.organizationId,
-        callId: `exp-call-${randomUUID()}`,
-        lead: lead.id,
-        user: tenant.rep.user.id,
-        transcript: `agent: How is it going?\ncustomer: ${isWon ? WON_MARK : LOST_MARK} (${i}.${c})`,
-        durationSeconds: 300,
-        startedAt: new Date(Date.now() - (i * 2 + c + 1) * 3_600_000),
-        status: 'analyzed',
-        workflowId: `synthetic:${randomUUID()}`,
-        analysis: { summary: 'stored' },
-      });
-      em.create(Analysis, {
-        organization: tenant.organizationId,
-        kind: 'individual',
-        outcome: 'succeeded',
-        callId: call.id,
-        userId: tenant.rep.user.id,
-        analysis: { ...(exampleOutput(ANALYSIS_SCHEMA, '') as object), interestLevel: (i * 7 + c * 3) % 11 },
-        promptId,
-        promptVersion: 1,
-        promptSource: 'user',
-        runKey: `seed:${call.id}`,
-      });
-    }
-  }
-  await em.flush();
-  stack.fake.definePrompt(`${promptId}@2`, { respond: readsOutcome });
-  // The built-in complete prompt keeps the mean interest of the lead's calls.
-  stack.fake.definePrompt('prm_systemcomplete', {
-    respond: (input) => {
-      const { newAnalyses } = JSON.parse(input) as { newAnalyses: { analysis: { interestLevel: number } }[] };
-      const mean = newAnalyses.reduce((sum, a) => sum + a.analysis.interestLevel, 0) / Math.max(1, newAnalyses.length);
-      return JSON.stringify({ ...(exampleOutput(ANALYSIS_SCHEMA, '') as object), interestLevel: Math.round(mean) });
-    },
-  });
+  const promptId = await experimentPrompt(tenant);
+  await outcomeLeads(tenant, promptId, { won: perClass, lost: perClass });
+  scriptExperiment(stack.fake, promptId);
   return promptId;
 }
 
@@ -199,7 +131,7 @@ t.test('experiments on the prompt page', async (t) => {
 
   await t.test('a running experiment shows its progress and is cancelled', async (t) => {
     // Slow answers keep the experiment running long enough to watch it and cancel it.
-    stack.fake.definePrompt(`${promptId}@2`, { respond: readsOutcome, delayMs: 1500 });
+    stack.fake.definePrompt(`${promptId}@2`, { delayMs: 1500 });
     await section.getByLabel('Candidate version').selectOption('2');
     await section.getByLabel('Baseline version').selectOption('1');
     await section.getByRole('button', { name: 'Run experiment' }).click();
