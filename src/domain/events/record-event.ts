@@ -71,6 +71,16 @@ export async function recordEvent(tx: EntityManager, fact: EventFact): Promise<n
   return (await insertDeliveries(tx, fact, subscribed)).length;
 }
 
+/** Whether any enabled endpoint of the organization subscribes to `type` (batch writers skip the work if not). */
+export async function subscribesTo(tx: EntityManager, organizationId: string, type: EventType): Promise<boolean> {
+  const endpoints = await tx.find(
+    EventEndpoint,
+    { organization: organizationId, enabled: true },
+    { fields: ['id', 'events'], filters: false },
+  );
+  return endpoints.some((endpoint) => endpoint.events.includes(type));
+}
+
 // The contract's events, built from the rows that record them (read inside the same transaction).
 
 /** `call.analyzed`: the call's analysis as just stored. */
