@@ -1,5 +1,5 @@
 import t from 'tap';
-import { isDevelopment, loadConfig } from '../src/config.js';
+import { isDevelopment, loadConfig, warnRetiredPromptVariables } from '../src/config.js';
 
 const SECRET = 'a'.repeat(32);
 
@@ -134,4 +134,39 @@ t.test('the public development JWT secret only while listening on a loopback add
 t.test('METRICS_TOKEN', async (t) => {
   t.equal(loadConfig({}, { dotenv: false }).metricsToken, undefined);
   t.equal(loadConfig({ METRICS_TOKEN: 'scrape-me' }, { dotenv: false }).metricsToken, 'scrape-me');
+});
+
+t.test('prompts and spend: the default model, warning days, budget and prices', async (t) => {
+  const config = loadConfig({}, { dotenv: false });
+  t.equal(config.openai.defaultModel, 'gpt-6-luna');
+  t.equal(config.openai.modelWarningDays, 90);
+  t.equal(config.openai.tokenBudgetPerDay, 2_000_000);
+  t.ok(config.openai.prices['gpt-6-luna'], 'a built-in price for the default model');
+  const priced = loadConfig(
+    { OPENAI_PRICES: '{"gpt-x":{"input":1,"output":2}}', OPENAI_TOKEN_BUDGET_PER_DAY: '0' },
+    { dotenv: false },
+  );
+  t.same(priced.openai.prices['gpt-x'], { input: 1, output: 2 }, 'merged over the built-in prices');
+  t.ok(priced.openai.prices['gpt-6-luna'], 'the built-in ones stay');
+  t.equal(priced.openai.tokenBudgetPerDay, 0, '0: no limit');
+  t.throws(() => loadConfig({ OPENAI_PRICES: 'not json' }, { dotenv: false }), /OPENAI_PRICES must be JSON/);
+  t.throws(() => loadConfig({ OPENAI_PRICES: '{"gpt-x":{"input":"cheap"}}' }, { dotenv: false }), /numeric/);
+});
+
+t.test('the retired stored-prompt variables are ignored with one warning', async (t) => {
+  const config = loadConfig(
+    { OPENAI_INDIVIDUAL_PROMPT_ID: 'pmpt_abc', OPENAI_COMPLETE_PROMPT_ID: 'pmpt_def' },
+    { dotenv: false },
+  );
+  t.same(config.openai.retiredPromptVariables, ['OPENAI_INDIVIDUAL_PROMPT_ID', 'OPENAI_COMPLETE_PROMPT_ID']);
+  const warnings: string[] = [];
+  // The API and the worker share a process under npm start: both ask, one warning is logged.
+  warnRetiredPromptVariables(config, (message) => warnings.push(message));
+  warnRetiredPromptVariables(config, (message) => warnings.push(message));
+  t.equal(warnings.length, 1);
+  t.match(
+    warnings[0],
+    /OPENAI_INDIVIDUAL_PROMPT_ID and OPENAI_COMPLETE_PROMPT_ID are ignored: OpenAI retired stored prompts on 2026-11-30/,
+  );
+  t.same(loadConfig({}, { dotenv: false }).openai.retiredPromptVariables, [], 'nothing to warn about when unset');
 });
