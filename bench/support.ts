@@ -3,7 +3,7 @@
 // end), the local OpenAI server, and the API (plus, when asked, a worker) in-process. Loopback only.
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadConfig, type Config } from '../src/config.js';
@@ -157,3 +157,96 @@ export async function inParallel(
 }
 
 export const fixed = (value: number, digits = 1) => value.toFixed(digits);
+
+/**
+ * `--rounds N` (default 5): how many interleaved rounds a benchmark runs. Parsed here only, so every
+ * benchmark takes the flag the same way (`npm run bench:webhooks -- --rounds 3`).
+ */
+export function benchRounds(argv: readonly string[] = process.argv.slice(2), fallback = 5): number {
+  const at = argv.findIndex((arg) => arg === '--rounds' || arg.startsWith('--rounds='));
+  if (at < 0) return fallback;
+  const text = argv[at]!.includes('=') ? argv[at]!.slice('--rounds='.length) : argv[at + 1];
+  const rounds = Number(text);
+  if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds wants a whole number ≥ 1, got ${text}`);
+  return rounds;
+}
+
+/** What a round of one side measured: its rate (higher is better) and, where it has one, its median latency. */
+export interface RoundSample {
+  rate: number;
+  p50?: number;
+}
+
+/** Median and range of one ratio over the rounds. */
+export interface RatioSummary {
+  median: number;
+  min: number;
+  max: number;
+  values: number[];
+}
+
+/** The median: the middle value, or the mean of the two middle ones (two rounds: their mean). */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2;
+}
+
+export function summarize(values: number[]): RatioSummary {
+  return { median: median(values), min: Math.min(...values), max: Math.max(...values), values };
+}
+
+/** `0.85× (0.80–0.90×, 5 rounds)` */
+export const formatRatio = (r: RatioSummary, digits = 2) =>
+  `${fixed(r.median, digits)}× (${fixed(r.min, digits)}–${fixed(r.max, digits)}×, ${r.values.length} round${r.values.length === 1 ? '' : 's'})`;
+
+export interface Interleaved<S extends string> {
+  baseline: RoundSample[];
+  subjects: Record<S, RoundSample[]>;
+  /** subject rate / baseline rate of the same round. */
+  ratios: Record<S, RatioSummary>;
+  /** subject p50 / baseline p50 of the same round, where both have one. */
+  p50Ratios: Partial<Record<S, RatioSummary>>;
+}
+
+/**
+ * Runs the baseline and each subject in turn (A, B, A, B…) for `rounds` short rounds, and compares each subject
+ * with the baseline of its own round: a machine whose load changes during the run moves both sides of a ratio
+ * together, and the median of the rounds, with its range, shows how much the figure still moves.
+ */
+export async function interleave<S extends string>(options: {
+  rounds: number;
+  baseline: (round: number) => Promise<RoundSample>;
+  subjects: Record<S, (round: number) => Promise<RoundSample>>;
+  /** Called after each round, e.g. to print progress. */
+  onRound?: (round: number) => void;
+}): Promise<Interleaved<S>> {
+  const names = Object.keys(options.subjects) as S[];
+  const baseline: RoundSample[] = [];
+  const subjects = Object.fromEntries(names.map((name) => [name, [] as RoundSample[]])) as Record<S, RoundSample[]>;
+  for (let round = 0; round < options.rounds; round++) {
+    baseline.push(await options.baseline(round));
+    for (const name of names) subjects[name].push(await options.subjects[name](round));
+    options.onRound?.(round);
+  }
+  const ratios = {} as Record<S, RatioSummary>;
+  const p50Ratios: Partial<Record<S, RatioSummary>> = {};
+  for (const name of names) {
+    ratios[name] = summarize(subjects[name].map((s, i) => s.rate / baseline[i]!.rate));
+    const p50s = subjects[name].flatMap((s, i) => {
+      const base = baseline[i]!.p50;
+      // A median under the timer's resolution (0 ms) has no ratio.
+      return s.p50 && base ? [s.p50 / base] : [];
+    });
+    if (p50s.length) p50Ratios[name] = summarize(p50s);
+  }
+  return { baseline, subjects, ratios, p50Ratios };
+}
+
+/** The machine the figures come from: cores and load average (1, 5, 15 min) now, to print with the results. */
+export function machineLine(): string {
+  const load = loadavg()
+    .map((v) => fixed(v, 2))
+    .join(', ');
+  return `machine: ${cpus().length} cores, load average ${load} (1, 5, 15 min)`;
+}

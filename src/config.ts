@@ -67,6 +67,8 @@ const EnvSchema = Type.Object({
   CALLSENSE_PREVIOUS_ENCRYPTION_KEYS: Type.Optional(Type.String()),
   METRICS_TOKEN: Type.Optional(Type.String({ minLength: 1 })),
   WORKER_METRICS_PORT: Type.Integer({ default: 9464, minimum: 0, maximum: 65535 }),
+  // The worker's memory budget in MB: sizes its workflow cache (src/worker/worker.ts).
+  WORKER_MEMORY_MB: Type.Integer({ default: 1024, minimum: 128 }),
   OTEL_EXPORTER_OTLP_ENDPOINT: Type.Optional(Type.String({ minLength: 1 })),
   CORS_ORIGINS: Type.Optional(Type.String()),
   // Beyond the documented settings: where `npm start` keeps its embedded services' data.
@@ -138,6 +140,8 @@ export interface Config {
   logLevel: string;
   /** Where the worker serves /metrics (0: a free port, for tests and side-by-side workers). */
   workerMetricsPort: number;
+  /** The worker's memory budget (MB), from which its workflow cache is sized. */
+  workerMemoryMb: number;
   /** OTLP/HTTP endpoint for traces; tracing is off without it. */
   otlpEndpoint: string | undefined;
   /** Origins allowed to call the API from a browser (CORS); empty: none. */
@@ -352,6 +356,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { dote
     metricsToken: raw.METRICS_TOKEN,
     logLevel: raw.LOG_LEVEL,
     workerMetricsPort: raw.WORKER_METRICS_PORT,
+    workerMemoryMb: raw.WORKER_MEMORY_MB,
     otlpEndpoint: raw.OTEL_EXPORTER_OTLP_ENDPOINT,
     corsOrigins: (raw.CORS_ORIGINS ?? '')
       .split(',')

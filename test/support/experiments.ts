@@ -11,7 +11,7 @@ import { ANALYSIS_SCHEMA, createTestPrompt, testVersion } from './prompts.js';
 import type { Tenant } from './tenant.js';
 
 export const WON_MARK = 'We have the budget approved and want to start now';
-export const LOST_MARK = 'We decided to stay with our current vendor';
+const LOST_MARK = 'We decided to stay with our current vendor';
 
 /** Written in chunks, so a benchmark's thousands of leads do not sit in one unit of work. */
 const LEADS_PER_FLUSH = 250;

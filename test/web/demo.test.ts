@@ -49,7 +49,10 @@ t.test('the demo organization in the console', async (t) => {
 
   await page.goto(`${base}/prompts/${experiment!.prompt_id}`);
   const experiments = page.getByRole('region', { name: 'Experiments' });
-  await experiments.getByText(/completed/i).first().waitFor();
+  await experiments
+    .getByText(/completed/i)
+    .first()
+    .waitFor();
   // Only the section: the whole prompt page is too long for the README.
   await experiments.screenshot({ path: join(process.cwd(), 'test-results', 'console', 'demo-experiment.png') });
 

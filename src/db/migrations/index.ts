@@ -11,6 +11,7 @@ import { Migration20261204190120_prompt_experiments } from './Migration202612041
 import { Migration20261204190133_events } from './Migration20261204190133_events.js';
 import { Migration20261204191737_openai_usage } from './Migration20261204191737_openai_usage.js';
 import { Migration20261204191949_demo } from './Migration20261204191949_demo.js';
+import { Migration20261204194000_store_call_function } from './Migration20261204194000_store_call_function.js';
 
 export const migrationsList = [
   { name: 'Migration20261124050413_initial', class: Migration20261124050413_initial },
@@ -25,4 +26,5 @@ export const migrationsList = [
   { name: 'Migration20261204190133_events', class: Migration20261204190133_events },
   { name: 'Migration20261204191737_openai_usage', class: Migration20261204191737_openai_usage },
   { name: 'Migration20261204191949_demo', class: Migration20261204191949_demo },
+  { name: 'Migration20261204194000_store_call_function', class: Migration20261204194000_store_call_function },
 ];

@@ -5,7 +5,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { costUsd, type PriceTable } from '../experiments/prices.js';
 
-export const utcDay = (at = new Date()) => at.toISOString().slice(0, 10);
+const utcDay = (at = new Date()) => at.toISOString().slice(0, 10);
 
 /** The start of the next UTC day: when a spent budget is available again. */
 export function nextUtcDay(at = new Date()): Date {
