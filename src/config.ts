@@ -69,6 +69,7 @@ const EnvSchema = Type.Object({
   WORKER_METRICS_PORT: Type.Integer({ default: 9464, minimum: 0, maximum: 65535 }),
   // The worker's memory budget in MB: sizes its workflow cache (src/worker/worker.ts).
   WORKER_MEMORY_MB: Type.Integer({ default: 1024, minimum: 128 }),
+  DEMO_DATA: Type.Optional(Type.String()),
   OTEL_EXPORTER_OTLP_ENDPOINT: Type.Optional(Type.String({ minLength: 1 })),
   CORS_ORIGINS: Type.Optional(Type.String()),
   // Beyond the documented settings: where `npm start` keeps its embedded services' data.
@@ -147,6 +148,8 @@ export interface Config {
   /** Origins allowed to call the API from a browser (CORS); empty: none. */
   corsOrigins: string[];
   dataDir: string;
+  /** DEMO_DATA: `off` (false, 0, no) keeps npm start from filling the demo organization into an empty database. */
+  demoData: string | undefined;
   embeddedPostgresPort: number;
   /** Outbound events: whether private and plain-http URLs are allowed, and the delays between attempts. */
   events: { allowPrivateUrls: boolean; retryDelaysMs: number[] | undefined };
@@ -363,6 +366,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { dote
       .map((o) => o.trim().replace(/\/+$/, ''))
       .filter(Boolean),
     dataDir: raw.CALLSENSE_DATA_DIR,
+    demoData: raw.DEMO_DATA,
     embeddedPostgresPort: raw.EMBEDDED_POSTGRES_PORT,
     events: {
       allowPrivateUrls: raw.EVENTS_ALLOW_PRIVATE_URLS,

@@ -32,8 +32,7 @@ const applied = await migrateUp(orm);
 if (applied.length) console.log(`Applied migrations: ${applied.join(', ')}`);
 
 // A first start against an empty database shows the product with a demo organization (src/demo/fill.ts).
-// DEMO_DATA is read here rather than in config.ts: it matters to this one start-up step only.
-const demo = describeDemoFill(await fillDemoOnFirstStart(orm, config, { demoData: process.env.DEMO_DATA }));
+const demo = describeDemoFill(await fillDemoOnFirstStart(orm, config, { demoData: config.demoData }));
 // Webhook secrets stored in clear (by earlier versions, or just now by the demo seeder) are sealed before serving.
 await sealStoredWebhookSecrets(orm.em, config.encryption);
 
