@@ -1,27 +1,14 @@
 // CallSense prompts for tests: created through the domain's own library code (as the API would), so a test
 // can give a user, an organization default or a scripted stand-in answer a prompt of its own.
+import { BUILT_IN_PROMPTS } from '../../src/domain/prompts/built-in-prompts.js';
 import { createPrompt, type VersionInput } from '../../src/domain/prompts/prompt-library.js';
 import { PRODUCTION_LABEL, type PromptKind } from '../../src/domain/prompts/prompt-ref.js';
 import type { Account } from './api.js';
 import type { Tenant } from './tenant.js';
 import { DEFAULT_MODEL } from './harness.js';
 
-/** The built-in schema's shape: every field lead scoring reads. */
-export const ANALYSIS_SCHEMA = {
-  type: 'object',
-  properties: {
-    summary: { type: 'string' },
-    sentiment: { type: 'string', enum: ['positive', 'neutral', 'negative'] },
-    interestLevel: { type: 'integer', minimum: 0, maximum: 10 },
-    budget: { type: 'string', enum: ['confirmed', 'unknown', 'none'] },
-    timeline: { type: 'string', enum: ['now', 'this-month', 'this-quarter', 'this-year', 'none', 'unknown'] },
-    decisionMaker: { type: 'string', enum: ['involved', 'not-involved', 'unknown'] },
-    objections: { type: 'array', items: { type: 'string' } },
-    nextSteps: { type: 'array', items: { type: 'string' } },
-  },
-  required: ['summary', 'sentiment', 'interestLevel', 'budget', 'timeline', 'decisionMaker', 'objections', 'nextSteps'],
-  additionalProperties: false,
-};
+/** The built-in prompts' output schema (the reviewed file itself): every field lead scoring reads. */
+export const ANALYSIS_SCHEMA = BUILT_IN_PROMPTS.individual.versions[0]!.outputSchema;
 
 /** A schema with room for anything a scripted answer returns: one free-form string per named field. */
 export function stringsSchema(...fields: string[]) {

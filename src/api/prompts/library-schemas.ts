@@ -7,17 +7,19 @@ const Kind = Type.Union([Type.Literal('individual'), Type.Literal('complete')]);
 const Person = Nullable(Type.Object({ id: Type.String(), email: Type.String() }));
 const Effort = Nullable(Type.Enum(REASONING_EFFORTS));
 
+/** What a version is made of: a saved version adds its change note, a draft run may name its kind. */
+const VersionFields = {
+  instructions: Type.String({ minLength: 1, maxLength: 32_000 }),
+  input: Type.Optional(NullableString({ maxLength: 32_000 })),
+  model: Type.String({ minLength: 1, maxLength: 128 }),
+  reasoningEffort: Type.Optional(Effort),
+  temperature: Type.Optional(Nullable(Type.Number({ minimum: 0, maximum: 2 }))),
+  maxOutputTokens: Type.Optional(Nullable(Type.Integer({ minimum: 16, maximum: 200_000 }))),
+  outputSchema: Type.Object({}, { additionalProperties: true }),
+};
+
 export const VersionBody = Type.Object(
-  {
-    instructions: Type.String({ minLength: 1, maxLength: 32_000 }),
-    input: Type.Optional(NullableString({ maxLength: 32_000 })),
-    model: Type.String({ minLength: 1, maxLength: 128 }),
-    reasoningEffort: Type.Optional(Effort),
-    temperature: Type.Optional(Nullable(Type.Number({ minimum: 0, maximum: 2 }))),
-    maxOutputTokens: Type.Optional(Nullable(Type.Integer({ minimum: 16, maximum: 200_000 }))),
-    outputSchema: Type.Object({}, { additionalProperties: true }),
-    note: Type.Optional(NullableString({ maxLength: 1000 })),
-  },
+  { ...VersionFields, note: Type.Optional(NullableString({ maxLength: 1000 })) },
   { additionalProperties: false },
 );
 
@@ -99,19 +101,7 @@ export const DuplicateBody = Type.Object(
   { additionalProperties: false },
 );
 
-const DraftVersion = Type.Object(
-  {
-    instructions: Type.String({ minLength: 1, maxLength: 32_000 }),
-    input: Type.Optional(NullableString({ maxLength: 32_000 })),
-    model: Type.String({ minLength: 1, maxLength: 128 }),
-    reasoningEffort: Type.Optional(Effort),
-    temperature: Type.Optional(Nullable(Type.Number({ minimum: 0, maximum: 2 }))),
-    maxOutputTokens: Type.Optional(Nullable(Type.Integer({ minimum: 16, maximum: 200_000 }))),
-    outputSchema: Type.Object({}, { additionalProperties: true }),
-    kind: Type.Optional(Kind),
-  },
-  { additionalProperties: false },
-);
+const DraftVersion = Type.Object({ ...VersionFields, kind: Type.Optional(Kind) }, { additionalProperties: false });
 
 export const RunBody = Type.Object(
   {

@@ -81,6 +81,24 @@ function newPromptId(): string {
   return `prm_${[...randomBytes(24)].map((byte) => alphabet[byte % alphabet.length]).join('')}`;
 }
 
+/** A library change's audit entry, in the transaction of the change. */
+function auditPrompt(
+  tx: EntityManager,
+  prompt: { organization: string; id: string },
+  actor: Actor,
+  action: string,
+  details: Record<string, unknown>,
+) {
+  return recordAudit(tx, {
+    organizationId: prompt.organization,
+    actorId: actor.id,
+    actorEmail: actor.email,
+    action,
+    target: { type: 'prompt', id: prompt.id },
+    details,
+  });
+}
+
 function builtInRefused(): DomainError {
   return new DomainError(409, 'Built-in prompts cannot be changed: duplicate it to make an editable copy');
 }
@@ -161,14 +179,13 @@ export async function createPrompt(
       labels: { [PRODUCTION_LABEL]: 1 },
     });
     tx.create(PromptVersion, versionRow(prompt, 1, input.version, input.actor, input.modelWarnings ?? []));
-    await recordAudit(tx, {
-      organizationId: input.organizationId,
-      actorId: input.actor.id,
-      actorEmail: input.actor.email,
-      action: AUDIT_ACTIONS.promptCreated,
-      target: { type: 'prompt', id: prompt.id },
-      details: { name: input.name, kind: input.kind, model: input.version.model },
-    });
+    await auditPrompt(
+      tx,
+      { organization: input.organizationId, id: prompt.id },
+      input.actor,
+      AUDIT_ACTIONS.promptCreated,
+      { name: input.name, kind: input.kind, model: input.version.model },
+    );
     return prompt;
   });
 }
@@ -187,14 +204,13 @@ export async function addVersion(
       PromptVersion,
       versionRow(prompt, next, input.version, input.actor, input.modelWarnings ?? []),
     );
-    await recordAudit(tx, {
-      organizationId: prompt.organization,
-      actorId: input.actor.id,
-      actorEmail: input.actor.email,
-      action: AUDIT_ACTIONS.promptVersionCreated,
-      target: { type: 'prompt', id: prompt.id },
-      details: { version: next, model: input.version.model, note: input.version.note ?? null },
-    });
+    await auditPrompt(
+      tx,
+      { organization: prompt.organization, id: prompt.id },
+      input.actor,
+      AUDIT_ACTIONS.promptVersionCreated,
+      { version: next, model: input.version.model, note: input.version.note ?? null },
+    );
     return row;
   });
 }
@@ -214,14 +230,13 @@ export async function setLabel(
       });
     const previous = prompt.labels[input.label] ?? null;
     prompt.labels = { ...prompt.labels, [input.label]: input.version };
-    await recordAudit(tx, {
-      organizationId: prompt.organization,
-      actorId: input.actor.id,
-      actorEmail: input.actor.email,
-      action: AUDIT_ACTIONS.promptLabelMoved,
-      target: { type: 'prompt', id: prompt.id },
-      details: { label: input.label, version: input.version, previousVersion: previous },
-    });
+    await auditPrompt(
+      tx,
+      { organization: prompt.organization, id: prompt.id },
+      input.actor,
+      AUDIT_ACTIONS.promptLabelMoved,
+      { label: input.label, version: input.version, previousVersion: previous },
+    );
     return prompt;
   });
 }
@@ -242,14 +257,13 @@ export async function deleteLabel(
     const rest = { ...prompt.labels };
     delete rest[input.label];
     prompt.labels = rest;
-    await recordAudit(tx, {
-      organizationId: prompt.organization,
-      actorId: input.actor.id,
-      actorEmail: input.actor.email,
-      action: AUDIT_ACTIONS.promptLabelMoved,
-      target: { type: 'prompt', id: prompt.id },
-      details: { label: input.label, version: null, previousVersion: removed ?? null },
-    });
+    await auditPrompt(
+      tx,
+      { organization: prompt.organization, id: prompt.id },
+      input.actor,
+      AUDIT_ACTIONS.promptLabelMoved,
+      { label: input.label, version: null, previousVersion: removed ?? null },
+    );
   });
 }
 
@@ -284,14 +298,13 @@ export async function deletePrompt(
     const uses = await promptUsers(tx, prompt.id);
     if (uses.length)
       throw new DomainError(409, `The prompt is in use by ${uses.join(', ')}: change those settings first`);
-    await recordAudit(tx, {
-      organizationId: prompt.organization,
-      actorId: input.actor.id,
-      actorEmail: input.actor.email,
-      action: AUDIT_ACTIONS.promptDeleted,
-      target: { type: 'prompt', id: prompt.id },
-      details: { name: prompt.name, kind: prompt.kind },
-    });
+    await auditPrompt(
+      tx,
+      { organization: prompt.organization, id: prompt.id },
+      input.actor,
+      AUDIT_ACTIONS.promptDeleted,
+      { name: prompt.name, kind: prompt.kind },
+    );
     await tx.nativeDelete(PromptVersion, { prompt: prompt.id });
     tx.remove(prompt);
   });
