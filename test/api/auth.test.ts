@@ -44,7 +44,8 @@ t.test('signup, login and me', async (t) => {
 
   const me = await as(app, account).get('/auth/me');
   t.equal(me.statusCode, 200);
-  t.same(me.json(), account.user);
+  // The user object, plus its organization (the console marks a demo organization).
+  t.same(me.json(), { ...account.user, organization: { id: account.user.organizationId, name: 'Acme', demo: false } });
 
   const login = await app.inject({
     method: 'POST',
