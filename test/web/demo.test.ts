@@ -40,7 +40,10 @@ t.test('the demo organization in the console', async (t) => {
   await page.getByLabel('Password').fill(DEMO_PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { name: 'Calls', level: 1, exact: true }).waitFor();
-  t.ok(await page.getByRole('banner').getByText('Demo data', { exact: true }).isVisible(), 'the header says Demo data');
+  // The marker comes with the signed-in user's organization (GET /auth/me), which may answer after the page.
+  const marker = page.getByRole('banner').getByText('Demo data', { exact: true });
+  await marker.waitFor();
+  t.ok(await marker.isVisible(), 'the header says Demo data');
   await screenshot(page, 'demo-calls');
 
   await page.goto(`${base}/leads/${lead!.id}`);
