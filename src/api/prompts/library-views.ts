@@ -1,7 +1,7 @@
 // API views of the prompt library: saved prompts and the built-ins in one shape.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { BUILT_IN_PROMPTS } from '../../domain/prompts/built-in-prompts.js';
-import { schemaWarnings } from '../../domain/prompts/prompt-library.js';
+import { schemaWarnings, versionFields } from '../../domain/prompts/prompt-library.js';
 import { Prompt, PromptVersion, type IPrompt, type IPromptVersion } from '../../domain/prompts/prompt.entity.js';
 import { PRODUCTION_LABEL, type PromptKind } from '../../domain/prompts/prompt-ref.js';
 import type { PromptVersionSpec } from '../../domain/prompts/version-spec.js';
@@ -43,16 +43,7 @@ export function builtInView(kind: PromptKind) {
 
 export function versionView(row: IPromptVersion) {
   return {
-    promptId: row.prompt,
-    version: row.version,
-    instructions: row.instructions,
-    input: row.input ?? null,
-    model: row.model,
-    reasoningEffort: row.reasoningEffort ?? null,
-    temperature: row.temperature == null ? null : Number(row.temperature),
-    maxOutputTokens: row.maxOutputTokens ?? null,
-    outputSchema: row.outputSchema,
-    note: row.note ?? null,
+    ...versionFields(row),
     createdBy: person(row.createdById, row.createdByEmail),
     createdAt: row.createdAt.toISOString(),
     warnings: row.warnings,
@@ -60,17 +51,10 @@ export function versionView(row: IPromptVersion) {
 }
 
 export function builtInVersionView(spec: PromptVersionSpec) {
+  const { promptName: _name, kind: _kind, builtIn: _builtIn, ...content } = spec;
   return {
-    promptId: spec.promptId,
-    version: spec.version,
-    instructions: spec.instructions,
-    input: spec.input,
-    model: spec.model,
-    reasoningEffort: spec.reasoningEffort,
-    temperature: spec.temperature,
-    maxOutputTokens: spec.maxOutputTokens,
-    outputSchema: spec.outputSchema,
-    note: spec.note ?? null,
+    ...content,
+    note: content.note ?? null,
     createdBy: null,
     createdAt: LOADED_AT,
     warnings: schemaWarnings(spec.outputSchema),

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AUDIT_ACTIONS, recordAudit } from '../audit/index.js';
+import { AUDIT_ACTIONS, recordActorAudit, recordAudit } from '../audit/index.js';
 import { Organization, type IOrganization } from './organization.entity.js';
 import { User, type IUser, type Role } from './user.entity.js';
 import { hashPassword } from './password.js';
@@ -150,14 +150,7 @@ function auditUserChange(
   action: string,
   details: Record<string, unknown>,
 ) {
-  return recordAudit(tx, {
-    organizationId: user.organization,
-    actorId: actor.id,
-    actorEmail: actor.email,
-    action,
-    target: { type: 'user', id: user.id },
-    details,
-  });
+  return recordActorAudit(tx, actor, user.organization, { type: 'user', id: user.id }, action, details);
 }
 
 /** Changes role and names. `em` is tenant-scoped: a user of another organization is not found (null). */

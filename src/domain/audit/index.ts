@@ -72,3 +72,15 @@ export async function recordAudit(em: EntityManager, input: AuditInput): Promise
     at: new Date(),
   });
 }
+
+/** Audits what `actor` did to `target` in `organizationId`, in the caller's unit of work (see recordAudit). */
+export function recordActorAudit(
+  em: EntityManager,
+  actor: { id: string; email: string | null },
+  organizationId: string,
+  target: { type: string; id: string },
+  action: string,
+  details: Record<string, unknown>,
+): Promise<IAuditEvent> {
+  return recordAudit(em, { organizationId, actorId: actor.id, actorEmail: actor.email, action, target, details });
+}

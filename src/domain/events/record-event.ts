@@ -58,27 +58,27 @@ export async function insertDeliveries(tx: EntityManager, fact: EventFact, endpo
 }
 
 /**
- * Records `fact` for every enabled endpoint of its organization subscribed to its type. Call it inside the
- * transaction that records the fact itself. Costs one indexed read when the organization has no endpoint.
+ * Records `fact` for every enabled endpoint of its organization subscribed to its type (`endpointIds` when the
+ * caller already looked them up for a batch). Call it inside the transaction that records the fact itself.
+ * Costs one indexed read when the organization has no endpoint.
  */
-export async function recordEvent(tx: EntityManager, fact: EventFact): Promise<number> {
-  const endpoints = await tx.find(
-    EventEndpoint,
-    { organization: fact.organizationId, enabled: true },
-    { fields: ['id', 'events'], filters: false },
-  );
-  const subscribed = endpoints.filter((endpoint) => endpoint.events.includes(fact.type)).map((e) => e.id);
+export async function recordEvent(tx: EntityManager, fact: EventFact, endpointIds?: string[]): Promise<number> {
+  const subscribed = endpointIds ?? (await subscribedEndpoints(tx, fact.organizationId, fact.type));
   return (await insertDeliveries(tx, fact, subscribed)).length;
 }
 
-/** Whether any enabled endpoint of the organization subscribes to `type` (batch writers skip the work if not). */
-export async function subscribesTo(tx: EntityManager, organizationId: string, type: EventType): Promise<boolean> {
+/** The enabled endpoints of the organization subscribed to `type`. */
+export async function subscribedEndpoints(
+  tx: EntityManager,
+  organizationId: string,
+  type: EventType,
+): Promise<string[]> {
   const endpoints = await tx.find(
     EventEndpoint,
     { organization: organizationId, enabled: true },
     { fields: ['id', 'events'], filters: false },
   );
-  return endpoints.some((endpoint) => endpoint.events.includes(type));
+  return endpoints.filter((endpoint) => endpoint.events.includes(type)).map((endpoint) => endpoint.id);
 }
 
 // The contract's events, built from the rows that record them (read inside the same transaction).
@@ -175,25 +175,30 @@ export async function recordLeadScored(
     scope: string;
     contributions: readonly { feature: string; contribution: number }[];
   },
+  endpointIds?: string[],
 ): Promise<void> {
   const topContributions = [...input.contributions]
     .sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution))
     .slice(0, 5)
     .map(({ feature, contribution }) => ({ feature, contribution }));
-  await recordEvent(tx, {
-    organizationId: input.organizationId,
-    type: 'lead.scored',
-    factKey: `lead.scored:${input.leadId}:${input.previousScoredAt?.toISOString() ?? 'first'}`,
-    leadId: input.leadId,
-    data: {
+  await recordEvent(
+    tx,
+    {
+      organizationId: input.organizationId,
+      type: 'lead.scored',
+      factKey: `lead.scored:${input.leadId}:${input.previousScoredAt?.toISOString() ?? 'first'}`,
       leadId: input.leadId,
-      externalId: input.externalId,
-      score: input.score,
-      band: bandOf(input.score),
-      previousScore: input.previousScore,
-      modelVersion: input.modelVersion,
-      scope: input.scope,
-      topContributions,
+      data: {
+        leadId: input.leadId,
+        externalId: input.externalId,
+        score: input.score,
+        band: bandOf(input.score),
+        previousScore: input.previousScore,
+        modelVersion: input.modelVersion,
+        scope: input.scope,
+        topContributions,
+      },
     },
-  });
+    endpointIds,
+  );
 }

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { DomainError } from '../domain-error.js';
-import { AUDIT_ACTIONS, recordAudit } from '../audit/index.js';
+import { AUDIT_ACTIONS, recordActorAudit } from '../audit/index.js';
 import { User } from '../accounts/user.entity.js';
 import { Organization } from '../accounts/organization.entity.js';
 import { builtInPromptById, builtInVersion, isBuiltInPrompt } from './built-in-prompts.js';
@@ -18,7 +18,13 @@ import {
   type IPromptVersion,
   type ReasoningEffort,
 } from './prompt.entity.js';
-import { LABEL_PATTERN, PRODUCTION_LABEL, parsePromptRef, type PromptKind } from './prompt-ref.js';
+import {
+  LABEL_PATTERN,
+  PRODUCTION_LABEL,
+  isRetiredOpenAIPrompt,
+  parsePromptRef,
+  type PromptKind,
+} from './prompt-ref.js';
 import { unknownVariables } from './template.js';
 import type { PromptVersionSpec } from './version-spec.js';
 
@@ -89,14 +95,7 @@ function auditPrompt(
   action: string,
   details: Record<string, unknown>,
 ) {
-  return recordAudit(tx, {
-    organizationId: prompt.organization,
-    actorId: actor.id,
-    actorEmail: actor.email,
-    action,
-    target: { type: 'prompt', id: prompt.id },
-    details,
-  });
+  return recordActorAudit(tx, actor, prompt.organization, { type: 'prompt', id: prompt.id }, action, details);
 }
 
 function builtInRefused(): DomainError {
@@ -325,11 +324,10 @@ export async function loadVersionSpec(
   return specOf(row, prompt);
 }
 
-function specOf(row: IPromptVersion, prompt: Pick<IPrompt, 'name' | 'kind'>): PromptVersionSpec {
+/** A stored version's content, normalized (the double column may arrive as text). */
+export function versionFields(row: IPromptVersion) {
   return {
     promptId: row.prompt,
-    promptName: prompt.name,
-    kind: prompt.kind,
     version: row.version,
     instructions: row.instructions,
     input: row.input ?? null,
@@ -339,8 +337,11 @@ function specOf(row: IPromptVersion, prompt: Pick<IPrompt, 'name' | 'kind'>): Pr
     maxOutputTokens: row.maxOutputTokens ?? null,
     outputSchema: row.outputSchema,
     note: row.note ?? null,
-    builtIn: false,
   };
+}
+
+function specOf(row: IPromptVersion, prompt: Pick<IPrompt, 'name' | 'kind'>): PromptVersionSpec {
+  return { ...versionFields(row), promptName: prompt.name, kind: prompt.kind, builtIn: false };
 }
 
 export type RefResolution =
@@ -359,7 +360,7 @@ export async function resolveRef(
 ): Promise<RefResolution> {
   const parsed = parsePromptRef(ref);
   if ('error' in parsed)
-    return { ok: false, reason: ref.startsWith('pmpt_') ? 'retired' : 'malformed', error: parsed.error };
+    return { ok: false, reason: isRetiredOpenAIPrompt(ref) ? 'retired' : 'malformed', error: parsed.error };
   const builtIn = builtInPromptById(parsed.promptId);
   const row = builtIn ? null : await em.findOne(Prompt, { id: parsed.promptId });
   const prompt: { kind: PromptKind; labels: Record<string, number> } | null = builtIn

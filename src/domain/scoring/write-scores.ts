@@ -8,7 +8,7 @@ import type { ScoreCause } from './lead-score-history.entity.js';
 import type { ModelScope } from './lead-scoring-model.entity.js';
 import type { Explained } from './stored-model.js';
 import { trimScoreHistory } from './score-history.js';
-import { recordLeadScored, subscribesTo } from '../events/record-event.js';
+import { recordLeadScored, subscribedEndpoints } from '../events/record-event.js';
 
 export interface ComputedScore {
   leadId: string;
@@ -82,22 +82,27 @@ export async function writeScores(
     ],
     'all',
   );
-  // A retrain re-scores thousands of leads: without a subscribed endpoint, one read decides there is nothing to send.
-  if (changedRows.length && !(await subscribesTo(em, organizationId, 'lead.scored'))) changedRows.length = 0;
+  // A retrain re-scores thousands of leads: the subscribed endpoints are read once for the whole batch, and
+  // without one there is nothing to record.
+  const endpointIds = changedRows.length ? await subscribedEndpoints(em, organizationId, 'lead.scored') : [];
   const explainedOf = new Map(scores.map((s) => [s.leadId, s.explained]));
-  for (const row of changedRows) {
+  for (const row of endpointIds.length ? changedRows : []) {
     const explained = explainedOf.get(row.id)!;
-    await recordLeadScored(em, {
-      organizationId,
-      leadId: row.id,
-      externalId: row.external_id,
-      score: explained.score,
-      previousScore: row.previous_score == null ? null : Number(row.previous_score),
-      previousScoredAt: row.previous_scored_at == null ? null : new Date(row.previous_scored_at),
-      modelVersion: model.version,
-      scope: model.scope,
-      contributions: explained.contributions,
-    });
+    await recordLeadScored(
+      em,
+      {
+        organizationId,
+        leadId: row.id,
+        externalId: row.external_id,
+        score: explained.score,
+        previousScore: row.previous_score == null ? null : Number(row.previous_score),
+        previousScoredAt: row.previous_scored_at == null ? null : new Date(row.previous_scored_at),
+        modelVersion: model.version,
+        scope: model.scope,
+        contributions: explained.contributions,
+      },
+      endpointIds,
+    );
   }
   const changed = scores.filter((s) => s.changed).map((s) => s.leadId);
   await trimScoreHistory(em, organizationId, changed);
