@@ -48,6 +48,24 @@ try {
     return row!.n;
   };
 
+  // Fails instead of waiting forever when calls stop moving (a budget, an outage): the statuses say why.
+  const untilAnalysed = async (target: number) => {
+    let last = -1;
+    let since = performance.now();
+    for (let n = await analysed(); n < target; n = await analysed()) {
+      if (n !== last) [last, since] = [n, performance.now()];
+      else if (performance.now() - since > 120_000) {
+        const statuses = await stack.orm.em
+          .getConnection()
+          .execute('select status, error, count(*)::int as n from calls where organization_id = ? group by 1, 2', [
+            tenant.organizationId,
+          ]);
+        throw new Error(`no call finished for 2 minutes at ${n} of ${target}: ${JSON.stringify(statuses)}`);
+      }
+      await sleep(100);
+    }
+  };
+
   await sleep(3000);
   const rows = [sample('idle', 0)];
   const chunk = Math.ceil(CALLS / SAMPLES);
@@ -64,7 +82,7 @@ try {
       });
       if (res.statusCode !== 202) throw new Error(`webhook answered ${res.statusCode}: ${res.body}`);
     });
-    while ((await analysed()) < to) await sleep(100);
+    await untilAnalysed(to);
     stack.fake.requests.length = 0;
     rows.push(sample(`after ${to} calls`, to));
   }

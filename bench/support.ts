@@ -99,6 +99,9 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
         LOG_LEVEL: 'warn',
         // A benchmark's one tenant sends far more than a provider would: measure the code, not the limit.
         WEBHOOK_RATE_LIMIT_PER_MINUTE: '10000000',
+        // Nor the daily OpenAI budget: 10,000 calls of one tenant spend the default 2,000,000 tokens by 2,400
+        // calls, after which the rest would wait in `queued` for the next UTC day.
+        OPENAI_TOKEN_BUDGET_PER_DAY: '0',
         ...options.env,
       },
       { dotenv: false },

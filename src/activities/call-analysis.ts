@@ -3,28 +3,25 @@
 import { randomUUID } from 'node:crypto';
 import { Context, log } from '@temporalio/activity';
 import { Call } from '../domain/calls/call.entity.js';
-import { User } from '../domain/accounts/user.entity.js';
-import { Organization } from '../domain/accounts/organization.entity.js';
 import { Lead } from '../domain/leads/lead.entity.js';
 import { Analysis } from '../domain/analyses/analysis.entity.js';
 import { tenantEm } from '../domain/tenancy/tenant-em.js';
-import {
-  organizationDefaultFor,
-  resolvePromptLine,
-  userPromptFor,
-  type PromptCandidate,
-} from '../domain/prompts/prompt-resolver.js';
+import { resolvePromptLine, type PromptCandidate } from '../domain/prompts/prompt-resolver.js';
+import { startCallAnalysis } from '../domain/calls/analysis-start.js';
+import { knownPrompts } from '../domain/prompts/settings-sql.js';
 import { callPromptContext } from '../domain/prompts/prompt-context.js';
 import { OpenAINotConfiguredError } from '../openai/errors.js';
-import { budgetMessage, budgetState, recordUsage } from '../domain/usage/budget.js';
+import { budgetMessage, nextUtcDay } from '../domain/usage/budget.js';
 import { signalLeadWorkflow } from '../temporal/starters.js';
 import { CallNotFoundError, asBookkeeping } from './failures.js';
 import { databaseFailure, type RetryWindow } from './openai-retry.js';
 import { forgetAnswer, recallAnswer, rememberAnswer } from './answer-cache.js';
-import { answerColumns, askPrompt, type PromptAnswer } from './prompt-answer.js';
+import { askPrompt, type PromptAnswer } from './prompt-answer.js';
+import { storeCallAnalysis } from '../domain/analyses/store-call-analysis.js';
 import { forgetBusyTries } from './tenant-slots.js';
+import { versionSpecOf } from './version-specs.js';
 import { heartbeating } from './heartbeat.js';
-import { recordCallAnalyzed, recordCallFailed } from '../domain/events/record-event.js';
+import { recordCallFailed } from '../domain/events/record-event.js';
 import type { ActivityDeps } from './deps.js';
 
 export interface CallRef {
@@ -62,42 +59,44 @@ export function createCallAnalysisActivities(deps: ActivityDeps) {
     }> {
       return asBookkeeping('Starting the analysis', async () => {
         const em = tenantEm(orm.em, organizationId);
-        const call = await em.findOne(Call, { id: callRowId }, { fields: ['id', 'status', 'user'] });
-        if (!call) throw new CallNotFoundError();
-        if (call.status === 'analyzed' && !reanalysis) return { finished: true, candidates: [], fallbackReason: null };
         if (!deps.openai.configured) {
+          const call = await em.findOne(Call, { id: callRowId }, { fields: ['id', 'status'] });
+          if (!call) throw new CallNotFoundError();
+          if (call.status === 'analyzed' && !reanalysis)
+            return { finished: true, candidates: [], fallbackReason: null };
           // Nothing fails for want of a key: the call waits, saying why, until a worker with one picks it up.
           const waiting = new OpenAINotConfiguredError().message;
           await em.nativeUpdate(Call, { id: callRowId }, { status: 'queued', error: waiting });
           return { finished: false, waiting, candidates: [], fallbackReason: null };
         }
-        const budget = await budgetState(em, organizationId, config.openai.tokenBudgetPerDay);
-        if (budget.exhausted) {
+        const budget = config.openai.tokenBudgetPerDay;
+        const waiting = budgetMessage({ budget, resetsAt: nextUtcDay() });
+        const start = await startCallAnalysis(em, {
+          organizationId,
+          callRowId,
+          reanalysis: reanalysis === true,
+          budget,
+          waiting,
+        });
+        if (start.previous === null) throw new CallNotFoundError();
+        if (start.status === null) return { finished: true, candidates: [], fallbackReason: null };
+        if (start.status === 'queued') {
           // Kept, not failed: the call-reconciliation schedule starts it again once the day's budget is back.
-          const waiting = budgetMessage(budget);
           deps.metrics?.recordBudgetWait('individual');
-          await em.nativeUpdate(Call, { id: callRowId }, { status: 'queued', error: waiting });
           return { finished: false, waiting, candidates: [], fallbackReason: null };
         }
         // A deleted user's call runs the organization's default, else the built-in prompt.
-        const user = call.user
-          ? await em.findOne(User, { id: call.user }, { fields: ['id', 'openaiIndividualPromptId'] })
-          : null;
-        const organization = await em.findOne(
-          Organization,
-          { id: organizationId },
-          { fields: ['id', 'defaultIndividualPrompt'] },
-        );
         const line = await resolvePromptLine(
           em,
-          {
-            user: user ? userPromptFor(user, 'individual') : null,
-            organization: organization ? organizationDefaultFor(organization, 'individual') : null,
-          },
+          { user: start.user_setting, organization: start.organization_setting },
           'individual',
           config.openai.defaultModel,
+          {
+            prompts: knownPrompts(start),
+            version: (promptId, version) =>
+              versionSpecOf(em, organizationId, { promptId, version }, config.openai.defaultModel),
+          },
         );
-        await em.nativeUpdate(Call, { id: callRowId }, { status: 'analyzing', error: null });
         return { finished: false, candidates: line.candidates, fallbackReason: line.fallbackReason };
       });
     },
@@ -115,22 +114,11 @@ export function createCallAnalysisActivities(deps: ActivityDeps) {
         const em = tenantEm(orm.em, organizationId);
         let call;
         try {
-          const stored = await em.findOne(
-            Analysis,
-            { runKey },
-            { fields: ['id', 'promptId', 'promptVersion', 'promptSource', 'outcome'] },
-          );
-          if (stored?.outcome === 'succeeded')
-            return {
-              analysisId: stored.id,
-              promptId: stored.promptId!,
-              promptVersion: stored.promptVersion!,
-              promptSource: stored.promptSource!,
-            };
-          call = await callPromptContext(em, organizationId, callRowId);
+          call = await callPromptContext(em, organizationId, callRowId, runKey);
         } catch (error) {
           throw databaseFailure(error, 'Reading the call', window);
         }
+        if (call?.stored) return call.stored;
         if (!call) throw databaseFailure(new CallNotFoundError(), 'Reading the call', window);
 
         const answer =
@@ -148,44 +136,26 @@ export function createCallAnalysisActivities(deps: ActivityDeps) {
 
         const analysisId = randomUUID();
         try {
-          await em.transactional(async (tx) => {
-            const inserted = await tx
-              .createQueryBuilder(Analysis)
-              .insert({
-                id: analysisId,
-                organization: organizationId,
-                kind: 'individual',
-                callId: callRowId,
-                userId: call.userId,
-                ...answerColumns(answer),
-                runKey,
-                createdAt: new Date(),
-              })
-              .onConflict('runKey')
-              .ignore()
-              .execute('run');
-            if (!inserted.affectedRows) return;
-            await recordUsage(tx, organizationId, answer.usage, { prices: config.openai.prices, model: answer.model });
-            // A new analysis replaces the shown one and waits to be folded into the lead's complete analysis.
-            await tx.nativeUpdate(
-              Call,
-              { id: callRowId },
-              {
-                status: 'analyzed',
-                analysis: answer.analysis,
-                promptId: answer.prompt.promptId,
-                promptName: answer.promptName,
-                promptSource: answer.prompt.source,
-                promptVersion: answer.prompt.version,
-                fallbackReason: answer.fallbackReason,
-                model: answer.model,
-                error: null,
-                analyzedAt: new Date(),
-                foldedAt: null,
-              },
-            );
-            await recordCallAnalyzed(tx, { organizationId, callRowId, factKey: runKey });
-          });
+          await storeCallAnalysis(
+            em,
+            {
+              organizationId,
+              callRowId,
+              userId: call.userId,
+              analysisId,
+              runKey,
+              analysis: answer.analysis,
+              promptId: answer.prompt.promptId,
+              promptName: answer.promptName,
+              promptSource: answer.prompt.source,
+              promptVersion: answer.prompt.version,
+              fallbackReason: answer.fallbackReason,
+              model: answer.model,
+              usage: answer.usage,
+              latencyMs: answer.latencyMs,
+            },
+            config.openai.prices,
+          );
         } catch (error) {
           rememberAnswer(runKey, answer);
           throw databaseFailure(error, 'Storing the analysis', window);

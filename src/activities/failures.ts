@@ -4,6 +4,7 @@ import { ApplicationFailure, Context, log } from '@temporalio/activity';
 import { OpenAIRequestError } from '../openai/errors.js';
 import { publicOpenAIMessage } from '../openai/public-message.js';
 import { FailureType } from '../temporal/failure-types.js';
+import { sqlStateOf } from '../db/sql-state.js';
 
 const TYPE_BY_KIND: Record<OpenAIRequestError['kind'], string> = {
   not_configured: FailureType.OpenAINotConfigured,
@@ -42,18 +43,6 @@ export class CallNotFoundError extends Error {
   constructor() {
     super('Call not found (it was deleted)');
   }
-}
-
-/** The SQLSTATE of a PostgreSQL error, wherever MikroORM or node-postgres put it. */
-function sqlStateOf(error: unknown): string | undefined {
-  for (let current = error, depth = 0; current && typeof current === 'object' && depth < 5; depth++) {
-    const { code, sqlState } = current as { code?: unknown; sqlState?: unknown };
-    for (const candidate of [sqlState, code])
-      if (typeof candidate === 'string' && /^[0-9A-Z]{5}$/.test(candidate)) return candidate;
-    current =
-      (current as { cause?: unknown; previous?: unknown }).cause ?? (current as { previous?: unknown }).previous;
-  }
-  return undefined;
 }
 
 /** Class 22 (data exception: value too long, NUL in text, bad encoding) and 23 (integrity constraint). */

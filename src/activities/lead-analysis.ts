@@ -4,29 +4,23 @@ import { randomUUID } from 'node:crypto';
 import { ApplicationFailure, Context, log } from '@temporalio/activity';
 import { ApplicationFailureCategory } from '@temporalio/common';
 import { FailureType } from '../temporal/failure-types.js';
-import { budgetMessage, budgetState, recordUsage } from '../domain/usage/budget.js';
-import { Call } from '../domain/calls/call.entity.js';
+import { budgetMessage, nextUtcDay } from '../domain/usage/budget.js';
 import { Lead } from '../domain/leads/lead.entity.js';
-import { User } from '../domain/accounts/user.entity.js';
 import { Analysis } from '../domain/analyses/analysis.entity.js';
 import { tenantEm } from '../domain/tenancy/tenant-em.js';
-import { Organization } from '../domain/accounts/organization.entity.js';
-import {
-  organizationDefaultFor,
-  resolvePromptLine,
-  userPromptFor,
-  type PromptCandidate,
-} from '../domain/prompts/prompt-resolver.js';
-import { leadPromptContext } from '../domain/prompts/prompt-context.js';
+import { resolvePromptLine, type PromptCandidate } from '../domain/prompts/prompt-resolver.js';
+import { knownPrompts } from '../domain/prompts/settings-sql.js';
+import { readFoldInput, readFoldPreparation } from '../domain/leads/fold-input.js';
+import { StaleFoldError, storeFold } from '../domain/leads/store-fold.js';
+import { versionSpecOf } from './version-specs.js';
 import { completePromptInput } from '../domain/leads/complete-analysis-input.js';
 import { scoreLeadWithActiveModel } from '../domain/scoring/score-lead.js';
 import { asBookkeeping } from './failures.js';
 import { databaseFailure, type RetryWindow } from './openai-retry.js';
 import { forgetAnswer, recallAnswer, rememberAnswer } from './answer-cache.js';
-import { answerColumns, askPrompt, type PromptAnswer } from './prompt-answer.js';
+import { askPrompt, type PromptAnswer } from './prompt-answer.js';
 import { forgetBusyTries } from './tenant-slots.js';
 import { heartbeating } from './heartbeat.js';
-import { recordLeadAnalysisUpdated } from '../domain/events/record-event.js';
 import type { ActivityDeps } from './deps.js';
 
 export interface LeadRef {
@@ -44,7 +38,6 @@ interface FoldAnswer extends PromptAnswer {
 
 export function createLeadAnalysisActivities(deps: ActivityDeps) {
   const { orm, config } = deps;
-  const unfolded = (leadId: string) => ({ lead: leadId, status: 'analyzed' as const, foldedAt: null });
 
   return {
     /** How many analysed calls wait to be folded, and the complete-analysis prompts to try (none: lead gone). */
@@ -54,27 +47,20 @@ export function createLeadAnalysisActivities(deps: ActivityDeps) {
     }: LeadRef): Promise<{ pending: number; candidates: PromptCandidate[]; fallbackReason: string | null }> {
       return asBookkeeping('Preparing the complete analysis', async () => {
         const em = tenantEm(orm.em, organizationId);
-        const lead = await em.findOne(Lead, { id: leadId }, { fields: ['id', 'assignedTo'] });
-        if (!lead) return { pending: 0, candidates: [], fallbackReason: null };
-        const pending = await em.count(Call, unfolded(leadId));
-        const user = lead.assignedTo
-          ? await em.findOne(User, { id: lead.assignedTo }, { fields: ['id', 'openaiCompletePromptId'] })
-          : null;
-        const organization = await em.findOne(
-          Organization,
-          { id: organizationId },
-          { fields: ['id', 'defaultCompletePrompt'] },
-        );
+        const read = await readFoldPreparation(em, { organizationId, leadId });
+        if (!read) return { pending: 0, candidates: [], fallbackReason: null };
         const line = await resolvePromptLine(
           em,
-          {
-            user: user ? userPromptFor(user, 'complete') : null,
-            organization: organization ? organizationDefaultFor(organization, 'complete') : null,
-          },
+          { user: read.user_setting, organization: read.organization_setting },
           'complete',
           config.openai.defaultModel,
+          {
+            prompts: knownPrompts(read),
+            version: (promptId, version) =>
+              versionSpecOf(em, organizationId, { promptId, version }, config.openai.defaultModel),
+          },
         );
-        return { pending, candidates: line.candidates, fallbackReason: line.fallbackReason };
+        return { pending: read.pending, candidates: line.candidates, fallbackReason: line.fallbackReason };
       });
     },
 
@@ -92,40 +78,28 @@ export function createLeadAnalysisActivities(deps: ActivityDeps) {
       const runKey = `${run?.workflowId}:${run?.runId}:${info.activityId}:complete`;
       return heartbeating(async (signal) => {
         const em = tenantEm(orm.em, organizationId);
-        let lead;
-        let calls;
-        let variables;
+        let read;
         try {
-          if (await em.count(Analysis, { runKey })) {
-            // An earlier attempt stored its fold and then lost the connection: report what is left.
-            return { folded: 1, remaining: await em.count(Call, unfolded(leadId)) };
-          }
-          lead = await em.findOne(Lead, { id: leadId });
-          calls = lead
-            ? await em.find(Call, unfolded(leadId), {
-                orderBy: { analyzedAt: 'asc', id: 'asc' },
-                limit: MAX_CALLS_PER_FOLD,
-              })
-            : [];
-          variables = lead ? await leadPromptContext(em, organizationId, leadId) : {};
+          read = await readFoldInput(em, { organizationId, leadId, runKey, limit: MAX_CALLS_PER_FOLD });
         } catch (error) {
           throw databaseFailure(error, 'Reading the lead', window);
         }
-        if (!lead || calls.length === 0) return { folded: 0, remaining: 0 };
+        // An earlier attempt stored its fold and then lost the connection: report what is left.
+        if (read?.stored) return { folded: 1, remaining: read.pending };
+        if (!read || read.calls.length === 0) return { folded: 0, remaining: 0 };
 
         let answer = recallAnswer<FoldAnswer>(runKey);
         if (!answer) {
-          const budget = await budgetState(em, organizationId, config.openai.tokenBudgetPerDay).catch((error) => {
-            throw databaseFailure(error, 'Reading the OpenAI budget', window);
-          });
-          if (budget.exhausted) {
+          const budget = config.openai.tokenBudgetPerDay;
+          if (budget > 0 && read.spent >= budget) {
             deps.metrics?.recordBudgetWait('complete');
+            const resetsAt = nextUtcDay();
             // Waiting for the next UTC day is not a failure of OpenAI: benign, and tried again when it starts.
             throw ApplicationFailure.create({
               type: FailureType.BudgetExhausted,
-              message: budgetMessage(budget),
+              message: budgetMessage({ budget, resetsAt }),
               nonRetryable: false,
-              nextRetryDelay: Math.max(1000, budget.resetsAt.getTime() - Date.now()),
+              nextRetryDelay: Math.max(1000, resetsAt.getTime() - Date.now()),
               category: ApplicationFailureCategory.BENIGN,
             });
           }
@@ -135,66 +109,44 @@ export function createLeadAnalysisActivities(deps: ActivityDeps) {
             kind: 'complete',
             candidates: input.candidates,
             fallbackReason: input.fallbackReason,
-            ...completePromptInput(lead, calls, variables),
+            ...completePromptInput(read.lead, read.calls, read.variables),
             window,
             signal,
           });
           answer = {
             ...asked,
             basis: {
-              completeAnalysisAt: lead.completeAnalysisAt?.toISOString() ?? null,
-              calls: calls.map((call) => ({ id: call.id, analyzedAt: call.analyzedAt?.toISOString() ?? null })),
+              completeAnalysisAt: read.completeAnalysisAt,
+              calls: read.calls.map((call) => ({ id: call.id, analyzedAt: call.analyzedAt })),
             },
           };
         }
 
         const stored = answer;
-        let stale = false;
+        let remaining: number;
         try {
-          await em.transactional(async (tx) => {
-            for (const call of stored.basis.calls) {
-              const analyzedAt = call.analyzedAt ? new Date(call.analyzedAt) : null;
-              // A call re-analysed since it was read carries a new analysis: that one waits for the next fold.
-              const marked = await tx.nativeUpdate(
-                Call,
-                { id: call.id, foldedAt: null, analyzedAt },
-                { foldedAt: new Date() },
-              );
-              if (marked !== 1) stale = true;
-            }
-            const previousAt = stored.basis.completeAnalysisAt ? new Date(stored.basis.completeAnalysisAt) : null;
-            const updated = await tx.nativeUpdate(
-              Lead,
-              { id: leadId, completeAnalysisAt: previousAt },
-              {
-                completeAnalysis: stored.analysis,
-                completeAnalysisPromptId: stored.prompt.promptId,
-                completeAnalysisPromptName: stored.promptName,
-                completeAnalysisPromptSource: stored.prompt.source,
-                completeAnalysisPromptVersion: stored.prompt.version,
-                completeAnalysisModel: stored.model,
-                completeAnalysisAt: new Date(),
-                updatedAt: new Date(),
-              },
-            );
-            if (updated !== 1) stale = true;
-            if (stale) throw new StaleFoldError();
-            await tx
-              .createQueryBuilder(Analysis)
-              .insert({
-                id: randomUUID(),
-                organization: organizationId,
-                kind: 'complete',
-                leadId,
-                userId: lead.assignedTo ?? null,
-                ...answerColumns(stored),
-                runKey,
-                createdAt: new Date(),
-              })
-              .execute('run');
-            await recordUsage(tx, organizationId, stored.usage, { prices: config.openai.prices, model: stored.model });
-            await recordLeadAnalysisUpdated(tx, { organizationId, leadId, factKey: runKey });
-          });
+          remaining = await storeFold(
+            em,
+            {
+              organizationId,
+              leadId,
+              userId: read.lead.assignedTo,
+              calls: stored.basis.calls,
+              previousAt: stored.basis.completeAnalysisAt,
+              analysisId: randomUUID(),
+              runKey,
+              analysis: stored.analysis,
+              promptId: stored.prompt.promptId,
+              promptName: stored.promptName,
+              promptSource: stored.prompt.source,
+              promptVersion: stored.prompt.version,
+              fallbackReason: stored.fallbackReason,
+              model: stored.model,
+              usage: stored.usage,
+              latencyMs: stored.latencyMs,
+            },
+            config.openai.prices,
+          );
         } catch (error) {
           if (error instanceof StaleFoldError) {
             forgetAnswer(runKey);
@@ -211,7 +163,6 @@ export function createLeadAnalysisActivities(deps: ActivityDeps) {
         }
         forgetAnswer(runKey);
         forgetBusyTries(runKey);
-        const remaining = await em.count(Call, unfolded(leadId)).catch(() => 1);
         return { folded: stored.basis.calls.length, remaining };
       });
     },
@@ -258,7 +209,5 @@ export function createLeadAnalysisActivities(deps: ActivityDeps) {
     },
   };
 }
-
-class StaleFoldError extends Error {}
 
 export type LeadAnalysisActivities = ReturnType<typeof createLeadAnalysisActivities>;

@@ -97,21 +97,3 @@ export async function askPrompt(
     release();
   }
 }
-
-/** The columns of a succeeded analysis row that come from the answer. */
-export function answerColumns(answer: PromptAnswer) {
-  return {
-    outcome: 'succeeded' as const,
-    analysis: answer.analysis,
-    promptId: answer.prompt.promptId,
-    promptName: answer.promptName,
-    promptSource: answer.prompt.source,
-    promptVersion: answer.prompt.version,
-    fallbackReason: answer.fallbackReason,
-    model: answer.model,
-    fallback: answer.fallbackReason !== null,
-    inputTokens: answer.usage?.inputTokens ?? null,
-    outputTokens: answer.usage?.outputTokens ?? null,
-    latencyMs: answer.latencyMs,
-  };
-}

@@ -12,6 +12,7 @@ import { Migration20261204190133_events } from './Migration20261204190133_events
 import { Migration20261204191737_openai_usage } from './Migration20261204191737_openai_usage.js';
 import { Migration20261204191949_demo } from './Migration20261204191949_demo.js';
 import { Migration20261204194000_store_call_function } from './Migration20261204194000_store_call_function.js';
+import { Migration20261204220000_store_fold_function } from './Migration20261204220000_store_fold_function.js';
 
 export const migrationsList = [
   { name: 'Migration20261124050413_initial', class: Migration20261124050413_initial },
@@ -27,4 +28,5 @@ export const migrationsList = [
   { name: 'Migration20261204191737_openai_usage', class: Migration20261204191737_openai_usage },
   { name: 'Migration20261204191949_demo', class: Migration20261204191949_demo },
   { name: 'Migration20261204194000_store_call_function', class: Migration20261204194000_store_call_function },
+  { name: 'Migration20261204220000_store_fold_function', class: Migration20261204220000_store_fold_function },
 ];

@@ -81,42 +81,9 @@ export async function subscribedEndpoints(
   return endpoints.filter((endpoint) => endpoint.events.includes(type)).map((endpoint) => endpoint.id);
 }
 
-// The contract's events, built from the rows that record them (read inside the same transaction).
-
-/** `call.analyzed`: the call's analysis as just stored. */
-export async function recordCallAnalyzed(
-  tx: EntityManager,
-  input: { organizationId: string; callRowId: string; factKey: string },
-): Promise<void> {
-  const [call] = await tx.execute<Record<string, unknown>[]>(
-    `select c.id, c.call_id, c.source, c.lead_id, c.user_id, c.analysis, c.prompt_id, c.prompt_version,
-            c.analyzed_at, l.external_id
-       from calls c join leads l on l.id = c.lead_id
-      where c.id = ? and c.organization_id = ?`,
-    [input.callRowId, input.organizationId],
-  );
-  if (!call) return;
-  const analyzedAt = call.analyzed_at ? new Date(call.analyzed_at as string) : new Date();
-  await recordEvent(tx, {
-    organizationId: input.organizationId,
-    type: 'call.analyzed',
-    factKey: `call.analyzed:${input.factKey}`,
-    leadId: call.lead_id as string,
-    occurredAt: analyzedAt,
-    data: {
-      id: call.id,
-      callId: call.call_id,
-      source: call.source,
-      leadId: call.lead_id,
-      externalId: call.external_id,
-      userId: call.user_id ?? null,
-      analysis: call.analysis,
-      promptId: call.prompt_id,
-      promptVersion: call.prompt_version,
-      analyzedAt: analyzedAt.toISOString(),
-    },
-  });
-}
+// The contract's events, built from the rows that record them (read inside the same transaction). `call.analyzed`
+// and `lead.analysis.updated` are written by the statements that store an analysis and a fold
+// (src/domain/analyses/store-call-analysis.ts, the function behind src/domain/leads/store-fold.ts), the same way.
 
 /** `call.failed`: the call's analysis failed for good. */
 export async function recordCallFailed(
@@ -134,30 +101,6 @@ export async function recordCallFailed(
     factKey: `call.failed:${input.factKey}`,
     leadId: call.lead_id as string,
     data: { id: call.id, callId: call.call_id, leadId: call.lead_id, error: input.error },
-  });
-}
-
-/** `lead.analysis.updated`: a fold stored the lead's new complete analysis. */
-export async function recordLeadAnalysisUpdated(
-  tx: EntityManager,
-  input: { organizationId: string; leadId: string; factKey: string },
-): Promise<void> {
-  const [lead] = await tx.execute<Record<string, unknown>[]>(
-    `select id, external_id, complete_analysis, call_count from leads where id = ? and organization_id = ?`,
-    [input.leadId, input.organizationId],
-  );
-  if (!lead) return;
-  await recordEvent(tx, {
-    organizationId: input.organizationId,
-    type: 'lead.analysis.updated',
-    factKey: `lead.analysis.updated:${input.factKey}`,
-    leadId: input.leadId,
-    data: {
-      leadId: lead.id,
-      externalId: lead.external_id,
-      completeAnalysis: lead.complete_analysis,
-      callCount: Number(lead.call_count),
-    },
   });
 }
 

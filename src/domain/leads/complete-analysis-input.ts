@@ -2,10 +2,23 @@
 // yet folded into it, so its input does not grow with the number of calls. Without an input template of its
 // own, a complete prompt receives them as one JSON document; templates reach them as variables.
 import type { ILead } from './lead.entity.js';
-import type { ICall } from '../calls/call.entity.js';
 import type { TemplateVariables } from '../prompts/template.js';
 
-function buildCompleteAnalysisInput(lead: ILead, newCalls: ICall[]) {
+/** What a fold sends of the lead. */
+export type FoldLead = Pick<
+  ILead,
+  'id' | 'externalId' | 'name' | 'phone' | 'email' | 'status' | 'callCount' | 'completeAnalysis'
+>;
+
+/** What a fold sends of each new call analysis. */
+export interface FoldCall {
+  callId: string;
+  startedAt: Date | null;
+  durationSeconds: number | null;
+  analysis: Record<string, unknown> | null;
+}
+
+function buildCompleteAnalysisInput(lead: FoldLead, newCalls: FoldCall[]) {
   return {
     lead: {
       id: lead.id,
@@ -27,7 +40,7 @@ function buildCompleteAnalysisInput(lead: ILead, newCalls: ICall[]) {
 }
 
 /** A fold's variables (the lead's and its rep's, plus the two JSON ones) and its default input document. */
-export function completePromptInput(lead: ILead, newCalls: ICall[], variables: TemplateVariables) {
+export function completePromptInput(lead: FoldLead, newCalls: FoldCall[], variables: TemplateVariables) {
   const document = buildCompleteAnalysisInput(lead, newCalls);
   return {
     variables: {

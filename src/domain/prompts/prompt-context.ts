@@ -4,7 +4,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { TemplateVariables } from './template.js';
 
-interface ContextRow {
+export interface ContextRow {
   transcript?: string;
   started_at?: Date | null;
   duration_seconds?: number | string | null;
@@ -20,10 +20,10 @@ interface ContextRow {
   preferred_contact_time: string | null;
 }
 
-const PEOPLE = `u.first_name, u.last_name, o.name as organization_name,
+export const PEOPLE = `u.first_name, u.last_name, o.name as organization_name,
   coalesce(pr.chatbot_tone, 'professional') as chatbot_tone, pr.custom_instructions, pr.preferred_contact_time`;
 
-function variablesOf(row: ContextRow): TemplateVariables {
+export function variablesOf(row: ContextRow): TemplateVariables {
   return {
     'call.startedAt': row.started_at ? new Date(row.started_at).toISOString() : null,
     'call.durationSeconds':
@@ -41,27 +41,67 @@ function variablesOf(row: ContextRow): TemplateVariables {
   };
 }
 
-/** A call's variables, its transcript included; null when the call does not exist in the organization. */
+/** A succeeded analysis stored already under a run key (an earlier attempt committed, then lost its answer). */
+export interface StoredRun {
+  analysisId: string;
+  promptId: string;
+  promptVersion: number;
+  promptSource: 'user' | 'organization' | 'system';
+}
+
+/**
+ * A call's variables, its transcript included; null when the call does not exist in the organization. With a
+ * `runKey`, the same query also finds the analysis an earlier attempt of that run stored.
+ */
 export async function callPromptContext(
   em: EntityManager,
   organizationId: string,
   callRowId: string,
-): Promise<{ variables: TemplateVariables; transcript: string; userId: string | null } | null> {
-  const rows = await em.getConnection().execute<(ContextRow & { user_id: string | null })[]>(
+  runKey?: string,
+): Promise<{
+  variables: TemplateVariables;
+  transcript: string;
+  userId: string | null;
+  stored: StoredRun | null;
+} | null> {
+  const rows = await em.getConnection().execute<
+    (ContextRow & {
+      user_id: string | null;
+      stored_id: string | null;
+      stored_prompt_id: string | null;
+      stored_prompt_version: number | null;
+      stored_prompt_source: StoredRun['promptSource'] | null;
+    })[]
+  >(
     `select c.transcript, c.started_at, c.duration_seconds, c.source, c.user_id,
-            l.external_id, l.name as lead_name, l.call_count, ${PEOPLE}
+            l.external_id, l.name as lead_name, l.call_count, ${PEOPLE},
+            a.id as stored_id, a.prompt_id as stored_prompt_id, a.prompt_version as stored_prompt_version,
+            a.prompt_source as stored_prompt_source
        from calls c
        join organizations o on o.id = c.organization_id
        left join leads l on l.id = c.lead_id and l.organization_id = c.organization_id
        left join users u on u.id = c.user_id and u.organization_id = c.organization_id
        left join user_ai_preferences pr on pr.user_id = c.user_id and pr.organization_id = c.organization_id
+       left join analyses a on a.run_key = ? and a.organization_id = c.organization_id and a.outcome = 'succeeded'
       where c.id = ? and c.organization_id = ?`,
-    [callRowId, organizationId],
+    [runKey ?? null, callRowId, organizationId],
   );
   const row = rows[0];
   if (!row) return null;
   const transcript = row.transcript ?? '';
-  return { variables: { ...variablesOf(row), transcript }, transcript, userId: row.user_id };
+  return {
+    variables: { ...variablesOf(row), transcript },
+    transcript,
+    userId: row.user_id,
+    stored: row.stored_id
+      ? {
+          analysisId: row.stored_id,
+          promptId: row.stored_prompt_id!,
+          promptVersion: Number(row.stored_prompt_version),
+          promptSource: row.stored_prompt_source!,
+        }
+      : null,
+  };
 }
 
 /** The variables of a fold: the lead, its assignee's name and preferences, the organization. */

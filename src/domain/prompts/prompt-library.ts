@@ -352,17 +352,38 @@ export type RefResolution =
       error: string;
     };
 
+/** What resolution needs of a prompt row: labels move, so they are read for every resolution. */
+export interface PromptHead {
+  kind: PromptKind;
+  labels: Record<string, number>;
+}
+
+/**
+ * Where resolution reads from. By default the database, through `em`; the pipeline passes the prompt rows it
+ * read in the statement that starts its step, and its cache of immutable versions.
+ */
+export interface RefSources {
+  /** The organization's prompt rows by id, read already (null: no such prompt); ids absent are read. */
+  prompts?: ReadonlyMap<string, PromptHead | null>;
+  version?: (promptId: string, version: number) => Promise<PromptVersionSpec | null>;
+}
+
 /** What a reference points to now, or why it cannot run. `kind`: the field it is meant for. */
 export async function resolveRef(
   em: EntityManager,
   ref: string,
-  options: { kind?: PromptKind; defaultModel: string },
+  options: { kind?: PromptKind; defaultModel: string; sources?: RefSources },
 ): Promise<RefResolution> {
   const parsed = parsePromptRef(ref);
   if ('error' in parsed)
     return { ok: false, reason: isRetiredOpenAIPrompt(ref) ? 'retired' : 'malformed', error: parsed.error };
   const builtIn = builtInPromptById(parsed.promptId);
-  const row = builtIn ? null : await em.findOne(Prompt, { id: parsed.promptId });
+  const known = options.sources?.prompts;
+  const row = builtIn
+    ? null
+    : known?.has(parsed.promptId)
+      ? known.get(parsed.promptId)
+      : await em.findOne(Prompt, { id: parsed.promptId }, { fields: ['id', 'kind', 'labels'] });
   const prompt: { kind: PromptKind; labels: Record<string, number> } | null = builtIn
     ? { kind: builtIn.kind, labels: { [PRODUCTION_LABEL]: builtIn.versions.length } }
     : row
@@ -379,7 +400,9 @@ export async function resolveRef(
   const version = parsed.version ?? prompt.labels[parsed.label ?? PRODUCTION_LABEL];
   if (version === undefined)
     return { ok: false, reason: 'no_label', error: `Prompt ${parsed.promptId} has no label "${parsed.label}"` };
-  const spec = await loadVersionSpec(em, parsed.promptId, version, options.defaultModel);
+  const spec = options.sources?.version
+    ? await options.sources.version(parsed.promptId, version)
+    : await loadVersionSpec(em, parsed.promptId, version, options.defaultModel);
   if (!spec) return { ok: false, reason: 'no_version', error: `Prompt ${parsed.promptId} has no version ${version}` };
   return { ok: true, spec };
 }

@@ -4,7 +4,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { PromptSource } from '../leads/lead.entity.js';
 import { BUILT_IN_PROMPT_IDS, builtInProductionVersion } from './built-in-prompts.js';
-import { resolveRef } from './prompt-library.js';
+import { resolveRef, type RefSources } from './prompt-library.js';
 import { OPENAI_PROMPTS_RETIRED_ON, type PromptKind } from './prompt-ref.js';
 import type { PromptVersionSpec } from './version-spec.js';
 
@@ -70,13 +70,14 @@ export async function resolvePromptLine(
   settings: PromptSettingsOf,
   kind: PromptKind,
   defaultModel: string,
+  sources?: RefSources,
 ): Promise<PromptLine & { steps: ResolvedStep[] }> {
   const steps: ResolvedStep[] = [];
   let fallbackReason: string | null = null;
   for (const source of ['user', 'organization'] as const) {
     const value = settings[source];
     if (!value) continue;
-    const resolved = await resolveRef(em, value, { kind, defaultModel });
+    const resolved = await resolveRef(em, value, { kind, defaultModel, ...(sources ? { sources } : {}) });
     if (!resolved.ok) {
       fallbackReason ??= skipReason(source, value, resolved.reason, resolved.error);
       continue;

@@ -5,7 +5,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { costUsd, type PriceTable } from '../experiments/prices.js';
 
-const utcDay = (at = new Date()) => at.toISOString().slice(0, 10);
+export const utcDay = (at = new Date()) => at.toISOString().slice(0, 10);
 
 /** The start of the next UTC day: when a spent budget is available again. */
 export function nextUtcDay(at = new Date()): Date {
@@ -17,6 +17,23 @@ export interface Usage {
   outputTokens: number;
 }
 
+/** What one answer adds to its organization's day (null: nothing to add). */
+export function usageRow(
+  usage: Usage | null | undefined,
+  pricing: { prices: PriceTable; model: string; tier?: 'flex' | 'default' },
+): (Usage & { day: string; costUsd: number }) | null {
+  if (!usage || (usage.inputTokens === 0 && usage.outputTokens === 0)) return null;
+  const cost =
+    costUsd(pricing.prices, pricing.model, pricing.tier ?? 'default', usage.inputTokens, usage.outputTokens) ?? 0;
+  return { day: utcDay(), inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costUsd: cost };
+}
+
+/** How a row for `openai_usage_days as d` adds to the day's totals (every statement that records usage). */
+export const ADD_TO_USAGE_DAY = `on conflict (organization_id, day) do update set
+    input_tokens = d.input_tokens + excluded.input_tokens,
+    output_tokens = d.output_tokens + excluded.output_tokens,
+    cost_usd = d.cost_usd + excluded.cost_usd`;
+
 /** Adds one answer's usage to the organization's day. Raw SQL: it names the organization itself. */
 export async function recordUsage(
   em: EntityManager,
@@ -24,17 +41,12 @@ export async function recordUsage(
   usage: Usage | null | undefined,
   pricing: { prices: PriceTable; model: string; tier?: 'flex' | 'default' },
 ): Promise<void> {
-  if (!usage || (usage.inputTokens === 0 && usage.outputTokens === 0)) return;
-  const cost =
-    costUsd(pricing.prices, pricing.model, pricing.tier ?? 'default', usage.inputTokens, usage.outputTokens) ?? 0;
+  const row = usageRow(usage, pricing);
+  if (!row) return;
   await em.getConnection().execute(
-    `insert into openai_usage_days (organization_id, day, input_tokens, output_tokens, cost_usd)
-     values (?, ?, ?, ?, ?)
-     on conflict (organization_id, day) do update set
-       input_tokens = openai_usage_days.input_tokens + excluded.input_tokens,
-       output_tokens = openai_usage_days.output_tokens + excluded.output_tokens,
-       cost_usd = openai_usage_days.cost_usd + excluded.cost_usd`,
-    [organizationId, utcDay(), usage.inputTokens, usage.outputTokens, cost],
+    `insert into openai_usage_days as d (organization_id, day, input_tokens, output_tokens, cost_usd)
+     values (?, ?, ?, ?, ?) ${ADD_TO_USAGE_DAY}`,
+    [organizationId, row.day, row.inputTokens, row.outputTokens, row.costUsd],
   );
 }
 
