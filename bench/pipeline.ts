@@ -4,6 +4,7 @@
 // size for call #2 and call #50 of one lead (it must not grow with the number of calls).
 // The calls come from several organizations, as a multi-tenant service receives them; the 2-second model also
 // runs with every call in one organization, where the per-organization cap on OpenAI requests binds.
+import { cpuNow, cpuSince, type CpuSeconds } from './cpu.js';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker } from '@temporalio/worker';
@@ -102,8 +103,24 @@ async function progress(stack: BenchStack, organizationIds: string[]) {
   return row!;
 }
 
+/** Milliseconds of CPU per call in each process family, medians over the rounds. */
+function cpuPerCall(samples: CpuSeconds[]): Record<string, string> {
+  const ms = (pick: (cpu: CpuSeconds) => number) => fixed(median(samples.map((cpu) => (pick(cpu) / CALLS) * 1000)), 2);
+  return {
+    'CallSense process (API, worker, load, model)': ms((cpu) => cpu.node),
+    'Temporal server': ms((cpu) => cpu.temporal),
+    PostgreSQL: ms((cpu) => cpu.postgres),
+    total: ms((cpu) => cpu.node + cpu.temporal + cpu.postgres),
+  };
+}
+
 /** Workflows/s of the baseline: CALLS bare workflows started IN_FLIGHT at a time, until all complete. */
-async function runBare(stack: BenchStack, taskQueue: string, delayMs: number): Promise<number> {
+async function runBare(
+  stack: BenchStack,
+  taskQueue: string,
+  delayMs: number,
+): Promise<{ rate: number; cpu: CpuSeconds }> {
+  const cpu = cpuNow();
   const started = performance.now();
   const handles: Promise<void>[] = [];
   await inParallel(CALLS, IN_FLIGHT, async () => {
@@ -115,7 +132,7 @@ async function runBare(stack: BenchStack, taskQueue: string, delayMs: number): P
     handles.push(handle.result());
   });
   await Promise.all(handles);
-  return CALLS / seconds(started);
+  return { rate: CALLS / seconds(started), cpu: cpuSince(cpu) };
 }
 
 /**
@@ -127,6 +144,7 @@ async function runPipeline(stack: BenchStack, delayMs: number, organizations: nu
   const tenants: Tenant[] = [];
   for (let i = 0; i < organizations; i++) tenants.push(await createTenant(stack));
   const organizationIds = tenants.map((tenant) => tenant.organizationId);
+  const cpu = cpuNow();
   const started = performance.now();
   await inParallel(CALLS, IN_FLIGHT, async (i) => {
     const tenant = tenants[(i % LEADS) % organizations]!;
@@ -149,7 +167,14 @@ async function runPipeline(stack: BenchStack, delayMs: number, organizations: nu
     await sleep(100);
     state = await progress(stack, organizationIds);
   }
-  return { rate: CALLS / analysed, accepted, analysed, folded: seconds(started), failed: state.failed };
+  return {
+    rate: CALLS / analysed,
+    accepted,
+    analysed,
+    folded: seconds(started),
+    failed: state.failed,
+    cpu: cpuSince(cpu),
+  };
 }
 
 /** Input bytes of each fold of one lead, one call at a time (a short debounce so each call is its own fold). */
@@ -214,12 +239,18 @@ try {
 
   const loadBefore = machineLine();
   const rows: Record<string, Record<string, string | number>> = {};
+  const cpuRows: Record<string, Record<string, string>> = {};
   for (const { delayMs, organizations, interleaved } of RUNS) {
     const label = delayMs ? `${delayMs / 1000} s model` : 'instant model';
     const runs: Awaited<ReturnType<typeof runPipeline>>[] = [];
+    const bares: Awaited<ReturnType<typeof runBare>>[] = [];
     const result = await interleave({
       rounds: interleaved ? ROUNDS : 1,
-      baseline: async () => ({ rate: await runBare(stack, bareQueue, delayMs) }),
+      baseline: async () => {
+        const bare = await runBare(stack, bareQueue, delayMs);
+        bares.push(bare);
+        return { rate: bare.rate };
+      },
       subjects: {
         pipeline: async () => {
           const run = await runPipeline(stack, delayMs, organizations);
@@ -233,6 +264,8 @@ try {
       'per second': fixed(median(result.baseline.map((s) => s.rate))),
       'vs bare (median, range)': '1.00',
     };
+    cpuRows[`bare workflow, ${label}, ${org}`] = cpuPerCall(bares.map((b) => b.cpu));
+    cpuRows[`pipeline, ${label}, ${org}`] = cpuPerCall(runs.map((r) => r.cpu));
     rows[`pipeline, ${label}, ${org}`] = {
       'per second': fixed(median(runs.map((r) => r.rate))),
       'vs bare (median, range)': formatRatio(result.ratios.pipeline),
@@ -251,6 +284,8 @@ try {
   console.log(`after:  ${machineLine()}`);
   console.log('(per second and seconds: medians of the rounds; ratios against the bare run of the same round)');
   console.table(rows);
+  console.log('CPU time per call (ms, medians of the rounds) by process: where each side spends the two cores');
+  console.table(cpuRows);
   const [second, fiftieth] = [growth.folds[1]!, growth.folds[GROWTH_CALLS - 1]!];
   console.log(`complete-analysis input of one lead (${growth.folds.length} folds, one per call):`);
   console.log(
