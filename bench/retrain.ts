@@ -26,6 +26,7 @@ import {
 } from '../src/domain/scoring/features.js';
 import { accuracy, fitStandardized, rocAuc, sigmoid } from '../src/domain/scoring/logistic-regression.js';
 import { startWeeklyScoring } from '../src/temporal/scoring-runs.js';
+import { cpuNow, cpuSince } from './cpu.js';
 import { fixed, percentile, startBenchStack } from './support.js';
 import { random, seededUuid } from '../test/support/random.js';
 
@@ -243,21 +244,21 @@ try {
   let t0 = performance.now();
   const leads = generate(organizations);
   await insertAll(execute, organizations, leads);
+  const callCount = leads.reduce((n, l) => n + l.calls.length, 0);
+  console.log(
+    `Data: ${USERS} users × ${LEADS} leads (${fixed(OPEN_SHARE * 100, 0)}% open) in ${organizations.length} organizations = ${leads.length} leads, ${callCount} calls; generated and inserted in ${seconds(performance.now() - t0)}`,
+  );
   if (args.unsettled) await execute('analyze', []);
   else {
     // A database the weekly run meets in production has long been vacuumed. Right after a bulk load of 200,000
-    // leads the first reads set every row's hint bits (dirtying each page again), autovacuum's insert
-    // threshold fires on leads and calls, and the load's WAL ends in a checkpoint: all of it lands inside the
-    // timed run at moments that differ run to run. Done here, before the clock starts.
+    // leads the first reads set every row's hint bits, autovacuum's insert threshold fires on leads and calls,
+    // and the load's WAL ends in a checkpoint: settled here, none of it can land inside the timed run (the run
+    // prints how many checkpoints and autovacuums did).
     t0 = performance.now();
     await execute('vacuum (analyze) leads, calls, users, organizations', []);
     await execute('checkpoint', []);
     console.log(`Settled (vacuum, analyze, checkpoint) in ${seconds(performance.now() - t0)}`);
   }
-  const callCount = leads.reduce((n, l) => n + l.calls.length, 0);
-  console.log(
-    `Data: ${USERS} users × ${LEADS} leads (${fixed(OPEN_SHARE * 100, 0)}% open) in ${organizations.length} organizations = ${leads.length} leads, ${callCount} calls; generated and inserted in ${seconds(performance.now() - t0)}`,
-  );
 
   // 2. A worker whose training activity is timed (otherwise the real one).
   const deps = {
@@ -318,6 +319,7 @@ try {
   });
   gcObserver.observe({ entryTypes: ['gc'] });
   const before = await maintenance();
+  const cpu = cpuNow();
   t0 = performance.now();
   const handle = await startWeeklyScoring(
     stack.temporal.client,
@@ -328,7 +330,12 @@ try {
   const result = await handle.result();
   const wallMs = performance.now() - t0;
   gcObserver.disconnect();
+  const used = cpuSince(cpu);
   const after = await maintenance();
+  console.log(
+    `CPU during the run (${seconds(wallMs)} wall × 2 cores): Temporal server ${seconds(used.temporal * 1000)}, ` +
+      `PostgreSQL ${seconds(used.postgres * 1000)}, this process (worker and its workflows) ${seconds(used.node * 1000)}`,
+  );
   console.log(
     `During the run: ${after.checkpoints - before.checkpoints} checkpoint(s) and ${after.autovacuums - before.autovacuums} autovacuum/autoanalyze run(s) in PostgreSQL; ` +
       `${gcMs.length} GC pauses in this process totalling ${seconds(gcMs.reduce((a, b) => a + b, 0))}`,

@@ -9,7 +9,6 @@ import { accountKey, loginBlockedSeconds, recordLoginFailure } from '../../domai
 import { HttpError, badRequest } from '../plugins/errors.js';
 import { errorResponses } from '../schemas/common.js';
 import { MeSchema, Password, toUserDto } from '../schemas/accounts.js';
-import { Organization } from '../../domain/accounts/organization.entity.js';
 import { tagRoutes } from '../plugins/route-groups.js';
 
 const PasswordChange = Type.Object(
@@ -25,11 +24,7 @@ const routes: FastifyPluginAsyncTypebox<AppDeps> = async (app, deps) => {
       schema: { response: { 200: MeSchema } },
     },
     async (request) => {
-      const organization = await request.em.findOneOrFail(
-        Organization,
-        { id: request.currentUser.organization },
-        { fields: ['id', 'name', 'demo'] },
-      );
+      const organization = request.currentOrganization;
       return {
         ...toUserDto(request.currentUser),
         organization: { id: organization.id, name: organization.name, demo: organization.demo },

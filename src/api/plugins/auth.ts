@@ -9,7 +9,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Config } from '../../config.js';
 import type { Orm } from '../../db/orm.js';
-import { User, type IUser, type Role } from '../../domain/accounts/user.entity.js';
+import type { Role } from '../../domain/accounts/user.entity.js';
 import { tenantEm } from '../../domain/tenancy/tenant-em.js';
 import { VISIBILITY_FILTER } from '../../domain/tenancy/filters.js';
 import { forbidden, unauthorized } from './errors.js';
@@ -26,17 +26,44 @@ interface AuthContext {
 /** What authentication reads of the caller: everything a route about the caller themselves answers with. */
 type CurrentUser = UserFields;
 
-// The organization is not read: the tenant filter already pins it to the token's.
-const CALLER_FIELDS = [
-  'id',
-  'email',
-  'role',
-  'firstName',
-  'lastName',
-  'openaiIndividualPromptId',
-  'openaiCompletePromptId',
-] as const;
-const SESSION_FIELDS = ['tokenVersion', 'passwordChangedByTokenId'] as const;
+/** What authentication reads of the caller's organization (its name and prompt defaults). */
+export interface CurrentOrganization {
+  id: string;
+  name: string;
+  demo: boolean;
+  defaultIndividualPrompt: string | null;
+  defaultCompletePrompt: string | null;
+}
+
+/**
+ * The caller and their organization as every authenticated request reads them: one plain parameterized statement (no query builder, no
+ * hydration: it runs on every request). It names the token's organization itself, as the tenant filter would,
+ * and rules out a logged-out token in the same round trip.
+ */
+const CALLER_SQL = `select u.id, u.email, u.role, u.first_name, u.last_name, u.openai_individual_prompt_id,
+       u.openai_complete_prompt_id, u.token_version, u.password_changed_by_token_id,
+       o.name as organization_name, o.demo as organization_demo,
+       o.default_individual_prompt, o.default_complete_prompt
+  from users u join organizations o on o.id = u.organization_id
+ where u.id = ? and u.organization_id = ?
+   and not exists (select 1 from revoked_tokens r where r.jti = ?)
+ limit 1`;
+
+interface CallerRow {
+  id: string;
+  email: string;
+  role: Role;
+  first_name: string | null;
+  last_name: string | null;
+  openai_individual_prompt_id: string | null;
+  openai_complete_prompt_id: string | null;
+  token_version: number;
+  password_changed_by_token_id: string | null;
+  organization_name: string;
+  organization_demo: boolean;
+  default_individual_prompt: string | null;
+  default_complete_prompt: string | null;
+}
 
 interface TokenClaims {
   sub: string;
@@ -71,6 +98,8 @@ declare module 'fastify' {
     em: EntityManager;
     /** The caller as loaded by `authenticate`: routes about the caller themselves read it, not the database. */
     currentUser: CurrentUser;
+    /** The caller's organization, read with the caller. */
+    currentOrganization: CurrentOrganization;
   }
 }
 
@@ -111,6 +140,7 @@ export default fp(
     app.decorateRequest('auth', null as unknown as AuthContext);
     app.decorateRequest('em', null as unknown as EntityManager);
     app.decorateRequest('currentUser', null as unknown as CurrentUser);
+    app.decorateRequest('currentOrganization', null as unknown as CurrentOrganization);
     app.decorateRequest('token', null as unknown as { jti: string; exp: number });
     app.decorate('signToken', (claims: SignClaims) =>
       app.jwt.sign({ sub: claims.sub, org: claims.org, role: claims.role, tv: claims.tv, jti: randomUUID() }),
@@ -125,23 +155,17 @@ export default fp(
       }
       if (!wellFormed(claims)) throw unauthorized('Invalid token');
       // The database, not the token, is the authority on whether the user exists and what role they hold.
-      // One EntityManager per request: the caller is read through it with the organization's scope, then it is
-      // narrowed to what the caller may see. Every request pays for this read, so it is a plain row (no entity,
-      // no identity map: later reads of this user load it whole); the tenant filter still applies, and a query
-      // without an organization still throws.
+      // One EntityManager per request, with the organization's scope, narrowed to what the caller may see.
       const em = tenantEm(opts.orm.em, claims.org);
-      // A logged-out token is ruled out by the same query, so no request pays a second round trip.
-      const query = em
-        .createQueryBuilder(User)
-        .select([...CALLER_FIELDS, ...SESSION_FIELDS])
-        .where({ id: claims.sub })
-        .andWhere('not exists (select 1 from revoked_tokens where jti = ?)', [claims.jti])
-        .limit(1);
-      await query.applyFilters();
-      const user = (await query.execute('get')) as
-        | Pick<IUser, (typeof CALLER_FIELDS)[number] | (typeof SESSION_FIELDS)[number]>
-        | undefined;
-      if (!user || !currentVersion(claims, user)) throw unauthorized('Invalid token');
+      const [user] = await em.getConnection().execute<CallerRow[]>(CALLER_SQL, [claims.sub, claims.org, claims.jti]);
+      if (
+        !user ||
+        !currentVersion(claims, {
+          tokenVersion: user.token_version,
+          passwordChangedByTokenId: user.password_changed_by_token_id,
+        })
+      )
+        throw unauthorized('Invalid token');
       request.token = { jti: claims.jti, exp: claims.exp };
       em.setFilterParams(VISIBILITY_FILTER, { userId: user.id, role: user.role });
       request.em = em;
@@ -150,10 +174,17 @@ export default fp(
         organization: claims.org,
         email: user.email,
         role: user.role,
-        firstName: user.firstName,
-        lastName: user.lastName,
-        openaiIndividualPromptId: user.openaiIndividualPromptId,
-        openaiCompletePromptId: user.openaiCompletePromptId,
+        firstName: user.first_name,
+        lastName: user.last_name,
+        openaiIndividualPromptId: user.openai_individual_prompt_id,
+        openaiCompletePromptId: user.openai_complete_prompt_id,
+      };
+      request.currentOrganization = {
+        id: claims.org,
+        name: user.organization_name,
+        demo: user.organization_demo,
+        defaultIndividualPrompt: user.default_individual_prompt,
+        defaultCompletePrompt: user.default_complete_prompt,
       };
       request.auth = { userId: user.id, organizationId: claims.org, role: user.role, email: user.email };
     });

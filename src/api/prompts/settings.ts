@@ -75,7 +75,8 @@ export function promptSettings(deps: AppDeps) {
   const targetUser = (request: FastifyRequest, userId: string) => findVisible(request.em, User, userId, 'User');
 
   const viewOf = (request: FastifyRequest, user: Parameters<typeof promptSettingsView>[1]) =>
-    promptSettingsView(request.em, user, defaultModel);
+    // Every user shown is of the caller's organization (the EntityManager is scoped to it).
+    promptSettingsView(request.em, user, defaultModel, request.currentOrganization);
 
   async function savePatch(request: FastifyRequest, userId: string, patch: PromptPatch, recordUnchanged = false) {
     await checkPatch(request, patch);

@@ -45,12 +45,16 @@ export async function promptSettingsView(
   em: EntityManager,
   user: Pick<IUser, 'openaiIndividualPromptId' | 'openaiCompletePromptId' | 'organization'>,
   defaultModel: string,
+  /** The organization's defaults when read already (authentication reads the caller's). */
+  known?: { defaultIndividualPrompt: string | null; defaultCompletePrompt: string | null },
 ): Promise<PromptSettingsView> {
-  const organization = await em.findOne(
-    Organization,
-    { id: user.organization },
-    { fields: ['id', 'defaultIndividualPrompt', 'defaultCompletePrompt'] },
-  );
+  const organization =
+    known ??
+    (await em.findOne(
+      Organization,
+      { id: user.organization },
+      { fields: ['id', 'defaultIndividualPrompt', 'defaultCompletePrompt'] },
+    ));
   const organizationDefaults = {
     individual: organization ? organizationDefaultFor(organization, 'individual') : null,
     complete: organization ? organizationDefaultFor(organization, 'complete') : null,
