@@ -27,7 +27,7 @@ interface AuthContext {
 type CurrentUser = UserFields;
 
 /** What authentication reads of the caller's organization (its name and prompt defaults). */
-export interface CurrentOrganization {
+interface CurrentOrganization {
   id: string;
   name: string;
   demo: boolean;
