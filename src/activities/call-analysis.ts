@@ -16,7 +16,7 @@ import { signalLeadWorkflow } from '../temporal/starters.js';
 import { CallNotFoundError, asBookkeeping } from './failures.js';
 import { databaseFailure, type RetryWindow } from './openai-retry.js';
 import { forgetAnswer, recallAnswer, rememberAnswer } from './answer-cache.js';
-import { askPrompt, type PromptAnswer } from './prompt-answer.js';
+import { answerRecord, askPrompt, type PromptAnswer } from './prompt-answer.js';
 import { storeCallAnalysis } from '../domain/analyses/store-call-analysis.js';
 import { forgetBusyTries } from './tenant-slots.js';
 import { versionSpecOf } from './version-specs.js';
@@ -144,15 +144,7 @@ export function createCallAnalysisActivities(deps: ActivityDeps) {
               userId: call.userId,
               analysisId,
               runKey,
-              analysis: answer.analysis,
-              promptId: answer.prompt.promptId,
-              promptName: answer.promptName,
-              promptSource: answer.prompt.source,
-              promptVersion: answer.prompt.version,
-              fallbackReason: answer.fallbackReason,
-              model: answer.model,
-              usage: answer.usage,
-              latencyMs: answer.latencyMs,
+              ...answerRecord(answer),
             },
             config.openai.prices,
           );

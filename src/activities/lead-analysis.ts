@@ -18,7 +18,7 @@ import { scoreLeadWithActiveModel } from '../domain/scoring/score-lead.js';
 import { asBookkeeping } from './failures.js';
 import { databaseFailure, type RetryWindow } from './openai-retry.js';
 import { forgetAnswer, recallAnswer, rememberAnswer } from './answer-cache.js';
-import { askPrompt, type PromptAnswer } from './prompt-answer.js';
+import { answerRecord, askPrompt, type PromptAnswer } from './prompt-answer.js';
 import { forgetBusyTries } from './tenant-slots.js';
 import { heartbeating } from './heartbeat.js';
 import type { ActivityDeps } from './deps.js';
@@ -135,15 +135,7 @@ export function createLeadAnalysisActivities(deps: ActivityDeps) {
               previousAt: stored.basis.completeAnalysisAt,
               analysisId: randomUUID(),
               runKey,
-              analysis: stored.analysis,
-              promptId: stored.prompt.promptId,
-              promptName: stored.promptName,
-              promptSource: stored.prompt.source,
-              promptVersion: stored.prompt.version,
-              fallbackReason: stored.fallbackReason,
-              model: stored.model,
-              usage: stored.usage,
-              latencyMs: stored.latencyMs,
+              ...answerRecord(stored),
             },
             config.openai.prices,
           );

@@ -4,6 +4,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { checkStorableOutput } from '../domain/analyses/output-limits.js';
 import type { PromptCandidate } from '../domain/prompts/prompt-resolver.js';
+import type { AnswerRecord } from '../domain/analyses/answer-record.js';
 import { checkedOutput, renderPrompt } from '../domain/prompts/render.js';
 import type { TemplateVariables } from '../domain/prompts/template.js';
 import { tenantEm } from '../domain/tenancy/tenant-em.js';
@@ -96,4 +97,19 @@ export async function askPrompt(
   } finally {
     release();
   }
+}
+
+/** What the stored analysis or fold records of the answer. */
+export function answerRecord(answer: PromptAnswer): AnswerRecord {
+  return {
+    analysis: answer.analysis,
+    promptId: answer.prompt.promptId,
+    promptName: answer.promptName,
+    promptSource: answer.prompt.source,
+    promptVersion: answer.prompt.version,
+    fallbackReason: answer.fallbackReason,
+    model: answer.model,
+    usage: answer.usage,
+    latencyMs: answer.latencyMs,
+  };
 }

@@ -6,23 +6,14 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ADD_TO_USAGE_DAY, usageRow } from '../usage/budget.js';
 import type { PriceTable } from '../experiments/prices.js';
-import type { PromptSource } from '../leads/lead.entity.js';
+import type { AnswerRecord } from './answer-record.js';
 
-export interface CallAnalysisRecord {
+export interface CallAnalysisRecord extends AnswerRecord {
   organizationId: string;
   callRowId: string;
   userId: string | null;
   analysisId: string;
   runKey: string;
-  analysis: Record<string, unknown>;
-  promptId: string;
-  promptName: string;
-  promptSource: PromptSource;
-  promptVersion: number;
-  fallbackReason: string | null;
-  model: string;
-  usage: { inputTokens: number; outputTokens: number } | null;
-  latencyMs: number;
 }
 
 /** False when the run's analysis was stored already (nothing written). */
@@ -42,25 +33,26 @@ export async function storeCallAnalysis(
        values (?::uuid, ?::uuid, 'individual', 'succeeded', ?::uuid, ?::uuid, ?::jsonb, ?, ?, ?, ?::int, ?, ?,
            ?::boolean, ?::int, ?::int, ?::int, ?, ?::timestamptz)
        on conflict (run_key) do nothing
-       returning id, analysis
+       returning id, analysis, prompt_id, prompt_name, prompt_source, prompt_version, fallback_reason, model
      ), used as (
        insert into openai_usage_days as d (organization_id, day, input_tokens, output_tokens, cost_usd)
        select ?::uuid, ?::varchar, ?::bigint, ?::bigint, ?::float8 from stored where ?::boolean
        ${ADD_TO_USAGE_DAY}
      ), analysed as (
-       update calls c set status = 'analyzed', analysis = stored.analysis, prompt_id = ?, prompt_name = ?,
-              prompt_source = ?, prompt_version = ?::int, fallback_reason = ?, model = ?, error = null,
-              analyzed_at = ?::timestamptz, folded_at = null
+       update calls c set status = 'analyzed', analysis = stored.analysis, prompt_id = stored.prompt_id,
+              prompt_name = stored.prompt_name, prompt_source = stored.prompt_source,
+              prompt_version = stored.prompt_version, fallback_reason = stored.fallback_reason,
+              model = stored.model, error = null, analyzed_at = ?::timestamptz, folded_at = null
          from stored where c.id = ?::uuid and c.organization_id = ?::uuid
-       returning c.id, c.call_id, c.source, c.lead_id, c.user_id, c.analysis
+       returning c.id, c.call_id, c.source, c.lead_id, c.user_id, c.analysis, c.prompt_id, c.prompt_version
      ), announced as (
        insert into event_deliveries (id, organization_id, endpoint_id, type, fact_key, stream, payload, status,
            attempts, round_attempts, next_attempt_at, created_at, updated_at)
        select gen_random_uuid(), ?::uuid, e.id, 'call.analyzed', ?, a.lead_id::text,
               jsonb_build_object('type', 'call.analyzed', 'timestamp', ?::text, 'data', jsonb_build_object(
                 'id', a.id, 'callId', a.call_id, 'source', a.source, 'leadId', a.lead_id,
-                'externalId', l.external_id, 'userId', a.user_id, 'analysis', a.analysis, 'promptId', ?::text,
-                'promptVersion', ?::int, 'analyzedAt', ?::text, 'organizationId', ?::text)),
+                'externalId', l.external_id, 'userId', a.user_id, 'analysis', a.analysis, 'promptId', a.prompt_id,
+                'promptVersion', a.prompt_version, 'analyzedAt', ?::text, 'organizationId', ?::text)),
               'pending', 0, 0, ?::timestamptz, ?::timestamptz, ?::timestamptz
          from analysed a
          join leads l on l.id = a.lead_id and l.organization_id = ?::uuid
@@ -96,12 +88,6 @@ export async function storeCallAnalysis(
       usage?.costUsd ?? 0,
       usage !== null,
       // analysed
-      record.promptId,
-      record.promptName,
-      record.promptSource,
-      record.promptVersion,
-      record.fallbackReason,
-      record.model,
       now,
       record.callRowId,
       org,
@@ -109,8 +95,6 @@ export async function storeCallAnalysis(
       org,
       `call.analyzed:${record.runKey}`,
       now,
-      record.promptId,
-      record.promptVersion,
       now,
       org,
       now,

@@ -5,14 +5,14 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { PriceTable } from '../experiments/prices.js';
 import { usageRow } from '../usage/budget.js';
 import { sqlStateOf } from '../../db/sql-state.js';
-import type { PromptSource } from './lead.entity.js';
+import type { AnswerRecord } from '../analyses/answer-record.js';
 
 /** The lead or one of its calls changed after the fold read them: nothing was written. */
 export class StaleFoldError extends Error {}
 
 const STALE_SQLSTATE = 'CS409';
 
-export interface FoldRecord {
+export interface FoldRecord extends AnswerRecord {
   organizationId: string;
   leadId: string;
   userId: string | null;
@@ -22,15 +22,6 @@ export interface FoldRecord {
   previousAt: string | null;
   analysisId: string;
   runKey: string;
-  analysis: Record<string, unknown>;
-  promptId: string;
-  promptName: string;
-  promptSource: PromptSource;
-  promptVersion: number;
-  fallbackReason: string | null;
-  model: string;
-  usage: { inputTokens: number; outputTokens: number } | null;
-  latencyMs: number;
 }
 
 /** Returns how many analysed calls of the lead still wait to be folded. */
